@@ -1,0 +1,24 @@
+package dev.eventsource.store;
+
+import dev.eventsource.EventSourceException;
+
+import java.time.Duration;
+
+/**
+ * The store could not get the lock it needed within its busy timeout (for SQLite: another
+ * process held the database's write lock). Nothing was written; the operation may be retried.
+ */
+public class EventStoreBusyException extends EventSourceException {
+
+    private final Duration busyTimeout;
+
+    public EventStoreBusyException(String message, Duration busyTimeout, Throwable cause) {
+        super(message, cause);
+        this.busyTimeout = busyTimeout;
+    }
+
+    /** How long the store waited before giving up. */
+    public Duration busyTimeout() {
+        return busyTimeout;
+    }
+}

@@ -1,0 +1,169 @@
+package dev.eventsource.store;
+
+import dev.eventsource.event.EventRegistry;
+import dev.eventsource.store.spi.AbstractEventStore;
+import dev.eventsource.store.spi.AppendRules;
+import dev.eventsource.store.spi.ExistingEvent;
+import dev.eventsource.store.spi.RecordedEvent;
+import dev.eventsource.store.spi.RecordedStream;
+import dev.eventsource.store.spi.SerializedEvent;
+import dev.eventsource.store.spi.StreamKey;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
+/**
+ * An event store held in memory: for unit tests and prototypes.
+ *
+ * <p>It stores the same serialized form as the persistent stores (events go through the same
+ * mapper), so an event that could not be stored in SQLite or PostgreSQL cannot be stored here
+ * either. Thread-safe: appends are serialized by a write lock, reads share a read lock. Its data
+ * is gone when it is closed or garbage collected; two instances never share data.
+ */
+public final class InMemoryEventStore extends AbstractEventStore {
+
+    private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+    private final List<RecordedEvent> log = new ArrayList<>();
+    private final Map<StreamKey, List<RecordedEvent>> streams = new HashMap<>();
+    private final Map<UUID, RecordedEvent> byId = new HashMap<>();
+
+    /** A store using {@link EventRegistry#defaultRegistry()}. */
+    public InMemoryEventStore() {
+        this(EventRegistry.defaultRegistry());
+    }
+
+    public InMemoryEventStore(EventRegistry registry) {
+        super("InMemoryEventStore", registry, true);
+    }
+
+    @Override
+    protected void doInitialize() {
+        // Nothing to create.
+    }
+
+    @Override
+    protected AppendResult doAppend(StreamKey stream, List<SerializedEvent> events, ExpectedVersion expected) {
+        lock.writeLock().lock();
+        try {
+            ensureOpen();
+            List<RecordedEvent> rows = streams.get(stream);
+            long current = rows == null ? 0 : rows.size();
+            Map<UUID, ExistingEvent> existing = new HashMap<>();
+            for (SerializedEvent e : events) {
+                RecordedEvent found = byId.get(e.eventId());
+                if (found != null) {
+                    existing.put(found.eventId(), new ExistingEvent(found.eventId(), found.stream(), found.version(),
+                            found.globalPosition()));
+                }
+            }
+            AppendRules.Decision decision = AppendRules.decide(stream, expected, current, events, existing);
+            if (decision instanceof AppendRules.Retry retry) {
+                return retry.result();
+            }
+            AppendRules.Write write = (AppendRules.Write) decision;
+            if (write.events().isEmpty()) {
+                return write.result(0);
+            }
+            List<RecordedEvent> target = streams.computeIfAbsent(stream, k -> new ArrayList<>());
+            var recordedAt = now();
+            long version = write.firstVersion();
+            long position = log.size();
+            for (SerializedEvent e : write.events()) {
+                RecordedEvent row = e.recorded(stream, version++, ++position, recordedAt);
+                log.add(row);
+                target.add(row);
+                byId.put(row.eventId(), row);
+            }
+            return write.result(position);
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    @Override
+    protected RecordedStream doReadStream(StreamKey stream, long afterVersion) {
+        lock.readLock().lock();
+        try {
+            List<RecordedEvent> rows = streams.getOrDefault(stream, List.of());
+            int from = (int) Math.min(afterVersion, rows.size());
+            return new RecordedStream(List.copyOf(rows.subList(from, rows.size())), rows.size());
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    @Override
+    protected List<RecordedEvent> doReadPage(ReadOptions options, long cursor, int max) {
+        lock.readLock().lock();
+        try {
+            List<RecordedEvent> page = new ArrayList<>(Math.min(max, 1024));
+            boolean forward = options.direction() == ReadDirection.FORWARD;
+            // Position p sits at index p - 1.
+            long start = forward ? cursor : Math.min(cursor - 1, log.size()) - 1;
+            for (long i = start; i >= 0 && i < log.size() && page.size() < max; i += forward ? 1 : -1) {
+                RecordedEvent row = log.get((int) i);
+                if (matches(options, row)) {
+                    page.add(row);
+                }
+            }
+            return page;
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    private static boolean matches(ReadOptions o, RecordedEvent row) {
+        return (o.eventTypes().isEmpty() || o.eventTypes().contains(row.eventType()))
+                && (o.aggregateTypes().isEmpty() || o.aggregateTypes().contains(row.aggregateType()))
+                && (o.tenantId() == null || o.tenantId().equals(row.tenantId()))
+                && (o.fromTimestamp() == null || !row.occurredAt().isBefore(o.fromTimestamp()))
+                && (o.toTimestamp() == null || !row.occurredAt().isAfter(o.toTimestamp()));
+    }
+
+    @Override
+    protected long doStreamVersion(StreamKey stream) {
+        lock.readLock().lock();
+        try {
+            List<RecordedEvent> rows = streams.get(stream);
+            return rows == null ? 0 : rows.size();
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    @Override
+    protected boolean doEventExists(UUID eventId) {
+        lock.readLock().lock();
+        try {
+            return byId.containsKey(eventId);
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    @Override
+    protected long doGlobalPosition() {
+        lock.readLock().lock();
+        try {
+            return log.size();
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    @Override
+    protected void doClose() {
+        lock.writeLock().lock();
+        try {
+            log.clear();
+            streams.clear();
+            byId.clear();
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+}

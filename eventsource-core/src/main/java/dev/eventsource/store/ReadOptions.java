@@ -1,0 +1,214 @@
+package dev.eventsource.store;
+
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.Objects;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+import java.util.Set;
+
+/**
+ * What {@code readAll} reads from the global log, and how.
+ *
+ * <p>All filters combine with AND; within {@code eventTypes} or {@code aggregateTypes} any listed
+ * name matches. Timestamps filter on {@code occurredAt} and are inclusive at both ends.
+ * {@code fromPosition} is exclusive: forward reads return positions above it, backward reads
+ * positions below it. Without it, forward reads start at the beginning and backward reads at the
+ * end. {@code pageSize} bounds how many events are loaded at a time: memory stays bounded by it
+ * however large the store, and no connection is held between pages.
+ */
+public final class ReadOptions {
+
+    /** Read everything, oldest first. */
+    public static final ReadOptions ALL = builder().build();
+
+    /** The page size used when none is set. */
+    public static final int DEFAULT_PAGE_SIZE = 500;
+
+    private final Long fromPosition;
+    private final Integer limit;
+    private final ReadDirection direction;
+    private final Set<String> eventTypes;
+    private final Set<String> aggregateTypes;
+    private final String tenantId;
+    private final Instant fromTimestamp;
+    private final Instant toTimestamp;
+    private final int pageSize;
+
+    private ReadOptions(Builder b) {
+        this.fromPosition = b.fromPosition;
+        this.limit = b.limit;
+        this.direction = b.direction;
+        this.eventTypes = Set.copyOf(b.eventTypes);
+        this.aggregateTypes = Set.copyOf(b.aggregateTypes);
+        this.tenantId = b.tenantId;
+        this.fromTimestamp = b.fromTimestamp;
+        this.toTimestamp = b.toTimestamp;
+        this.pageSize = b.pageSize;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder holding these options, to derive a variant. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.fromPosition = fromPosition;
+        b.limit = limit;
+        b.direction = direction;
+        b.eventTypes.addAll(eventTypes);
+        b.aggregateTypes.addAll(aggregateTypes);
+        b.tenantId = tenantId;
+        b.fromTimestamp = fromTimestamp;
+        b.toTimestamp = toTimestamp;
+        b.pageSize = pageSize;
+        return b;
+    }
+
+    /** The exclusive starting position, if set. */
+    public OptionalLong fromPosition() {
+        return fromPosition == null ? OptionalLong.empty() : OptionalLong.of(fromPosition);
+    }
+
+    /** The maximum number of events to return, if set. */
+    public OptionalInt limit() {
+        return limit == null ? OptionalInt.empty() : OptionalInt.of(limit);
+    }
+
+    public ReadDirection direction() {
+        return direction;
+    }
+
+    /** Event type names to keep; empty means all. */
+    public Set<String> eventTypes() {
+        return eventTypes;
+    }
+
+    /** Aggregate types to keep; empty means all. */
+    public Set<String> aggregateTypes() {
+        return aggregateTypes;
+    }
+
+    /** The tenant to keep, or {@code null} for all. */
+    public String tenantId() {
+        return tenantId;
+    }
+
+    /** Inclusive lower bound on {@code occurredAt}, or {@code null}. */
+    public Instant fromTimestamp() {
+        return fromTimestamp;
+    }
+
+    /** Inclusive upper bound on {@code occurredAt}, or {@code null}. */
+    public Instant toTimestamp() {
+        return toTimestamp;
+    }
+
+    public int pageSize() {
+        return pageSize;
+    }
+
+    @Override
+    public String toString() {
+        return "ReadOptions[fromPosition=" + fromPosition + ", limit=" + limit + ", direction=" + direction
+                + ", eventTypes=" + eventTypes + ", aggregateTypes=" + aggregateTypes + ", tenantId=" + tenantId
+                + ", fromTimestamp=" + fromTimestamp + ", toTimestamp=" + toTimestamp + ", pageSize=" + pageSize + "]";
+    }
+
+    /** Builds {@link ReadOptions}; every setter validates its argument at once. */
+    public static final class Builder {
+        private Long fromPosition;
+        private Integer limit;
+        private ReadDirection direction = ReadDirection.FORWARD;
+        private final Set<String> eventTypes = new LinkedHashSet<>();
+        private final Set<String> aggregateTypes = new LinkedHashSet<>();
+        private String tenantId;
+        private Instant fromTimestamp;
+        private Instant toTimestamp;
+        private int pageSize = DEFAULT_PAGE_SIZE;
+
+        private Builder() {
+        }
+
+        /** Exclusive start: forward reads return positions above it, backward reads below it. */
+        public Builder fromPosition(long position) {
+            if (position < 0) {
+                throw new IllegalArgumentException("fromPosition must be >= 0; got " + position);
+            }
+            this.fromPosition = position;
+            return this;
+        }
+
+        public Builder limit(int limit) {
+            if (limit < 1) {
+                throw new IllegalArgumentException("limit must be >= 1; got " + limit + " (leave it unset to read everything)");
+            }
+            this.limit = limit;
+            return this;
+        }
+
+        public Builder direction(ReadDirection direction) {
+            this.direction = Objects.requireNonNull(direction, "direction");
+            return this;
+        }
+
+        public Builder eventTypes(String... eventTypes) {
+            this.eventTypes.addAll(names("eventTypes", eventTypes));
+            return this;
+        }
+
+        public Builder aggregateTypes(String... aggregateTypes) {
+            this.aggregateTypes.addAll(names("aggregateTypes", aggregateTypes));
+            return this;
+        }
+
+        public Builder tenantId(String tenantId) {
+            if (tenantId == null || tenantId.isBlank()) {
+                throw new IllegalArgumentException("tenantId must be non-blank");
+            }
+            this.tenantId = tenantId;
+            return this;
+        }
+
+        public Builder fromTimestamp(Instant from) {
+            this.fromTimestamp = Objects.requireNonNull(from, "fromTimestamp");
+            return this;
+        }
+
+        public Builder toTimestamp(Instant to) {
+            this.toTimestamp = Objects.requireNonNull(to, "toTimestamp");
+            return this;
+        }
+
+        /** How many events to load per round trip; bounds memory. */
+        public Builder pageSize(int pageSize) {
+            if (pageSize < 1 || pageSize > 100_000) {
+                throw new IllegalArgumentException("pageSize must be between 1 and 100000; got " + pageSize);
+            }
+            this.pageSize = pageSize;
+            return this;
+        }
+
+        /**
+         * @throws IllegalArgumentException if {@code fromTimestamp} is after {@code toTimestamp}
+         */
+        public ReadOptions build() {
+            if (fromTimestamp != null && toTimestamp != null && fromTimestamp.isAfter(toTimestamp)) {
+                throw new IllegalArgumentException("fromTimestamp " + fromTimestamp + " is after toTimestamp " + toTimestamp);
+            }
+            return new ReadOptions(this);
+        }
+
+        private static Set<String> names(String what, String... names) {
+            Objects.requireNonNull(names, what);
+            for (String n : names) {
+                if (n == null || n.isBlank()) {
+                    throw new IllegalArgumentException(what + " must be non-blank names; got " + Arrays.toString(names));
+                }
+            }
+            return new LinkedHashSet<>(Arrays.asList(names));
+        }
+    }
+}

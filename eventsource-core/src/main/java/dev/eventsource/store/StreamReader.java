@@ -1,0 +1,27 @@
+package dev.eventsource.store;
+
+import java.util.UUID;
+
+/**
+ * The stream-read role of an event store: the events of one (aggregateType, aggregateId) stream,
+ * in version order.
+ *
+ * <p>Reading a stream that does not exist, or an existing id under another aggregate type,
+ * returns an empty stream with version 0; it never throws for absence.
+ */
+public interface StreamReader {
+
+    /**
+     * The events of a stream whose version is above {@code afterVersion} (exclusive), and the
+     * stream's current version. {@code getEvents(id, type, 0)} reads the whole stream; after a
+     * snapshot at version 100, {@code getEvents(id, type, 100)} reads only the tail.
+     *
+     * @throws IllegalArgumentException if {@code afterVersion} is negative
+     */
+    EventStream getEvents(java.util.UUID aggregateId, String aggregateType, long afterVersion);
+
+    /** The whole stream. */
+    default EventStream getEvents(UUID aggregateId, String aggregateType) {
+        return getEvents(aggregateId, aggregateType, 0);
+    }
+}

@@ -1,0 +1,19 @@
+package dev.eventsource.store.spi;
+
+import java.time.Instant;
+import java.util.UUID;
+
+/**
+ * One stored row, as a backend reads it: the serialized event plus its place in the store.
+ * {@link EventMapper#toStoredEvent(RecordedEvent)} turns it into the public
+ * {@link dev.eventsource.store.StoredEvent}; tools that inspect stores without the event classes
+ * read this form.
+ */
+public record RecordedEvent(UUID eventId, String eventType, int schemaVersion, UUID aggregateId, String aggregateType,
+                            long version, long globalPosition, Instant occurredAt, Instant recordedAt, String tenantId,
+                            String metadataJson, String payloadJson) {
+
+    public StreamKey stream() {
+        return new StreamKey(aggregateType, aggregateId);
+    }
+}

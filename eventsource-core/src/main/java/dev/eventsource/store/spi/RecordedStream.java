@@ -1,0 +1,7 @@
+package dev.eventsource.store.spi;
+
+import java.util.List;
+
+/** What a backend returns for a stream read: the rows read and the stream's current version. */
+public record RecordedStream(List<RecordedEvent> events, long version) {
+}

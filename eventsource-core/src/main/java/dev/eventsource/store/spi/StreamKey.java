@@ -1,0 +1,26 @@
+package dev.eventsource.store.spi;
+
+import java.util.UUID;
+
+/**
+ * The identity of a stream: aggregate type plus aggregate id.
+ *
+ * @throws IllegalArgumentException if the type is blank or the id is null
+ */
+public record StreamKey(String aggregateType, UUID aggregateId) {
+
+    public StreamKey {
+        if (aggregateType == null || aggregateType.isBlank()) {
+            throw new IllegalArgumentException("aggregateType must be non-blank (e.g. \"Note\"); got "
+                    + (aggregateType == null ? "null" : "'" + aggregateType + "'") + ". Did you swap the arguments?");
+        }
+        if (aggregateId == null) {
+            throw new IllegalArgumentException("aggregateId must not be null");
+        }
+    }
+
+    @Override
+    public String toString() {
+        return aggregateType + "/" + aggregateId;
+    }
+}

@@ -1,0 +1,148 @@
+package dev.eventsource.store.spi;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.eventsource.event.DomainEvent;
+import dev.eventsource.event.EventMetadata;
+import dev.eventsource.event.EventRegistry;
+import dev.eventsource.event.EventType;
+import dev.eventsource.event.SerializationException;
+import dev.eventsource.event.UnknownEventTypeException;
+import dev.eventsource.store.NewEvent;
+import dev.eventsource.store.StoredEvent;
+import org.junit.jupiter.api.Test;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class EventMapperTest {
+
+    enum Priority { LOW, HIGH }
+
+    record Money(BigDecimal amount, String currency) {}
+
+    record Rich(UUID id, Instant at, LocalDate day, BigDecimal price, Priority priority, Money money,
+                List<String> tags, Map<String, Integer> counts, Optional<String> note) implements DomainEvent {}
+
+    record Holder(Object value) implements DomainEvent {}
+
+    @EventType(value = "NoteCreated", version = 1)
+    record NoteCreatedV1(String title) implements DomainEvent {}
+
+    @EventType(value = "NoteCreated", version = 2)
+    record NoteCreatedV2(String title, String content) implements DomainEvent {}
+
+    @EventType(value = "NoteCreated", version = 3)
+    record NoteCreatedV3(String title, String content, int priority) implements DomainEvent {}
+
+    private static final StreamKey STREAM = new StreamKey("Note", UUID.randomUUID());
+
+    @Test
+    void round_trips_records_with_every_supported_component_type() {
+        EventMapper mapper = new EventMapper(new EventRegistry());
+        Rich event = new Rich(UUID.randomUUID(), Instant.parse("2026-11-26T10:15:30.123456Z"), LocalDate.of(2026, 2, 28),
+                new BigDecimal("12345678901234567890.000000001"), Priority.HIGH, new Money(new BigDecimal("0.10"), "EUR"),
+                List.of("a", "b"), Map.of("x", 1), Optional.of("n"));
+
+        StoredEvent back = mapper.toStoredEvent(recorded(mapper.serialize(NewEvent.of(event))));
+
+        assertThat(back.event()).isEqualTo(event);
+    }
+
+    @Test
+    void refuses_a_payload_jackson_cannot_serialize_and_names_the_event() {
+        EventMapper mapper = new EventMapper(new EventRegistry());
+
+        assertThatThrownBy(() -> mapper.serialize(NewEvent.of(new Holder(new Object() {
+            public Object getSelf() { return this; }
+        })))).isInstanceOf(SerializationException.class).hasMessageContaining("Holder").hasMessageContaining("Nothing was written");
+    }
+
+    @Test
+    void upcasts_a_stored_v1_event_through_the_chain_to_the_current_record() {
+        EventRegistry writer = new EventRegistry();
+        SerializedEvent v1 = new EventMapper(writer).serialize(NewEvent.of(new NoteCreatedV1("Meeting")));
+        EventRegistry reader = new EventRegistry().register(NoteCreatedV3.class)
+                .registerUpcaster("NoteCreated", 1, p -> p.put("content", ""))
+                .registerUpcaster("NoteCreated", 2, p -> p.put("priority", 5));
+
+        StoredEvent read = new EventMapper(reader).toStoredEvent(recorded(v1));
+
+        assertThat(v1.schemaVersion()).isEqualTo(1);
+        assertThat(read.event()).isEqualTo(new NoteCreatedV3("Meeting", "", 5));
+    }
+
+    @Test
+    void a_missing_upcaster_step_is_a_clear_error() {
+        SerializedEvent v1 = new EventMapper(new EventRegistry()).serialize(NewEvent.of(new NoteCreatedV1("Meeting")));
+        EventRegistry reader = new EventRegistry().register(NoteCreatedV3.class)
+                .registerUpcaster("NoteCreated", 1, p -> p.put("content", ""));
+
+        assertThatThrownBy(() -> new EventMapper(reader).toStoredEvent(recorded(v1)))
+                .isInstanceOf(SerializationException.class)
+                .hasMessageContaining("No upcaster for NoteCreated v2 -> v3")
+                .hasMessageContaining("registerUpcaster");
+    }
+
+    @Test
+    void refuses_to_read_an_event_written_by_newer_code() {
+        SerializedEvent v2 = new EventMapper(new EventRegistry()).serialize(NewEvent.of(new NoteCreatedV2("t", "c")));
+        EventRegistry reader = new EventRegistry().register(NoteCreatedV1.class);
+
+        assertThatThrownBy(() -> new EventMapper(reader).toStoredEvent(recorded(v2)))
+                .isInstanceOf(SerializationException.class).hasMessageContaining("newer code");
+    }
+
+    @Test
+    void reading_an_unregistered_type_lists_the_known_ones() {
+        SerializedEvent v2 = new EventMapper(new EventRegistry()).serialize(NewEvent.of(new NoteCreatedV2("t", "c")));
+        EventRegistry reader = new EventRegistry().register(Holder.class);
+
+        assertThatThrownBy(() -> new EventMapper(reader).toStoredEvent(recorded(v2)))
+                .isInstanceOf(UnknownEventTypeException.class).hasMessageContaining("[Holder]");
+    }
+
+    @Test
+    void metadata_round_trips_and_empty_metadata_is_stored_as_an_empty_object() {
+        EventMapper mapper = new EventMapper(new EventRegistry());
+        EventMetadata metadata = new EventMetadata("acme", UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID(),
+                Map.of("source", "import", "ip", "10.0.0.1"));
+
+        assertThat(mapper.metadata("acme", mapper.metadataJson(metadata))).isEqualTo(metadata);
+        assertThat(mapper.metadataJson(EventMetadata.EMPTY)).isEqualTo("{}");
+        assertThat(mapper.metadata(null, "{}")).isEqualTo(EventMetadata.EMPTY);
+    }
+
+    @Test
+    void truncates_occurrence_times_to_microseconds() {
+        SerializedEvent e = new EventMapper(new EventRegistry()).serialize(
+                NewEvent.of(new NoteCreatedV1("t")).withOccurredAt(Instant.parse("2026-11-26T10:15:30.123456789Z")));
+
+        assertThat(e.occurredAt()).isEqualTo(Instant.parse("2026-11-26T10:15:30.123456Z"));
+    }
+
+    @Test
+    void upcasters_receive_an_object_node_they_may_replace() {
+        SerializedEvent v1 = new EventMapper(new EventRegistry()).serialize(NewEvent.of(new NoteCreatedV1("x")));
+        EventRegistry reader = new EventRegistry().register(NoteCreatedV2.class)
+                .registerUpcaster("NoteCreated", 1, p -> {
+                    ObjectNode fresh = p.objectNode();
+                    fresh.put("title", p.get("title").asText().toUpperCase());
+                    fresh.put("content", "migrated");
+                    return fresh;
+                });
+
+        assertThat(new EventMapper(reader).toStoredEvent(recorded(v1)).event()).isEqualTo(new NoteCreatedV2("X", "migrated"));
+    }
+
+    private static RecordedEvent recorded(SerializedEvent e) {
+        return e.recorded(STREAM, 1, 1, Instant.now());
+    }
+}

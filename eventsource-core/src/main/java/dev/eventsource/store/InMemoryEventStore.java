@@ -3,6 +3,8 @@ package dev.eventsource.store;
 import dev.eventsource.event.EventRegistry;
 import dev.eventsource.store.spi.AbstractEventStore;
 import dev.eventsource.store.spi.AppendRules;
+import dev.eventsource.store.spi.EventImporter;
+import dev.eventsource.store.spi.ImportConflictException;
 import dev.eventsource.store.spi.ExistingEvent;
 import dev.eventsource.store.spi.RecordedEvent;
 import dev.eventsource.store.spi.RecordedStream;
@@ -24,7 +26,7 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * either. Thread-safe: appends are serialized by a write lock, reads share a read lock. Its data
  * is gone when it is closed or garbage collected; two instances never share data.
  */
-public final class InMemoryEventStore extends AbstractEventStore {
+public final class InMemoryEventStore extends AbstractEventStore implements EventImporter {
 
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     private final List<RecordedEvent> log = new ArrayList<>();
@@ -79,6 +81,43 @@ public final class InMemoryEventStore extends AbstractEventStore {
                 byId.put(row.eventId(), row);
             }
             return write.result(position);
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    @Override
+    public ImportResult importRecorded(List<RecordedEvent> batch) {
+        ensureOpen();
+        lock.writeLock().lock();
+        try {
+            ensureOpen();
+            Map<StreamKey, Long> versions = new HashMap<>();
+            List<RecordedEvent> toWrite = new ArrayList<>(batch.size());
+            for (RecordedEvent row : batch) {
+                RecordedEvent stored = byId.get(row.eventId());
+                if (stored != null) {
+                    if (!stored.stream().equals(row.stream()) || stored.version() != row.version()) {
+                        throw ImportConflictException.elsewhere(row, stored.stream(), stored.version());
+                    }
+                    continue;
+                }
+                long current = versions.computeIfAbsent(row.stream(), k -> (long) streams.getOrDefault(k, List.of()).size());
+                if (row.version() != current + 1) {
+                    throw ImportConflictException.outOfSequence(row, current);
+                }
+                versions.put(row.stream(), row.version());
+                toWrite.add(row);
+            }
+            for (RecordedEvent row : toWrite) {
+                RecordedEvent copy = new RecordedEvent(row.eventId(), row.eventType(), row.schemaVersion(), row.aggregateId(),
+                        row.aggregateType(), row.version(), log.size() + 1L, row.occurredAt(), row.recordedAt(), row.tenantId(),
+                        row.metadataJson(), row.payloadJson());
+                log.add(copy);
+                streams.computeIfAbsent(copy.stream(), k -> new ArrayList<>()).add(copy);
+                byId.put(copy.eventId(), copy);
+            }
+            return new ImportResult(toWrite.size(), batch.size() - toWrite.size());
         } finally {
             lock.writeLock().unlock();
         }

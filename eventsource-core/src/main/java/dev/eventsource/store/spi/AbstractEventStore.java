@@ -40,7 +40,7 @@ import java.util.stream.StreamSupport;
  * {@link SerializedEvent}s and {@link RecordedEvent}s. Backends decide appends with
  * {@link AppendRules} inside their write transaction.
  */
-public abstract class AbstractEventStore implements EventStore {
+public abstract class AbstractEventStore implements EventStore, RecordedEventReader {
 
     private final String description;
     private final EventMapper mapper;
@@ -172,6 +172,7 @@ public abstract class AbstractEventStore implements EventStore {
      * The global log as stored rows, without deserializing payloads: for tools that inspect a
      * store without its event classes. Same paging contract as {@link #readAll(ReadOptions)}.
      */
+    @Override
     public final Stream<RecordedEvent> readRecorded(ReadOptions options) {
         Objects.requireNonNull(options, "options");
         ready();

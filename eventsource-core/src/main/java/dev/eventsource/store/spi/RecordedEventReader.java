@@ -1,0 +1,16 @@
+package dev.eventsource.store.spi;
+
+import dev.eventsource.store.ReadOptions;
+
+import java.util.stream.Stream;
+
+/**
+ * Reads the global log as stored rows, without deserializing payloads, so tools can inspect and
+ * copy any application's store without its event classes. Same paging contract as
+ * {@link dev.eventsource.store.EventLogReader#readAll(ReadOptions)}.
+ */
+public interface RecordedEventReader {
+
+    /** The rows selected by {@code options}, lazily, page by page. */
+    Stream<RecordedEvent> readRecorded(ReadOptions options);
+}

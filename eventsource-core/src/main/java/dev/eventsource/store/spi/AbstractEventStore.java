@@ -147,12 +147,8 @@ public abstract class AbstractEventStore implements EventStore, RecordedEventRea
     @Override
     public final EventStream getEvents(UUID aggregateId, String aggregateType, long afterVersion) {
         StreamKey stream = new StreamKey(aggregateType, aggregateId);
-        if (afterVersion < 0) {
-            throw new IllegalArgumentException("afterVersion must be >= 0; got " + afterVersion);
-        }
-        ready();
         return traced("eventsource.read_stream", stream, () -> {
-            RecordedStream rows = doReadStream(stream, afterVersion);
+            RecordedStream rows = readRecordedStream(stream, afterVersion);
             List<StoredEvent> events = new ArrayList<>(rows.events().size());
             for (RecordedEvent row : rows.events()) {
                 events.add(mapper.toStoredEvent(row));
@@ -179,6 +175,16 @@ public abstract class AbstractEventStore implements EventStore, RecordedEventRea
         Iterator<RecordedEvent> pages = new PageIterator(options);
         return StreamSupport.stream(Spliterators.spliteratorUnknownSize(pages,
                 Spliterator.ORDERED | Spliterator.NONNULL), false);
+    }
+
+    @Override
+    public final RecordedStream readRecordedStream(StreamKey stream, long afterVersion) {
+        Objects.requireNonNull(stream, "stream");
+        if (afterVersion < 0) {
+            throw new IllegalArgumentException("afterVersion must be >= 0; got " + afterVersion);
+        }
+        ready();
+        return doReadStream(stream, afterVersion);
     }
 
     @Override

@@ -13,4 +13,7 @@ public interface RecordedEventReader {
 
     /** The rows selected by {@code options}, lazily, page by page. */
     Stream<RecordedEvent> readRecorded(ReadOptions options);
+
+    /** The rows of one stream with a version above {@code afterVersion}, and its current version. */
+    RecordedStream readRecordedStream(StreamKey stream, long afterVersion);
 }

@@ -1,0 +1,45 @@
+package dev.eventsource.tck;
+
+import dev.eventsource.event.EventRegistry;
+import dev.eventsource.store.EventStore;
+import org.junit.jupiter.api.Nested;
+
+/**
+ * Every contract suite at once: a backend extends this class, implements
+ * {@link #newStore(EventRegistry)}, and JUnit runs each suite as a {@link Nested} group.
+ *
+ * <pre>{@code
+ * class SQLiteEventStoreContractTest extends EventStoreContract {
+ *     @TempDir Path dir;
+ *     protected EventStore newStore(EventRegistry registry) {
+ *         return new SQLiteEventStore(dir.resolve(UUID.randomUUID() + ".db").toString(), registry);
+ *     }
+ * }
+ * }</pre>
+ *
+ * <p>{@code newStore} must return a new, empty, not yet initialized store using the given
+ * registry on every call (see {@link EventStoreFixture}). Persistent backends extend
+ * {@code PersistentEventStoreContract} instead, which adds the suites that need a second store over
+ * the same data. A backend may also extend the suites one by one.
+ */
+public abstract class EventStoreContract {
+
+    /** A new, empty store using {@code registry}; not yet initialized. */
+    protected abstract EventStore newStore(EventRegistry registry);
+
+    @Nested
+    class Append extends AppendContract {
+        @Override
+        protected EventStore newStore(EventRegistry registry) {
+            return EventStoreContract.this.newStore(registry);
+        }
+    }
+
+    @Nested
+    class StreamRead extends StreamReadContract {
+        @Override
+        protected EventStore newStore(EventRegistry registry) {
+            return EventStoreContract.this.newStore(registry);
+        }
+    }
+}

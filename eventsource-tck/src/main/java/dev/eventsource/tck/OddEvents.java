@@ -1,0 +1,61 @@
+package dev.eventsource.tck;
+
+import dev.eventsource.event.DomainEvent;
+import dev.eventsource.event.EventType;
+
+/**
+ * Events the suites use to provoke refusals and schema evolution: payloads that cannot be
+ * serialized or read back, two classes claiming one type name, and two schema versions of one
+ * type. None of them belongs to {@link TckEvent}.
+ */
+public final class OddEvents {
+
+    private OddEvents() {
+    }
+
+    /** Cannot be written: its accessor throws, so Jackson cannot serialize it. */
+    public record Unserializable(String value) implements DomainEvent {
+        @Override
+        public String value() {
+            throw new IllegalStateException("this event refuses to be serialized");
+        }
+    }
+
+    /** Can be written but not read back: no constructor or creator Jackson could use. */
+    public static final class Unreadable implements DomainEvent {
+        private final String value;
+
+        public Unreadable(String value, int ignored) {
+            this.value = value;
+        }
+
+        public String getValue() {
+            return value;
+        }
+    }
+
+    /** Claims the type name {@code tck.Clash}. */
+    @EventType("tck.Clash")
+    public record ClashA(String value) implements DomainEvent {
+    }
+
+    /** Also claims the type name {@code tck.Clash}. */
+    @EventType("tck.Clash")
+    public record ClashB(String value) implements DomainEvent {
+    }
+
+    /** Schema version 1 of {@code tck.Person}: one field for the whole name. */
+    @EventType(value = "tck.Person", version = 1)
+    public record PersonV1(String fullName) implements DomainEvent {
+    }
+
+    /** Schema version 2 of {@code tck.Person}: the name split in two. */
+    @EventType(value = "tck.Person", version = 2)
+    public record PersonV2(String firstName, String lastName) implements DomainEvent {
+    }
+
+    /** Named explicitly, so its stored type differs from its class name. */
+    @EventType("tck.Named")
+    public record Named(String value) implements DomainEvent {
+    }
+}

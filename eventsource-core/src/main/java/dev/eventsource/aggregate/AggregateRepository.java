@@ -2,50 +2,98 @@ package dev.eventsource.aggregate;
 
 import dev.eventsource.event.DomainEvent;
 import dev.eventsource.event.EventMetadata;
+import dev.eventsource.snapshot.Snapshot;
+import dev.eventsource.snapshot.SnapshotPolicy;
+import dev.eventsource.snapshot.SnapshotStats;
+import dev.eventsource.snapshot.SnapshotStore;
 import dev.eventsource.store.AppendResult;
 import dev.eventsource.store.EventStore;
 import dev.eventsource.store.EventStream;
 import dev.eventsource.store.ExpectedVersion;
 import dev.eventsource.store.NewEvent;
 import dev.eventsource.store.StoredEvent;
+import dev.eventsource.store.spi.AbstractEventStore;
+import dev.eventsource.store.spi.EventMapper;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
 /**
  * Loads aggregates by replaying their stream and saves their new events with an optimistic
- * concurrency check.
+ * concurrency check; optionally keeps snapshots so long streams load fast.
  *
  * <p>{@link #save} appends the uncommitted events expecting the version the aggregate was loaded
  * at; if another writer got there first it throws
  * {@link dev.eventsource.store.OptimisticLockException}, writes nothing and leaves the aggregate's
- * uncommitted events in place. Thread-safe; aggregates themselves are not.
+ * uncommitted events in place.
+ *
+ * <p>Snapshots (see {@link #builder}) are a cache and never cost correctness: {@link #load}
+ * restores the snapshot and replays only later events; a snapshot of another
+ * {@code snapshotSchemaVersion}, one that cannot be read, or a snapshot store that fails, is
+ * ignored (logged once, counted in {@link #snapshotStats()}) and the aggregate is rebuilt by a
+ * full replay. A snapshot that cannot be written never fails a save.
+ *
+ * <p>Thread-safe; aggregates themselves are not.
  *
  * @param <A> the aggregate type
  */
 public final class AggregateRepository<A extends AggregateRoot<?>> {
 
+    private static final System.Logger LOG = System.getLogger(AggregateRepository.class.getName());
+
     private final EventStore store;
     private final Function<UUID, A> factory;
     private final String aggregateType;
+    private final SnapshotStore snapshots;
+    private final SnapshotPolicy policy;
+    private final Executor snapshotExecutor;
+    private final EventMapper json;
+    private final Set<CompletableFuture<Void>> pending = ConcurrentHashMap.newKeySet();
+    private final Set<String> warned = ConcurrentHashMap.newKeySet();
+    private final AtomicLong taken = new AtomicLong();
+    private final AtomicLong failed = new AtomicLong();
+    private final AtomicLong loadedFromSnapshot = new AtomicLong();
+    private final AtomicLong ignored = new AtomicLong();
 
     /**
+     * A repository without snapshots.
+     *
      * @param store         where the events live
      * @param factory       creates an empty aggregate for an id, e.g. {@code NoteAggregate::new}
      * @param aggregateType the stream type, e.g. {@code "Note"}
      */
     public AggregateRepository(EventStore store, Function<UUID, A> factory, String aggregateType) {
-        this.store = Objects.requireNonNull(store, "store");
-        this.factory = Objects.requireNonNull(factory, "factory");
-        if (aggregateType == null || aggregateType.isBlank()) {
-            throw new IllegalArgumentException("aggregateType must be non-blank, e.g. \"Note\"");
-        }
-        this.aggregateType = aggregateType;
+        this(builder(store, factory, aggregateType));
+    }
+
+    private AggregateRepository(Builder<A> b) {
+        this.store = b.store;
+        this.factory = b.factory;
+        this.aggregateType = b.aggregateType;
+        this.snapshots = b.snapshots;
+        this.policy = b.policy;
+        this.snapshotExecutor = b.executor;
+        this.json = store instanceof AbstractEventStore s ? s.mapper() : new EventMapper(new dev.eventsource.event.EventRegistry());
+    }
+
+    /** A builder, for repositories with snapshots. */
+    public static <A extends AggregateRoot<?>> Builder<A> builder(EventStore store, Function<UUID, A> factory,
+                                                                  String aggregateType) {
+        return new Builder<>(store, factory, aggregateType);
     }
 
     public String aggregateType() {
@@ -67,7 +115,7 @@ public final class AggregateRepository<A extends AggregateRoot<?>> {
     }
 
     /**
-     * The aggregate rebuilt from all its events.
+     * The aggregate rebuilt from its events (from its snapshot and later events, when there is one).
      *
      * @throws AggregateNotFoundException if its stream is empty
      */
@@ -75,13 +123,25 @@ public final class AggregateRepository<A extends AggregateRoot<?>> {
         return find(aggregateId).orElseThrow(() -> new AggregateNotFoundException(aggregateId, aggregateType));
     }
 
-    /** The aggregate rebuilt from all its events, or empty if it has none. */
+    /** The aggregate rebuilt from its events, or empty if it has none. */
     public Optional<A> find(UUID aggregateId) {
-        EventStream stream = store.getEvents(aggregateId, aggregateType);
-        if (stream.isEmpty()) {
-            return Optional.empty();
+        Objects.requireNonNull(aggregateId, "aggregateId");
+        A aggregate = fromSnapshot(aggregateId);
+        long after = aggregate == null ? 0 : aggregate.version();
+        EventStream stream = store.getEvents(aggregateId, aggregateType, after);
+        if (aggregate != null && stream.version() < after) {
+            ignore(aggregateId, "is ahead of its stream (snapshot v" + after + ", stream v" + stream.version() + ")", null);
+            aggregate = null;
+            stream = store.getEvents(aggregateId, aggregateType);
         }
-        A aggregate = createNew(aggregateId);
+        if (aggregate == null) {
+            if (stream.isEmpty()) {
+                return Optional.empty();
+            }
+            aggregate = createNew(aggregateId);
+        } else {
+            loadedFromSnapshot.incrementAndGet();
+        }
         for (StoredEvent e : stream.events()) {
             aggregate.replay(e.event(), e.version());
         }
@@ -105,7 +165,8 @@ public final class AggregateRepository<A extends AggregateRoot<?>> {
 
     /**
      * Saves the uncommitted events, each carrying {@code metadata}; a no-op (empty result) when
-     * there are none.
+     * there are none. Takes a snapshot when the policy says so; a snapshot failure is logged and
+     * counted, never thrown.
      *
      * @throws dev.eventsource.store.OptimisticLockException if the stream moved since the load
      */
@@ -120,9 +181,169 @@ public final class AggregateRepository<A extends AggregateRoot<?>> {
         for (DomainEvent e : aggregate.uncommittedEvents()) {
             events.add(new NewEvent(e, UUID.randomUUID(), now, metadata));
         }
-        AppendResult result = store.append(aggregate.aggregateId(), aggregateType, events,
-                ExpectedVersion.exactly(aggregate.committedVersion()));
+        long before = aggregate.committedVersion();
+        AppendResult result = store.append(aggregate.aggregateId(), aggregateType, events, ExpectedVersion.exactly(before));
         aggregate.markCommitted();
+        if (snapshots != null && policy.shouldSnapshot(before, aggregate.version())) {
+            snapshot(aggregate);
+        }
         return Optional.of(result);
+    }
+
+    /**
+     * Takes a snapshot of a saved aggregate now (on the snapshot executor), whatever the policy.
+     *
+     * @throws IllegalStateException if the repository has no snapshot store, or the aggregate has
+     *                               unsaved events or none at all
+     */
+    public void createSnapshot(A aggregate) {
+        if (snapshots == null) {
+            throw new IllegalStateException("this repository has no snapshot store; build it with"
+                    + " AggregateRepository.builder(...).snapshots(store)");
+        }
+        if (aggregate.hasUncommittedEvents() || aggregate.version() == 0) {
+            throw new IllegalStateException("only a saved aggregate with at least one event can be snapshotted; save it first");
+        }
+        snapshot(aggregate);
+    }
+
+    /**
+     * Waits for background snapshots started so far.
+     *
+     * @return true if all finished within the timeout
+     */
+    public boolean awaitSnapshots(Duration timeout) {
+        CompletableFuture<Void> all = CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new));
+        try {
+            all.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            return true;
+        } catch (TimeoutException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (ExecutionException e) {
+            return true; // failures are counted and logged by the task itself
+        }
+    }
+
+    /** Counters of snapshots taken, failed, loaded and ignored. */
+    public SnapshotStats snapshotStats() {
+        return new SnapshotStats(taken.get(), failed.get(), loadedFromSnapshot.get(), ignored.get());
+    }
+
+    private void snapshot(A aggregate) {
+        // The state is an immutable value, so it can be serialized later on another thread.
+        Object state = aggregate.state();
+        long version = aggregate.version();
+        int schema = aggregate.snapshotSchemaVersion();
+        UUID id = aggregate.aggregateId();
+        Instant at = Instant.now();
+        Runnable task = () -> {
+            try {
+                snapshots.save(new Snapshot(id, aggregateType, version, schema, json.writeJson(state), at));
+                taken.incrementAndGet();
+            } catch (RuntimeException e) {
+                failed.incrementAndGet();
+                warnOnce("snapshot-write", "Could not write a snapshot of " + aggregateType + " " + id + " v" + version
+                        + "; loads replay more events until the next one succeeds", e);
+            }
+        };
+        CompletableFuture<Void> future = CompletableFuture.runAsync(task, snapshotExecutor);
+        pending.add(future);
+        future.whenComplete((ok, error) -> pending.remove(future));
+    }
+
+    private A fromSnapshot(UUID aggregateId) {
+        if (snapshots == null) {
+            return null;
+        }
+        Snapshot snapshot;
+        try {
+            snapshot = snapshots.find(aggregateId, aggregateType).orElse(null);
+        } catch (RuntimeException e) {
+            ignore(aggregateId, "could not be read from the snapshot store", e);
+            return null;
+        }
+        if (snapshot == null) {
+            return null;
+        }
+        A aggregate = createNew(aggregateId);
+        if (snapshot.schemaVersion() != aggregate.snapshotSchemaVersion()) {
+            ignore(aggregateId, "has schema version " + snapshot.schemaVersion() + " but the aggregate declares "
+                    + aggregate.snapshotSchemaVersion(), null);
+            return null;
+        }
+        try {
+            restore(aggregate, json.readJson(snapshot.stateJson(), aggregate.stateType()), snapshot.version());
+            return aggregate;
+        } catch (RuntimeException e) {
+            ignore(aggregateId, "could not be deserialized", e);
+            return null;
+        }
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static void restore(AggregateRoot aggregate, Object state, long version) {
+        aggregate.restore(state, version);
+    }
+
+    private void ignore(UUID aggregateId, String why, Throwable cause) {
+        ignored.incrementAndGet();
+        warnOnce("ignored:" + why.replaceAll("[0-9]", ""), "Ignoring the snapshot of " + aggregateType + " " + aggregateId
+                + ": it " + why + "; rebuilding by full replay", cause);
+    }
+
+    private void warnOnce(String key, String message, Throwable cause) {
+        if (warned.add(key)) {
+            LOG.log(System.Logger.Level.WARNING, message + " (further occurrences are only counted)", cause);
+        }
+    }
+
+    /** Builds an {@link AggregateRepository}. */
+    public static final class Builder<A extends AggregateRoot<?>> {
+        private final EventStore store;
+        private final Function<UUID, A> factory;
+        private final String aggregateType;
+        private SnapshotStore snapshots;
+        private SnapshotPolicy policy = SnapshotPolicy.never();
+        private Executor executor = Runnable::run;
+
+        private Builder(EventStore store, Function<UUID, A> factory, String aggregateType) {
+            this.store = Objects.requireNonNull(store, "store");
+            this.factory = Objects.requireNonNull(factory, "factory");
+            if (aggregateType == null || aggregateType.isBlank()) {
+                throw new IllegalArgumentException("aggregateType must be non-blank, e.g. \"Note\"");
+            }
+            this.aggregateType = aggregateType;
+        }
+
+        /** Loads from, and (per the policy) writes to, this snapshot store. */
+        public Builder<A> snapshots(SnapshotStore snapshots) {
+            this.snapshots = Objects.requireNonNull(snapshots, "snapshots");
+            return this;
+        }
+
+        /** When saves take snapshots; default {@link SnapshotPolicy#never()}. */
+        public Builder<A> snapshotPolicy(SnapshotPolicy policy) {
+            this.policy = Objects.requireNonNull(policy, "policy");
+            return this;
+        }
+
+        /** Where snapshots are written; default: synchronously, in the saving thread. */
+        public Builder<A> snapshotExecutor(Executor executor) {
+            this.executor = Objects.requireNonNull(executor, "executor");
+            return this;
+        }
+
+        /**
+         * @throws IllegalStateException if a snapshot policy is set without a snapshot store
+         */
+        public AggregateRepository<A> build() {
+            if (snapshots == null && policy != SnapshotPolicy.never()) {
+                throw new IllegalStateException("a snapshot policy (" + policy + ") needs a snapshot store: call snapshots(...)");
+            }
+            return new AggregateRepository<>(this);
+        }
     }
 }

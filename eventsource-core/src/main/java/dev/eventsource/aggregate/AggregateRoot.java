@@ -5,6 +5,9 @@ import dev.eventsource.event.DomainEvent;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.Type;
+import java.lang.reflect.TypeVariable;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -83,6 +86,32 @@ public abstract class AggregateRoot<S> {
         }
     }
 
+    /**
+     * The version of this aggregate's snapshot format. Bump it when the state type changes shape:
+     * snapshots with another version are ignored and the aggregate is rebuilt by a full replay.
+     */
+    protected int snapshotSchemaVersion() {
+        return 1;
+    }
+
+    /**
+     * The state type, used to read snapshots. The default resolves {@code S} from the class
+     * declaration ({@code extends AggregateRoot<NoteState>}); override it when {@code S} is only
+     * known at run time.
+     */
+    protected Type stateType() {
+        for (Class<?> c = getClass(); c != null && c != AggregateRoot.class; c = c.getSuperclass()) {
+            if (c.getGenericSuperclass() instanceof ParameterizedType p && p.getRawType() == AggregateRoot.class) {
+                Type state = p.getActualTypeArguments()[0];
+                if (!(state instanceof TypeVariable<?>)) {
+                    return state;
+                }
+            }
+        }
+        throw new IllegalStateException(getClass().getName() + " does not fix its state type in 'extends AggregateRoot<S>';"
+                + " override stateType() to use snapshots");
+    }
+
     public final UUID aggregateId() {
         return aggregateId;
     }
@@ -128,6 +157,16 @@ public abstract class AggregateRoot<S> {
             throw new IllegalStateException("event version " + eventVersion + " does not follow " + version + " for " + aggregateId);
         }
         transition(event);
+    }
+
+    /** Restores a snapshot of a fresh aggregate. */
+    final void restore(S snapshotState, long snapshotVersion) {
+        if (version != 0 || !uncommitted.isEmpty()) {
+            throw new IllegalStateException("a snapshot can only be restored into a fresh aggregate");
+        }
+        state = snapshotState;
+        stateInitialized = true;
+        version = snapshotVersion;
     }
 
     /** Called by the repository once the uncommitted events are stored. */

@@ -154,6 +154,26 @@ public final class EventMapper {
         }
     }
 
+    /** Any value (an aggregate's state, for snapshots) as JSON, with the configuration events use. */
+    public String writeJson(Object value) {
+        try {
+            return json.writeValueAsString(value);
+        } catch (JsonProcessingException | RuntimeException e) {
+            throw new SerializationException(value.getClass().getSimpleName(), "Cannot serialize "
+                    + value.getClass().getName() + " to JSON: " + rootMessage(e), e);
+        }
+    }
+
+    /** Reads a value written by {@link #writeJson}. */
+    public Object readJson(String text, java.lang.reflect.Type type) {
+        try {
+            return json.readValue(text, json.getTypeFactory().constructType(type));
+        } catch (JsonProcessingException | RuntimeException e) {
+            throw new SerializationException(type.getTypeName(), "Cannot read JSON as " + type.getTypeName() + ": "
+                    + rootMessage(e), e);
+        }
+    }
+
     /** The metadata JSON stored beside a payload (everything but the tenant, which is a column). */
     public String metadataJson(EventMetadata metadata) {
         Map<String, Object> fields = new LinkedHashMap<>();

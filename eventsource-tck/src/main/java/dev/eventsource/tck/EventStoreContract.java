@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Nested;
  *
  * <p>{@code newStore} must return a new, empty, not yet initialized store using the given
  * registry on every call (see {@link EventStoreFixture}). Persistent backends extend
- * {@code PersistentEventStoreContract} instead, which adds the suites that need a second store over
+ * {@link PersistentEventStoreContract} instead, which adds the suites that need a second store over
  * the same data. A backend may also extend the suites one by one.
  */
 public abstract class EventStoreContract {
@@ -37,6 +37,54 @@ public abstract class EventStoreContract {
 
     @Nested
     class StreamRead extends StreamReadContract {
+        @Override
+        protected EventStore newStore(EventRegistry registry) {
+            return EventStoreContract.this.newStore(registry);
+        }
+    }
+
+    @Nested
+    class GlobalRead extends GlobalReadContract {
+        @Override
+        protected EventStore newStore(EventRegistry registry) {
+            return EventStoreContract.this.newStore(registry);
+        }
+    }
+
+    @Nested
+    class Lookup extends LookupContract {
+        @Override
+        protected EventStore newStore(EventRegistry registry) {
+            return EventStoreContract.this.newStore(registry);
+        }
+    }
+
+    @Nested
+    class Serialization extends SerializationContract {
+        @Override
+        protected EventStore newStore(EventRegistry registry) {
+            return EventStoreContract.this.newStore(registry);
+        }
+    }
+
+    @Nested
+    class Lifecycle extends LifecycleContract {
+        @Override
+        protected EventStore newStore(EventRegistry registry) {
+            return EventStoreContract.this.newStore(registry);
+        }
+    }
+
+    @Nested
+    class Concurrency extends ConcurrencyContract {
+        @Override
+        protected EventStore newStore(EventRegistry registry) {
+            return EventStoreContract.this.newStore(registry);
+        }
+    }
+
+    @Nested
+    class Aggregate extends AggregateContract {
         @Override
         protected EventStore newStore(EventRegistry registry) {
             return EventStoreContract.this.newStore(registry);

@@ -1,0 +1,367 @@
+package dev.eventsource.sqlite;
+
+import dev.eventsource.EventSourceException;
+import dev.eventsource.event.EventRegistry;
+import dev.eventsource.sqlite.internal.Connections;
+import dev.eventsource.sqlite.internal.EventQueries;
+import dev.eventsource.sqlite.internal.GroupCommitter;
+import dev.eventsource.sqlite.internal.SQLiteErrors;
+import dev.eventsource.sqlite.internal.Schema;
+import dev.eventsource.store.AppendResult;
+import dev.eventsource.store.EventStoreBusyException;
+import dev.eventsource.store.ExpectedVersion;
+import dev.eventsource.store.ReadOptions;
+import dev.eventsource.store.spi.AbstractEventStore;
+import dev.eventsource.store.spi.RecordedEvent;
+import dev.eventsource.store.spi.RecordedStream;
+import dev.eventsource.store.spi.SerializedEvent;
+import dev.eventsource.store.spi.StreamKey;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * An event store in a SQLite database: a file, or {@code ":memory:"} for tests. The embedded
+ * default: no server, one file you can copy, back up and inspect with {@code sqlite3} (payloads
+ * and metadata are JSON text, so SQLite's JSON functions work on them).
+ *
+ * <pre>{@code
+ * try (SQLiteEventStore store = new SQLiteEventStore("./events.db")) {
+ *     store.initialize();
+ *     store.appendEvents(id, "Note", List.of(new NoteCreated("t", "c")), ExpectedVersion.NO_STREAM);
+ * }
+ * }</pre>
+ *
+ * <p><b>Lifecycle.</b> Nothing is opened by the constructor. {@link #initialize()} (or the first
+ * use) opens the database and creates or upgrades its schema; it is idempotent and safe when
+ * several processes call it on one file at the same moment. A {@code ":memory:"} database
+ * belongs to its store alone (two stores never share data) and is gone when the store is closed.
+ *
+ * <p><b>Writers.</b> SQLite allows one writer at a time. Within the process, appends from many
+ * threads are committed together in one transaction (group commit), each still checked against
+ * its own expected version and failing or succeeding on its own; {@link #groupCommitStats()}
+ * shows the grouping. Across processes the store waits up to {@link #busyTimeout()} for the
+ * write lock and then throws {@link EventStoreBusyException}; nothing is written in that case.
+ * Reads of a file database use their own connections and, in WAL mode, run while a write is in
+ * progress. The store is thread-safe and holds no monitor during I/O.
+ *
+ * <p><b>Refusals.</b> The builder refuses a blank database, SQLite URIs ({@code file:...} or
+ * {@code ?} parameters: give a plain path) and a negative busy timeout. A file that is not a
+ * SQLite database, a read-only file or folder, a full disk or a missing folder raise an
+ * {@link EventSourceException} naming the database and the cause; what was stored before is
+ * never altered. Driver exceptions never escape raw.
+ */
+public final class SQLiteEventStore extends AbstractEventStore {
+
+    /** The special database name for a private in-memory database. */
+    public static final String MEMORY = ":memory:";
+
+    /** How long an append waits for another process's write lock unless configured otherwise. */
+    public static final Duration DEFAULT_BUSY_TIMEOUT = Duration.ofSeconds(5);
+
+    private final String database;
+    private final Duration busyTimeout;
+    private final Synchronous synchronous;
+    private final boolean walRequested;
+    private final Connections connections;
+    private final SQLiteErrors errors;
+    private final GroupCommitter writer;
+
+    /** A store with the default settings and {@link EventRegistry#defaultRegistry()}. */
+    public SQLiteEventStore(String database) {
+        this(builder(database));
+    }
+
+    /** A store with the default settings that looks events up in {@code registry}. */
+    public SQLiteEventStore(String database, EventRegistry registry) {
+        this(builder(database).eventRegistry(registry));
+    }
+
+    private SQLiteEventStore(Builder builder) {
+        super("SQLiteEventStore(" + builder.database + ")", builder.registry, builder.tracing);
+        this.database = builder.database;
+        this.busyTimeout = builder.busyTimeout;
+        this.synchronous = builder.synchronous;
+        this.walRequested = builder.walMode && !builder.database.equals(MEMORY);
+        this.connections = new Connections(database, toString(), walRequested, busyTimeout, synchronous.name(),
+                builder.driverProperties);
+        this.errors = new SQLiteErrors(database, busyTimeout);
+        this.writer = new GroupCommitter(connections, errors, this::now);
+    }
+
+    /**
+     * A builder for a store on {@code database}: a file path (created if absent; its folder must
+     * exist) or {@code ":memory:"}.
+     *
+     * @throws IllegalArgumentException if {@code database} is blank or a SQLite URI
+     */
+    public static Builder builder(String database) {
+        return new Builder(database);
+    }
+
+    /** The database as given: a path or {@code ":memory:"}. */
+    public String database() {
+        return database;
+    }
+
+    /**
+     * Whether the database runs in WAL mode: once connected, the mode actually in effect; before,
+     * the mode that will be requested. Always false for {@code ":memory:"}, where WAL does not apply.
+     */
+    public boolean walMode() {
+        return connections.isOpen() ? connections.walInEffect() : walRequested;
+    }
+
+    /** How long a write waits for another connection's lock before {@link EventStoreBusyException}. */
+    public Duration busyTimeout() {
+        return busyTimeout;
+    }
+
+    /** The durability level of commits. */
+    public Synchronous synchronous() {
+        return synchronous;
+    }
+
+    /** True between the first {@link #initialize()} (or use) and {@link #close()}. */
+    public boolean isConnected() {
+        return connections.isOpen();
+    }
+
+    /** Appends and commits so far, to see how many appends each commit carried. */
+    public GroupCommitStats groupCommitStats() {
+        return new GroupCommitStats(writer.commits(), writer.appends());
+    }
+
+    /**
+     * Deletes a database file and its companions ({@code -wal}, {@code -shm} and {@code -journal});
+     * absent files are ignored. Close every store on the file first: SQLite cannot notice that its
+     * files were removed underneath it.
+     *
+     * @throws IllegalArgumentException for {@code ":memory:"}, which has no files (close the store instead)
+     * @throws EventSourceException     naming the file that could not be deleted
+     */
+    public static void deleteDatabase(Path path) {
+        Objects.requireNonNull(path, "path");
+        if (path.toString().equals(MEMORY)) {
+            throw new IllegalArgumentException("\":memory:\" has no files to delete; an in-memory database is gone"
+                    + " when its store is closed");
+        }
+        for (String suffix : List.of("", "-wal", "-shm", "-journal")) {
+            Path file = path.resolveSibling(path.getFileName() + suffix);
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException e) {
+                throw new EventSourceException("Cannot delete SQLite database file " + file + ": " + e, e);
+            }
+        }
+    }
+
+    @Override
+    protected void doInitialize() {
+        try {
+            connections.open();
+            ReentrantLock lock = connections.writeLock();
+            lock.lock();
+            try {
+                Schema.migrate(connections.writer(), database);
+            } finally {
+                lock.unlock();
+            }
+        } catch (SQLException e) {
+            throw errors.translate(e, "opening the database and creating its schema");
+        }
+    }
+
+    @Override
+    protected AppendResult doAppend(StreamKey stream, List<SerializedEvent> events, ExpectedVersion expected) {
+        return writer.append(stream, events, expected);
+    }
+
+    @Override
+    protected RecordedStream doReadStream(StreamKey stream, long afterVersion) {
+        return read("reading " + stream, c -> {
+            while (true) {
+                List<RecordedEvent> rows = new ArrayList<>();
+                try (PreparedStatement query = c.prepareStatement(EventQueries.READ_STREAM)) {
+                    query.setString(1, stream.aggregateType());
+                    query.setString(2, stream.aggregateId().toString());
+                    query.setLong(3, afterVersion);
+                    try (ResultSet rs = query.executeQuery()) {
+                        while (rs.next()) {
+                            rows.add(EventQueries.row(rs));
+                        }
+                    }
+                }
+                if (!rows.isEmpty()) {
+                    return new RecordedStream(rows, rows.get(rows.size() - 1).version());
+                }
+                long version = streamVersion(c, stream);
+                if (version <= afterVersion) {
+                    return new RecordedStream(List.of(), version);
+                }
+                // An append landed between the two statements; read again so events and version agree.
+            }
+        });
+    }
+
+    @Override
+    protected List<RecordedEvent> doReadPage(ReadOptions options, long cursor, int max) {
+        EventQueries.PageQuery page = EventQueries.page(options, cursor, max);
+        return read("reading the event log", c -> {
+            List<RecordedEvent> rows = new ArrayList<>(Math.min(max, 1024));
+            try (PreparedStatement query = page.bind(c.prepareStatement(page.sql()));
+                 ResultSet rs = query.executeQuery()) {
+                while (rs.next()) {
+                    rows.add(EventQueries.row(rs));
+                }
+            }
+            return rows;
+        });
+    }
+
+    @Override
+    protected long doStreamVersion(StreamKey stream) {
+        return read("reading the version of " + stream, c -> streamVersion(c, stream));
+    }
+
+    @Override
+    protected boolean doEventExists(UUID eventId) {
+        return read("looking up event " + eventId, c -> {
+            try (PreparedStatement query = c.prepareStatement(EventQueries.EVENT_EXISTS)) {
+                query.setString(1, eventId.toString());
+                try (ResultSet rs = query.executeQuery()) {
+                    return rs.next();
+                }
+            }
+        });
+    }
+
+    @Override
+    protected long doGlobalPosition() {
+        return read("reading the global position", c -> {
+            try (PreparedStatement query = c.prepareStatement(EventQueries.GLOBAL_POSITION);
+                 ResultSet rs = query.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        });
+    }
+
+    @Override
+    protected void doClose() {
+        connections.close();
+    }
+
+    private <T> T read(String action, Connections.SqlWork<T> work) {
+        try {
+            return connections.read(work);
+        } catch (SQLException e) {
+            throw errors.translate(e, action);
+        }
+    }
+
+    private static long streamVersion(Connection c, StreamKey stream) throws SQLException {
+        try (PreparedStatement query = c.prepareStatement(EventQueries.STREAM_VERSION)) {
+            query.setString(1, stream.aggregateType());
+            query.setString(2, stream.aggregateId().toString());
+            try (ResultSet rs = query.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    /**
+     * Configures a {@link SQLiteEventStore}. Every setter validates its argument at once.
+     * Defaults: the default registry, WAL on, busy timeout 5 s, {@link Synchronous#FULL}, tracing on.
+     */
+    public static final class Builder {
+        private final String database;
+        private EventRegistry registry = EventRegistry.defaultRegistry();
+        private boolean walMode = true;
+        private Duration busyTimeout = DEFAULT_BUSY_TIMEOUT;
+        private Synchronous synchronous = Synchronous.FULL;
+        private boolean tracing = true;
+        private final Properties driverProperties = new Properties();
+
+        private Builder(String database) {
+            if (database == null || database.isBlank()) {
+                throw new IllegalArgumentException("database must be a file path such as \"./events.db\" or \":memory:\"; got "
+                        + (database == null ? "null" : "'" + database + "'"));
+            }
+            if (database.startsWith("file:") || database.contains("?")) {
+                throw new IllegalArgumentException("database must be a plain file path or \":memory:\", not a SQLite URI;"
+                        + " got '" + database + "'. Configure WAL, busy timeout and durability on this builder instead.");
+            }
+            this.database = database;
+        }
+
+        /** The registry events are looked up in. */
+        public Builder eventRegistry(EventRegistry registry) {
+            this.registry = Objects.requireNonNull(registry, "registry");
+            return this;
+        }
+
+        /**
+         * Write-ahead logging (default on): reads run while a write is in progress, at the price of
+         * {@code -wal} and {@code -shm} files beside the database. Ignored for {@code ":memory:"},
+         * where it does not apply.
+         */
+        public Builder walMode(boolean walMode) {
+            this.walMode = walMode;
+            return this;
+        }
+
+        /**
+         * How long to wait for another process's lock before failing with
+         * {@link EventStoreBusyException}; {@link Duration#ZERO} fails at once. Millisecond precision.
+         *
+         * @throws IllegalArgumentException if negative
+         */
+        public Builder busyTimeout(Duration busyTimeout) {
+            Objects.requireNonNull(busyTimeout, "busyTimeout");
+            if (busyTimeout.isNegative()) {
+                throw new IllegalArgumentException("busyTimeout must be zero (fail at once) or positive; got " + busyTimeout);
+            }
+            this.busyTimeout = busyTimeout;
+            return this;
+        }
+
+        /** Commit durability; {@link Synchronous#FULL} unless set. */
+        public Builder synchronous(Synchronous synchronous) {
+            this.synchronous = Objects.requireNonNull(synchronous, "synchronous");
+            return this;
+        }
+
+        /** OpenTelemetry spans for appends and reads (no-op without an SDK); on unless set. */
+        public Builder tracing(boolean tracing) {
+            this.tracing = tracing;
+            return this;
+        }
+
+        /**
+         * A raw sqlite-jdbc connection setting (e.g. {@code max_page_count}); tests use it to make
+         * SQLite report conditions such as a full disk that cannot be produced portably otherwise.
+         */
+        Builder driverProperty(String key, String value) {
+            driverProperties.setProperty(key, value);
+            return this;
+        }
+
+        public SQLiteEventStore build() {
+            return new SQLiteEventStore(this);
+        }
+    }
+}

@@ -1,0 +1,183 @@
+package dev.eventsource.sqlite.internal;
+
+import dev.eventsource.store.StoreClosedException;
+import org.sqlite.SQLiteConfig;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The store's connections: one writer, guarded by {@link #writeLock()}, and for file databases a
+ * small pool of reader connections that WAL lets run while a write is in progress. A
+ * {@code ":memory:"} database lives in its single connection, so there reads share the writer
+ * under the same lock; each store opens its own, which is why two stores never share data.
+ */
+public final class Connections {
+
+    /** Work on a connection. */
+    @FunctionalInterface
+    public interface SqlWork<T> {
+        T run(Connection connection) throws SQLException;
+    }
+
+    private static final int MAX_IDLE_READERS = 4;
+
+    private final String database;
+    private final String description;
+    private final boolean memory;
+    private final boolean walRequested;
+    private final Duration busyTimeout;
+    private final String synchronous;
+    private final Properties driverProperties;
+    private final ReentrantLock writeLock = new ReentrantLock();
+    private final ConcurrentLinkedDeque<Connection> idleReaders = new ConcurrentLinkedDeque<>();
+    private volatile Connection writer;
+    private volatile boolean walInEffect;
+    private volatile boolean closed;
+
+    /**
+     * @param description  names the store in {@link StoreClosedException}
+     * @param synchronous  the {@code PRAGMA synchronous} level for the writer
+     * @param driverProperties extra sqlite-jdbc settings, applied to every connection
+     */
+    public Connections(String database, String description, boolean walRequested, Duration busyTimeout,
+                       String synchronous, Properties driverProperties) {
+        this.database = database;
+        this.description = description;
+        this.memory = database.equals(":memory:");
+        this.walRequested = walRequested;
+        this.busyTimeout = busyTimeout;
+        this.synchronous = synchronous;
+        this.driverProperties = driverProperties;
+    }
+
+    /** Opens the writer connection and applies the journal mode and durability settings; idempotent. */
+    public void open() throws SQLException {
+        writeLock.lock();
+        try {
+            ensureOpen();
+            if (writer != null) {
+                return;
+            }
+            Connection connection = connect();
+            try (Statement sql = connection.createStatement()) {
+                if (!memory) {
+                    try (ResultSet mode = sql.executeQuery("PRAGMA journal_mode = " + (walRequested ? "WAL" : "DELETE"))) {
+                        walInEffect = mode.next() && "wal".equalsIgnoreCase(mode.getString(1));
+                    }
+                }
+                sql.execute("PRAGMA synchronous = " + synchronous);
+            } catch (SQLException | RuntimeException e) {
+                closeQuietly(connection);
+                throw e;
+            }
+            writer = connection;
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    public boolean isOpen() {
+        return writer != null && !closed;
+    }
+
+    public boolean isMemory() {
+        return memory;
+    }
+
+    /** Whether the database is in WAL mode; false until opened and always for {@code ":memory:"}. */
+    public boolean walInEffect() {
+        return walInEffect;
+    }
+
+    /** Serializes use of {@link #writer()}. */
+    public ReentrantLock writeLock() {
+        return writeLock;
+    }
+
+    /** The writer connection; only use it while holding {@link #writeLock()}. */
+    public Connection writer() {
+        ensureOpen();
+        return writer;
+    }
+
+    /** Runs read-only work on a reader connection and gives the connection back; holds nothing afterwards. */
+    public <T> T read(SqlWork<T> work) throws SQLException {
+        if (memory) {
+            writeLock.lock();
+            try {
+                return work.run(writer());
+            } finally {
+                writeLock.unlock();
+            }
+        }
+        ensureOpen();
+        Connection reader = idleReaders.pollFirst();
+        if (reader == null) {
+            reader = connect();
+        }
+        try {
+            return work.run(reader);
+        } finally {
+            release(reader);
+        }
+    }
+
+    /** Closes every connection; later use throws {@link StoreClosedException}. */
+    public void close() {
+        writeLock.lock();
+        try {
+            closed = true;
+            if (writer != null) {
+                closeQuietly(writer);
+            }
+            drainIdle();
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    private Connection connect() throws SQLException {
+        SQLiteConfig config = new SQLiteConfig(driverProperties);
+        config.setBusyTimeout((int) Math.min(busyTimeout.toMillis(), Integer.MAX_VALUE));
+        return config.createConnection("jdbc:sqlite:" + database);
+    }
+
+    private void release(Connection reader) {
+        if (closed || idleReaders.size() >= MAX_IDLE_READERS) {
+            closeQuietly(reader);
+            return;
+        }
+        idleReaders.offerFirst(reader);
+        if (closed) {
+            // close() may have drained the pool between the check above and the offer.
+            drainIdle();
+        }
+    }
+
+    private void drainIdle() {
+        for (Connection c; (c = idleReaders.pollFirst()) != null; ) {
+            closeQuietly(c);
+        }
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new StoreClosedException(description);
+        }
+    }
+
+    private static void closeQuietly(Connection connection) {
+        try {
+            connection.close();
+        } catch (SQLException ignored) {
+            // Closing is best effort: SQLite has already made every committed transaction durable.
+        }
+    }
+}

@@ -1,0 +1,278 @@
+package dev.eventsource.sqlite.internal;
+
+import dev.eventsource.EventSourceException;
+import dev.eventsource.store.AppendResult;
+import dev.eventsource.store.ExpectedVersion;
+import dev.eventsource.store.OptimisticLockException;
+import dev.eventsource.store.spi.AppendRules;
+import dev.eventsource.store.spi.ExistingEvent;
+import dev.eventsource.store.spi.RecordedEvent;
+import dev.eventsource.store.spi.SerializedEvent;
+import dev.eventsource.store.spi.StreamKey;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
+
+/**
+ * Commits concurrent appends together: group commit with a leader and followers, no background
+ * thread.
+ *
+ * <p>Each append is queued, then its thread takes the write lock. Whoever holds the lock drains
+ * the whole queue and writes it in one {@code BEGIN IMMEDIATE ... COMMIT}, so one fsync covers
+ * every append that arrived while the previous transaction was committing. A thread whose append
+ * was written by another leader just returns its outcome. Inside the transaction each append runs
+ * in its own savepoint and is decided by {@link AppendRules} against the state left by the appends
+ * before it, so it succeeds or fails on its own. If the transaction cannot begin or commit, every
+ * append in it fails and nothing of it is stored.
+ */
+public final class GroupCommitter {
+
+    private static final class Request {
+        final StreamKey stream;
+        final List<SerializedEvent> events;
+        final ExpectedVersion expected;
+        AppendResult result;
+        RuntimeException failure;
+        boolean done;
+
+        Request(StreamKey stream, List<SerializedEvent> events, ExpectedVersion expected) {
+            this.stream = stream;
+            this.events = events;
+            this.expected = expected;
+        }
+    }
+
+    private final Connections connections;
+    private final SQLiteErrors errors;
+    private final Supplier<Instant> clock;
+    private final ConcurrentLinkedQueue<Request> queue = new ConcurrentLinkedQueue<>();
+    private final AtomicLong commits = new AtomicLong();
+    private final AtomicLong appends = new AtomicLong();
+    private Statement control;
+    private PreparedStatement insert;
+    private PreparedStatement streamVersion;
+    private PreparedStatement findEvent;
+    private PreparedStatement lastPosition;
+
+    public GroupCommitter(Connections connections, SQLiteErrors errors, Supplier<Instant> clock) {
+        this.connections = connections;
+        this.errors = errors;
+        this.clock = clock;
+    }
+
+    /** Transactions committed so far. */
+    public long commits() {
+        return commits.get();
+    }
+
+    /** Appends committed so far (each in one of {@link #commits()} transactions). */
+    public long appends() {
+        return appends.get();
+    }
+
+    /**
+     * Appends under {@link AppendRules}, possibly in one transaction with other threads' appends.
+     *
+     * @throws OptimisticLockException if the expected version does not hold
+     * @throws EventSourceException    translated from the driver; nothing of this append is stored
+     */
+    public AppendResult append(StreamKey stream, List<SerializedEvent> events, ExpectedVersion expected) {
+        Request request = new Request(stream, events, expected);
+        queue.add(request);
+        ReentrantLock lock = connections.writeLock();
+        lock.lock();
+        try {
+            if (!request.done) {
+                writeGroup();
+            }
+        } finally {
+            lock.unlock();
+        }
+        // The lock hand-over makes the leader's writes to the request visible here.
+        if (request.failure != null) {
+            throw request.failure;
+        }
+        return request.result;
+    }
+
+    private void writeGroup() {
+        List<Request> group = new ArrayList<>();
+        for (Request r; (r = queue.poll()) != null; ) {
+            group.add(r);
+        }
+        try {
+            Connection connection = connections.writer();
+            prepare(connection);
+            try {
+                control.execute("BEGIN IMMEDIATE");
+            } catch (SQLException e) {
+                failAll(group, e, "starting a write transaction");
+                return;
+            }
+            int succeeded = 0;
+            for (Request request : group) {
+                try {
+                    request.result = appendInSavepoint(request);
+                    succeeded++;
+                } catch (SQLException e) {
+                    // Errors such as SQLITE_FULL or SQLITE_IOERR may have ended the transaction: abandon the group.
+                    Schema.rollbackQuietly(control, e);
+                    failAll(group, e, "appending to " + request.stream);
+                    return;
+                } catch (RuntimeException e) {
+                    request.failure = e;
+                }
+            }
+            try {
+                control.execute("COMMIT");
+            } catch (SQLException e) {
+                Schema.rollbackQuietly(control, e);
+                failAll(group, e, "committing appends");
+                return;
+            }
+            commits.incrementAndGet();
+            appends.addAndGet(succeeded);
+        } catch (SQLException e) {
+            failAll(group, e, "preparing statements");
+        } catch (RuntimeException e) {
+            for (Request request : group) {
+                request.failure = e;
+            }
+        } finally {
+            for (Request request : group) {
+                request.done = true;
+            }
+        }
+    }
+
+    private AppendResult appendInSavepoint(Request request) throws SQLException {
+        control.execute("SAVEPOINT append");
+        try {
+            AppendResult result = decideAndWrite(request);
+            control.execute("RELEASE append");
+            return result;
+        } catch (SQLException | RuntimeException e) {
+            try {
+                control.execute("ROLLBACK TO append");
+                control.execute("RELEASE append");
+            } catch (SQLException rollback) {
+                // The transaction is in an unknown state: the whole group must be abandoned.
+                if (e instanceof SQLException original) {
+                    original.addSuppressed(rollback);
+                    throw original;
+                }
+                rollback.addSuppressed(e);
+                throw rollback;
+            }
+            throw e;
+        }
+    }
+
+    private AppendResult decideAndWrite(Request r) throws SQLException {
+        long current = streamVersion(r.stream);
+        AppendRules.Decision decision;
+        try {
+            // Almost every append carries fresh ids; the UNIQUE index on event_id tells us when one is not.
+            decision = AppendRules.decide(r.stream, r.expected, current, r.events, Map.of());
+        } catch (OptimisticLockException conflict) {
+            // It may still be a retry of an append that was stored; only the stored ids can tell.
+            decision = AppendRules.decide(r.stream, r.expected, current, r.events, existing(r.events));
+        }
+        try {
+            return write(r.stream, decision);
+        } catch (SQLException e) {
+            if (!SQLiteErrors.isUniqueViolation(e)) {
+                throw e;
+            }
+            control.execute("ROLLBACK TO append");
+        }
+        current = streamVersion(r.stream);
+        decision = AppendRules.decide(r.stream, r.expected, current, r.events, existing(r.events));
+        try {
+            return write(r.stream, decision);
+        } catch (SQLException e) {
+            throw errors.translateAppend(e, r.stream, r.expected, current);
+        }
+    }
+
+    private AppendResult write(StreamKey stream, AppendRules.Decision decision) throws SQLException {
+        if (decision instanceof AppendRules.Retry retry) {
+            return retry.result();
+        }
+        AppendRules.Write write = (AppendRules.Write) decision;
+        return write.events().isEmpty() ? write.result(0) : write.result(insert(stream, write));
+    }
+
+    private long insert(StreamKey stream, AppendRules.Write write) throws SQLException {
+        long recordedAt = EventQueries.micros(clock.get());
+        long version = write.firstVersion();
+        for (SerializedEvent event : write.events()) {
+            EventQueries.bindInsert(insert, stream, event, version++, recordedAt);
+            insert.addBatch();
+        }
+        try {
+            insert.executeBatch();
+        } finally {
+            insert.clearBatch();
+        }
+        try (ResultSet rs = lastPosition.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private long streamVersion(StreamKey stream) throws SQLException {
+        streamVersion.setString(1, stream.aggregateType());
+        streamVersion.setString(2, stream.aggregateId().toString());
+        try (ResultSet rs = streamVersion.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private Map<UUID, ExistingEvent> existing(List<SerializedEvent> events) throws SQLException {
+        Map<UUID, ExistingEvent> found = new HashMap<>();
+        for (SerializedEvent event : events) {
+            findEvent.setString(1, event.eventId().toString());
+            try (ResultSet rs = findEvent.executeQuery()) {
+                if (rs.next()) {
+                    RecordedEvent row = EventQueries.row(rs);
+                    found.put(row.eventId(), new ExistingEvent(row.eventId(), row.stream(), row.version(),
+                            row.globalPosition()));
+                }
+            }
+        }
+        return found;
+    }
+
+    private void prepare(Connection connection) throws SQLException {
+        if (control == null || control.getConnection() != connection) {
+            control = connection.createStatement();
+            insert = connection.prepareStatement(EventQueries.INSERT);
+            streamVersion = connection.prepareStatement(EventQueries.STREAM_VERSION);
+            findEvent = connection.prepareStatement(EventQueries.FIND_EVENT);
+            lastPosition = connection.prepareStatement(EventQueries.LAST_POSITION);
+        }
+    }
+
+    private void failAll(List<Request> group, SQLException e, String action) {
+        for (Request request : group) {
+            // Each caller gets its own exception: they are thrown on different threads.
+            request.failure = errors.translate(e, action);
+            request.result = null;
+        }
+    }
+}

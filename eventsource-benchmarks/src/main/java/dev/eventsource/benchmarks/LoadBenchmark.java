@@ -1,0 +1,100 @@
+package dev.eventsource.benchmarks;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.eventsource.aggregate.AggregateRepository;
+import dev.eventsource.event.DomainEvent;
+import dev.eventsource.sqlite.SQLiteEventStore;
+import dev.eventsource.sqlite.internal.EventQueries;
+import dev.eventsource.store.ExpectedVersion;
+import dev.eventsource.store.spi.EventMapper;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Loading an aggregate of {@code events} events through the repository, against raw JDBC selecting
+ * the same rows and deserializing their payloads with the same Jackson configuration.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 2, time = 2)
+@Measurement(iterations = 3, time = 3)
+@Fork(1)
+public class LoadBenchmark {
+
+    @Param({"10", "100", "1000"})
+    int events;
+
+    private Path file;
+    private SQLiteEventStore store;
+    private AggregateRepository<BenchEvents.Order> repository;
+    private UUID order;
+    private Connection raw;
+    private PreparedStatement select;
+    private final ObjectMapper json = EventMapper.defaultObjectMapper();
+
+    @Setup(Level.Trial)
+    public void open() throws Exception {
+        file = Files.newDatabase("load");
+        store = Files.store(file, "FULL");
+        order = UUID.randomUUID();
+        List<DomainEvent> batch = new ArrayList<>();
+        for (int i = 0; i < events; i++) {
+            batch.add(BenchEvents.event(order, i));
+        }
+        store.appendEvents(order, BenchEvents.TYPE, batch, ExpectedVersion.NO_STREAM);
+        repository = new AggregateRepository<>(store, BenchEvents.Order::new, BenchEvents.TYPE);
+        raw = DriverManager.getConnection("jdbc:sqlite:" + file);
+        select = raw.prepareStatement(EventQueries.READ_STREAM);
+    }
+
+    @TearDown(Level.Trial)
+    public void close() throws Exception {
+        raw.close();
+        store.close();
+        Files.delete(file);
+    }
+
+    @Benchmark
+    public BenchEvents.OrderState library() {
+        return repository.load(order).state();
+    }
+
+    @Benchmark
+    public BenchEvents.OrderState rawJdbcPlusJackson() throws Exception {
+        select.setString(1, BenchEvents.TYPE);
+        select.setString(2, order.toString());
+        select.setLong(3, 0);
+        int lines = 0;
+        long quantity = 0;
+        try (ResultSet rs = select.executeQuery()) {
+            while (rs.next()) {
+                BenchEvents.ItemAdded e = json.readValue(rs.getString("payload"), BenchEvents.ItemAdded.class);
+                lines++;
+                quantity += e.quantity();
+            }
+        }
+        return new BenchEvents.OrderState(lines, quantity);
+    }
+}

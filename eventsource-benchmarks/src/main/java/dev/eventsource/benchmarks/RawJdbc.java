@@ -1,0 +1,93 @@
+package dev.eventsource.benchmarks;
+
+import dev.eventsource.sqlite.internal.EventQueries;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.UUID;
+
+/**
+ * The physical limit: plain JDBC writing the same rows to the same table, on a connection with
+ * the same pragmas (WAL, the same synchronous level, the same busy timeout) the store uses.
+ * Payload JSON is computed before timing starts, so this is SQLite alone.
+ */
+final class RawJdbc implements AutoCloseable {
+
+    final Connection connection;
+    private final PreparedStatement insert;
+    private final PreparedStatement version;
+    private final String payload;
+    private long nextVersion;
+
+    RawJdbc(String file, String synchronous) throws SQLException {
+        connection = DriverManager.getConnection("jdbc:sqlite:" + file);
+        try (Statement sql = connection.createStatement()) {
+            sql.execute("PRAGMA journal_mode = WAL");
+            sql.execute("PRAGMA synchronous = " + synchronous);
+            sql.execute("PRAGMA busy_timeout = 5000");
+        }
+        connection.setAutoCommit(true);
+        insert = connection.prepareStatement(EventQueries.INSERT);
+        version = connection.prepareStatement(EventQueries.STREAM_VERSION);
+        payload = BenchEvents.json(UUID.randomUUID(), 1);
+    }
+
+    /** One transaction appending {@code count} rows to a new stream. */
+    void appendNewStream(int count) throws SQLException {
+        UUID stream = UUID.randomUUID();
+        try (Statement sql = connection.createStatement()) {
+            sql.execute("BEGIN IMMEDIATE");
+            bind(stream, 1, count);
+            insert.executeBatch();
+            sql.execute("COMMIT");
+        }
+    }
+
+    /** One transaction appending a row to an existing stream, reading its version first, as an append must. */
+    void appendToStream(UUID stream) throws SQLException {
+        try (Statement sql = connection.createStatement()) {
+            sql.execute("BEGIN IMMEDIATE");
+            version.setString(1, BenchEvents.TYPE);
+            version.setString(2, stream.toString());
+            long current;
+            try (var rs = version.executeQuery()) {
+                rs.next();
+                current = rs.getLong(1);
+            }
+            bind(stream, current + 1, 1);
+            insert.executeBatch();
+            sql.execute("COMMIT");
+        }
+    }
+
+    private void bind(UUID stream, long firstVersion, int count) throws SQLException {
+        long now = System.currentTimeMillis() * 1000;
+        for (int i = 0; i < count; i++) {
+            insert.setString(1, UUID.randomUUID().toString());
+            insert.setString(2, BenchEvents.TYPE);
+            insert.setString(3, stream.toString());
+            insert.setLong(4, firstVersion + i);
+            insert.setString(5, "ItemAdded");
+            insert.setInt(6, 1);
+            insert.setLong(7, now);
+            insert.setLong(8, now);
+            insert.setNull(9, java.sql.Types.VARCHAR);
+            insert.setString(10, BenchEvents.EMPTY_METADATA);
+            insert.setString(11, payload);
+            insert.addBatch();
+        }
+        nextVersion = firstVersion + count;
+    }
+
+    long lastVersion() {
+        return nextVersion - 1;
+    }
+
+    @Override
+    public void close() throws SQLException {
+        connection.close();
+    }
+}

@@ -264,6 +264,29 @@ public final class SQLiteEventStore extends AbstractEventStore {
         connections.close();
     }
 
+    /** The value of {@code PRAGMA name} on the writer connection, for tests of the configuration. */
+    String writerPragma(String name) {
+        ReentrantLock lock = connections.writeLock();
+        lock.lock();
+        try (var sql = connections.writer().createStatement(); ResultSet rs = sql.executeQuery("PRAGMA " + name)) {
+            return rs.next() ? rs.getString(1) : null;
+        } catch (SQLException e) {
+            throw errors.translate(e, "reading PRAGMA " + name);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Appends waiting for a leader, for tests that build a group on purpose. */
+    int queuedAppends() {
+        return writer.queued();
+    }
+
+    /** Whether some thread is writing (holds the write lock), for tests that build a group on purpose. */
+    boolean isWriting() {
+        return connections.writeLock().isLocked();
+    }
+
     private <T> T read(String action, Connections.SqlWork<T> work) {
         try {
             return connections.read(work);

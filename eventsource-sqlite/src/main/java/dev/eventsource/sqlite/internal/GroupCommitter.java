@@ -83,6 +83,11 @@ public final class GroupCommitter {
         return appends.get();
     }
 
+    /** Appends queued and not yet taken by a leader. */
+    public int queued() {
+        return queue.size();
+    }
+
     /**
      * Appends under {@link AppendRules}, possibly in one transaction with other threads' appends.
      *

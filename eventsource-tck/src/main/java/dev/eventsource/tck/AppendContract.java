@@ -199,6 +199,7 @@ public abstract class AppendContract extends EventStoreFixture {
 
         AppendResult retry = store.append(id, TYPE, batch, ExpectedVersion.exactly(1));
 
+        assertThat(original.newVersion()).isEqualTo(3);
         assertThat(retry.newVersion()).isEqualTo(original.newVersion());
         assertThat(retry.globalPosition()).isEqualTo(original.globalPosition());
     }

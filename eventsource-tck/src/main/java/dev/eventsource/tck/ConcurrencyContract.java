@@ -125,6 +125,7 @@ public abstract class ConcurrencyContract extends EventStoreFixture {
         }
 
         Set<UUID> stored = readAll().stream().map(StoredEvent::eventId).collect(Collectors.toSet());
+        assertThat(stored).hasSize(THREADS * 25 * 2);
         assertThat(seen).extracting(StoredEvent::eventId).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(stored);
     }
 

@@ -31,6 +31,7 @@ public abstract class LookupContract extends EventStoreFixture {
         UUID id = streamWith(2);
 
         assertThat(store.getStreamVersion(id, "SomethingElse")).isZero();
+        assertThat(store.getStreamVersion(id, TYPE)).isEqualTo(2);
     }
 
     @Test

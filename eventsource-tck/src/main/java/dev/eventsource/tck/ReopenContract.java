@@ -52,6 +52,7 @@ public abstract class ReopenContract extends EventStoreFixture {
     void a_reopened_store_reads_the_events_written_through_the_first() {
         UUID id = streamWith(3);
         List<StoredEvent> written = store.getEvents(id, TYPE).events();
+        assertThat(written).hasSize(3);
 
         EventStore other = reopened(new EventRegistry().register(TckEvent.class));
 
@@ -74,6 +75,8 @@ public abstract class ReopenContract extends EventStoreFixture {
     @Test
     void an_append_through_one_store_is_seen_by_the_other() {
         UUID id = streamWith(1);
+        // Like any reading process, the first store must know the types the other one writes.
+        registry.register(TckEvent.class);
         EventStore other = reopened(new EventRegistry());
 
         other.appendEvents(id, TYPE, List.of(new TckEvent.Renamed("from the other", 2)), ExpectedVersion.exactly(1));
@@ -108,6 +111,7 @@ public abstract class ReopenContract extends EventStoreFixture {
         assertThat(retry.newVersion()).isEqualTo(original.newVersion());
         assertThat(retry.globalPosition()).isEqualTo(original.globalPosition());
         assertThat(store.globalPosition()).isEqualTo(original.globalPosition());
+        assertThat(other.getStreamVersion(id, TYPE)).isEqualTo(2);
     }
 
     @Test

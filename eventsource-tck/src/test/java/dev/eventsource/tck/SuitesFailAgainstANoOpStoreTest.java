@@ -1,0 +1,158 @@
+package dev.eventsource.tck;
+
+import dev.eventsource.event.EventRegistry;
+import dev.eventsource.snapshot.Snapshot;
+import dev.eventsource.snapshot.SnapshotStore;
+import dev.eventsource.store.EventStore;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.platform.launcher.Launcher;
+import org.junit.platform.launcher.LauncherDiscoveryRequest;
+import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
+import org.junit.platform.launcher.core.LauncherFactory;
+import org.junit.platform.launcher.listeners.SummaryGeneratingListener;
+import org.junit.platform.launcher.listeners.TestExecutionSummary;
+
+import java.util.Optional;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
+
+/**
+ * A suite that passes against a store that keeps nothing pins nothing: each suite, bound to a
+ * no-op store, must report failures.
+ */
+class SuitesFailAgainstANoOpStoreTest {
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(classes = {NoOpAppend.class, NoOpStreamRead.class, NoOpGlobalRead.class, NoOpLookup.class,
+            NoOpSerialization.class, NoOpLifecycle.class, NoOpConcurrency.class, NoOpAggregate.class, NoOpReopen.class,
+            NoOpSnapshots.class, NoOpEverything.class})
+    void the_suite_reports_failures_against_a_no_op_store(Class<?> boundSuite) {
+        TestExecutionSummary summary = run(boundSuite);
+
+        assertThat(summary.getTestsFoundCount()).isPositive();
+        assertThat(summary.getTotalFailureCount()).as("failures of %s", boundSuite.getSuperclass().getSimpleName())
+                .isPositive();
+    }
+
+    static TestExecutionSummary run(Class<?> testClass) {
+        LauncherDiscoveryRequest request = LauncherDiscoveryRequestBuilder.request().selectors(selectClass(testClass)).build();
+        Launcher launcher = LauncherFactory.create();
+        SummaryGeneratingListener listener = new SummaryGeneratingListener();
+        launcher.execute(request, listener);
+        return listener.getSummary();
+    }
+
+    static class NoOpAppend extends AppendContract {
+        @Override
+        protected EventStore newStore(EventRegistry registry) {
+            return new NoOpEventStore();
+        }
+    }
+
+    static class NoOpStreamRead extends StreamReadContract {
+        @Override
+        protected EventStore newStore(EventRegistry registry) {
+            return new NoOpEventStore();
+        }
+    }
+
+    static class NoOpGlobalRead extends GlobalReadContract {
+        @Override
+        protected EventStore newStore(EventRegistry registry) {
+            return new NoOpEventStore();
+        }
+    }
+
+    static class NoOpLookup extends LookupContract {
+        @Override
+        protected EventStore newStore(EventRegistry registry) {
+            return new NoOpEventStore();
+        }
+    }
+
+    static class NoOpSerialization extends SerializationContract {
+        @Override
+        protected EventStore newStore(EventRegistry registry) {
+            return new NoOpEventStore();
+        }
+    }
+
+    static class NoOpLifecycle extends LifecycleContract {
+        @Override
+        protected EventStore newStore(EventRegistry registry) {
+            return new NoOpEventStore();
+        }
+    }
+
+    static class NoOpConcurrency extends ConcurrencyContract {
+        @Override
+        protected EventStore newStore(EventRegistry registry) {
+            return new NoOpEventStore();
+        }
+    }
+
+    static class NoOpAggregate extends AggregateContract {
+        @Override
+        protected EventStore newStore(EventRegistry registry) {
+            return new NoOpEventStore();
+        }
+    }
+
+    static class NoOpReopen extends ReopenContract {
+        @Override
+        protected EventStore newStore(EventRegistry registry) {
+            return new NoOpEventStore();
+        }
+
+        @Override
+        protected EventStore reopen(EventStore store, EventRegistry registry) {
+            return new NoOpEventStore();
+        }
+    }
+
+    static class NoOpEverything extends PersistentEventStoreContract {
+        @Override
+        protected EventStore newStore(EventRegistry registry) {
+            return new NoOpEventStore();
+        }
+
+        @Override
+        protected EventStore reopen(EventStore store, EventRegistry registry) {
+            return new NoOpEventStore();
+        }
+    }
+
+    static class NoOpSnapshots extends SnapshotStoreContract {
+        @Override
+        protected SnapshotStore newSnapshotStore() {
+            return new SnapshotStore() {
+                @Override
+                public void save(Snapshot snapshot) {
+                }
+
+                @Override
+                public Optional<Snapshot> find(UUID aggregateId, String aggregateType) {
+                    return Optional.empty();
+                }
+
+                @Override
+                public boolean delete(UUID aggregateId, String aggregateType) {
+                    return false;
+                }
+
+                @Override
+                public int deleteAll(String aggregateType) {
+                    return 0;
+                }
+
+                @Override
+                public int deleteBelowSchemaVersion(String aggregateType, int schemaVersion) {
+                    return 0;
+                }
+            };
+        }
+    }
+}

@@ -1,0 +1,361 @@
+package dev.eventsource.postgresql;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.eventsource.event.EventRegistry;
+import dev.eventsource.postgresql.internal.EventsTable;
+import dev.eventsource.postgresql.internal.PgErrors;
+import dev.eventsource.postgresql.internal.Schema;
+import dev.eventsource.postgresql.internal.SqlNames;
+import dev.eventsource.store.AppendResult;
+import dev.eventsource.store.ExpectedVersion;
+import dev.eventsource.store.ReadOptions;
+import dev.eventsource.store.spi.AbstractEventStore;
+import dev.eventsource.store.spi.RecordedEvent;
+import dev.eventsource.store.spi.RecordedStream;
+import dev.eventsource.store.spi.SerializedEvent;
+import dev.eventsource.store.spi.StreamKey;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Objects;
+import java.util.UUID;
+
+/**
+ * An event store on PostgreSQL, for many application instances writing to one database.
+ *
+ * <p>Built from a {@link DataSource} the caller owns (the store borrows connections and never
+ * closes it), or from a {@code jdbc:postgresql://} URL, in which case the store creates a HikariCP
+ * pool, starts it on first use and closes it in {@link #close()}:
+ *
+ * <pre>{@code
+ * try (var store = PostgreSQLEventStore.builder("jdbc:postgresql://localhost/app")
+ *         .credentials("app", secret).schema("events").build()) {
+ *     store.initialize();
+ *     ...
+ * }
+ * }</pre>
+ *
+ * <p>The tables live in one schema ({@code public} by default) under a table prefix
+ * ({@code eventsource_} by default), so several stores can share a database. Both names are
+ * checked against {@code [a-z_][a-z0-9_]{0,40}} (the prefix may also be empty) and anything else
+ * is refused: they are the only text ever put into SQL. {@link #initialize()} creates or upgrades
+ * the schema under an advisory lock, so instances may start at the same moment; teams that apply
+ * DDL with Flyway or Liquibase take it from {@link #schemaSql(String, String)}.
+ *
+ * <p>Appends are one statement in the common case; a conflict is found by the unique
+ * {@code (aggregate_type, aggregate_id, version)} constraint, never by a read-then-write race, and
+ * surfaces as {@link dev.eventsource.store.OptimisticLockException} with the stream's actual version.
+ * Failures worth retrying (serialization failure, deadlock, lost connection, pool exhausted) surface
+ * as {@link TransientStoreException}.
+ *
+ * <p>Forward reads of the global log are gap-safe while writers commit in parallel: a reader that
+ * has seen position {@code p} never later receives an event below {@code p}. Events of a
+ * transaction still in progress hold back the events above them until it ends. This requires
+ * every writer to go through this class (see {@code docs/adr/0001-postgresql-gap-safe-global-order.md}).
+ * Backward reads are not held back. {@link #globalPosition()} is the highest committed position.
+ *
+ * <p>Thread-safe; nothing is synchronized around I/O.
+ */
+public final class PostgreSQLEventStore extends AbstractEventStore {
+
+    /** The schema used when none is set. */
+    public static final String DEFAULT_SCHEMA = "public";
+
+    /** The table prefix used when none is set. */
+    public static final String DEFAULT_TABLE_PREFIX = "eventsource_";
+
+    /** How often an append re-decides after another writer got in between, before giving up. */
+    private static final int APPEND_ATTEMPTS = 20;
+
+    private final DataSource dataSource;
+    private final HikariDataSource ownedPool;
+    private final String schema;
+    private final String tablePrefix;
+    private final Schema ddl;
+    private final EventsTable events;
+
+    /** A store on a {@link DataSource} you own, with the default registry, schema and prefix. */
+    public PostgreSQLEventStore(DataSource dataSource) {
+        this(builder(dataSource));
+    }
+
+    /** A store on a {@link DataSource} you own. */
+    public PostgreSQLEventStore(DataSource dataSource, EventRegistry registry) {
+        this(builder(dataSource).eventRegistry(registry));
+    }
+
+    /** A store that owns a connection pool to {@code jdbcUrl} (credentials may be URL parameters). */
+    public PostgreSQLEventStore(String jdbcUrl) {
+        this(builder(jdbcUrl));
+    }
+
+    /** A store that owns a connection pool to {@code jdbcUrl}. */
+    public PostgreSQLEventStore(String jdbcUrl, EventRegistry registry) {
+        this(builder(jdbcUrl).eventRegistry(registry));
+    }
+
+    private PostgreSQLEventStore(Builder b) {
+        super(describe(b), b.registry, b.tracing);
+        this.schema = b.schema;
+        this.tablePrefix = b.tablePrefix;
+        this.ddl = new Schema(schema, tablePrefix);
+        this.events = new EventsTable(schema, tablePrefix);
+        if (b.dataSource != null) {
+            this.dataSource = b.dataSource;
+            this.ownedPool = null;
+        } else {
+            // The no-argument HikariDataSource starts its pool on first use, so building a store never connects.
+            HikariDataSource pool = new HikariDataSource();
+            pool.setJdbcUrl(b.jdbcUrl);
+            pool.setDriverClassName("org.postgresql.Driver");
+            if (b.user != null) {
+                pool.setUsername(b.user);
+                pool.setPassword(b.password);
+            }
+            pool.setMaximumPoolSize(b.maxPoolSize);
+            pool.setPoolName("eventsource-postgresql");
+            pool.setAutoCommit(true);
+            this.dataSource = pool;
+            this.ownedPool = pool;
+        }
+    }
+
+    /** A builder for a store on a {@link DataSource} you own and close yourself. */
+    public static Builder builder(DataSource dataSource) {
+        return new Builder(Objects.requireNonNull(dataSource, "dataSource"), null);
+    }
+
+    /**
+     * A builder for a store that owns a HikariCP pool to {@code jdbcUrl}.
+     *
+     * @throws IllegalArgumentException unless the URL starts with {@code jdbc:postgresql:}
+     */
+    public static Builder builder(String jdbcUrl) {
+        if (jdbcUrl == null || !jdbcUrl.startsWith("jdbc:postgresql:")) {
+            throw new IllegalArgumentException("PostgreSQL JDBC URL must start with jdbc:postgresql:, e.g."
+                    + " \"jdbc:postgresql://localhost:5432/app\"; got " + (jdbcUrl == null ? "null" : "'" + redact(jdbcUrl) + "'")
+                    + ". For postgresql://user:pass@host/db URLs use EventStores.open(...).");
+        }
+        return new Builder(null, jdbcUrl);
+    }
+
+    /**
+     * The DDL that {@link #initialize()} applies, as plain SQL for Flyway, Liquibase or a DBA:
+     * creates the events table, its position sequence, the schema-version table (recording the
+     * version) and the two functions that keep the global order gap-safe. The schema itself must
+     * exist. The same text, with {@code ${schema}} and {@code ${prefix}} placeholders, is the
+     * resource {@code dev/eventsource/postgresql/schema-v1.sql} in this jar.
+     *
+     * @throws IllegalArgumentException if a name does not match {@code [a-z_][a-z0-9_]{0,40}}
+     */
+    public static String schemaSql(String schema, String tablePrefix) {
+        return new Schema(schema, tablePrefix).ddl();
+    }
+
+    /** The schema holding this store's tables. */
+    public String schema() {
+        return schema;
+    }
+
+    /** The prefix of this store's table names. */
+    public String tablePrefix() {
+        return tablePrefix;
+    }
+
+    /** The data source connections come from: yours, or the pool this store owns. */
+    public DataSource dataSource() {
+        return dataSource;
+    }
+
+    /** True when this store created its pool and closes it in {@link #close()}. */
+    public boolean ownsDataSource() {
+        return ownedPool != null;
+    }
+
+    @Override
+    protected void doInitialize() {
+        run("initialize schema " + schema + " (prefix '" + tablePrefix + "')", c -> {
+            ddl.migrate(c);
+            return null;
+        });
+    }
+
+    @Override
+    protected AppendResult doAppend(StreamKey stream, List<SerializedEvent> batch, ExpectedVersion expected) {
+        return run("append to " + stream, c -> {
+            try {
+                return events.append(c, stream, batch, expected, now(), APPEND_ATTEMPTS);
+            } catch (SQLException e) {
+                if (PgErrors.isUniqueViolation(e)) {
+                    throw new TransientStoreException(this + ": append to " + stream + " kept colliding with other writers"
+                            + " after " + APPEND_ATTEMPTS + " attempts. Nothing was written; retry.", e.getSQLState(), e);
+                }
+                throw e;
+            }
+        });
+    }
+
+    @Override
+    protected RecordedStream doReadStream(StreamKey stream, long afterVersion) {
+        return run("read stream " + stream, c -> events.readStream(c, stream, afterVersion));
+    }
+
+    @Override
+    protected List<RecordedEvent> doReadPage(ReadOptions options, long cursor, int max) {
+        return run("read the global log", c -> events.readPage(c, options, cursor, max));
+    }
+
+    @Override
+    protected long doStreamVersion(StreamKey stream) {
+        return run("read the version of " + stream, c -> events.streamVersion(c, stream));
+    }
+
+    @Override
+    protected boolean doEventExists(UUID eventId) {
+        return run("look up event " + eventId, c -> events.eventExists(c, eventId));
+    }
+
+    @Override
+    protected long doGlobalPosition() {
+        return run("read the global position", events::globalPosition);
+    }
+
+    @Override
+    protected void doClose() {
+        if (ownedPool != null) {
+            ownedPool.close();
+        }
+    }
+
+    private interface SqlWork<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    /** Runs work on a pooled connection in autocommit mode and translates what goes wrong, once. */
+    private <T> T run(String action, SqlWork<T> work) {
+        try (Connection c = dataSource.getConnection()) {
+            boolean autoCommit = c.getAutoCommit();
+            if (!autoCommit) {
+                c.setAutoCommit(true);
+            }
+            try {
+                return work.run(c);
+            } finally {
+                if (!autoCommit) {
+                    c.setAutoCommit(false);
+                }
+            }
+        } catch (SQLException e) {
+            // A pool closed under a running operation is the store being closed, not a database failure.
+            ensureOpen();
+            throw PgErrors.translate(toString(), action, e);
+        }
+    }
+
+    private static String describe(Builder b) {
+        String where = b.dataSource != null ? "DataSource " + b.dataSource.getClass().getSimpleName() : redact(b.jdbcUrl);
+        return "PostgreSQLEventStore(" + where + ", schema " + b.schema + ", prefix '" + b.tablePrefix + "')";
+    }
+
+    /** The URL without its parameters, which may hold a password. */
+    private static String redact(String url) {
+        int query = url.indexOf('?');
+        return query < 0 ? url : url.substring(0, query) + "?…";
+    }
+
+    /**
+     * Builds a {@link PostgreSQLEventStore}. Every setter validates its argument at once.
+     * {@link #credentials} and {@link #maxPoolSize} apply only to stores built from a URL; set them on
+     * your own pool otherwise.
+     */
+    public static final class Builder {
+        private final DataSource dataSource;
+        private final String jdbcUrl;
+        private EventRegistry registry = EventRegistry.defaultRegistry();
+        private boolean tracing = true;
+        private String schema = DEFAULT_SCHEMA;
+        private String tablePrefix = DEFAULT_TABLE_PREFIX;
+        private String user;
+        private String password;
+        private int maxPoolSize = 10;
+
+        private Builder(DataSource dataSource, String jdbcUrl) {
+            this.dataSource = dataSource;
+            this.jdbcUrl = jdbcUrl;
+        }
+
+        /** The registry events are looked up in; the default registry if not set. */
+        public Builder eventRegistry(EventRegistry registry) {
+            this.registry = Objects.requireNonNull(registry, "registry");
+            return this;
+        }
+
+        /** Whether to emit OpenTelemetry spans (no-op without an SDK); default true. */
+        public Builder tracing(boolean tracing) {
+            this.tracing = tracing;
+            return this;
+        }
+
+        /**
+         * The schema holding the tables, created by {@link #initialize()} if missing; default {@code public}.
+         *
+         * @throws IllegalArgumentException unless it matches {@code [a-z_][a-z0-9_]{0,40}}
+         */
+        public Builder schema(String schema) {
+            this.schema = SqlNames.schema(schema);
+            return this;
+        }
+
+        /**
+         * The prefix of the table names; default {@code eventsource_}, may be empty.
+         *
+         * @throws IllegalArgumentException unless it is empty or matches {@code [a-z_][a-z0-9_]{0,40}}
+         */
+        public Builder tablePrefix(String tablePrefix) {
+            this.tablePrefix = SqlNames.tablePrefix(tablePrefix);
+            return this;
+        }
+
+        /**
+         * The user and password for the pool this store creates.
+         *
+         * @throws IllegalStateException for a store on your own {@link DataSource}
+         */
+        public Builder credentials(String user, String password) {
+            requireUrl("credentials");
+            if (user == null || user.isBlank()) {
+                throw new IllegalArgumentException("user must be non-blank");
+            }
+            this.user = user;
+            this.password = password;
+            return this;
+        }
+
+        /**
+         * The most connections the pool this store creates may open; default 10.
+         *
+         * @throws IllegalStateException for a store on your own {@link DataSource}
+         */
+        public Builder maxPoolSize(int maxPoolSize) {
+            requireUrl("maxPoolSize");
+            if (maxPoolSize < 1) {
+                throw new IllegalArgumentException("maxPoolSize must be >= 1; got " + maxPoolSize);
+            }
+            this.maxPoolSize = maxPoolSize;
+            return this;
+        }
+
+        public PostgreSQLEventStore build() {
+            return new PostgreSQLEventStore(this);
+        }
+
+        private void requireUrl(String option) {
+            if (dataSource != null) {
+                throw new IllegalStateException(option + " applies only to a store built from a JDBC URL, which owns its"
+                        + " pool; configure it on your DataSource instead");
+            }
+        }
+    }
+}

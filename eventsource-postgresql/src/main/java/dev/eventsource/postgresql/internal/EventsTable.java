@@ -1,0 +1,408 @@
+package dev.eventsource.postgresql.internal;
+
+import dev.eventsource.store.AppendResult;
+import dev.eventsource.store.ExpectedVersion;
+import dev.eventsource.store.ReadDirection;
+import dev.eventsource.store.ReadOptions;
+import dev.eventsource.store.spi.AppendRules;
+import dev.eventsource.store.spi.ExistingEvent;
+import dev.eventsource.store.spi.RecordedEvent;
+import dev.eventsource.store.spi.RecordedStream;
+import dev.eventsource.store.spi.SerializedEvent;
+import dev.eventsource.store.spi.StreamKey;
+
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * The SQL of one store's events table, rendered once for its validated schema and prefix, and the
+ * JDBC around it. Every method works on a connection it is given and throws {@link SQLException}
+ * raw; the store owns connections and translation.
+ *
+ * <p>Every statement that takes positions runs in a transaction that called
+ * {@code announce_writer()} first, and every forward page is bounded by
+ * {@code readable_position()}: that pair keeps the global order gap-safe (see
+ * {@code docs/adr/0001-postgresql-gap-safe-global-order.md}).
+ */
+public final class EventsTable {
+
+    private static final String COLUMNS = "event_id, event_type, schema_version, aggregate_id, aggregate_type, version,"
+            + " global_position, occurred_at, recorded_at, tenant_id, coalesce(metadata::text, metadata_text) AS metadata,"
+            + " coalesce(payload::text, payload_text) AS payload";
+
+    private static final String E_COLUMNS = "e.event_id, e.event_type, e.schema_version, e.aggregate_id, e.aggregate_type,"
+            + " e.version, e.global_position, e.occurred_at, e.recorded_at, e.tenant_id, e.metadata, e.payload";
+
+    /** The events of an append as parallel arrays, numbered from 1 in append order. */
+    private static final String UNNEST = "unnest(?::uuid[], ?::text[], ?::int[], ?::timestamptz[], ?::text[],"
+            + " ?::jsonb[], ?::text[], ?::jsonb[], ?::text[]) WITH ORDINALITY AS e(event_id, event_type, schema_version,"
+            + " occurred_at, tenant_id, metadata, metadata_text, payload, payload_text, ord)";
+
+    private static final String INSERT_COLUMNS = " (event_id, aggregate_type, aggregate_id, version, event_type,"
+            + " schema_version, occurred_at, recorded_at, tenant_id, metadata, metadata_text, payload, payload_text)";
+
+    private static final String EVENT_VALUES = " e.event_type, e.schema_version, e.occurred_at, ?, e.tenant_id,"
+            + " e.metadata, e.metadata_text, e.payload, e.payload_text";
+
+    private final String table;
+    private final String announce;
+    private final String readablePosition;
+    private final String optimisticInsert;
+    private final String insert;
+    private final String facts;
+    private final String readStream;
+    private final String streamVersion;
+    private final String eventExists;
+    private final String globalPosition;
+
+    public EventsTable(String schema, String prefix) {
+        String s = SqlNames.schema(schema);
+        String p = SqlNames.tablePrefix(prefix);
+        this.table = s + "." + p + "events";
+        this.announce = s + "." + p + "announce_writer()";
+        this.readablePosition = "SELECT " + s + "." + p + "readable_position()";
+        // One statement, one round trip in autocommit: announce, read the stream's version, check the
+        // expectation and insert; the unique constraints catch whatever raced in between.
+        this.optimisticInsert = "WITH writer AS MATERIALIZED (SELECT " + announce + "),"
+                + " stream AS (SELECT coalesce(max(version), 0) AS current FROM " + table
+                + " WHERE aggregate_type = ? AND aggregate_id = ?)"
+                + " INSERT INTO " + table + INSERT_COLUMNS
+                + " SELECT e.event_id, ?, ?, stream.current + e.ord," + EVENT_VALUES
+                + " FROM writer, stream, " + UNNEST
+                + " WHERE stream.current BETWEEN ? AND ?"
+                // Leaves ids already stored to the careful path, without spending positions on a doomed insert.
+                + " AND NOT EXISTS (SELECT 1 FROM " + table + " WHERE event_id = ANY(?::uuid[]))"
+                + " ORDER BY e.ord"
+                + " RETURNING version, global_position";
+        this.insert = "INSERT INTO " + table + INSERT_COLUMNS
+                + " SELECT e.event_id, ?, ?, ? + e.ord - 1," + EVENT_VALUES
+                + " FROM " + UNNEST
+                + " ORDER BY e.ord"
+                + " RETURNING version, global_position";
+        this.facts = "WITH writer AS MATERIALIZED (SELECT " + announce + ")"
+                + " SELECT NULL::uuid, NULL::text, NULL::uuid,"
+                + " (SELECT coalesce(max(version), 0) FROM " + table + " WHERE aggregate_type = ? AND aggregate_id = ?),"
+                + " NULL::bigint FROM writer"
+                + " UNION ALL"
+                + " SELECT event_id, aggregate_type, aggregate_id, version, global_position FROM " + table
+                + " WHERE event_id = ANY(?::uuid[])";
+        this.readStream = "SELECT s.current, " + E_COLUMNS
+                + " FROM (SELECT coalesce(max(version), 0) AS current FROM " + table
+                + " WHERE aggregate_type = ? AND aggregate_id = ?) AS s"
+                + " LEFT JOIN LATERAL (SELECT " + COLUMNS + " FROM " + table + " WHERE aggregate_type = ? AND aggregate_id = ? AND version > ?) AS e ON true"
+                + " ORDER BY e.version";
+        this.streamVersion = "SELECT coalesce(max(version), 0) FROM " + table + " WHERE aggregate_type = ? AND aggregate_id = ?";
+        this.eventExists = "SELECT EXISTS (SELECT 1 FROM " + table + " WHERE event_id = ?)";
+        this.globalPosition = "SELECT coalesce(max(global_position), 0) FROM " + table;
+    }
+
+    /**
+     * Appends in as few round trips as the append allows: one statement in autocommit when the
+     * expectation holds and no event id exists yet; otherwise a transaction that reads the facts,
+     * lets {@link AppendRules} decide and inserts, repeated while unique violations show that another
+     * writer got in between. The connection must be in autocommit mode and is left in it.
+     *
+     * @param maxAttempts how often to re-decide after a unique violation before giving up
+     * @throws SQLException with SQLState {@code 23505} only if {@code maxAttempts} ran out
+     */
+    public AppendResult append(Connection c, StreamKey stream, List<SerializedEvent> events, ExpectedVersion expected,
+                               Instant recordedAt, int maxAttempts) throws SQLException {
+        if (!events.isEmpty()) {
+            try {
+                AppendResult result = optimisticAppend(c, stream, events, expected, recordedAt);
+                if (result != null) {
+                    return result;
+                }
+            } catch (SQLException e) {
+                if (!PgErrors.isUniqueViolation(e)) {
+                    throw e;
+                }
+            }
+        }
+        for (int attempt = 1; ; attempt++) {
+            c.setAutoCommit(false);
+            try {
+                AppendResult result = appendInTransaction(c, stream, events, expected, recordedAt);
+                c.commit();
+                return result;
+            } catch (SQLException e) {
+                c.rollback();
+                if (!PgErrors.isUniqueViolation(e) || attempt >= maxAttempts) {
+                    throw e;
+                }
+            } catch (RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        }
+    }
+
+    /**
+     * Appends inside the caller's open transaction and does not commit: reads the stream's version and
+     * the incoming ids that exist, decides with {@link AppendRules} and inserts. A unique violation
+     * (another writer got in between) is thrown as it is and leaves the transaction failed.
+     */
+    public AppendResult appendInTransaction(Connection c, StreamKey stream, List<SerializedEvent> events,
+                                            ExpectedVersion expected, Instant recordedAt) throws SQLException {
+        long current = 0;
+        Map<UUID, ExistingEvent> existing = new HashMap<>();
+        try (PreparedStatement s = c.prepareStatement(facts)) {
+            s.setString(1, stream.aggregateType());
+            s.setObject(2, stream.aggregateId());
+            s.setArray(3, c.createArrayOf("uuid", events.stream().map(SerializedEvent::eventId).toArray()));
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    UUID id = rs.getObject(1, UUID.class);
+                    if (id == null) {
+                        current = rs.getLong(4);
+                    } else {
+                        StreamKey where = new StreamKey(rs.getString(2), rs.getObject(3, UUID.class));
+                        existing.put(id, new ExistingEvent(id, where, rs.getLong(4), rs.getLong(5)));
+                    }
+                }
+            }
+        }
+        AppendRules.Decision decision = AppendRules.decide(stream, expected, current, events, existing);
+        if (decision instanceof AppendRules.Retry retry) {
+            return retry.result();
+        }
+        AppendRules.Write write = (AppendRules.Write) decision;
+        if (write.events().isEmpty()) {
+            return write.result(0);
+        }
+        try (PreparedStatement s = c.prepareStatement(insert)) {
+            s.setString(1, stream.aggregateType());
+            s.setObject(2, stream.aggregateId());
+            s.setLong(3, write.firstVersion());
+            s.setObject(4, OffsetDateTime.ofInstant(recordedAt, ZoneOffset.UTC));
+            bindEvents(c, s, 5, write.events());
+            return write.result(lastPosition(s, write.events().size()));
+        }
+    }
+
+    private AppendResult optimisticAppend(Connection c, StreamKey stream, List<SerializedEvent> events,
+                                          ExpectedVersion expected, Instant recordedAt) throws SQLException {
+        long lowest;
+        long highest;
+        if (expected.isExact()) {
+            lowest = expected.version();
+            highest = expected.version();
+        } else {
+            lowest = expected.equals(ExpectedVersion.STREAM_EXISTS) ? 1 : 0;
+            highest = Long.MAX_VALUE;
+        }
+        try (PreparedStatement s = c.prepareStatement(optimisticInsert)) {
+            s.setString(1, stream.aggregateType());
+            s.setObject(2, stream.aggregateId());
+            s.setString(3, stream.aggregateType());
+            s.setObject(4, stream.aggregateId());
+            s.setObject(5, OffsetDateTime.ofInstant(recordedAt, ZoneOffset.UTC));
+            int next = bindEvents(c, s, 6, events);
+            s.setLong(next, lowest);
+            s.setLong(next + 1, highest);
+            s.setArray(next + 2, c.createArrayOf("uuid", events.stream().map(SerializedEvent::eventId).toArray()));
+            long newVersion = 0;
+            long position = 0;
+            int rows = 0;
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    rows++;
+                    newVersion = Math.max(newVersion, rs.getLong(1));
+                    position = Math.max(position, rs.getLong(2));
+                }
+            }
+            // No row means the expectation did not hold: the careful path decides between a retry and a conflict.
+            return rows == 0 ? null : new AppendResult(newVersion, position);
+        }
+    }
+
+    private static int bindEvents(Connection c, PreparedStatement s, int first, List<SerializedEvent> events)
+            throws SQLException {
+        int n = events.size();
+        Object[] ids = new Object[n];
+        String[] types = new String[n];
+        Integer[] schemaVersions = new Integer[n];
+        String[] occurredAt = new String[n];
+        String[] tenants = new String[n];
+        String[] metadata = new String[n];
+        String[] metadataText = new String[n];
+        String[] payloads = new String[n];
+        String[] payloadsText = new String[n];
+        for (int i = 0; i < n; i++) {
+            SerializedEvent e = events.get(i);
+            ids[i] = e.eventId();
+            types[i] = e.eventType();
+            schemaVersions[i] = e.schemaVersion();
+            occurredAt[i] = e.occurredAt().toString();
+            tenants[i] = e.tenantId();
+            (fitsJsonb(e.metadataJson()) ? metadata : metadataText)[i] = e.metadataJson();
+            (fitsJsonb(e.payloadJson()) ? payloads : payloadsText)[i] = e.payloadJson();
+        }
+        Array[] arrays = {c.createArrayOf("uuid", ids), c.createArrayOf("text", types), c.createArrayOf("int4", schemaVersions),
+                c.createArrayOf("text", occurredAt), c.createArrayOf("text", tenants), c.createArrayOf("text", metadata),
+                c.createArrayOf("text", metadataText), c.createArrayOf("text", payloads), c.createArrayOf("text", payloadsText)};
+        for (int i = 0; i < arrays.length; i++) {
+            s.setArray(first + i, arrays[i]);
+        }
+        return first + arrays.length;
+    }
+
+    /**
+     * False for JSON that jsonb refuses: an escaped NUL character. An escaped backslash followed by
+     * {@code u0000} also matches, which only costs that payload its jsonb form.
+     */
+    private static boolean fitsJsonb(String json) {
+        return !json.contains("\\u0000");
+    }
+
+    private static long lastPosition(PreparedStatement s, int expectedRows) throws SQLException {
+        long position = 0;
+        int rows = 0;
+        try (ResultSet rs = s.executeQuery()) {
+            while (rs.next()) {
+                rows++;
+                position = Math.max(position, rs.getLong(2));
+            }
+        }
+        if (rows != expectedRows) {
+            throw new IllegalStateException("inserted " + rows + " rows for " + expectedRows + " events");
+        }
+        return position;
+    }
+
+    /** A stream's rows above {@code afterVersion} and its current version, from one snapshot. */
+    public RecordedStream readStream(Connection c, StreamKey stream, long afterVersion) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(readStream)) {
+            s.setString(1, stream.aggregateType());
+            s.setObject(2, stream.aggregateId());
+            s.setString(3, stream.aggregateType());
+            s.setObject(4, stream.aggregateId());
+            s.setLong(5, afterVersion);
+            long current = 0;
+            List<RecordedEvent> rows = new ArrayList<>();
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    current = rs.getLong(1);
+                    if (rs.getObject(2) != null) {
+                        rows.add(row(rs, 2));
+                    }
+                }
+            }
+            return new RecordedStream(rows, current);
+        }
+    }
+
+    /**
+     * One page of the global log. Forward pages stop at {@code readable_position()}, read in a
+     * statement of its own before the page's snapshot is taken, so the connection must be in
+     * autocommit mode (or read committed with no open snapshot).
+     */
+    public List<RecordedEvent> readPage(Connection c, ReadOptions options, long cursor, int max) throws SQLException {
+        boolean forward = options.direction() == ReadDirection.FORWARD;
+        StringBuilder sql = new StringBuilder("SELECT ").append(COLUMNS).append(" FROM ").append(table)
+                .append(forward ? " WHERE global_position > ? AND global_position <= ?" : " WHERE global_position < ?");
+        List<Object> params = new ArrayList<>();
+        params.add(cursor);
+        if (forward) {
+            long readable = readablePosition(c);
+            if (readable <= cursor) {
+                return List.of();
+            }
+            params.add(readable);
+        }
+        if (!options.eventTypes().isEmpty()) {
+            sql.append(" AND event_type = ANY(?)");
+            params.add(c.createArrayOf("text", options.eventTypes().toArray()));
+        }
+        if (!options.aggregateTypes().isEmpty()) {
+            sql.append(" AND aggregate_type = ANY(?)");
+            params.add(c.createArrayOf("text", options.aggregateTypes().toArray()));
+        }
+        if (options.tenantId() != null) {
+            sql.append(" AND tenant_id = ?");
+            params.add(options.tenantId());
+        }
+        if (options.fromTimestamp() != null) {
+            sql.append(" AND occurred_at >= ?");
+            params.add(OffsetDateTime.ofInstant(options.fromTimestamp(), ZoneOffset.UTC));
+        }
+        if (options.toTimestamp() != null) {
+            sql.append(" AND occurred_at <= ?");
+            params.add(OffsetDateTime.ofInstant(options.toTimestamp(), ZoneOffset.UTC));
+        }
+        sql.append(forward ? " ORDER BY global_position LIMIT ?" : " ORDER BY global_position DESC LIMIT ?");
+        params.add(max);
+        try (PreparedStatement s = c.prepareStatement(sql.toString())) {
+            for (int i = 0; i < params.size(); i++) {
+                s.setObject(i + 1, params.get(i));
+            }
+            List<RecordedEvent> page = new ArrayList<>(Math.min(max, 1024));
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    page.add(row(rs, 1));
+                }
+            }
+            return page;
+        }
+    }
+
+    /** The highest position a forward reader may pass now; see the class comment. */
+    public long readablePosition(Connection c) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(readablePosition); ResultSet rs = s.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    public long streamVersion(Connection c, StreamKey stream) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(streamVersion)) {
+            s.setString(1, stream.aggregateType());
+            s.setObject(2, stream.aggregateId());
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    public boolean eventExists(Connection c, UUID eventId) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(eventExists)) {
+            s.setObject(1, eventId);
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                return rs.getBoolean(1);
+            }
+        }
+    }
+
+    /** The highest committed position, 0 when empty. */
+    public long globalPosition(Connection c) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(globalPosition); ResultSet rs = s.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private static RecordedEvent row(ResultSet rs, int i) throws SQLException {
+        return new RecordedEvent(rs.getObject(i, UUID.class), rs.getString(i + 1), rs.getInt(i + 2),
+                rs.getObject(i + 3, UUID.class), rs.getString(i + 4), rs.getLong(i + 5), rs.getLong(i + 6),
+                instant(rs, i + 7), instant(rs, i + 8), rs.getString(i + 9), rs.getString(i + 10), rs.getString(i + 11));
+    }
+
+    private static Instant instant(ResultSet rs, int i) throws SQLException {
+        return rs.getObject(i, OffsetDateTime.class).toInstant();
+    }
+}

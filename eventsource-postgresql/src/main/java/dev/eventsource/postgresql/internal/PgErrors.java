@@ -1,0 +1,77 @@
+package dev.eventsource.postgresql.internal;
+
+import dev.eventsource.EventSourceException;
+import dev.eventsource.event.SerializationException;
+import dev.eventsource.postgresql.TransientStoreException;
+
+import java.sql.SQLException;
+import java.sql.SQLTransientException;
+
+/**
+ * Translates {@link SQLException}s into the library's exceptions, once, by SQLState. Unique
+ * violations never arrive here: the append path handles them itself (they mean a conflict or a
+ * duplicate event id, which {@code AppendRules} decides).
+ */
+public final class PgErrors {
+
+    /** {@code unique_violation}. */
+    public static final String UNIQUE_VIOLATION = "23505";
+
+    private PgErrors() {
+    }
+
+    /**
+     * @param store  names the store, e.g. {@code PostgreSQLEventStore(jdbc:postgresql://db/app, schema public)}
+     * @param action what was being done, e.g. {@code "append to Note/…"}
+     */
+    public static EventSourceException translate(String store, String action, SQLException e) {
+        String state = e.getSQLState();
+        String what = store + ": " + action + " failed";
+        String detail = e.getMessage() + (state == null ? "" : " [SQLState " + state + "]");
+        if (state == null) {
+            if (e instanceof SQLTransientException) {
+                // HikariCP's "connection is not available, request timed out" carries no SQLState.
+                return new TransientStoreException(what + " (no connection available): " + detail
+                        + ". Nothing was written; retry, or give the pool more connections.", null, e);
+            }
+            return new EventSourceException(what + ": " + detail, e);
+        }
+        if (state.equals("40001") || state.equals("40P01")) {
+            return new TransientStoreException(what + " because of a " + (state.equals("40001") ? "serialization failure"
+                    : "deadlock") + ": " + detail + ". Nothing was written; the operation may be retried.", state, e);
+        }
+        if (state.startsWith("08") || state.equals("57P01") || state.equals("57P02") || state.equals("57P03")
+                || state.equals("53300")) {
+            return new TransientStoreException(what + " because the connection to PostgreSQL failed: " + detail
+                    + ". The operation may be retried; an append retried with the same event ids is recognised"
+                    + " if the first attempt was committed.", state, e);
+        }
+        if (state.equals("22P05") || state.equals("22021")) {
+            return new SerializationException(null, what + ": PostgreSQL cannot store a character of the payload or"
+                    + " metadata (jsonb refuses the NUL character \\u0000 and characters outside the database"
+                    + " encoding): " + detail + ". Nothing was written.", e);
+        }
+        if (state.startsWith("28")) {
+            return new EventSourceException(what + ": PostgreSQL refused the credentials: " + detail
+                    + ". Check the user name and password in the URL or DataSource.", e);
+        }
+        if (state.equals("3D000")) {
+            return new EventSourceException(what + ": the database does not exist: " + detail
+                    + ". Create it first (CREATE DATABASE) or fix the URL.", e);
+        }
+        if (state.equals("42501")) {
+            return new EventSourceException(what + ": the database user lacks a privilege: " + detail
+                    + ". Grant it, or create the schema with PostgreSQLEventStore.schemaSql(...) as an owner.", e);
+        }
+        if (state.equals("42P01") || state.equals("42883")) {
+            return new EventSourceException(what + ": the event store tables or functions are missing: " + detail
+                    + ". Call initialize() or apply PostgreSQLEventStore.schemaSql(...) for this schema and prefix.", e);
+        }
+        return new EventSourceException(what + ": " + detail, e);
+    }
+
+    /** True for a unique violation. */
+    public static boolean isUniqueViolation(SQLException e) {
+        return UNIQUE_VIOLATION.equals(e.getSQLState());
+    }
+}

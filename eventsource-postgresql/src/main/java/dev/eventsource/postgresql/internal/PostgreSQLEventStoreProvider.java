@@ -1,0 +1,64 @@
+package dev.eventsource.postgresql.internal;
+
+import dev.eventsource.event.EventRegistry;
+import dev.eventsource.postgresql.PostgreSQLEventStore;
+import dev.eventsource.store.EventStore;
+import dev.eventsource.store.EventStoreProvider;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/**
+ * Opens {@link PostgreSQLEventStore}s for {@code EventStores.open(url)}:
+ * {@code postgresql://user:pass@host:port/db} (user and password percent-encoded, query parameters
+ * passed to the driver) and {@code jdbc:postgresql://...} as the driver accepts it. The store owns
+ * its pool.
+ */
+public final class PostgreSQLEventStoreProvider implements EventStoreProvider {
+
+    @Override
+    public boolean accepts(String url) {
+        return url.startsWith("postgresql://") || url.startsWith("jdbc:postgresql:");
+    }
+
+    @Override
+    public List<String> examples() {
+        return List.of("postgresql://user:pass@host:5432/db", "jdbc:postgresql://host:5432/db?user=u&password=p");
+    }
+
+    @Override
+    public EventStore open(String url, EventRegistry registry) {
+        if (url.startsWith("jdbc:")) {
+            return PostgreSQLEventStore.builder(url).eventRegistry(registry).build();
+        }
+        URI uri;
+        try {
+            uri = new URI(url);
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException("Not a valid PostgreSQL URL (expected postgresql://user:pass@host:port/db,"
+                    + " with special characters in the password percent-encoded): " + e.getReason(), e);
+        }
+        if (uri.getHost() == null || uri.getPath() == null || uri.getPath().length() < 2) {
+            throw new IllegalArgumentException("PostgreSQL URL needs a host and a database, as in"
+                    + " postgresql://user:pass@host:5432/db");
+        }
+        String jdbcUrl = "jdbc:postgresql://" + uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort())
+                + uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
+        PostgreSQLEventStore.Builder builder = PostgreSQLEventStore.builder(jdbcUrl).eventRegistry(registry);
+        String userInfo = uri.getRawUserInfo();
+        if (userInfo != null) {
+            int colon = userInfo.indexOf(':');
+            String user = decode(colon < 0 ? userInfo : userInfo.substring(0, colon));
+            String password = colon < 0 ? null : decode(userInfo.substring(colon + 1));
+            builder.credentials(user, password);
+        }
+        return builder.build();
+    }
+
+    private static String decode(String s) {
+        return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
+    }
+}

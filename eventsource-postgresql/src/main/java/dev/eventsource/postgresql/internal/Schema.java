@@ -1,0 +1,134 @@
+package dev.eventsource.postgresql.internal;
+
+import dev.eventsource.EventSourceException;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+
+/**
+ * The versioned schema of one store (a schema name plus a table prefix): renders the DDL scripts
+ * and applies the missing ones under a transaction-scoped advisory lock, so that any number of
+ * instances may initialize at once.
+ */
+public final class Schema {
+
+    /** The scripts, in order; script {@code i} brings the schema to version {@code i + 1}. */
+    private static final List<String> SCRIPTS = List.of("schema-v1.sql");
+
+    /** The schema version this library writes and reads. */
+    public static final int LATEST = SCRIPTS.size();
+
+    private final String schema;
+    private final String prefix;
+
+    public Schema(String schema, String prefix) {
+        this.schema = SqlNames.schema(schema);
+        this.prefix = SqlNames.tablePrefix(prefix);
+    }
+
+    /** The DDL bringing an empty schema to {@link #LATEST}, with names substituted. */
+    public String ddl() {
+        StringBuilder sql = new StringBuilder();
+        for (int v = 1; v <= LATEST; v++) {
+            sql.append(script(v));
+        }
+        return sql.toString();
+    }
+
+    /**
+     * Creates or upgrades the schema; idempotent. Runs in its own transaction on {@code c}.
+     *
+     * @throws EventSourceException if the database holds a newer schema version than this library knows
+     */
+    public void migrate(Connection c) throws SQLException {
+        boolean autoCommit = c.getAutoCommit();
+        c.setAutoCommit(false);
+        try {
+            try (PreparedStatement lock = c.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
+                lock.setLong(1, lockKey());
+                lock.execute();
+            }
+            if (!schemaExists(c)) {
+                try (Statement s = c.createStatement()) {
+                    s.execute("CREATE SCHEMA " + schema);
+                }
+            }
+            int current = currentVersion(c);
+            if (current > LATEST) {
+                throw new EventSourceException("Schema " + schema + " holds event store tables at schema version " + current
+                        + " (table prefix '" + prefix + "'), but this eventsource-postgresql knows versions up to " + LATEST
+                        + ". Upgrade eventsource-postgresql; nothing was changed.");
+            }
+            for (int v = current + 1; v <= LATEST; v++) {
+                try (Statement s = c.createStatement()) {
+                    s.execute(script(v));
+                }
+            }
+            c.commit();
+        } catch (SQLException | RuntimeException e) {
+            c.rollback();
+            throw e;
+        } finally {
+            c.setAutoCommit(autoCommit);
+        }
+    }
+
+    private boolean schemaExists(Connection c) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = ?")) {
+            s.setString(1, schema);
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    private int currentVersion(Connection c) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(
+                "SELECT to_regclass(?) IS NOT NULL")) {
+            s.setString(1, schema + "." + prefix + "schema_version");
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                if (!rs.getBoolean(1)) {
+                    return 0;
+                }
+            }
+        }
+        try (Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT coalesce(max(version), 0) FROM " + schema + "." + prefix + "schema_version")) {
+            rs.next();
+            return rs.getInt(1);
+        }
+    }
+
+    /**
+     * One key per schema and prefix. It is a single-bigint advisory lock, which {@code pg_locks}
+     * lists with {@code objsubid = 1}, so it is never mistaken for a writer's announcement (two
+     * int keys, {@code objsubid = 2}).
+     */
+    private long lockKey() {
+        long tag = 0x6576_736EL; // "evsn": keeps our keys apart from other applications' small integers
+        return (tag << 32) | ((schema + "." + prefix).hashCode() & 0xffff_ffffL);
+    }
+
+    private String script(int version) {
+        String name = SCRIPTS.get(version - 1);
+        try (InputStream in = Schema.class.getResourceAsStream("/dev/eventsource/postgresql/" + name)) {
+            if (in == null) {
+                throw new IllegalStateException("missing resource dev/eventsource/postgresql/" + name);
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8)
+                    .replace("${schema}", schema)
+                    .replace("${prefix}", prefix);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,19 @@
+/**
+ * The contract suites every {@link dev.eventsource.store.EventStore} backend runs (the TCK).
+ *
+ * <p>Add {@code eventsource-tck} in test scope and extend one class:
+ * {@link dev.eventsource.tck.EventStoreContract} (implement {@code newStore(EventRegistry)}) to run
+ * every suite, or {@link dev.eventsource.tck.PersistentEventStoreContract} (also implement
+ * {@code reopen(EventStore, EventRegistry)}) when the store's data can be opened by a second
+ * instance, which adds {@link dev.eventsource.tck.ReopenContract}. The suites can also be
+ * extended one by one: {@link dev.eventsource.tck.AppendContract},
+ * {@link dev.eventsource.tck.StreamReadContract}, {@link dev.eventsource.tck.GlobalReadContract},
+ * {@link dev.eventsource.tck.LookupContract}, {@link dev.eventsource.tck.SerializationContract},
+ * {@link dev.eventsource.tck.LifecycleContract}, {@link dev.eventsource.tck.ConcurrencyContract},
+ * {@link dev.eventsource.tck.AggregateContract}.
+ *
+ * <p>Each test gets a fresh, empty store built with a fresh registry, and closes it. No suite can
+ * skip a test: the TCK's own tests refuse assumptions and {@code @Disabled}, and prove that every
+ * suite fails against a store that keeps nothing.
+ */
+package dev.eventsource.tck;

@@ -1,0 +1,77 @@
+package dev.eventsource.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.eventsource.store.EventStore;
+import dev.eventsource.store.spi.RecordedEvent;
+import dev.eventsource.store.spi.RecordedStream;
+import dev.eventsource.store.spi.StreamKey;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Shows one stream's events as stored: version, type, times, metadata and payload JSON. Needs no
+ * event classes, so it can inspect any application's store. A stream without events is an error.
+ */
+@Command(name = "events", mixinStandardHelpOptions = true,
+        description = "Show one stream's events (version, type, time, metadata, payload JSON) as stored; no event classes needed.")
+final class EventsCommand extends BaseCommand {
+
+    @Parameters(arity = "2..3", paramLabel = "[URL] TYPE ID",
+            description = "The store (default: " + Stores.DEFAULT_URL + "; must exist), the aggregate type and the aggregate id (a UUID).")
+    List<String> arguments;
+
+    @Option(names = "--json", description = "Print one JSON object: {aggregateType, aggregateId, version, events: [...]},"
+            + " each event in the export format.")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        String url = arguments.size() == 3 ? arguments.get(0) : Stores.DEFAULT_URL;
+        String type = arguments.get(arguments.size() - 2);
+        String idText = arguments.get(arguments.size() - 1);
+        UUID id;
+        try {
+            id = UUID.fromString(idText);
+        } catch (IllegalArgumentException e) {
+            throw new CommandFailure(ExitCode.USAGE, "'" + idText + "' is not a UUID; give the aggregate id as listed by: "
+                    + self() + " streams " + shellWord(url));
+        }
+        if (type.isBlank()) {
+            throw new CommandFailure(ExitCode.USAGE, "the aggregate type must be non-blank, e.g. Note");
+        }
+        StreamKey key = new StreamKey(type, id);
+        RecordedStream stream;
+        try (EventStore store = Stores.openExisting(url)) {
+            stream = Stores.reader(store).readRecordedStream(key, 0);
+        }
+        if (stream.events().isEmpty()) {
+            throw new CommandFailure(ExitCode.FAILURE, "no stream " + key + " in " + url + "; list the streams with: "
+                    + self() + " streams " + shellWord(url));
+        }
+        if (json) {
+            ObjectNode root = EventJson.MAPPER.createObjectNode();
+            root.put("aggregateType", type).put("aggregateId", id.toString()).put("version", stream.version());
+            var events = root.putArray("events");
+            stream.events().forEach(row -> events.add(EventJson.toJson(row, false)));
+            out().println(EventJson.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(root));
+            return ExitCode.OK;
+        }
+        out().println(key + "  version " + stream.version() + ", " + stream.events().size() + " events");
+        for (RecordedEvent row : stream.events()) {
+            ObjectNode event = EventJson.toJson(row, false);
+            out().println();
+            out().println("v" + row.version() + "  " + row.eventType()
+                    + (row.schemaVersion() == 1 ? "" : " (schema v" + row.schemaVersion() + ")")
+                    + "  occurred " + event.get("occurredAt").asText() + "  recorded " + event.get("recordedAt").asText());
+            out().println("    event id  " + row.eventId() + "   position " + row.globalPosition()
+                    + (row.tenantId() == null ? "" : "   tenant " + row.tenantId()));
+            out().println("    metadata  " + event.get("metadata"));
+            out().println("    payload   " + event.get("payload"));
+        }
+        return ExitCode.OK;
+    }
+}

@@ -1,0 +1,98 @@
+package dev.eventsource.cli;
+
+import dev.eventsource.store.EventStoreBusyException;
+import dev.eventsource.store.spi.ImportConflictException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.Spec;
+
+import java.util.concurrent.Callable;
+
+/**
+ * The {@code eventsource} command: try the library, look inside any event store, follow it,
+ * move it between backends, export and import it, check its integrity.
+ *
+ * <p>Every failure is one line on stderr, {@code eventsource: error: <what went wrong and what to
+ * do>}, with the stack trace only under {@code --verbose}; exit codes are those of
+ * {@link ExitCode}.
+ */
+@Command(name = "eventsource", mixinStandardHelpOptions = true, version = "eventsource 0.1.0-SNAPSHOT",
+        description = "Try event sourcing on SQLite, and inspect, follow, migrate, export, import and verify event stores.%n"
+                + "Store URLs: sqlite:./eventsource.db (the default), jdbc:sqlite:PATH, sqlite::memory:, memory:,"
+                + " postgresql://user:pass@host:5432/db and jdbc:postgresql://... when eventsource-postgresql is on the class path.",
+        footer = {"", "Exit codes: 0 ok, 1 failure (verify found problems, migration not verified, other errors),"
+                + " 2 usage error (bad arguments, unknown store URL), 3 store unavailable (missing or non-SQLite file,"
+                + " unreachable server, locked database), 4 input refused (malformed JSON Lines, conflicting events)."},
+        subcommands = {DemoCommand.class, InitCommand.class, StreamsCommand.class, EventsCommand.class, TailCommand.class,
+                StatsCommand.class, MigrateCommand.class, ExportCommand.class, ImportCommand.class, VerifyCommand.class,
+                SchemaCommand.class})
+public final class EventsourceCli implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    CommonOptions common;
+
+    /** Runs the command and exits the JVM with its exit code. */
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command line, ready to {@code execute}; tests set its out and err writers. */
+    public static CommandLine commandLine() {
+        return new CommandLine(new EventsourceCli())
+                .setExecutionExceptionHandler(EventsourceCli::onFailure)
+                .setParameterExceptionHandler(EventsourceCli::onUsageError);
+    }
+
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getErr());
+        return ExitCode.USAGE;
+    }
+
+    private static int onUsageError(ParameterException e, String[] args) {
+        CommandLine cl = e.getCommandLine();
+        cl.getErr().println("eventsource: error: " + oneLine(e.getMessage()) + " (see: "
+                + cl.getCommandSpec().qualifiedName() + " --help)");
+        return ExitCode.USAGE;
+    }
+
+    private static int onFailure(Exception e, CommandLine cl, ParseResult parsed) {
+        int code;
+        if (e instanceof CommandFailure failure) {
+            code = failure.exitCode();
+        } else if (e instanceof EventStoreBusyException) {
+            code = ExitCode.STORE_UNAVAILABLE;
+        } else if (e instanceof ImportConflictException) {
+            code = ExitCode.DATA_REJECTED;
+        } else {
+            code = ExitCode.FAILURE;
+        }
+        String message = e.getMessage() == null ? e.getClass().getName() : e.getMessage();
+        cl.getErr().println("eventsource: error: " + oneLine(message));
+        if (verbose(parsed)) {
+            e.printStackTrace(cl.getErr());
+        }
+        cl.getErr().flush();
+        return code;
+    }
+
+    private static boolean verbose(ParseResult parsed) {
+        for (ParseResult p = parsed; p != null; p = p.subcommand()) {
+            if (p.hasMatchedOption("--verbose")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String oneLine(String message) {
+        return message.replaceAll("\\s*\\R\\s*", " ").strip();
+    }
+}

@@ -1,0 +1,127 @@
+package dev.eventsource.cli;
+
+import dev.eventsource.store.EventStore;
+import dev.eventsource.store.spi.EventImporter;
+import dev.eventsource.store.spi.ImportConflictException;
+import dev.eventsource.store.spi.RecordedEvent;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Imports a JSON Lines export (see {@link EventJson}) through the store's
+ * {@link EventImporter}, in batches, each written atomically. Idempotent: events whose ids are
+ * already stored at the same place are skipped, so an interrupted or failed import is fixed by
+ * running it again. A malformed line or a conflicting event stops the import; the error names the
+ * line and says exactly which lines were imported before it (every earlier batch) and which were
+ * not (the failing batch and everything after it).
+ */
+@Command(name = "import", mixinStandardHelpOptions = true,
+        description = "Import a JSON Lines export into a store (created if missing); idempotent, so it can be re-run.")
+final class ImportCommand extends BaseCommand {
+
+    @Parameters(index = "0", arity = "0..1", defaultValue = Stores.DEFAULT_URL, paramLabel = "URL",
+            description = "The target store (default: ${DEFAULT-VALUE}).")
+    String url;
+
+    @Option(names = "--in", required = true, paramLabel = "FILE.jsonl", description = "The file to read, or - for stdin.")
+    String inFile;
+
+    @Option(names = "--batch-size", defaultValue = "1000",
+            description = "Lines per transaction (default: ${DEFAULT-VALUE}); a failing line stops its whole batch.")
+    int batchSize;
+
+    private long imported;
+    private long skipped;
+    private int committedThrough;
+
+    @Override
+    public Integer call() throws IOException {
+        if (batchSize < 1 || batchSize > 100_000) {
+            throw new CommandFailure(ExitCode.USAGE, "--batch-size must be between 1 and 100000; got " + batchSize);
+        }
+        boolean fromStdin = inFile.equals("-");
+        String name = fromStdin ? "stdin" : inFile;
+        long size = fromStdin ? 0 : fileSize(Path.of(inFile));
+        try (BufferedReader in = fromStdin ? new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))
+                     : Files.newBufferedReader(Path.of(inFile), StandardCharsets.UTF_8);
+             EventStore store = Stores.openOrCreate(url);
+             Progress progress = progress("Importing", size, "bytes")) {
+            EventImporter importer = Stores.importer(store);
+            List<RecordedEvent> batch = new ArrayList<>(batchSize);
+            List<Integer> lines = new ArrayList<>(batchSize);
+            int lineNo = 0;
+            long bytes = 0;
+            for (String line; (line = in.readLine()) != null; ) {
+                lineNo++;
+                bytes += line.length() + 1;
+                if (line.isBlank()) {
+                    continue;
+                }
+                try {
+                    batch.add(EventJson.fromLine(line));
+                } catch (IllegalArgumentException e) {
+                    int batchStart = lines.isEmpty() ? lineNo : lines.get(0);
+                    throw new CommandFailure(ExitCode.DATA_REJECTED, name + " line " + lineNo + ": " + e.getMessage()
+                            + ". " + before() + " Nothing from line " + batchStart + " on was imported; fix the line and run"
+                            + " the same import again (events already imported are skipped).");
+                }
+                lines.add(lineNo);
+                if (batch.size() == batchSize) {
+                    write(importer, batch, lines, name);
+                }
+                progress.update(bytes);
+            }
+            write(importer, batch, lines, name);
+            progress.update(size);
+        }
+        out().println("Imported " + name + " into " + url + ": " + imported + " events written, " + skipped
+                + " already there.");
+        return ExitCode.OK;
+    }
+
+    private void write(EventImporter importer, List<RecordedEvent> batch, List<Integer> lines, String name) {
+        if (batch.isEmpty()) {
+            return;
+        }
+        try {
+            EventImporter.ImportResult result = importer.importRecorded(batch);
+            imported += result.imported();
+            skipped += result.skipped();
+        } catch (ImportConflictException e) {
+            int at = 0;
+            while (at < batch.size() - 1 && !batch.get(at).eventId().equals(e.eventId())) {
+                at++;
+            }
+            throw new CommandFailure(ExitCode.DATA_REJECTED, name + " line " + lines.get(at) + ": " + e.getMessage() + " "
+                    + before() + " Nothing from line " + lines.get(0) + " on was imported.", e);
+        }
+        committedThrough = lines.get(lines.size() - 1);
+        batch.clear();
+        lines.clear();
+    }
+
+    private String before() {
+        return committedThrough == 0 ? "Nothing was imported."
+                : "Lines 1-" + committedThrough + " were imported before it (" + imported + " events written, "
+                        + skipped + " already there).";
+    }
+
+    private static long fileSize(Path path) throws IOException {
+        try {
+            return Files.size(path);
+        } catch (NoSuchFileException e) {
+            throw new CommandFailure(ExitCode.USAGE, "no file " + path.toAbsolutePath() + " to import", e);
+        }
+    }
+}

@@ -1,0 +1,113 @@
+package dev.eventsource.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.eventsource.store.EventStore;
+import dev.eventsource.store.ReadOptions;
+import dev.eventsource.store.spi.RecordedEvent;
+import dev.eventsource.store.spi.StreamKey;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * Lists streams in the order they were started, with their version, event count and last event
+ * time. Works on any store without its event classes; it reads the whole global log (filtered by
+ * type when asked), so memory grows with the number of streams, not events.
+ */
+@Command(name = "streams", mixinStandardHelpOptions = true,
+        description = "List streams (type, id, version, event count, last event time), oldest first, a page at a time.")
+final class StreamsCommand extends BaseCommand {
+
+    @Parameters(index = "0", arity = "0..1", defaultValue = Stores.DEFAULT_URL, paramLabel = "URL",
+            description = "The store (default: ${DEFAULT-VALUE}); must exist.")
+    String url;
+
+    @Option(names = "--type", paramLabel = "AGGREGATE_TYPE", split = ",",
+            description = "Only streams of these aggregate types (repeatable or comma-separated).")
+    List<String> types = new ArrayList<>();
+
+    @Option(names = "--limit", defaultValue = "100", description = "At most this many streams (default: ${DEFAULT-VALUE}).")
+    int limit;
+
+    @Option(names = "--offset", defaultValue = "0", description = "Skip this many streams first (default: ${DEFAULT-VALUE}).")
+    int offset;
+
+    @Option(names = "--json", description = "Print one JSON object: {total, offset, limit, streams: [...]}.")
+    boolean json;
+
+    /** One stream as listed. */
+    record Summary(StreamKey key, long version, long events, Instant lastEventAt) {
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        if (limit < 1 || offset < 0) {
+            throw new CommandFailure(ExitCode.USAGE, "--limit must be at least 1 and --offset at least 0; got --limit "
+                    + limit + " --offset " + offset);
+        }
+        Map<StreamKey, Summary> streams = new LinkedHashMap<>();
+        try (EventStore store = Stores.openExisting(url);
+             Progress progress = progress("Reading streams", store.globalPosition(), "events")) {
+            ReadOptions.Builder options = ReadOptions.builder().pageSize(5_000);
+            if (!types.isEmpty()) {
+                options.aggregateTypes(types.toArray(String[]::new));
+            }
+            try (Stream<RecordedEvent> rows = Stores.reader(store).readRecorded(options.build())) {
+                rows.forEach(row -> {
+                    streams.merge(row.stream(), new Summary(row.stream(), row.version(), 1, row.occurredAt()),
+                            (a, b) -> new Summary(a.key(), Math.max(a.version(), b.version()), a.events() + 1, b.lastEventAt()));
+                    progress.update(row.globalPosition());
+                });
+            }
+        }
+        List<Summary> all = new ArrayList<>(streams.values());
+        List<Summary> page = all.subList(Math.min(offset, all.size()), (int) Math.min((long) offset + limit, all.size()));
+        if (json) {
+            printJson(all.size(), page);
+        } else {
+            printTable(all.size(), page);
+        }
+        return ExitCode.OK;
+    }
+
+    private void printJson(int total, List<Summary> page) throws Exception {
+        ObjectNode root = EventJson.MAPPER.createObjectNode();
+        root.put("total", total).put("offset", offset).put("limit", limit);
+        ArrayNode list = root.putArray("streams");
+        for (Summary s : page) {
+            list.addObject().put("aggregateType", s.key().aggregateType()).put("aggregateId", s.key().aggregateId().toString())
+                    .put("version", s.version()).put("events", s.events()).put("lastEventAt", EventJson.time(s.lastEventAt()));
+        }
+        out().println(EventJson.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(root));
+    }
+
+    private void printTable(int total, List<Summary> page) {
+        if (total == 0) {
+            out().println(types.isEmpty() ? "No streams in " + url + "." : "No streams of type " + String.join(", ", types) + " in " + url + ".");
+            return;
+        }
+        List<String[]> rows = new ArrayList<>();
+        rows.add(new String[] {"TYPE", "ID", "VERSION", "EVENTS", "LAST EVENT"});
+        for (Summary s : page) {
+            rows.add(new String[] {s.key().aggregateType(), s.key().aggregateId().toString(), Long.toString(s.version()),
+                    Long.toString(s.events()), EventJson.time(s.lastEventAt())});
+        }
+        Table.print(out(), rows);
+        if (page.isEmpty()) {
+            out().println(total + " streams; none at offset " + offset + ".");
+        } else if (page.size() < total) {
+            out().println("Streams " + (offset + 1) + "-" + (offset + page.size()) + " of " + total
+                    + (offset + page.size() < total ? "; next page: --offset " + (offset + page.size()) : "") + ".");
+        } else {
+            out().println(total + (total == 1 ? " stream." : " streams."));
+        }
+    }
+}

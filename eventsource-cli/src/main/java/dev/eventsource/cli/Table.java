@@ -1,0 +1,30 @@
+package dev.eventsource.cli;
+
+import java.io.PrintWriter;
+import java.util.List;
+
+/** Prints rows as left-aligned columns separated by two spaces; the first row is the header. */
+final class Table {
+
+    private Table() {
+    }
+
+    static void print(PrintWriter out, List<String[]> rows) {
+        int[] widths = new int[rows.get(0).length];
+        for (String[] row : rows) {
+            for (int i = 0; i < row.length; i++) {
+                widths[i] = Math.max(widths[i], row[i].length());
+            }
+        }
+        for (String[] row : rows) {
+            StringBuilder line = new StringBuilder();
+            for (int i = 0; i < row.length; i++) {
+                line.append(row[i]);
+                if (i < row.length - 1) {
+                    line.append(" ".repeat(widths[i] - row[i].length() + 2));
+                }
+            }
+            out.println(line);
+        }
+    }
+}

@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
@@ -30,10 +31,11 @@ import java.util.function.Supplier;
  * Commits concurrent appends together: group commit with a leader and followers, no background
  * thread.
  *
- * <p>Each append is queued, then its thread takes the write lock. Whoever holds the lock drains
+ * <p>Each append is queued; if no group is being written its thread becomes the leader, drains
  * the whole queue and writes it in one {@code BEGIN IMMEDIATE ... COMMIT}, so one fsync covers
- * every append that arrived while the previous transaction was committing. A thread whose append
- * was written by another leader just returns its outcome. Inside the transaction each append runs
+ * every append that arrived while the previous transaction was committing. The other threads wait
+ * until their append is done (by whichever leader took it) and return its outcome, or until the
+ * leader finishes and one of them leads the next group. Inside the transaction each append runs
  * in its own savepoint and is decided by {@link AppendRules} against the state left by the appends
  * before it, so it succeeds or fails on its own. If the transaction cannot begin or commit, every
  * append in it fails and nothing of it is stored.
@@ -59,6 +61,10 @@ public final class GroupCommitter {
     private final SQLiteErrors errors;
     private final Supplier<Instant> clock;
     private final ConcurrentLinkedQueue<Request> queue = new ConcurrentLinkedQueue<>();
+    /** Guards {@link #leading} and every request's {@code done}; held only for bookkeeping, never during I/O. */
+    private final ReentrantLock state = new ReentrantLock();
+    private final Condition groupDone = state.newCondition();
+    private boolean leading;
     private final AtomicLong commits = new AtomicLong();
     private final AtomicLong appends = new AtomicLong();
     private Statement control;
@@ -97,27 +103,55 @@ public final class GroupCommitter {
     public AppendResult append(StreamKey stream, List<SerializedEvent> events, ExpectedVersion expected) {
         Request request = new Request(stream, events, expected);
         queue.add(request);
-        ReentrantLock lock = connections.writeLock();
-        lock.lock();
-        try {
-            if (!request.done) {
-                writeGroup();
+        while (true) {
+            state.lock();
+            try {
+                // Waiting here, not on the write lock, lets a finished follower return while the next group commits.
+                while (!request.done && leading) {
+                    groupDone.awaitUninterruptibly();
+                }
+                if (request.done) {
+                    if (request.failure != null) {
+                        throw request.failure;
+                    }
+                    return request.result;
+                }
+                leading = true;
+            } finally {
+                state.unlock();
             }
-        } finally {
-            lock.unlock();
+            List<Request> group = new ArrayList<>();
+            try {
+                for (Request r; (r = queue.poll()) != null; ) {
+                    group.add(r);
+                }
+                ReentrantLock lock = connections.writeLock();
+                lock.lock();
+                try {
+                    writeGroup(group);
+                } finally {
+                    lock.unlock();
+                }
+            } finally {
+                state.lock();
+                try {
+                    for (Request r : group) {
+                        if (r.result == null && r.failure == null) {
+                            r.failure = new EventSourceException("Append to " + r.stream + " was abandoned because the"
+                                    + " writer failed unexpectedly; it may not have been stored. Read the stream to check.");
+                        }
+                        r.done = true;
+                    }
+                    leading = false;
+                    groupDone.signalAll();
+                } finally {
+                    state.unlock();
+                }
+            }
         }
-        // The lock hand-over makes the leader's writes to the request visible here.
-        if (request.failure != null) {
-            throw request.failure;
-        }
-        return request.result;
     }
 
-    private void writeGroup() {
-        List<Request> group = new ArrayList<>();
-        for (Request r; (r = queue.poll()) != null; ) {
-            group.add(r);
-        }
+    private void writeGroup(List<Request> group) {
         try {
             Connection connection = connections.writer();
             prepare(connection);
@@ -155,10 +189,6 @@ public final class GroupCommitter {
         } catch (RuntimeException e) {
             for (Request request : group) {
                 request.failure = e;
-            }
-        } finally {
-            for (Request request : group) {
-                request.done = true;
             }
         }
     }

@@ -106,8 +106,15 @@ public final class EventMapper {
             verifyReadable(type, typeName, payloadJson);
         }
         EventMetadata metadata = event.metadata();
+        String metadataJson = metadataJson(metadata);
+        if (hasNul(payloadJson) || hasNul(metadataJson)
+                || (metadata.tenantId() != null && metadata.tenantId().indexOf('\0') >= 0)) {
+            throw new SerializationException(typeName, "Event " + typeName + " contains the character U+0000 (NUL) in its"
+                    + " payload or metadata. PostgreSQL cannot store it, so no backend accepts it and stores stay"
+                    + " interchangeable; remove or replace the character. Nothing was written.", null);
+        }
         return new SerializedEvent(event.eventId(), typeName, EventRegistry.schemaVersion(type),
-                truncate(event.occurredAt()), metadata.tenantId(), metadataJson(metadata), payloadJson);
+                truncate(event.occurredAt()), metadata.tenantId(), metadataJson, payloadJson);
     }
 
     /**
@@ -222,6 +229,20 @@ public final class EventMapper {
                     + ") serializes to JSON that cannot be read back: " + rootMessage(e)
                     + ". Make it a record (or give it a Jackson creator). Nothing was written.", e);
         }
+    }
+
+    /** True when JSON text holds the escape of U+0000 (Jackson writes NUL only that way). */
+    private static boolean hasNul(String json) {
+        for (int i = json.indexOf("\\u0000"); i >= 0; i = json.indexOf("\\u0000", i + 1)) {
+            int backslashes = 0;
+            for (int j = i - 1; j >= 0 && json.charAt(j) == '\\'; j--) {
+                backslashes++;
+            }
+            if (backslashes % 2 == 0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static UUID uuid(JsonNode node, String field) {

@@ -120,6 +120,28 @@ class EventMapperTest {
         assertThat(mapper.metadata(null, "{}")).isEqualTo(EventMetadata.EMPTY);
     }
 
+    record Text(String value) implements DomainEvent {}
+
+    @Test
+    void refuses_a_nul_character_that_postgresql_could_not_store() {
+        EventMapper mapper = new EventMapper(new EventRegistry());
+
+        assertThatThrownBy(() -> mapper.serialize(NewEvent.of(new Text("before\u0000after"))))
+                .isInstanceOf(SerializationException.class).hasMessageContaining("U+0000");
+        assertThatThrownBy(() -> mapper.serialize(NewEvent.of(new Text("x"), EventMetadata.EMPTY.withExtra("k", "a\u0000"))))
+                .isInstanceOf(SerializationException.class);
+    }
+
+    @Test
+    void accepts_text_that_merely_spells_the_nul_escape() {
+        EventMapper mapper = new EventMapper(new EventRegistry());
+        Text spelled = new Text("a literal \\u0000 is fine");
+
+        SerializedEvent e = mapper.serialize(NewEvent.of(spelled));
+
+        assertThat(mapper.toStoredEvent(recorded(e)).event()).isEqualTo(spelled);
+    }
+
     @Test
     void truncates_occurrence_times_to_microseconds() {
         SerializedEvent e = new EventMapper(new EventRegistry()).serialize(

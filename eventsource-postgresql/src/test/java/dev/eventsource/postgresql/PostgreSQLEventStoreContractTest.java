@@ -2,15 +2,23 @@ package dev.eventsource.postgresql;
 
 import dev.eventsource.event.EventRegistry;
 import dev.eventsource.store.EventStore;
-import dev.eventsource.tck.EventStoreContract;
+import dev.eventsource.tck.PersistentEventStoreContract;
 
 /** The whole TCK against a real PostgreSQL, each store in a schema of its own. */
-class PostgreSQLEventStoreContractTest extends EventStoreContract {
+class PostgreSQLEventStoreContractTest extends PersistentEventStoreContract {
 
     @Override
     protected EventStore newStore(EventRegistry registry) {
         return PostgreSQLEventStore.builder(TestPostgres.dataSource())
                 .schema(TestPostgres.freshSchema())
+                .eventRegistry(registry)
+                .build();
+    }
+
+    @Override
+    protected EventStore reopen(EventStore store, EventRegistry registry) {
+        return PostgreSQLEventStore.builder(TestPostgres.dataSource())
+                .schema(((PostgreSQLEventStore) store).schema())
                 .eventRegistry(registry)
                 .build();
     }

@@ -1,9 +1,8 @@
 package dev.eventsource.examples;
 
 import dev.eventsource.aggregate.AggregateRepository;
-import dev.eventsource.aggregate.AggregateRoot;
-import dev.eventsource.event.DomainEvent;
 import dev.eventsource.event.EventRegistry;
+import dev.eventsource.examples.Quickstart.NoteAggregate;
 import dev.eventsource.sqlite.SQLiteEventStore;
 
 import java.nio.file.Files;
@@ -14,7 +13,9 @@ import java.util.UUID;
 /**
  * Tutorial 12, "Using SQLite for development and testing", as one program: an in-memory database,
  * a file that survives a reopen and is then deleted, the configuration options, and the pattern a
- * test fixture follows.
+ * test fixture follows. It uses the note events and aggregate of {@link Quickstart}: one process
+ * (here, the examples' test suite) cannot register two different classes under one event type
+ * name in the default registry.
  *
  * <p>Run with {@code mvn -q -pl eventsource-examples exec:java -Dexec.mainClass=dev.eventsource.examples.Tutorial12};
  * the first argument, if any, is the database file for the file-based demo (default
@@ -22,50 +23,10 @@ import java.util.UUID;
  */
 public final class Tutorial12 {
 
-    record NoteCreated(String title, String content) implements DomainEvent {
-    }
-
-    record NoteUpdated(String content) implements DomainEvent {
-    }
-
-    record NoteState(UUID noteId, String title, String content) {
-    }
-
-    static final class NoteAggregate extends AggregateRoot<NoteState> {
-
-        NoteAggregate(UUID id) {
-            super(id);
-        }
-
-        @Override
-        protected NoteState initialState() {
-            return new NoteState(aggregateId(), "", "");
-        }
-
-        @Override
-        protected NoteState apply(NoteState state, DomainEvent event) {
-            if (event instanceof NoteCreated created) {
-                return new NoteState(aggregateId(), created.title(), created.content());
-            }
-            if (event instanceof NoteUpdated updated) {
-                return new NoteState(aggregateId(), state.title(), updated.content());
-            }
-            return state;
-        }
-
-        void create(String title, String content) {
-            applyEvent(new NoteCreated(title, content));
-        }
-
-        void update(String content) {
-            applyEvent(new NoteUpdated(content));
-        }
-    }
-
     private Tutorial12() {
     }
 
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) {
         Path database = Path.of(args.length > 0 ? args[0] : "tutorial_notes.db");
         inMemoryDemo();
         fileBasedDemo(database);
@@ -96,7 +57,7 @@ public final class Tutorial12 {
         System.out.println("Database cleaned up automatically\n");
     }
 
-    static void fileBasedDemo(Path database) throws Exception {
+    static void fileBasedDemo(Path database) {
         System.out.println("=== File-Based SQLite Demo ===\n");
 
         UUID noteId = UUID.randomUUID();

@@ -94,8 +94,10 @@ public final class InMemoryEventStore extends AbstractEventStore implements Even
             ensureOpen();
             Map<StreamKey, Long> versions = new HashMap<>();
             List<RecordedEvent> toWrite = new ArrayList<>(batch.size());
+            // An id may repeat inside one batch too; it must meet the same rule as one already stored.
+            Map<UUID, RecordedEvent> pending = new HashMap<>();
             for (RecordedEvent row : batch) {
-                RecordedEvent stored = byId.get(row.eventId());
+                RecordedEvent stored = byId.getOrDefault(row.eventId(), pending.get(row.eventId()));
                 if (stored != null) {
                     if (!stored.stream().equals(row.stream()) || stored.version() != row.version()) {
                         throw ImportConflictException.elsewhere(row, stored.stream(), stored.version());
@@ -108,6 +110,7 @@ public final class InMemoryEventStore extends AbstractEventStore implements Even
                 }
                 versions.put(row.stream(), row.version());
                 toWrite.add(row);
+                pending.put(row.eventId(), row);
             }
             for (RecordedEvent row : toWrite) {
                 RecordedEvent copy = new RecordedEvent(row.eventId(), row.eventType(), row.schemaVersion(), row.aggregateId(),

@@ -1,6 +1,7 @@
 package dev.eventsource.postgresql;
 
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.pool.HikariPool;
 import dev.eventsource.event.EventRegistry;
 import dev.eventsource.postgresql.internal.EventsTable;
 import dev.eventsource.postgresql.internal.PgErrors;
@@ -251,6 +252,12 @@ public final class PostgreSQLEventStore extends AbstractEventStore {
             // A pool closed under a running operation is the store being closed, not a database failure.
             ensureOpen();
             throw PgErrors.translate(toString(), action, e);
+        } catch (HikariPool.PoolInitializationException e) {
+            // The pool this store owns starts on first use and reports a failed first connection this way.
+            if (e.getCause() instanceof SQLException cause) {
+                throw PgErrors.translate(toString(), action, cause);
+            }
+            throw new TransientStoreException(this + ": " + action + " failed: " + e.getMessage(), null, e);
         }
     }
 

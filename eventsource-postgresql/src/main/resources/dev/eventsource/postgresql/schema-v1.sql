@@ -31,18 +31,12 @@ CREATE TABLE IF NOT EXISTS ${schema}.${prefix}events (
     occurred_at     timestamptz NOT NULL,
     recorded_at     timestamptz NOT NULL,
     tenant_id       text,
-    metadata        jsonb,
-    metadata_text   text,
-    payload         jsonb,
-    payload_text    text,
+    metadata        jsonb       NOT NULL,
+    payload         jsonb       NOT NULL,
     CONSTRAINT ${prefix}events_pkey PRIMARY KEY (global_position),
     CONSTRAINT ${prefix}events_event_id_key UNIQUE (event_id),
     CONSTRAINT ${prefix}events_stream_version_key UNIQUE (aggregate_type, aggregate_id, version),
-    CONSTRAINT ${prefix}events_version_check CHECK (version >= 1),
-    -- JSON goes into the jsonb columns, queryable with PostgreSQL's JSON operators; only JSON that
-    -- jsonb cannot hold (a string containing the NUL character, \u0000) is kept verbatim as text.
-    CONSTRAINT ${prefix}events_metadata_check CHECK ((metadata IS NULL) <> (metadata_text IS NULL)),
-    CONSTRAINT ${prefix}events_payload_check CHECK ((payload IS NULL) <> (payload_text IS NULL))
+    CONSTRAINT ${prefix}events_version_check CHECK (version >= 1)
 );
 
 ALTER SEQUENCE ${schema}.${prefix}events_position_seq OWNED BY ${schema}.${prefix}events.global_position;

@@ -16,6 +16,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -38,22 +39,21 @@ import java.util.UUID;
 public final class EventsTable {
 
     private static final String COLUMNS = "event_id, event_type, schema_version, aggregate_id, aggregate_type, version,"
-            + " global_position, occurred_at, recorded_at, tenant_id, coalesce(metadata::text, metadata_text) AS metadata,"
-            + " coalesce(payload::text, payload_text) AS payload";
+            + " global_position, occurred_at, recorded_at, tenant_id, metadata::text AS metadata, payload::text AS payload";
 
     private static final String E_COLUMNS = "e.event_id, e.event_type, e.schema_version, e.aggregate_id, e.aggregate_type,"
             + " e.version, e.global_position, e.occurred_at, e.recorded_at, e.tenant_id, e.metadata, e.payload";
 
     /** The events of an append as parallel arrays, numbered from 1 in append order. */
     private static final String UNNEST = "unnest(?::uuid[], ?::text[], ?::int[], ?::timestamptz[], ?::text[],"
-            + " ?::jsonb[], ?::text[], ?::jsonb[], ?::text[]) WITH ORDINALITY AS e(event_id, event_type, schema_version,"
-            + " occurred_at, tenant_id, metadata, metadata_text, payload, payload_text, ord)";
+            + " ?::jsonb[], ?::jsonb[]) WITH ORDINALITY AS e(event_id, event_type, schema_version, occurred_at, tenant_id,"
+            + " metadata, payload, ord)";
 
     private static final String INSERT_COLUMNS = " (event_id, aggregate_type, aggregate_id, version, event_type,"
-            + " schema_version, occurred_at, recorded_at, tenant_id, metadata, metadata_text, payload, payload_text)";
+            + " schema_version, occurred_at, recorded_at, tenant_id, metadata, payload)";
 
     private static final String EVENT_VALUES = " e.event_type, e.schema_version, e.occurred_at, ?, e.tenant_id,"
-            + " e.metadata, e.metadata_text, e.payload, e.payload_text";
+            + " e.metadata, e.payload";
 
     private final String table;
     private final String announce;
@@ -110,8 +110,9 @@ public final class EventsTable {
     /**
      * Appends in as few round trips as the append allows: one statement in autocommit when the
      * expectation holds and no event id exists yet; otherwise a transaction that reads the facts,
-     * lets {@link AppendRules} decide and inserts, repeated while unique violations show that another
-     * writer got in between. The connection must be in autocommit mode and is left in it.
+     * lets {@link AppendRules} decide and inserts, holding a lock on the stream and retrying from a
+     * savepoint while unique violations show that a writer on the fast path got in between. The
+     * connection must be in autocommit mode and is left in it.
      *
      * @param maxAttempts how often to re-decide after a unique violation before giving up
      * @throws SQLException with SQLState {@code 23505} only if {@code maxAttempts} ran out
@@ -130,24 +131,42 @@ public final class EventsTable {
                 }
             }
         }
-        for (int attempt = 1; ; attempt++) {
-            c.setAutoCommit(false);
-            try {
-                AppendResult result = appendInTransaction(c, stream, events, expected, recordedAt);
-                c.commit();
-                return result;
-            } catch (SQLException e) {
-                c.rollback();
-                if (!PgErrors.isUniqueViolation(e) || attempt >= maxAttempts) {
-                    throw e;
-                }
-            } catch (RuntimeException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
+        c.setAutoCommit(false);
+        try {
+            // Writers that collided queue here instead of colliding again; the lock covers this one stream only.
+            try (PreparedStatement lock = c.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
+                lock.setLong(1, streamLockKey(stream));
+                lock.execute();
             }
+            for (int attempt = 1; ; attempt++) {
+                Savepoint beforeAttempt = c.setSavepoint();
+                try {
+                    AppendResult result = appendInTransaction(c, stream, events, expected, recordedAt);
+                    c.commit();
+                    return result;
+                } catch (SQLException e) {
+                    if (!PgErrors.isUniqueViolation(e) || attempt >= maxAttempts) {
+                        throw e;
+                    }
+                    c.rollback(beforeAttempt);
+                }
+            }
+        } catch (SQLException | RuntimeException e) {
+            c.rollback();
+            throw e;
+        } finally {
+            c.setAutoCommit(true);
         }
+    }
+
+    /**
+     * A single-bigint advisory key per stream ({@code objsubid = 1} in {@code pg_locks}, so readers
+     * never take it for a writer's announcement). Two streams sharing a key only wait for each other.
+     */
+    private long streamLockKey(StreamKey stream) {
+        UUID id = stream.aggregateId();
+        return id.getMostSignificantBits() ^ id.getLeastSignificantBits() ^ ((long) stream.aggregateType().hashCode() << 16)
+                ^ table.hashCode();
     }
 
     /**
@@ -238,9 +257,7 @@ public final class EventsTable {
         String[] occurredAt = new String[n];
         String[] tenants = new String[n];
         String[] metadata = new String[n];
-        String[] metadataText = new String[n];
         String[] payloads = new String[n];
-        String[] payloadsText = new String[n];
         for (int i = 0; i < n; i++) {
             SerializedEvent e = events.get(i);
             ids[i] = e.eventId();
@@ -248,24 +265,16 @@ public final class EventsTable {
             schemaVersions[i] = e.schemaVersion();
             occurredAt[i] = e.occurredAt().toString();
             tenants[i] = e.tenantId();
-            (fitsJsonb(e.metadataJson()) ? metadata : metadataText)[i] = e.metadataJson();
-            (fitsJsonb(e.payloadJson()) ? payloads : payloadsText)[i] = e.payloadJson();
+            metadata[i] = e.metadataJson();
+            payloads[i] = e.payloadJson();
         }
         Array[] arrays = {c.createArrayOf("uuid", ids), c.createArrayOf("text", types), c.createArrayOf("int4", schemaVersions),
                 c.createArrayOf("text", occurredAt), c.createArrayOf("text", tenants), c.createArrayOf("text", metadata),
-                c.createArrayOf("text", metadataText), c.createArrayOf("text", payloads), c.createArrayOf("text", payloadsText)};
+                c.createArrayOf("text", payloads)};
         for (int i = 0; i < arrays.length; i++) {
             s.setArray(first + i, arrays[i]);
         }
         return first + arrays.length;
-    }
-
-    /**
-     * False for JSON that jsonb refuses: an escaped NUL character. An escaped backslash followed by
-     * {@code u0000} also matches, which only costs that payload its jsonb form.
-     */
-    private static boolean fitsJsonb(String json) {
-        return !json.contains("\\u0000");
     }
 
     private static long lastPosition(PreparedStatement s, int expectedRows) throws SQLException {

@@ -9,13 +9,15 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Opens {@link PostgreSQLEventStore}s for {@code EventStores.open(url)}:
- * {@code postgresql://user:pass@host:port/db} (user and password percent-encoded, query parameters
- * passed to the driver) and {@code jdbc:postgresql://...} as the driver accepts it. The store owns
- * its pool.
+ * {@code postgresql://user:pass@host:port/db} (user and password percent-encoded) and
+ * {@code jdbc:postgresql://...} as the driver accepts it. In both forms the query parameters
+ * {@code schema} and {@code tablePrefix} set the store's schema and table prefix (and are not passed
+ * to the driver); the others are. The store owns its pool.
  */
 public final class PostgreSQLEventStoreProvider implements EventStoreProvider {
 
@@ -31,8 +33,28 @@ public final class PostgreSQLEventStoreProvider implements EventStoreProvider {
 
     @Override
     public EventStore open(String url, EventRegistry registry) {
+        String schema = PostgreSQLEventStore.DEFAULT_SCHEMA;
+        String prefix = PostgreSQLEventStore.DEFAULT_TABLE_PREFIX;
+        int query = url.indexOf('?');
+        if (query >= 0) {
+            List<String> driverParameters = new ArrayList<>();
+            for (String parameter : url.substring(query + 1).split("&")) {
+                if (parameter.startsWith("schema=")) {
+                    schema = decode(parameter.substring("schema=".length()));
+                } else if (parameter.startsWith("tablePrefix=")) {
+                    prefix = decode(parameter.substring("tablePrefix=".length()));
+                } else if (!parameter.isEmpty()) {
+                    driverParameters.add(parameter);
+                }
+            }
+            url = url.substring(0, query) + (driverParameters.isEmpty() ? "" : "?" + String.join("&", driverParameters));
+        }
+        return builder(url).eventRegistry(registry).schema(schema).tablePrefix(prefix).build();
+    }
+
+    private static PostgreSQLEventStore.Builder builder(String url) {
         if (url.startsWith("jdbc:")) {
-            return PostgreSQLEventStore.builder(url).eventRegistry(registry).build();
+            return PostgreSQLEventStore.builder(url);
         }
         URI uri;
         try {
@@ -47,7 +69,7 @@ public final class PostgreSQLEventStoreProvider implements EventStoreProvider {
         }
         String jdbcUrl = "jdbc:postgresql://" + uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort())
                 + uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
-        PostgreSQLEventStore.Builder builder = PostgreSQLEventStore.builder(jdbcUrl).eventRegistry(registry);
+        PostgreSQLEventStore.Builder builder = PostgreSQLEventStore.builder(jdbcUrl);
         String userInfo = uri.getRawUserInfo();
         if (userInfo != null) {
             int colon = userInfo.indexOf(':');
@@ -55,7 +77,7 @@ public final class PostgreSQLEventStoreProvider implements EventStoreProvider {
             String password = colon < 0 ? null : decode(userInfo.substring(colon + 1));
             builder.credentials(user, password);
         }
-        return builder.build();
+        return builder;
     }
 
     private static String decode(String s) {

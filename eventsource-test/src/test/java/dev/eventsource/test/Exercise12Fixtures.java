@@ -17,6 +17,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Tutorial 12, exercise 1 ("SQLite test fixtures") with {@link EventStoreTest} in place of the
  * pytest fixtures: each subclass picks a backend, every test gets a fresh store and repository.
  */
+// The emptiness check runs last, after every test that wrote, so that it shows isolation.
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 abstract class Exercise12Fixtures {
 

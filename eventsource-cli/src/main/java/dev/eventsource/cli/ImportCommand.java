@@ -73,8 +73,8 @@ final class ImportCommand extends BaseCommand {
                 } catch (IllegalArgumentException e) {
                     int batchStart = lines.isEmpty() ? lineNo : lines.get(0);
                     throw new CommandFailure(ExitCode.DATA_REJECTED, name + " line " + lineNo + ": " + e.getMessage()
-                            + ". " + before() + " Nothing from line " + batchStart + " on was imported; fix the line and run"
-                            + " the same import again (events already imported are skipped).");
+                            + ". " + imported(batchStart) + " Fix the line and run the same import again (events already"
+                            + " imported are skipped).");
                 }
                 lines.add(lineNo);
                 if (batch.size() == batchSize) {
@@ -85,8 +85,8 @@ final class ImportCommand extends BaseCommand {
             write(importer, batch, lines, name);
             progress.update(size);
         }
-        out().println("Imported " + name + " into " + url + ": " + imported + " events written, " + skipped
-                + " already there.");
+        out().println("Imported " + name + " into " + url + " (" + imported + " events written, " + skipped
+                + " already there).");
         return ExitCode.OK;
     }
 
@@ -99,22 +99,24 @@ final class ImportCommand extends BaseCommand {
             imported += result.imported();
             skipped += result.skipped();
         } catch (ImportConflictException e) {
-            int at = 0;
-            while (at < batch.size() - 1 && !batch.get(at).eventId().equals(e.eventId())) {
-                at++;
+            // The offending row is the last one with that id: an earlier one is what it conflicts with.
+            int at = batch.size() - 1;
+            while (at > 0 && !batch.get(at).eventId().equals(e.eventId())) {
+                at--;
             }
             throw new CommandFailure(ExitCode.DATA_REJECTED, name + " line " + lines.get(at) + ": " + e.getMessage() + " "
-                    + before() + " Nothing from line " + lines.get(0) + " on was imported.", e);
+                    + imported(lines.get(0)), e);
         }
         committedThrough = lines.get(lines.size() - 1);
         batch.clear();
         lines.clear();
     }
 
-    private String before() {
+    /** What was imported before the batch starting at {@code batchStart} failed: every earlier batch, nothing after. */
+    private String imported(int batchStart) {
         return committedThrough == 0 ? "Nothing was imported."
                 : "Lines 1-" + committedThrough + " were imported before it (" + imported + " events written, "
-                        + skipped + " already there).";
+                        + skipped + " already there); nothing from line " + batchStart + " on was imported.";
     }
 
     private static long fileSize(Path path) throws IOException {

@@ -46,8 +46,8 @@ final class MigrateCommand extends BaseCommand {
                 });
             }
         }
-        out().println("Copied " + report.events() + " events from " + from + " to " + to + ": " + report.copied()
-                + " written, " + report.skipped() + " already in the target.");
+        out().println("Copied " + report.events() + " events from " + from + " to " + to + " (" + report.copied()
+                + " written, " + report.skipped() + " already in the target).");
         out().println("Verified: all " + report.streams() + " streams have the same version in both stores."
                 + " Took " + report.took().toMillis() + " ms.");
         return ExitCode.OK;

@@ -1,0 +1,141 @@
+package dev.eventsource.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Export reads real SQLite files. Import writes into {@code memory:} because the SQLite store does
+ * not implement {@code EventImporter} yet; the memory store has the same import contract.
+ */
+class ExportImportTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void exports_every_event_in_global_order_with_every_field() throws Exception {
+        Cli.Fixture shop = Cli.shop(dir);
+        Path file = dir.resolve("shop.jsonl");
+
+        Cli.Result result = Cli.run("export", shop.url(), "--out", file.toString());
+
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        assertThat(result.out()).contains("Exported 5 events from " + shop.url() + " to " + file);
+        List<String> lines = Files.readAllLines(file);
+        assertThat(lines).hasSize(5);
+        for (int i = 0; i < lines.size(); i++) {
+            JsonNode event = EventJson.MAPPER.readTree(lines.get(i));
+            assertThat(event.fieldNames()).toIterable().containsExactlyElementsOf(EventJson.FIELDS);
+            assertThat(event.get("globalPosition").asLong()).isEqualTo(i + 1);
+            assertThat(event.get("occurredAt").asText()).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{6}Z");
+        }
+        assertThat(lines.get(0)).contains("\"aggregateId\":\"" + shop.cart1() + "\"", "\"payload\":{\"name\":\"book\",\"price\":12.50}");
+    }
+
+    @Test
+    void exports_to_stdout_with_a_dash() {
+        Cli.Fixture shop = Cli.shop(dir);
+
+        Cli.Result result = Cli.run("export", shop.url(), "--out", "-");
+
+        assertThat(result.out().lines()).hasSize(5);
+        assertThat(result.err()).contains("Exported 5 events");
+    }
+
+    @Test
+    void leaves_no_file_behind_when_the_store_cannot_be_read() {
+        Path file = dir.resolve("out.jsonl");
+
+        Cli.Result result = Cli.run("export", Cli.sqliteUrl(dir, "missing.db"), "--out", file.toString());
+
+        assertThat(result.exitCode()).isEqualTo(ExitCode.STORE_UNAVAILABLE);
+        assertThat(file).doesNotExist();
+        assertThat(dir.resolve("out.jsonl.partial")).doesNotExist();
+    }
+
+    @Test
+    void imports_an_export_and_reports_what_it_wrote() {
+        Path file = export(Cli.shop(dir));
+
+        Cli.Result result = Cli.run("import", "memory:", "--in", file.toString());
+
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        assertThat(result.out()).contains("Imported " + file + " into memory: (5 events written, 0 already there).");
+    }
+
+    @Test
+    void skips_events_that_are_already_imported() throws Exception {
+        Path file = export(Cli.shop(dir));
+        Files.write(file, Files.readAllLines(file), java.nio.file.StandardOpenOption.APPEND);
+
+        Cli.Result result = Cli.run("import", "memory:", "--in", file.toString(), "--batch-size", "3");
+
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        assertThat(result.out()).contains("(5 events written, 5 already there).");
+    }
+
+    @Test
+    void reports_a_malformed_line_by_number_and_says_exactly_what_was_imported_before_it() throws Exception {
+        Path file = export(Cli.shop(dir));
+        List<String> lines = new ArrayList<>(Files.readAllLines(file));
+        lines.set(3, lines.get(3).substring(0, 40));
+        Files.write(file, lines);
+
+        Cli.Result result = Cli.run("import", "memory:", "--in", file.toString(), "--batch-size", "2");
+
+        assertThat(result.exitCode()).isEqualTo(ExitCode.DATA_REJECTED);
+        assertThat(result.err()).startsWith("eventsource: error: " + file + " line 4: not valid JSON")
+                .contains("Lines 1-2 were imported before it (2 events written, 0 already there);"
+                        + " nothing from line 3 on was imported.", "run the same import again");
+        assertThat(result.err().lines()).hasSize(1);
+    }
+
+    @Test
+    void imports_nothing_when_the_first_batch_holds_a_malformed_line() throws Exception {
+        Path file = export(Cli.shop(dir));
+        List<String> lines = new ArrayList<>(Files.readAllLines(file));
+        lines.set(1, lines.get(1).replace("\"eventType\"", "\"type\""));
+        Files.write(file, lines);
+
+        Cli.Result result = Cli.run("import", "memory:", "--in", file.toString());
+
+        assertThat(result.err()).contains("line 2: unknown field 'type'", "Nothing was imported.");
+    }
+
+    @Test
+    void reports_an_event_that_conflicts_with_an_earlier_line() throws Exception {
+        Path file = export(Cli.shop(dir));
+        List<String> lines = new ArrayList<>(Files.readAllLines(file));
+        String firstId = EventJson.MAPPER.readTree(lines.get(0)).get("eventId").asText();
+        String secondId = EventJson.MAPPER.readTree(lines.get(2)).get("eventId").asText();
+        lines.set(2, lines.get(2).replace(secondId, firstId));
+        Files.write(file, lines);
+
+        Cli.Result result = Cli.run("import", "memory:", "--in", file.toString());
+
+        assertThat(result.exitCode()).isEqualTo(ExitCode.DATA_REJECTED);
+        assertThat(result.err()).contains(file + " line 3: Cannot import event " + firstId, "Nothing was imported.");
+    }
+
+    @Test
+    void refuses_a_missing_input_file() {
+        Cli.Result result = Cli.run("import", "memory:", "--in", dir.resolve("nothing.jsonl").toString());
+
+        assertThat(result.exitCode()).isEqualTo(ExitCode.USAGE);
+        assertThat(result.err()).contains("no file " + dir.resolve("nothing.jsonl") + " to import");
+    }
+
+    private Path export(Cli.Fixture shop) {
+        Path file = dir.resolve("export.jsonl");
+        assertThat(Cli.run("export", shop.url(), "--out", file.toString()).exitCode()).isZero();
+        return file;
+    }
+}

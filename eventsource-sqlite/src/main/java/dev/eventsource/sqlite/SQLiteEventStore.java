@@ -141,7 +141,7 @@ public final class SQLiteEventStore extends AbstractEventStore {
 
     /** Appends and commits so far, to see how many appends each commit carried. */
     public GroupCommitStats groupCommitStats() {
-        return new GroupCommitStats(writer.commits(), writer.appends());
+        return new GroupCommitStats(writer.commits(), writer.appends(), writer.events());
     }
 
     /**

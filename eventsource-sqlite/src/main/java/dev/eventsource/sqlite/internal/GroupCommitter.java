@@ -67,6 +67,9 @@ public final class GroupCommitter {
     private boolean leading;
     private final AtomicLong commits = new AtomicLong();
     private final AtomicLong appends = new AtomicLong();
+    private final AtomicLong events = new AtomicLong();
+    /** Rows inserted by the current leader so far; only touched under the write lock. */
+    private long eventsWritten;
     private Statement control;
     private PreparedStatement insert;
     private PreparedStatement streamVersion;
@@ -79,14 +82,19 @@ public final class GroupCommitter {
         this.clock = clock;
     }
 
-    /** Transactions committed so far. */
+    /** Transactions committed so far that wrote events. */
     public long commits() {
         return commits.get();
     }
 
-    /** Appends committed so far (each in one of {@link #commits()} transactions). */
+    /** Successful appends in those transactions. */
     public long appends() {
         return appends.get();
+    }
+
+    /** Events written by those transactions. */
+    public long events() {
+        return events.get();
     }
 
     /** Appends queued and not yet taken by a leader. */
@@ -162,10 +170,13 @@ public final class GroupCommitter {
                 return;
             }
             int succeeded = 0;
+            long written = 0;
             for (Request request : group) {
                 try {
+                    long before = eventsWritten;
                     request.result = appendInSavepoint(request);
                     succeeded++;
+                    written += eventsWritten - before;
                 } catch (SQLException e) {
                     // Errors such as SQLITE_FULL or SQLITE_IOERR may have ended the transaction: abandon the group.
                     Schema.rollbackQuietly(control, e);
@@ -176,14 +187,18 @@ public final class GroupCommitter {
                 }
             }
             try {
-                control.execute("COMMIT");
+                // A group that only lost conflicts or replayed retries has nothing to make durable.
+                control.execute(written == 0 ? "ROLLBACK" : "COMMIT");
             } catch (SQLException e) {
                 Schema.rollbackQuietly(control, e);
                 failAll(group, e, "committing appends");
                 return;
             }
-            commits.incrementAndGet();
-            appends.addAndGet(succeeded);
+            if (written > 0) {
+                commits.incrementAndGet();
+                appends.addAndGet(succeeded);
+                events.addAndGet(written);
+            }
         } catch (SQLException e) {
             failAll(group, e, "preparing statements");
         } catch (RuntimeException e) {
@@ -263,6 +278,7 @@ public final class GroupCommitter {
         } finally {
             insert.clearBatch();
         }
+        eventsWritten += write.events().size();
         try (ResultSet rs = lastPosition.executeQuery()) {
             rs.next();
             return rs.getLong(1);

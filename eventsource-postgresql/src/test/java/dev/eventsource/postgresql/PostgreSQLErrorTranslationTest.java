@@ -120,7 +120,7 @@ class PostgreSQLErrorTranslationTest {
                 lost = e;
             }
 
-            assertThat(lost).isNotNull();
+            assertThat((Throwable) lost).isNotNull();
             assertThat(PgErrors.translate("store", "test", lost)).isInstanceOf(TransientStoreException.class);
         }
     }

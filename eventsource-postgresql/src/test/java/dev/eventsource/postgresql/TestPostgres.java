@@ -226,7 +226,8 @@ final class TestPostgres {
                 if (!server.isAlive()) {
                     throw new IllegalStateException("PostgreSQL exited with " + server.exitValue() + ":\n" + Files.readString(log));
                 }
-                try (Connection ignored = DriverManager.getConnection(jdbc)) {
+                try {
+                    DriverManager.getConnection(jdbc).close();
                     return;
                 } catch (SQLException e) {
                     last = e;

@@ -138,7 +138,7 @@ class PostgreSQLErrorTranslationTest {
 
     @Test
     void a_store_on_a_database_that_does_not_exist_says_so() {
-        String url = TestPostgres.url().replaceFirst("/[a-z_]+\\?", "/no_such_database?");
+        String url = TestPostgres.url().replaceFirst("^(jdbc:postgresql://[^/]+)/[^?]*", "$1/no_such_database");
         try (PostgreSQLEventStore store = PostgreSQLEventStore.builder(url).build()) {
             assertThatThrownBy(store::initialize)
                     .isNotInstanceOf(TransientStoreException.class)

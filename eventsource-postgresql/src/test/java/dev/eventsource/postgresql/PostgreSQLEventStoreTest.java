@@ -240,7 +240,8 @@ class PostgreSQLEventStoreTest {
     void event_stores_open_accepts_a_jdbc_url() {
         String schema = TestPostgres.freshSchema();
 
-        try (EventStore store = EventStores.open(TestPostgres.url() + "&schema=" + schema, new EventRegistry())) {
+        try (EventStore store = EventStores.open(TestPostgres.url() + (TestPostgres.url().contains("?") ? "&" : "?")
+                + "schema=" + schema, new EventRegistry())) {
             assertThat(((PostgreSQLEventStore) store).schema()).isEqualTo(schema);
             assertThat(store.globalPosition()).isZero();
         }

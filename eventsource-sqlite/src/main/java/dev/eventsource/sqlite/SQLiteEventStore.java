@@ -149,7 +149,8 @@ public final class SQLiteEventStore extends AbstractEventStore {
      * absent files are ignored. Close every store on the file first: SQLite cannot notice that its
      * files were removed underneath it.
      *
-     * @throws IllegalArgumentException for {@code ":memory:"}, which has no files (close the store instead)
+     * @throws IllegalArgumentException for {@code ":memory:"}, which has no files (close the store
+     *                                  instead), and for a directory
      * @throws EventSourceException     naming the file that could not be deleted
      */
     public static void deleteDatabase(Path path) {
@@ -157,6 +158,9 @@ public final class SQLiteEventStore extends AbstractEventStore {
         if (path.toString().equals(MEMORY)) {
             throw new IllegalArgumentException("\":memory:\" has no files to delete; an in-memory database is gone"
                     + " when its store is closed");
+        }
+        if (Files.isDirectory(path)) {
+            throw new IllegalArgumentException(path + " is a directory, not a SQLite database file; nothing was deleted");
         }
         for (String suffix : List.of("", "-wal", "-shm", "-journal")) {
             Path file = path.resolveSibling(path.getFileName() + suffix);
@@ -200,7 +204,7 @@ public final class SQLiteEventStore extends AbstractEventStore {
                     query.setLong(3, afterVersion);
                     try (ResultSet rs = query.executeQuery()) {
                         while (rs.next()) {
-                            rows.add(EventQueries.row(rs));
+                            rows.add(EventQueries.streamRow(rs, stream));
                         }
                     }
                 }

@@ -104,6 +104,13 @@ class SQLiteEventStoreTest {
     }
 
     @Test
+    void delete_database_refuses_a_directory_and_leaves_it() {
+        assertThatThrownBy(() -> SQLiteEventStore.deleteDatabase(dir))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("is a directory");
+        assertThat(dir).isDirectory();
+    }
+
+    @Test
     void the_defaults_are_wal_a_five_second_busy_timeout_and_full_durability() {
         try (SQLiteEventStore store = new SQLiteEventStore(dir.resolve("d.db").toString())) {
             store.initialize();

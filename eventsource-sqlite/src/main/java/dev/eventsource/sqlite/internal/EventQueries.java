@@ -32,7 +32,9 @@ public final class EventQueries {
     public static final String STREAM_VERSION =
             "SELECT COALESCE(MAX(version), 0) FROM events WHERE aggregate_type = ? AND aggregate_id = ?";
 
-    public static final String READ_STREAM = "SELECT " + COLUMNS
+    /** Leaves out the stream's own columns: every JDBC getter is a native call, and a stream read knows them. */
+    public static final String READ_STREAM = "SELECT global_position, event_id, version, event_type, schema_version,"
+            + " occurred_at, recorded_at, tenant_id, metadata, payload"
             + " FROM events WHERE aggregate_type = ? AND aggregate_id = ? AND version > ? ORDER BY version";
 
     public static final String FIND_EVENT = "SELECT " + COLUMNS + " FROM events WHERE event_id = ?";
@@ -129,6 +131,13 @@ public final class EventQueries {
         return new RecordedEvent(UUID.fromString(rs.getString(2)), rs.getString(6), rs.getInt(7),
                 UUID.fromString(rs.getString(4)), rs.getString(3), rs.getLong(5), rs.getLong(1),
                 instant(rs.getLong(8)), instant(rs.getLong(9)), rs.getString(10), rs.getString(11), rs.getString(12));
+    }
+
+    /** Reads the current row of a result set selected with {@link #READ_STREAM}. */
+    public static RecordedEvent streamRow(ResultSet rs, StreamKey stream) throws SQLException {
+        return new RecordedEvent(UUID.fromString(rs.getString(2)), rs.getString(4), rs.getInt(5), stream.aggregateId(),
+                stream.aggregateType(), rs.getLong(3), rs.getLong(1), instant(rs.getLong(6)), instant(rs.getLong(7)),
+                rs.getString(8), rs.getString(9), rs.getString(10));
     }
 
     public static long micros(Instant instant) {

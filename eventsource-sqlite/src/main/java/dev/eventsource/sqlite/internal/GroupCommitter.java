@@ -204,6 +204,7 @@ public final class GroupCommitter {
         } catch (RuntimeException e) {
             for (Request request : group) {
                 request.failure = e;
+                request.result = null;
             }
         }
     }

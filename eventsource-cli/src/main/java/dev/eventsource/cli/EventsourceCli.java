@@ -10,6 +10,7 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.Spec;
 
+import java.util.List;
 import java.util.concurrent.Callable;
 
 /**
@@ -23,7 +24,7 @@ import java.util.concurrent.Callable;
 @Command(name = "eventsource", mixinStandardHelpOptions = true, version = "eventsource 0.1.0-SNAPSHOT",
         description = "Try event sourcing on SQLite, and inspect, follow, migrate, export, import and verify event stores.%n"
                 + "Store URLs: sqlite:./eventsource.db (the default), jdbc:sqlite:PATH, sqlite::memory:, memory:,"
-                + " postgresql://user:pass@host:5432/db and jdbc:postgresql://... when eventsource-postgresql is on the class path.",
+                + " postgresql://user:pass@host:5432/db, jdbc:postgresql://host:5432/db?user=u&password=p.",
         footer = {"", "Exit codes: 0 ok, 1 failure (verify found problems, migration not verified, other errors),"
                 + " 2 usage error (bad arguments, unknown store URL), 3 store unavailable (missing or non-SQLite file,"
                 + " unreachable server, locked database), 4 input refused (malformed JSON Lines, conflicting events)."},
@@ -40,14 +41,25 @@ public final class EventsourceCli implements Callable<Integer> {
 
     /** Runs the command and exits the JVM with its exit code. */
     public static void main(String[] args) {
+        // Driver and pool logs would break the one-line error contract; --verbose lets them through.
+        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", List.of(args).contains("--verbose") ? "warn" : "off");
+        System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
         System.exit(commandLine().execute(args));
     }
 
     /** The command line, ready to {@code execute}; tests set its out and err writers. */
     public static CommandLine commandLine() {
-        return new CommandLine(new EventsourceCli())
-                .setExecutionExceptionHandler(EventsourceCli::onFailure)
-                .setParameterExceptionHandler(EventsourceCli::onUsageError);
+        CommandLine cl = new CommandLine(new EventsourceCli());
+        return cl.setExecutionExceptionHandler(EventsourceCli::onFailure)
+                .setParameterExceptionHandler(EventsourceCli::onUsageError)
+                .setExecutionStrategy(parsed -> {
+                    try {
+                        return new CommandLine.RunLast().execute(parsed);
+                    } catch (CommandLine.ExecutionException e) {
+                        // Errors arrive wrapped; exceptions went to onFailure already.
+                        return report(e.getCause() == null ? e : e.getCause(), e.getCommandLine(), parsed);
+                    }
+                });
     }
 
     @Override
@@ -64,6 +76,11 @@ public final class EventsourceCli implements Callable<Integer> {
     }
 
     private static int onFailure(Exception e, CommandLine cl, ParseResult parsed) {
+        return report(e, cl, parsed);
+    }
+
+    /** Also reached with errors (a class missing from a broken class path, memory exhausted), so they stay one line too. */
+    private static int report(Throwable e, CommandLine cl, ParseResult parsed) {
         int code;
         if (e instanceof CommandFailure failure) {
             code = failure.exitCode();

@@ -70,4 +70,19 @@ class CommandLineTest {
         assertThat(result.err()).contains("no backend accepts the store URL 'mysql://localhost/events'", "memory:",
                 "sqlite:./events.db");
     }
+
+    @Test
+    void an_unreachable_postgresql_server_is_a_one_line_store_unavailable_error() throws Exception {
+        int port;
+        try (var socket = new java.net.ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+
+        Cli.Result result = Cli.run("streams", "postgresql://app:secret@127.0.0.1:" + port + "/events");
+
+        assertThat(result.exitCode()).isEqualTo(ExitCode.STORE_UNAVAILABLE);
+        assertThat(result.err().lines()).hasSize(1);
+        assertThat(result.err()).startsWith("eventsource: error: cannot open postgresql://app:secret@127.0.0.1:" + port + "/events")
+                .contains("refused");
+    }
 }

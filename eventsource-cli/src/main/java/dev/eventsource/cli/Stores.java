@@ -51,8 +51,8 @@ final class Stores {
         if (file.isPresent()) {
             Path path = file.get();
             if (!Files.exists(path)) {
-                throw new CommandFailure(ExitCode.STORE_UNAVAILABLE, "no SQLite file at " + path.toAbsolutePath()
-                        + "; check the path, or create a store there with: eventsource init " + url);
+                throw new CommandFailure(ExitCode.STORE_UNAVAILABLE, "no SQLite file at " + path.toAbsolutePath().normalize()
+                        + "; check the path, or create a store there with: " + BaseCommand.self() + " init " + url);
             }
             requireSqliteFile(path);
             requireEventStoreTables(path);
@@ -167,17 +167,17 @@ final class Stores {
                      + " FROM sqlite_master WHERE type = 'table'")) {
             tables.next();
             if (tables.getLong(1) > 0 && tables.getLong(2) == 0) {
-                throw new CommandFailure(ExitCode.STORE_UNAVAILABLE, path.toAbsolutePath() + " is a SQLite database but"
+                throw new CommandFailure(ExitCode.STORE_UNAVAILABLE, path.toAbsolutePath().normalize() + " is a SQLite database but"
                         + " not an event store (it has tables, none of them the store's); nothing was written to it");
             }
         } catch (SQLException e) {
-            throw new CommandFailure(ExitCode.STORE_UNAVAILABLE, "cannot read " + path.toAbsolutePath() + ": " + e.getMessage(), e);
+            throw new CommandFailure(ExitCode.STORE_UNAVAILABLE, "cannot read " + path.toAbsolutePath().normalize() + ": " + e.getMessage(), e);
         }
     }
 
     private static void requireSqliteFile(Path path) {
         if (Files.isDirectory(path)) {
-            throw new CommandFailure(ExitCode.STORE_UNAVAILABLE, path.toAbsolutePath()
+            throw new CommandFailure(ExitCode.STORE_UNAVAILABLE, path.toAbsolutePath().normalize()
                     + " is a directory; give the path of a SQLite file, e.g. sqlite:" + path.resolve("eventsource.db"));
         }
         byte[] head = new byte[SQLITE_HEADER.length];
@@ -185,11 +185,11 @@ final class Stores {
         try (InputStream in = Files.newInputStream(path)) {
             read = in.readNBytes(head, 0, head.length);
         } catch (IOException e) {
-            throw new CommandFailure(ExitCode.STORE_UNAVAILABLE, "cannot read " + path.toAbsolutePath() + ": " + e.getMessage(), e);
+            throw new CommandFailure(ExitCode.STORE_UNAVAILABLE, "cannot read " + path.toAbsolutePath().normalize() + ": " + e.getMessage(), e);
         }
         // SQLite treats an empty file as an empty database, so only a non-empty file can be foreign.
         if (read > 0 && !Arrays.equals(head, SQLITE_HEADER)) {
-            throw new CommandFailure(ExitCode.STORE_UNAVAILABLE, path.toAbsolutePath() + " is not a SQLite database"
+            throw new CommandFailure(ExitCode.STORE_UNAVAILABLE, path.toAbsolutePath().normalize() + " is not a SQLite database"
                     + " (it does not start with the SQLite header); nothing was written to it");
         }
     }

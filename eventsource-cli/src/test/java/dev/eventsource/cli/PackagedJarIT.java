@@ -42,6 +42,7 @@ class PackagedJarIT {
         Run stats = java("stats", "sqlite:./eventsource.db");
 
         assertThat(demo.exitCode()).as(demo.err()).isZero();
+        assertThat(demo.err()).as("nothing but the demo's own output, on any Java version").isEmpty();
         assertThat(demo.out()).contains("version = 2", "eventsource stats sqlite:./eventsource.db");
         assertThat(dir.resolve("eventsource.db")).exists();
         assertThat(stats.exitCode()).as(stats.err()).isZero();

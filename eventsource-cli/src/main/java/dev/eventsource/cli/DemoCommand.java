@@ -18,7 +18,7 @@ import java.util.UUID;
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = "Run the tutorial's notes example (create, update, reload in a new store instance) on a store,"
-                + " by default the SQLite file ./eventsource.db, then show what to try next.")
+                + " by default a SQLite file in the current directory, then show what to try next.")
 final class DemoCommand extends BaseCommand {
 
     @Parameters(index = "0", arity = "0..1", defaultValue = Stores.DEFAULT_URL, paramLabel = "URL",

@@ -20,7 +20,7 @@ import java.util.UUID;
         description = "Show one stream's events (version, type, time, metadata, payload JSON) as stored; no event classes needed.")
 final class EventsCommand extends BaseCommand {
 
-    @Parameters(arity = "2..3", paramLabel = "[URL] TYPE ID",
+    @Parameters(arity = "2..3", paramLabel = "[URL] TYPE ID", hideParamSyntax = true,
             description = "The store (default: " + Stores.DEFAULT_URL + "; must exist), the aggregate type and the aggregate id (a UUID).")
     List<String> arguments;
 

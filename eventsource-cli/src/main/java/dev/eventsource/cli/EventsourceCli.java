@@ -22,12 +22,13 @@ import java.util.concurrent.Callable;
  * {@link ExitCode}.
  */
 @Command(name = "eventsource", mixinStandardHelpOptions = true, version = "eventsource 0.1.0-SNAPSHOT",
-        description = "Try event sourcing on SQLite, and inspect, follow, migrate, export, import and verify event stores.%n"
-                + "Store URLs: sqlite:./eventsource.db (the default), jdbc:sqlite:PATH, sqlite::memory:, memory:,"
-                + " postgresql://user:pass@host:5432/db, jdbc:postgresql://host:5432/db?user=u&password=p.",
-        footer = {"", "Exit codes: 0 ok, 1 failure (verify found problems, migration not verified, other errors),"
-                + " 2 usage error (bad arguments, unknown store URL), 3 store unavailable (missing or non-SQLite file,"
-                + " unreachable server, locked database), 4 input refused (malformed JSON Lines, conflicting events)."},
+        description = {"Try event sourcing on SQLite, and inspect, follow, migrate, export, import and verify event stores.",
+                "", "Store URLs (default: sqlite:./eventsource.db):",
+                "  sqlite:PATH  jdbc:sqlite:PATH  sqlite::memory:  memory:",
+                "  postgresql://user:pass@host:5432/db",
+                "  jdbc:postgresql://host:5432/db?user=u&password=p"},
+        footer = {"", "Exit codes:", "  0  ok", "  1  failure: verify found problems, migration not verified, other errors",
+                "  2  usage error: bad arguments, unknown store URL", "  3  store unavailable: missing or foreign file, server down, locked", "  4  input refused: malformed JSON Lines, conflicting events"},
         subcommands = {DemoCommand.class, InitCommand.class, StreamsCommand.class, EventsCommand.class, TailCommand.class,
                 StatsCommand.class, MigrateCommand.class, ExportCommand.class, ImportCommand.class, VerifyCommand.class,
                 SchemaCommand.class})
@@ -49,7 +50,7 @@ public final class EventsourceCli implements Callable<Integer> {
 
     /** The command line, ready to {@code execute}; tests set its out and err writers. */
     public static CommandLine commandLine() {
-        CommandLine cl = new CommandLine(new EventsourceCli());
+        CommandLine cl = new CommandLine(new EventsourceCli()).setUsageHelpAutoWidth(true);
         return cl.setExecutionExceptionHandler(EventsourceCli::onFailure)
                 .setParameterExceptionHandler(EventsourceCli::onUsageError)
                 .setExecutionStrategy(parsed -> {

@@ -27,7 +27,7 @@ class CommandLineTest {
 
         assertThat(result.exitCode()).isZero();
         assertThat(result.out()).contains("demo", "init", "streams", "events", "tail", "stats", "migrate", "export",
-                "import", "verify", "schema", "Exit codes: 0 ok");
+                "import", "verify", "schema", "Exit codes:", "0  ok", "3  store unavailable");
     }
 
     @Test

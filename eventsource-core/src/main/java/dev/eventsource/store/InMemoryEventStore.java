@@ -4,8 +4,8 @@ import dev.eventsource.event.EventRegistry;
 import dev.eventsource.store.spi.AbstractEventStore;
 import dev.eventsource.store.spi.AppendRules;
 import dev.eventsource.store.spi.EventImporter;
-import dev.eventsource.store.spi.ImportConflictException;
 import dev.eventsource.store.spi.ExistingEvent;
+import dev.eventsource.store.spi.ImportRules;
 import dev.eventsource.store.spi.RecordedEvent;
 import dev.eventsource.store.spi.RecordedStream;
 import dev.eventsource.store.spi.SerializedEvent;
@@ -88,30 +88,22 @@ public final class InMemoryEventStore extends AbstractEventStore implements Even
 
     @Override
     public ImportResult importRecorded(List<RecordedEvent> batch) {
+        ImportRules.requireValid(batch);
         ensureOpen();
         lock.writeLock().lock();
         try {
             ensureOpen();
+            Map<UUID, ExistingEvent> stored = new HashMap<>();
             Map<StreamKey, Long> versions = new HashMap<>();
-            List<RecordedEvent> toWrite = new ArrayList<>(batch.size());
-            // An id may repeat inside one batch too; it must meet the same rule as one already stored.
-            Map<UUID, RecordedEvent> pending = new HashMap<>();
             for (RecordedEvent row : batch) {
-                RecordedEvent stored = byId.getOrDefault(row.eventId(), pending.get(row.eventId()));
-                if (stored != null) {
-                    if (!stored.stream().equals(row.stream()) || stored.version() != row.version()) {
-                        throw ImportConflictException.elsewhere(row, stored.stream(), stored.version());
-                    }
-                    continue;
+                RecordedEvent found = byId.get(row.eventId());
+                if (found != null) {
+                    stored.put(found.eventId(), new ExistingEvent(found.eventId(), found.stream(), found.version(),
+                            found.globalPosition()));
                 }
-                long current = versions.computeIfAbsent(row.stream(), k -> (long) streams.getOrDefault(k, List.of()).size());
-                if (row.version() != current + 1) {
-                    throw ImportConflictException.outOfSequence(row, current);
-                }
-                versions.put(row.stream(), row.version());
-                toWrite.add(row);
-                pending.put(row.eventId(), row);
+                versions.computeIfAbsent(row.stream(), k -> (long) streams.getOrDefault(k, List.of()).size());
             }
+            List<RecordedEvent> toWrite = ImportRules.decide(batch, stored, versions);
             for (RecordedEvent row : toWrite) {
                 RecordedEvent copy = new RecordedEvent(row.eventId(), row.eventType(), row.schemaVersion(), row.aggregateId(),
                         row.aggregateType(), row.version(), log.size() + 1L, row.occurredAt(), row.recordedAt(), row.tenantId(),

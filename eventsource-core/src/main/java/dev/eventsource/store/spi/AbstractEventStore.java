@@ -233,7 +233,11 @@ public abstract class AbstractEventStore implements EventStore, RecordedEventRea
         }
     }
 
-    private void ready() {
+    /**
+     * Throws {@link StoreClosedException} after close, and initializes the store on first use; for
+     * the roles a backend adds beyond {@link EventStore}.
+     */
+    protected final void ready() {
         ensureOpen();
         if (!initialized) {
             initialize();

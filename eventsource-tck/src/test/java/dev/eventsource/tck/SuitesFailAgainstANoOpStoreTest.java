@@ -28,7 +28,7 @@ class SuitesFailAgainstANoOpStoreTest {
     @ParameterizedTest(name = "{0}")
     @ValueSource(classes = {NoOpAppend.class, NoOpStreamRead.class, NoOpGlobalRead.class, NoOpLookup.class,
             NoOpSerialization.class, NoOpLifecycle.class, NoOpConcurrency.class, NoOpAggregate.class, NoOpReopen.class,
-            NoOpSnapshots.class, NoOpEverything.class})
+            NoOpSnapshots.class, NoOpImport.class, NoOpEverything.class})
     void the_suite_reports_failures_against_a_no_op_store(Class<?> boundSuite) {
         TestExecutionSummary summary = run(boundSuite);
 
@@ -122,6 +122,13 @@ class SuitesFailAgainstANoOpStoreTest {
         @Override
         protected EventStore reopen(EventStore store, EventRegistry registry) {
             return new NoOpEventStore();
+        }
+    }
+
+    static class NoOpImport extends ImportContract {
+        @Override
+        protected EventStore newStore(EventRegistry registry) {
+            return new NoOpImportingEventStore(registry);
         }
     }
 

@@ -1,0 +1,66 @@
+package dev.eventsource.tck;
+
+import dev.eventsource.event.EventRegistry;
+import dev.eventsource.store.AppendResult;
+import dev.eventsource.store.ExpectedVersion;
+import dev.eventsource.store.ReadOptions;
+import dev.eventsource.store.spi.AbstractEventStore;
+import dev.eventsource.store.spi.EventImporter;
+import dev.eventsource.store.spi.RecordedEvent;
+import dev.eventsource.store.spi.RecordedStream;
+import dev.eventsource.store.spi.SerializedEvent;
+import dev.eventsource.store.spi.StreamKey;
+
+import java.util.List;
+import java.util.UUID;
+
+/** A store that claims to import everything and keeps nothing: {@link ImportContract} must fail against it. */
+final class NoOpImportingEventStore extends AbstractEventStore implements EventImporter {
+
+    NoOpImportingEventStore(EventRegistry registry) {
+        super("NoOpImportingEventStore", registry, false);
+    }
+
+    @Override
+    public ImportResult importRecorded(List<RecordedEvent> batch) {
+        return new ImportResult(batch.size(), 0);
+    }
+
+    @Override
+    protected void doInitialize() {
+    }
+
+    @Override
+    protected AppendResult doAppend(StreamKey stream, List<SerializedEvent> events, ExpectedVersion expected) {
+        return new AppendResult(0, 0);
+    }
+
+    @Override
+    protected RecordedStream doReadStream(StreamKey stream, long afterVersion) {
+        return new RecordedStream(List.of(), 0);
+    }
+
+    @Override
+    protected List<RecordedEvent> doReadPage(ReadOptions options, long cursor, int max) {
+        return List.of();
+    }
+
+    @Override
+    protected long doStreamVersion(StreamKey stream) {
+        return 0;
+    }
+
+    @Override
+    protected boolean doEventExists(UUID eventId) {
+        return false;
+    }
+
+    @Override
+    protected long doGlobalPosition() {
+        return 0;
+    }
+
+    @Override
+    protected void doClose() {
+    }
+}

@@ -7,11 +7,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 class SchemaCommandTest {
 
     @Test
-    void says_that_the_sqlite_backend_does_not_publish_its_ddl() {
+    void prints_the_sqlite_ddl_as_the_backend_publishes_it() {
         Cli.Result result = Cli.run("schema", "--backend", "sqlite");
 
-        assertThat(result.exitCode()).isEqualTo(ExitCode.FAILURE);
-        assertThat(result.err()).contains("SQLiteEventStore does not publish its DDL in this version", "init URL");
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        assertThat(result.out()).contains("CREATE TABLE events", "CREATE TABLE snapshots", "eventsource_schema");
     }
 
     @Test

@@ -172,6 +172,16 @@ public final class SQLiteEventStore extends AbstractEventStore {
         }
     }
 
+    /**
+     * The DDL that {@link #initialize()} applies, as one SQL script for a DBA or a migration tool:
+     * the events table and its indexes, the snapshots table, and the schema-version table with
+     * every version recorded, so a store opened on a database created from it leaves it alone.
+     * Run it in one transaction on an empty database.
+     */
+    public static String schemaSql() {
+        return Schema.script();
+    }
+
     @Override
     protected void doInitialize() {
         try {
@@ -291,11 +301,28 @@ public final class SQLiteEventStore extends AbstractEventStore {
         return connections.writeLock().isLocked();
     }
 
-    private <T> T read(String action, Connections.SqlWork<T> work) {
+    /** Runs read-only work on a reader connection, translating driver errors; for {@link SQLiteSnapshotStore} too. */
+    <T> T read(String action, Connections.SqlWork<T> work) {
         try {
             return connections.read(work);
         } catch (SQLException e) {
             throw errors.translate(e, action);
+        }
+    }
+
+    /**
+     * Runs one autocommit write on the writer connection under the write lock, so that within the
+     * process it waits its turn behind appends instead of contending for SQLite's lock.
+     */
+    <T> T write(String action, Connections.SqlWork<T> work) {
+        ReentrantLock lock = connections.writeLock();
+        lock.lock();
+        try {
+            return work.run(connections.writer());
+        } catch (SQLException e) {
+            throw errors.translate(e, action);
+        } finally {
+            lock.unlock();
         }
     }
 

@@ -3,6 +3,7 @@ package dev.eventsource.sqlite;
 import dev.eventsource.event.EventRegistry;
 import dev.eventsource.sqlite.Notes.NoteCreated;
 import dev.eventsource.sqlite.Notes.NoteUpdated;
+import dev.eventsource.sqlite.internal.Schema;
 import dev.eventsource.store.EventStore;
 import dev.eventsource.store.EventStores;
 import dev.eventsource.store.ExpectedVersion;
@@ -200,7 +201,7 @@ class SQLiteEventStoreTest {
     }
 
     @Test
-    void initializing_twice_keeps_one_schema_version_and_the_data() throws Exception {
+    void initializing_twice_records_each_schema_version_once_and_keeps_the_data() throws Exception {
         Path db = dir.resolve("twice.db");
         UUID id = UUID.randomUUID();
         try (SQLiteEventStore store = new SQLiteEventStore(db.toString(), registry)) {
@@ -210,7 +211,7 @@ class SQLiteEventStoreTest {
 
             assertThat(store.getStreamVersion(id, "Note")).isEqualTo(1);
         }
-        assertThat(queryLong(db, "SELECT COUNT(*) FROM eventsource_schema")).isEqualTo(1);
+        assertThat(queryLong(db, "SELECT COUNT(*) FROM eventsource_schema")).isEqualTo(Schema.CURRENT_VERSION);
     }
 
     @Test
@@ -221,7 +222,7 @@ class SQLiteEventStoreTest {
             CompletableFuture.allOf(stores.stream().map(s -> CompletableFuture.runAsync(s::initialize))
                     .toArray(CompletableFuture[]::new)).join();
 
-            assertThat(queryLong(db, "SELECT COUNT(*) FROM eventsource_schema")).isEqualTo(1);
+            assertThat(queryLong(db, "SELECT COUNT(*) FROM eventsource_schema")).isEqualTo(Schema.CURRENT_VERSION);
             assertThat(stores).allMatch(SQLiteEventStore::isConnected);
         } finally {
             stores.forEach(SQLiteEventStore::close);

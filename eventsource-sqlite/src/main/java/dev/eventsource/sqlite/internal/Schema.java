@@ -37,12 +37,45 @@ public final class Schema {
             // Filtered readAll pages walk these in position order, so a page costs its own size.
             "CREATE INDEX events_by_event_type ON events (event_type, global_position)",
             "CREATE INDEX events_by_aggregate_type ON events (aggregate_type, global_position)",
-            "CREATE INDEX events_by_tenant ON events (tenant_id, global_position) WHERE tenant_id IS NOT NULL"));
+            "CREATE INDEX events_by_tenant ON events (tenant_id, global_position) WHERE tenant_id IS NOT NULL"),
+            List.of(
+            // One snapshot per stream; state is JSON text, taken_at microseconds since the epoch like the events' times.
+            """
+            CREATE TABLE snapshots (
+                aggregate_type  TEXT    NOT NULL,
+                aggregate_id    TEXT    NOT NULL,
+                version         INTEGER NOT NULL CHECK (version >= 1),
+                schema_version  INTEGER NOT NULL,
+                state           TEXT    NOT NULL,
+                taken_at        INTEGER NOT NULL,
+                PRIMARY KEY (aggregate_type, aggregate_id)
+            ) WITHOUT ROWID"""));
 
     /** The schema version this code writes. */
     public static final int CURRENT_VERSION = MIGRATIONS.size();
 
+    private static final String SCHEMA_TABLE = "CREATE TABLE IF NOT EXISTS eventsource_schema (version INTEGER PRIMARY KEY,"
+            + " applied_at INTEGER NOT NULL)";
+
     private Schema() {
+    }
+
+    /**
+     * Every migration as one SQL script that takes an empty database to {@link #CURRENT_VERSION},
+     * recording each version as {@link #migrate} does, so a store opened on the result finds its
+     * schema done. Meant to run in one transaction.
+     */
+    public static String script() {
+        StringBuilder sql = new StringBuilder(SCHEMA_TABLE).append(";\n\n");
+        for (int v = 0; v < CURRENT_VERSION; v++) {
+            sql.append("-- version ").append(v + 1).append("\n");
+            for (String statement : MIGRATIONS.get(v)) {
+                sql.append(statement).append(";\n\n");
+            }
+            sql.append("INSERT INTO eventsource_schema (version, applied_at)"
+                    + " VALUES (").append(v + 1).append(", CAST(strftime('%s', 'now') AS INTEGER) * 1000000);\n\n");
+        }
+        return sql.toString();
     }
 
     /**
@@ -58,8 +91,7 @@ public final class Schema {
             }
             sql.execute("BEGIN IMMEDIATE");
             try {
-                sql.execute("CREATE TABLE IF NOT EXISTS eventsource_schema (version INTEGER PRIMARY KEY,"
-                        + " applied_at INTEGER NOT NULL)");
+                sql.execute(SCHEMA_TABLE);
                 for (int v = version(sql, database); v < CURRENT_VERSION; v++) {
                     for (String statement : MIGRATIONS.get(v)) {
                         sql.execute(statement);

@@ -6,12 +6,14 @@ import dev.eventsource.sqlite.internal.Connections;
 import dev.eventsource.sqlite.internal.EventQueries;
 import dev.eventsource.sqlite.internal.GroupCommitter;
 import dev.eventsource.sqlite.internal.SQLiteErrors;
+import dev.eventsource.sqlite.internal.SQLiteImporter;
 import dev.eventsource.sqlite.internal.Schema;
 import dev.eventsource.store.AppendResult;
 import dev.eventsource.store.EventStoreBusyException;
 import dev.eventsource.store.ExpectedVersion;
 import dev.eventsource.store.ReadOptions;
 import dev.eventsource.store.spi.AbstractEventStore;
+import dev.eventsource.store.spi.EventImporter;
 import dev.eventsource.store.spi.RecordedEvent;
 import dev.eventsource.store.spi.RecordedStream;
 import dev.eventsource.store.spi.SerializedEvent;
@@ -63,7 +65,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@link EventSourceException} naming the database and the cause; what was stored before is
  * never altered. Driver exceptions never escape raw.
  */
-public final class SQLiteEventStore extends AbstractEventStore {
+public final class SQLiteEventStore extends AbstractEventStore implements EventImporter {
 
     /** The special database name for a private in-memory database. */
     public static final String MEMORY = ":memory:";
@@ -271,6 +273,17 @@ public final class SQLiteEventStore extends AbstractEventStore {
                 return rs.getLong(1);
             }
         });
+    }
+
+    /**
+     * Imports rows stored elsewhere (a migration, an export) under the {@link EventImporter}
+     * contract: each batch in one transaction that never interleaves with appends, positions
+     * assigned in batch order.
+     */
+    @Override
+    public ImportResult importRecorded(List<RecordedEvent> batch) {
+        ready();
+        return new SQLiteImporter(connections, errors).importRecorded(batch);
     }
 
     @Override

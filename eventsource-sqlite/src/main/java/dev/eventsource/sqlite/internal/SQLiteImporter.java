@@ -1,0 +1,119 @@
+package dev.eventsource.sqlite.internal;
+
+import dev.eventsource.EventSourceException;
+import dev.eventsource.store.spi.EventImporter.ImportResult;
+import dev.eventsource.store.spi.ExistingEvent;
+import dev.eventsource.store.spi.ImportConflictException;
+import dev.eventsource.store.spi.ImportRules;
+import dev.eventsource.store.spi.RecordedEvent;
+import dev.eventsource.store.spi.SerializedEvent;
+import dev.eventsource.store.spi.StreamKey;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Writes imported rows (the {@code EventImporter} role) on the store's writer connection. It holds
+ * the write lock that the group committer holds for each group, so an import never interleaves with
+ * appends of this process, and runs each batch in one {@code BEGIN IMMEDIATE} transaction, so it
+ * waits for other processes' writers like an append does. The rows' ids, streams, versions, times,
+ * tenant, metadata and payload are stored as given; global positions are assigned by the table, in
+ * batch order.
+ */
+public final class SQLiteImporter {
+
+    private final Connections connections;
+    private final SQLiteErrors errors;
+
+    public SQLiteImporter(Connections connections, SQLiteErrors errors) {
+        this.connections = connections;
+        this.errors = errors;
+    }
+
+    /**
+     * Imports one batch under {@link ImportRules}: all of it or, on a conflict or an error, none of it.
+     *
+     * @throws ImportConflictException if the batch contradicts what the database holds
+     * @throws EventSourceException    translated from the driver
+     */
+    public ImportResult importRecorded(List<RecordedEvent> batch) {
+        ImportRules.requireValid(batch);
+        ReentrantLock lock = connections.writeLock();
+        lock.lock();
+        try (Statement control = connections.writer().createStatement()) {
+            control.execute("BEGIN IMMEDIATE");
+            try {
+                Connection c = control.getConnection();
+                List<RecordedEvent> toWrite = ImportRules.decide(batch, stored(c, batch), versions(c, batch));
+                insert(c, toWrite);
+                // A batch that was all there already has nothing to make durable.
+                control.execute(toWrite.isEmpty() ? "ROLLBACK" : "COMMIT");
+                return new ImportResult(toWrite.size(), batch.size() - toWrite.size());
+            } catch (SQLException | RuntimeException e) {
+                Schema.rollbackQuietly(control, e);
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw errors.translate(e, "importing a batch of " + batch.size() + " events");
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private static Map<UUID, ExistingEvent> stored(Connection c, List<RecordedEvent> batch) throws SQLException {
+        Map<UUID, ExistingEvent> found = new HashMap<>();
+        try (PreparedStatement find = c.prepareStatement(EventQueries.FIND_EVENT)) {
+            for (RecordedEvent row : batch) {
+                find.setString(1, row.eventId().toString());
+                try (ResultSet rs = find.executeQuery()) {
+                    if (rs.next()) {
+                        RecordedEvent stored = EventQueries.row(rs);
+                        found.put(stored.eventId(), new ExistingEvent(stored.eventId(), stored.stream(), stored.version(),
+                                stored.globalPosition()));
+                    }
+                }
+            }
+        }
+        return found;
+    }
+
+    private static Map<StreamKey, Long> versions(Connection c, List<RecordedEvent> batch) throws SQLException {
+        Map<StreamKey, Long> versions = new HashMap<>();
+        try (PreparedStatement version = c.prepareStatement(EventQueries.STREAM_VERSION)) {
+            for (RecordedEvent row : batch) {
+                if (!versions.containsKey(row.stream())) {
+                    version.setString(1, row.aggregateType());
+                    version.setString(2, row.aggregateId().toString());
+                    try (ResultSet rs = version.executeQuery()) {
+                        rs.next();
+                        versions.put(row.stream(), rs.getLong(1));
+                    }
+                }
+            }
+        }
+        return versions;
+    }
+
+    private static void insert(Connection c, List<RecordedEvent> rows) throws SQLException {
+        if (rows.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement insert = c.prepareStatement(EventQueries.INSERT)) {
+            for (RecordedEvent row : rows) {
+                SerializedEvent event = new SerializedEvent(row.eventId(), row.eventType(), row.schemaVersion(),
+                        row.occurredAt(), row.tenantId(), row.metadataJson(), row.payloadJson());
+                EventQueries.bindInsert(insert, row.stream(), event, row.version(), EventQueries.micros(row.recordedAt()));
+                insert.addBatch();
+            }
+            insert.executeBatch();
+        }
+    }
+}

@@ -144,10 +144,11 @@ public final class PostgreSQLEventStore extends AbstractEventStore {
 
     /**
      * The DDL that {@link #initialize()} applies, as plain SQL for Flyway, Liquibase or a DBA:
-     * creates the events table, its position sequence, the schema-version table (recording the
-     * version) and the two functions that keep the global order gap-safe. The schema itself must
-     * exist. The same text, with {@code ${schema}} and {@code ${prefix}} placeholders, is the
-     * resource {@code dev/eventsource/postgresql/schema-v1.sql} in this jar.
+     * creates the events table, its position sequence, the schema-version table (recording each
+     * version), the two functions that keep the global order gap-safe and the snapshots table. The
+     * schema itself must exist. The same text, with {@code ${schema}} and {@code ${prefix}}
+     * placeholders, is the resources {@code dev/eventsource/postgresql/schema-v1.sql} and
+     * {@code schema-v2.sql} in this jar, applied in that order.
      *
      * @throws IllegalArgumentException if a name does not match {@code [a-z_][a-z0-9_]{0,40}}
      */
@@ -230,12 +231,15 @@ public final class PostgreSQLEventStore extends AbstractEventStore {
         }
     }
 
-    private interface SqlWork<T> {
+    interface SqlWork<T> {
         T run(Connection c) throws SQLException;
     }
 
-    /** Runs work on a pooled connection in autocommit mode and translates what goes wrong, once. */
-    private <T> T run(String action, SqlWork<T> work) {
+    /**
+     * Runs work on a pooled connection in autocommit mode and translates what goes wrong, once;
+     * {@link PostgreSQLSnapshotStore} works through it too.
+     */
+    <T> T run(String action, SqlWork<T> work) {
         try (Connection c = dataSource.getConnection()) {
             boolean autoCommit = c.getAutoCommit();
             if (!autoCommit) {

@@ -92,7 +92,7 @@ class PostgreSQLEventStoreTest {
         }
 
         assertThat(rows("SELECT tablename FROM pg_tables WHERE schemaname = '" + schema + "' ORDER BY 1"))
-                .containsExactly("events", "schema_version");
+                .containsExactly("events", "schema_version", "snapshots");
     }
 
     @Test
@@ -108,7 +108,7 @@ class PostgreSQLEventStoreTest {
             store.appendEvents(UUID.randomUUID(), "Note", List.of(new Noted("x")), ExpectedVersion.NO_STREAM);
             assertThat(store.globalPosition()).isEqualTo(1);
         }
-        assertThat(rows("SELECT version FROM " + schema + ".eventsource_schema_version")).containsExactly("1");
+        assertThat(rows("SELECT version FROM " + schema + ".eventsource_schema_version ORDER BY 1")).containsExactly("1", "2");
     }
 
     @Test
@@ -125,7 +125,7 @@ class PostgreSQLEventStoreTest {
                     .hasMessageContaining("schema version 99")
                     .hasMessageContaining("Upgrade eventsource-postgresql");
         }
-        assertThat(rows("SELECT version FROM " + schema + ".eventsource_schema_version ORDER BY 1")).containsExactly("1", "99");
+        assertThat(rows("SELECT version FROM " + schema + ".eventsource_schema_version ORDER BY 1")).containsExactly("1", "2", "99");
     }
 
     @Test
@@ -157,7 +157,7 @@ class PostgreSQLEventStoreTest {
             pool.shutdownNow();
             stores.forEach(EventStore::close);
         }
-        assertThat(rows("SELECT version FROM " + schema + ".eventsource_schema_version")).containsExactly("1");
+        assertThat(rows("SELECT version FROM " + schema + ".eventsource_schema_version ORDER BY 1")).containsExactly("1", "2");
     }
 
     @Test

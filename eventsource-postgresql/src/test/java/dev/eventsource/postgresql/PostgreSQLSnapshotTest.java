@@ -1,0 +1,337 @@
+package dev.eventsource.postgresql;
+
+import dev.eventsource.EventSourceException;
+import dev.eventsource.aggregate.AggregateRepository;
+import dev.eventsource.postgresql.Accounts.AccountAggregate;
+import dev.eventsource.postgresql.Accounts.Deposited;
+import dev.eventsource.snapshot.Snapshot;
+import dev.eventsource.snapshot.SnapshotPolicy;
+import dev.eventsource.snapshot.SnapshotStore;
+import dev.eventsource.store.AppendResult;
+import dev.eventsource.store.EventStore;
+import dev.eventsource.store.EventStream;
+import dev.eventsource.store.ExpectedVersion;
+import dev.eventsource.store.NewEvent;
+import dev.eventsource.store.ReadOptions;
+import dev.eventsource.store.StoreClosedException;
+import dev.eventsource.store.StoredEvent;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Snapshots on a real PostgreSQL, used through {@link AggregateRepository} as an application would. */
+class PostgreSQLSnapshotTest {
+
+    private final List<PostgreSQLEventStore> opened = new ArrayList<>();
+
+    @AfterEach
+    void closeStores() {
+        opened.forEach(PostgreSQLEventStore::close);
+    }
+
+    private PostgreSQLEventStore store(String schema) {
+        PostgreSQLEventStore store = PostgreSQLEventStore.builder(TestPostgres.dataSource()).schema(schema)
+                .eventRegistry(Accounts.registry()).build();
+        opened.add(store);
+        return store;
+    }
+
+    private static AggregateRepository<AccountAggregate> repository(EventStore store, SnapshotStore snapshots, int every) {
+        return AggregateRepository.builder(store, AccountAggregate::new, "Account")
+                .snapshots(snapshots).snapshotPolicy(SnapshotPolicy.everyEvents(every)).build();
+    }
+
+    private static UUID saveDeposits(AggregateRepository<AccountAggregate> repo, int saves, int depositsPerSave) {
+        UUID id = UUID.randomUUID();
+        AccountAggregate account = repo.createNew(id);
+        for (int s = 0; s < saves; s++) {
+            for (int i = 0; i < depositsPerSave; i++) {
+                account.deposit(1);
+            }
+            repo.save(account);
+        }
+        return id;
+    }
+
+    @Test
+    void a_save_from_98_to_102_with_a_snapshot_every_100_events_snapshots_at_102() {
+        PostgreSQLEventStore store = store(TestPostgres.freshSchema());
+        PostgreSQLSnapshotStore snapshots = new PostgreSQLSnapshotStore(store);
+        var repo = repository(store, snapshots, 100);
+        UUID id = UUID.randomUUID();
+        AccountAggregate account = repo.createNew(id);
+        for (int i = 0; i < 98; i++) {
+            account.deposit(1);
+        }
+        repo.save(account);
+        assertThat(snapshots.find(id, "Account")).isEmpty();
+
+        for (int i = 0; i < 4; i++) {
+            account.deposit(1);
+        }
+        repo.save(account);
+
+        assertThat(snapshots.find(id, "Account")).get().extracting(Snapshot::version).isEqualTo(102L);
+        assertThat(repo.snapshotStats().taken()).isEqualTo(1);
+    }
+
+    @Test
+    void loading_from_a_snapshot_equals_a_full_replay_for_random_histories() {
+        PostgreSQLEventStore store = store(TestPostgres.freshSchema());
+        var withSnapshots = repository(store, new PostgreSQLSnapshotStore(store), 7);
+        var plain = new AggregateRepository<>(store, AccountAggregate::new, "Account");
+        Random random = new Random(7);
+        for (int trial = 0; trial < 40; trial++) {
+            UUID id = UUID.randomUUID();
+            int saves = 1 + random.nextInt(6);
+            for (int s = 0; s < saves; s++) {
+                AccountAggregate account = withSnapshots.loadOrCreate(id);
+                for (int e = 1 + random.nextInt(12); e > 0; e--) {
+                    if (random.nextInt(4) == 0) {
+                        account.rename("n" + random.nextInt(100));
+                    } else {
+                        account.deposit(random.nextInt(1000) - 300);
+                    }
+                }
+                withSnapshots.save(account);
+            }
+
+            AccountAggregate replayed = plain.load(id);
+            AccountAggregate restored = withSnapshots.load(id);
+
+            assertThat(restored.state()).as("trial %d", trial).isEqualTo(replayed.state());
+            assertThat(restored.version()).isEqualTo(replayed.version());
+        }
+        assertThat(withSnapshots.snapshotStats().loaded()).isPositive();
+    }
+
+    @Test
+    void a_snapshot_row_corrupted_by_hand_is_ignored_and_the_aggregate_rebuilt_by_a_full_replay() throws SQLException {
+        String schema = TestPostgres.freshSchema();
+        PostgreSQLEventStore store = store(schema);
+        UUID id = saveDeposits(repository(store, new PostgreSQLSnapshotStore(store), 10), 1, 25);
+        execute("UPDATE " + schema + ".eventsource_snapshots SET state = '[\"not\", \"an\", \"account\"]'"
+                + " WHERE aggregate_id = '" + id + "'");
+        var repo = repository(store, new PostgreSQLSnapshotStore(store), 10);
+
+        AccountAggregate loaded = repo.load(id);
+
+        assertThat(loaded.version()).isEqualTo(25);
+        assertThat(loaded.state().balance()).isEqualTo(25);
+        assertThat(repo.snapshotStats().ignored()).isEqualTo(1);
+        assertThat(repo.snapshotStats().loaded()).isZero();
+    }
+
+    @Test
+    void a_10k_event_aggregate_loads_with_one_snapshot_read_and_only_the_events_after_it() {
+        PostgreSQLEventStore store = store(TestPostgres.freshSchema());
+        UUID id = saveDeposits(repository(store, new PostgreSQLSnapshotStore(store), 100), 100, 100);
+        store.appendEvents(id, "Account", List.of(new Deposited(5)), ExpectedVersion.exactly(10_000));
+        var events = new CountingEvents(store);
+        var snapshots = new CountingSnapshots(new PostgreSQLSnapshotStore(store));
+        var reader = AggregateRepository.builder(events, AccountAggregate::new, "Account").snapshots(snapshots).build();
+
+        AccountAggregate loaded = reader.load(id);
+
+        assertThat(loaded.version()).isEqualTo(10_001);
+        assertThat(loaded.state().balance()).isEqualTo(10_005);
+        assertThat(snapshots.finds).hasValue(1);
+        assertThat(events.eventsRead).hasValue(1);
+    }
+
+    @Test
+    void state_is_jsonb_that_postgresql_can_query() throws SQLException {
+        String schema = TestPostgres.freshSchema();
+        PostgreSQLEventStore store = store(schema);
+        UUID id = saveDeposits(repository(store, new PostgreSQLSnapshotStore(store), 3), 1, 3);
+
+        assertThat(rows("SELECT state->>'balance' FROM " + schema + ".eventsource_snapshots WHERE aggregate_id = '" + id + "'"))
+                .containsExactly("3");
+        assertThat(rows("SELECT pg_typeof(state)::text FROM " + schema + ".eventsource_snapshots")).containsExactly("jsonb");
+    }
+
+    @Test
+    void state_that_is_not_json_is_refused_with_a_translated_error_and_nothing_is_stored() {
+        PostgreSQLSnapshotStore snapshots = new PostgreSQLSnapshotStore(store(TestPostgres.freshSchema()));
+        UUID id = UUID.randomUUID();
+
+        assertThatThrownBy(() -> snapshots.save(new Snapshot(id, "Account", 1, 1, "{not json", Instant.now())))
+                .isInstanceOf(EventSourceException.class)
+                .hasMessageContaining("save the snapshot of Account " + id)
+                .hasMessageContaining("SQLState 22P02")
+                .hasCauseInstanceOf(SQLException.class);
+        assertThat(snapshots.find(id, "Account")).isEmpty();
+    }
+
+    @Test
+    void snapshots_live_in_the_stores_schema_under_its_table_prefix() throws SQLException {
+        String schema = TestPostgres.freshSchema();
+        PostgreSQLEventStore store = PostgreSQLEventStore.builder(TestPostgres.dataSource()).schema(schema)
+                .tablePrefix("shop_").eventRegistry(Accounts.registry()).build();
+        opened.add(store);
+
+        UUID id = saveDeposits(repository(store, new PostgreSQLSnapshotStore(store), 2), 1, 2);
+
+        assertThat(rows("SELECT aggregate_id::text FROM " + schema + ".shop_snapshots")).containsExactly(id.toString());
+    }
+
+    @Test
+    void a_snapshot_store_of_a_closed_event_store_refuses_every_call_even_on_a_data_source_still_open() {
+        PostgreSQLEventStore store = store(TestPostgres.freshSchema());
+        PostgreSQLSnapshotStore snapshots = new PostgreSQLSnapshotStore(store);
+        snapshots.find(UUID.randomUUID(), "Account");
+        store.close();
+
+        assertThatThrownBy(() -> snapshots.find(UUID.randomUUID(), "Account")).isInstanceOf(StoreClosedException.class);
+        assertThatThrownBy(() -> snapshots.deleteAll("Account")).isInstanceOf(StoreClosedException.class);
+    }
+
+    @Test
+    void the_first_use_of_a_snapshot_store_creates_the_schema() throws SQLException {
+        String schema = TestPostgres.freshSchema();
+
+        assertThat(new PostgreSQLSnapshotStore(store(schema)).find(UUID.randomUUID(), "Account")).isEmpty();
+        assertThat(rows("SELECT tablename FROM pg_tables WHERE schemaname = '" + schema + "' ORDER BY 1"))
+                .contains("eventsource_events", "eventsource_snapshots");
+    }
+
+    @Test
+    void a_schema_at_version_1_gains_the_snapshots_table_and_keeps_its_events() throws SQLException {
+        String schema = TestPostgres.freshSchema();
+        UUID id;
+        try (PostgreSQLEventStore first = PostgreSQLEventStore.builder(TestPostgres.dataSource()).schema(schema)
+                .eventRegistry(Accounts.registry()).build()) {
+            id = saveDeposits(new AggregateRepository<>(first, AccountAggregate::new, "Account"), 1, 3);
+        }
+        execute("DROP TABLE " + schema + ".eventsource_snapshots");
+        execute("DELETE FROM " + schema + ".eventsource_schema_version WHERE version > 1");
+
+        PostgreSQLEventStore upgraded = store(schema);
+        var repo = repository(upgraded, new PostgreSQLSnapshotStore(upgraded), 1);
+        AccountAggregate account = repo.load(id);
+        account.deposit(1);
+        repo.save(account);
+
+        assertThat(new PostgreSQLSnapshotStore(upgraded).find(id, "Account")).get().extracting(Snapshot::version).isEqualTo(4L);
+        assertThat(rows("SELECT version FROM " + schema + ".eventsource_schema_version ORDER BY 1")).containsExactly("1", "2");
+    }
+
+    @Test
+    void schema_sql_creates_the_snapshots_table() {
+        assertThat(PostgreSQLEventStore.schemaSql("events", "shop_"))
+                .contains("CREATE TABLE IF NOT EXISTS events.shop_snapshots", "state          jsonb");
+    }
+
+    private static List<String> rows(String sql) throws SQLException {
+        try (Connection c = TestPostgres.connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            List<String> rows = new ArrayList<>();
+            while (rs.next()) {
+                rows.add(rs.getString(1));
+            }
+            return rows;
+        }
+    }
+
+    private static void execute(String sql) throws SQLException {
+        try (Connection c = TestPostgres.connect(); Statement s = c.createStatement()) {
+            s.execute(sql);
+        }
+    }
+
+    /** Counts the events a repository reads, to show that a load reads only the tail after the snapshot. */
+    private record CountingEvents(EventStore delegate, AtomicInteger eventsRead) implements EventStore {
+        CountingEvents(EventStore delegate) {
+            this(delegate, new AtomicInteger());
+        }
+
+        @Override
+        public AppendResult append(UUID id, String type, List<NewEvent> events, ExpectedVersion expected) {
+            return delegate.append(id, type, events, expected);
+        }
+
+        @Override
+        public EventStream getEvents(UUID id, String type, long afterVersion) {
+            EventStream stream = delegate.getEvents(id, type, afterVersion);
+            eventsRead.addAndGet(stream.events().size());
+            return stream;
+        }
+
+        @Override
+        public Stream<StoredEvent> readAll(ReadOptions options) {
+            return delegate.readAll(options);
+        }
+
+        @Override
+        public long getStreamVersion(UUID id, String type) {
+            return delegate.getStreamVersion(id, type);
+        }
+
+        @Override
+        public boolean eventExists(UUID eventId) {
+            return delegate.eventExists(eventId);
+        }
+
+        @Override
+        public long globalPosition() {
+            return delegate.globalPosition();
+        }
+
+        @Override
+        public void initialize() {
+            delegate.initialize();
+        }
+
+        @Override
+        public void close() {
+            delegate.close();
+        }
+    }
+
+    /** Counts snapshot reads. */
+    private record CountingSnapshots(SnapshotStore delegate, AtomicInteger finds) implements SnapshotStore {
+        CountingSnapshots(SnapshotStore delegate) {
+            this(delegate, new AtomicInteger());
+        }
+
+        @Override
+        public void save(Snapshot snapshot) {
+            delegate.save(snapshot);
+        }
+
+        @Override
+        public Optional<Snapshot> find(UUID id, String type) {
+            finds.incrementAndGet();
+            return delegate.find(id, type);
+        }
+
+        @Override
+        public boolean delete(UUID id, String type) {
+            return delegate.delete(id, type);
+        }
+
+        @Override
+        public int deleteAll(String type) {
+            return delegate.deleteAll(type);
+        }
+
+        @Override
+        public int deleteBelowSchemaVersion(String type, int schemaVersion) {
+            return delegate.deleteBelowSchemaVersion(type, schemaVersion);
+        }
+    }
+}

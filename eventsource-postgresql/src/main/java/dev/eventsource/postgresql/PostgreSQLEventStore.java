@@ -5,12 +5,14 @@ import com.zaxxer.hikari.pool.HikariPool;
 import dev.eventsource.event.EventRegistry;
 import dev.eventsource.postgresql.internal.EventsTable;
 import dev.eventsource.postgresql.internal.PgErrors;
+import dev.eventsource.postgresql.internal.PostgreSQLImporter;
 import dev.eventsource.postgresql.internal.Schema;
 import dev.eventsource.postgresql.internal.SqlNames;
 import dev.eventsource.store.AppendResult;
 import dev.eventsource.store.ExpectedVersion;
 import dev.eventsource.store.ReadOptions;
 import dev.eventsource.store.spi.AbstractEventStore;
+import dev.eventsource.store.spi.EventImporter;
 import dev.eventsource.store.spi.RecordedEvent;
 import dev.eventsource.store.spi.RecordedStream;
 import dev.eventsource.store.spi.SerializedEvent;
@@ -59,7 +61,7 @@ import java.util.UUID;
  *
  * <p>Thread-safe; nothing is synchronized around I/O.
  */
-public final class PostgreSQLEventStore extends AbstractEventStore {
+public final class PostgreSQLEventStore extends AbstractEventStore implements EventImporter {
 
     /** The schema used when none is set. */
     public static final String DEFAULT_SCHEMA = "public";
@@ -76,6 +78,7 @@ public final class PostgreSQLEventStore extends AbstractEventStore {
     private final String tablePrefix;
     private final Schema ddl;
     private final EventsTable events;
+    private final PostgreSQLImporter importer;
 
     /** A store on a {@link DataSource} you own, with the default registry, schema and prefix. */
     public PostgreSQLEventStore(DataSource dataSource) {
@@ -103,6 +106,7 @@ public final class PostgreSQLEventStore extends AbstractEventStore {
         this.tablePrefix = b.tablePrefix;
         this.ddl = new Schema(schema, tablePrefix);
         this.events = new EventsTable(schema, tablePrefix);
+        this.importer = new PostgreSQLImporter(schema, tablePrefix);
         if (b.dataSource != null) {
             this.dataSource = b.dataSource;
             this.ownedPool = null;
@@ -222,6 +226,17 @@ public final class PostgreSQLEventStore extends AbstractEventStore {
     @Override
     protected long doGlobalPosition() {
         return run("read the global position", events::globalPosition);
+    }
+
+    /**
+     * Imports rows stored elsewhere (a migration, an export) under the {@link EventImporter}
+     * contract, one transaction per batch. Imports lock streams and announce themselves like
+     * appends, so they run beside appends and a checkpointing reader never skips an imported row.
+     */
+    @Override
+    public ImportResult importRecorded(List<RecordedEvent> batch) {
+        ready();
+        return run("import a batch of events", c -> importer.importRecorded(c, batch));
     }
 
     @Override

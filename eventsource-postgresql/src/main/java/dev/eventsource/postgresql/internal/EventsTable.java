@@ -162,8 +162,9 @@ public final class EventsTable {
     /**
      * A single-bigint advisory key per stream ({@code objsubid = 1} in {@code pg_locks}, so readers
      * never take it for a writer's announcement). Two streams sharing a key only wait for each other.
+     * Imports take the same locks.
      */
-    private long streamLockKey(StreamKey stream) {
+    long streamLockKey(StreamKey stream) {
         UUID id = stream.aggregateId();
         return id.getMostSignificantBits() ^ id.getLeastSignificantBits() ^ ((long) stream.aggregateType().hashCode() << 16)
                 ^ table.hashCode();

@@ -1,0 +1,196 @@
+package dev.eventsource.postgresql.internal;
+
+import dev.eventsource.postgresql.TransientStoreException;
+import dev.eventsource.store.spi.EventImporter.ImportResult;
+import dev.eventsource.store.spi.ExistingEvent;
+import dev.eventsource.store.spi.ImportConflictException;
+import dev.eventsource.store.spi.ImportRules;
+import dev.eventsource.store.spi.RecordedEvent;
+import dev.eventsource.store.spi.StreamKey;
+
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Savepoint;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Writes imported rows (the {@code EventImporter} role) into one store's events table, one
+ * transaction per batch, the way appends write:
+ *
+ * <ul>
+ *   <li>the transaction calls {@code announce_writer()} before it takes any position, so a
+ *       checkpointing forward reader never passes an imported row that is not yet committed
+ *       (see {@code docs/adr/0001-postgresql-gap-safe-global-order.md});</li>
+ *   <li>it takes the per-stream locks the append path takes after a collision, for every stream of
+ *       the batch in ascending key order, then reads where the batch's ids are stored and the
+ *       streams' versions and lets {@link ImportRules} decide;</li>
+ *   <li>the rows are inserted by one statement in batch order, so the sequence hands out positions
+ *       in that order; a unique violation (an append that did not take the stream lock got in
+ *       between) re-decides from a savepoint.</li>
+ * </ul>
+ */
+public final class PostgreSQLImporter {
+
+    /** How often a batch is re-decided after a concurrent append collided with it, before giving up. */
+    private static final int ATTEMPTS = 5;
+
+    private final EventsTable events;
+    private final String lockStreams;
+    private final String facts;
+    private final String insert;
+
+    public PostgreSQLImporter(String schema, String prefix) {
+        String s = SqlNames.schema(schema);
+        String p = SqlNames.tablePrefix(prefix);
+        String table = s + "." + p + "events";
+        this.events = new EventsTable(s, p);
+        this.lockStreams = "WITH writer AS MATERIALIZED (SELECT " + s + "." + p + "announce_writer())"
+                + " SELECT count(pg_advisory_xact_lock(u.k)) FROM writer, unnest(?::bigint[]) AS u(k)";
+        this.facts = "SELECT event_id, aggregate_type, aggregate_id, version, global_position FROM " + table
+                + " WHERE event_id = ANY(?::uuid[])"
+                + " UNION ALL"
+                + " SELECT NULL, s.t, s.i, (SELECT coalesce(max(version), 0) FROM " + table
+                + " WHERE aggregate_type = s.t AND aggregate_id = s.i), NULL"
+                + " FROM unnest(?::text[], ?::uuid[]) AS s(t, i)";
+        this.insert = "INSERT INTO " + table + " (event_id, aggregate_type, aggregate_id, version, event_type,"
+                + " schema_version, occurred_at, recorded_at, tenant_id, metadata, payload)"
+                + " SELECT e.event_id, e.aggregate_type, e.aggregate_id, e.version, e.event_type, e.schema_version,"
+                + " e.occurred_at, e.recorded_at, e.tenant_id, e.metadata, e.payload"
+                + " FROM unnest(?::uuid[], ?::text[], ?::uuid[], ?::bigint[], ?::text[], ?::int[], ?::timestamptz[],"
+                + " ?::timestamptz[], ?::text[], ?::jsonb[], ?::jsonb[]) WITH ORDINALITY AS e(event_id, aggregate_type,"
+                + " aggregate_id, version, event_type, schema_version, occurred_at, recorded_at, tenant_id, metadata,"
+                + " payload, ord)"
+                + " ORDER BY e.ord";
+    }
+
+    /**
+     * Imports one batch under {@link ImportRules}: all of it or nothing. The connection must be in
+     * autocommit mode and is left in it.
+     *
+     * @throws ImportConflictException  if the batch contradicts what the table holds
+     * @throws TransientStoreException  if concurrent appends kept colliding with the batch
+     * @throws SQLException             raw, for the store to translate
+     */
+    public ImportResult importRecorded(Connection c, List<RecordedEvent> batch) throws SQLException {
+        ImportRules.requireValid(batch);
+        if (batch.isEmpty()) {
+            return new ImportResult(0, 0);
+        }
+        c.setAutoCommit(false);
+        try {
+            lockStreams(c, batch);
+            for (int attempt = 1; ; attempt++) {
+                Savepoint beforeAttempt = c.setSavepoint();
+                try {
+                    List<RecordedEvent> toWrite = decide(c, batch);
+                    insert(c, toWrite);
+                    c.commit();
+                    return new ImportResult(toWrite.size(), batch.size() - toWrite.size());
+                } catch (SQLException e) {
+                    if (!PgErrors.isUniqueViolation(e)) {
+                        throw e;
+                    }
+                    if (attempt >= ATTEMPTS) {
+                        throw new TransientStoreException("An import batch of " + batch.size() + " events kept colliding"
+                                + " with concurrent appends after " + ATTEMPTS + " attempts. Nothing of it was written;"
+                                + " retry (rows already imported are skipped).", e.getSQLState(), e);
+                    }
+                    c.rollback(beforeAttempt);
+                }
+            }
+        } catch (SQLException | RuntimeException e) {
+            c.rollback();
+            throw e;
+        } finally {
+            c.setAutoCommit(true);
+        }
+    }
+
+    /** Announces the writer, then locks the batch's streams in ascending key order so two imports cannot deadlock. */
+    private void lockStreams(Connection c, List<RecordedEvent> batch) throws SQLException {
+        Object[] keys = batch.stream().map(RecordedEvent::stream).distinct().map(events::streamLockKey).sorted()
+                .distinct().toArray();
+        try (PreparedStatement s = c.prepareStatement(lockStreams)) {
+            s.setArray(1, c.createArrayOf("int8", keys));
+            s.execute();
+        }
+    }
+
+    private List<RecordedEvent> decide(Connection c, List<RecordedEvent> batch) throws SQLException {
+        Set<StreamKey> streams = new LinkedHashSet<>();
+        batch.forEach(row -> streams.add(row.stream()));
+        Map<UUID, ExistingEvent> stored = new HashMap<>();
+        Map<StreamKey, Long> versions = new HashMap<>();
+        try (PreparedStatement s = c.prepareStatement(facts)) {
+            s.setArray(1, c.createArrayOf("uuid", batch.stream().map(RecordedEvent::eventId).toArray()));
+            s.setArray(2, c.createArrayOf("text", streams.stream().map(StreamKey::aggregateType).toArray()));
+            s.setArray(3, c.createArrayOf("uuid", streams.stream().map(StreamKey::aggregateId).toArray()));
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    UUID id = rs.getObject(1, UUID.class);
+                    StreamKey stream = new StreamKey(rs.getString(2), rs.getObject(3, UUID.class));
+                    if (id == null) {
+                        versions.put(stream, rs.getLong(4));
+                    } else {
+                        stored.put(id, new ExistingEvent(id, stream, rs.getLong(4), rs.getLong(5)));
+                    }
+                }
+            }
+        }
+        return ImportRules.decide(batch, stored, versions);
+    }
+
+    private void insert(Connection c, List<RecordedEvent> rows) throws SQLException {
+        if (rows.isEmpty()) {
+            return;
+        }
+        int n = rows.size();
+        Object[] ids = new Object[n];
+        String[] aggregateTypes = new String[n];
+        Object[] aggregateIds = new Object[n];
+        Long[] versions = new Long[n];
+        String[] eventTypes = new String[n];
+        Integer[] schemaVersions = new Integer[n];
+        String[] occurredAt = new String[n];
+        String[] recordedAt = new String[n];
+        String[] tenants = new String[n];
+        String[] metadata = new String[n];
+        String[] payloads = new String[n];
+        for (int i = 0; i < n; i++) {
+            RecordedEvent row = rows.get(i);
+            ids[i] = row.eventId();
+            aggregateTypes[i] = row.aggregateType();
+            aggregateIds[i] = row.aggregateId();
+            versions[i] = row.version();
+            eventTypes[i] = row.eventType();
+            schemaVersions[i] = row.schemaVersion();
+            occurredAt[i] = row.occurredAt().toString();
+            recordedAt[i] = row.recordedAt().toString();
+            tenants[i] = row.tenantId();
+            metadata[i] = row.metadataJson();
+            payloads[i] = row.payloadJson();
+        }
+        Array[] arrays = {c.createArrayOf("uuid", ids), c.createArrayOf("text", aggregateTypes),
+                c.createArrayOf("uuid", aggregateIds), c.createArrayOf("int8", versions), c.createArrayOf("text", eventTypes),
+                c.createArrayOf("int4", schemaVersions), c.createArrayOf("text", occurredAt),
+                c.createArrayOf("text", recordedAt), c.createArrayOf("text", tenants), c.createArrayOf("text", metadata),
+                c.createArrayOf("text", payloads)};
+        try (PreparedStatement s = c.prepareStatement(insert)) {
+            for (int i = 0; i < arrays.length; i++) {
+                s.setArray(i + 1, arrays[i]);
+            }
+            int inserted = s.executeUpdate();
+            if (inserted != n) {
+                throw new IllegalStateException("inserted " + inserted + " rows for " + n + " imported events");
+            }
+        }
+    }
+}

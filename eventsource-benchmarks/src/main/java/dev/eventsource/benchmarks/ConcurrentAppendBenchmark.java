@@ -61,6 +61,7 @@ public class ConcurrentAppendBenchmark {
             var stats = store.groupCommitStats();
             System.out.printf("%n[group commit] %d appends in %d commits = %.2f appends per commit%n",
                     stats.appends(), stats.commits(), stats.appendsPerCommit());
+            System.out.printf("[raw jdbc] %d busy retries so far%n", RawJdbc.BUSY_RETRIES.get());
             store.close();
             Files.delete(libraryFile);
             Files.delete(rawFile);

@@ -35,20 +35,50 @@ final class RawJdbc implements AutoCloseable {
         payload = BenchEvents.json(UUID.randomUUID(), 1);
     }
 
+    /** Write attempts that SQLite refused as busy and that were retried, across all instances. */
+    static final java.util.concurrent.atomic.AtomicLong BUSY_RETRIES = new java.util.concurrent.atomic.AtomicLong();
+
+    /** What a plain JDBC application does: retry a transaction SQLite refused as busy. */
+    private interface Transaction {
+        void run(Statement sql) throws SQLException;
+    }
+
+    private void retryingBusy(Transaction work) throws SQLException {
+        while (true) {
+            try (Statement sql = connection.createStatement()) {
+                try {
+                    work.run(sql);
+                    return;
+                } catch (org.sqlite.SQLiteException e) {
+                    if (e.getResultCode().code != org.sqlite.SQLiteErrorCode.SQLITE_BUSY.code) {
+                        throw e;
+                    }
+                    insert.clearBatch();
+                    try {
+                        sql.execute("ROLLBACK");
+                    } catch (SQLException none) {
+                        // No transaction was open: BEGIN itself was refused.
+                    }
+                    BUSY_RETRIES.incrementAndGet();
+                }
+            }
+        }
+    }
+
     /** One transaction appending {@code count} rows to a new stream. */
     void appendNewStream(int count) throws SQLException {
         UUID stream = UUID.randomUUID();
-        try (Statement sql = connection.createStatement()) {
+        retryingBusy(sql -> {
             sql.execute("BEGIN IMMEDIATE");
             bind(stream, 1, count);
             insert.executeBatch();
             sql.execute("COMMIT");
-        }
+        });
     }
 
     /** One transaction appending a row to an existing stream, reading its version first, as an append must. */
     void appendToStream(UUID stream) throws SQLException {
-        try (Statement sql = connection.createStatement()) {
+        retryingBusy(sql -> {
             sql.execute("BEGIN IMMEDIATE");
             version.setString(1, BenchEvents.TYPE);
             version.setString(2, stream.toString());
@@ -60,7 +90,7 @@ final class RawJdbc implements AutoCloseable {
             bind(stream, current + 1, 1);
             insert.executeBatch();
             sql.execute("COMMIT");
-        }
+        });
     }
 
     private void bind(UUID stream, long firstVersion, int count) throws SQLException {

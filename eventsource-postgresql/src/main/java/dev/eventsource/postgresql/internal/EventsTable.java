@@ -72,11 +72,14 @@ public final class EventsTable {
         this.table = s + "." + p + "events";
         this.announce = s + "." + p + "announce_writer()";
         this.readablePosition = "SELECT " + s + "." + p + "readable_position()";
+        // Not max(version): on a table not yet analyzed the planner aggregates every index entry of the
+        // stream, so each read would cost the stream's length; this is always one backward index step.
+        String streamHead = "coalesce((SELECT version FROM " + table + " WHERE aggregate_type = ? AND aggregate_id = ?"
+                + " ORDER BY version DESC LIMIT 1), 0)";
         // One statement, one round trip in autocommit: announce, read the stream's version, check the
         // expectation and insert; the unique constraints catch whatever raced in between.
         this.optimisticInsert = "WITH writer AS MATERIALIZED (SELECT " + announce + "),"
-                + " stream AS (SELECT coalesce(max(version), 0) AS current FROM " + table
-                + " WHERE aggregate_type = ? AND aggregate_id = ?)"
+                + " stream AS (SELECT " + streamHead + " AS current)"
                 + " INSERT INTO " + table + INSERT_COLUMNS
                 + " SELECT e.event_id, ?, ?, stream.current + e.ord," + EVENT_VALUES
                 + " FROM writer, stream, " + UNNEST
@@ -92,17 +95,16 @@ public final class EventsTable {
                 + " RETURNING version, global_position";
         this.facts = "WITH writer AS MATERIALIZED (SELECT " + announce + ")"
                 + " SELECT NULL::uuid, NULL::text, NULL::uuid,"
-                + " (SELECT coalesce(max(version), 0) FROM " + table + " WHERE aggregate_type = ? AND aggregate_id = ?),"
+                + " " + streamHead + ","
                 + " NULL::bigint FROM writer"
                 + " UNION ALL"
                 + " SELECT event_id, aggregate_type, aggregate_id, version, global_position FROM " + table
                 + " WHERE event_id = ANY(?::uuid[])";
         this.readStream = "SELECT s.current, " + E_COLUMNS
-                + " FROM (SELECT coalesce(max(version), 0) AS current FROM " + table
-                + " WHERE aggregate_type = ? AND aggregate_id = ?) AS s"
+                + " FROM (SELECT " + streamHead + " AS current) AS s"
                 + " LEFT JOIN LATERAL (SELECT " + COLUMNS + " FROM " + table + " WHERE aggregate_type = ? AND aggregate_id = ? AND version > ?) AS e ON true"
                 + " ORDER BY e.version";
-        this.streamVersion = "SELECT coalesce(max(version), 0) FROM " + table + " WHERE aggregate_type = ? AND aggregate_id = ?";
+        this.streamVersion = "SELECT " + streamHead;
         this.eventExists = "SELECT EXISTS (SELECT 1 FROM " + table + " WHERE event_id = ?)";
         this.globalPosition = "SELECT coalesce(max(global_position), 0) FROM " + table;
     }

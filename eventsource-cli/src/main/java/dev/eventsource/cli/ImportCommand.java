@@ -17,6 +17,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Imports a JSON Lines export (see {@link EventJson}) through the store's
@@ -24,7 +25,8 @@ import java.util.List;
  * already stored at the same place are skipped, so an interrupted or failed import is fixed by
  * running it again. A malformed line or a conflicting event stops the import; the error names the
  * line and says exactly which lines were imported before it (every earlier batch) and which were
- * not (the failing batch and everything after it).
+ * not (the failing batch and everything after it). A SQLite file the import created is removed
+ * again if the import fails before writing an event into it.
  */
 @Command(name = "import", mixinStandardHelpOptions = true,
         description = "Import a JSON Lines export into a store (created if missing); idempotent, so it can be re-run.")
@@ -53,6 +55,7 @@ final class ImportCommand extends BaseCommand {
         boolean fromStdin = inFile.equals("-");
         String name = fromStdin ? "stdin" : inFile;
         long size = fromStdin ? 0 : fileSize(Path.of(inFile));
+        Optional<Path> created = Stores.newSqliteFile(url);
         try (BufferedReader in = fromStdin ? new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))
                      : Files.newBufferedReader(Path.of(inFile), StandardCharsets.UTF_8);
              EventStore store = Stores.openOrCreate(url);
@@ -84,6 +87,11 @@ final class ImportCommand extends BaseCommand {
             }
             write(importer, batch, lines, name);
             progress.update(size);
+        } catch (IOException | RuntimeException e) {
+            if (imported == 0) {
+                Stores.removeCreated(created, e);
+            }
+            throw e;
         }
         out().println("Imported " + name + " into " + url + " (" + imported + " events written, " + skipped
                 + " already there).");

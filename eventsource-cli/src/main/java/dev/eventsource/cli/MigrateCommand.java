@@ -6,10 +6,15 @@ import dev.eventsource.store.EventStore;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+
 /**
  * Copies every event of one store into another with {@link StoreMigration}: ids, versions, times,
  * tenant, metadata and payloads preserved, global order preserved. Resumable (run it again after
- * an interruption; what the target has is skipped) and verified at the end.
+ * an interruption; what the target has is skipped) and verified at the end. A SQLite target file
+ * the copy created is removed again if the copy fails before writing an event into it.
  */
 @Command(name = "migrate", mixinStandardHelpOptions = true,
         description = "Copy every event from one store to another (e.g. SQLite to PostgreSQL), resumable, verified at the end.")
@@ -35,16 +40,24 @@ final class MigrateCommand extends BaseCommand {
             throw new CommandFailure(ExitCode.USAGE, "--batch-size must be between 1 and 100000; got " + batchSize);
         }
         MigrationReport report;
+        Optional<Path> created = Stores.newSqliteFile(to);
+        AtomicLong copied = new AtomicLong();
         try (EventStore source = Stores.openExisting(from);
              EventStore target = Stores.openOrCreate(to)) {
             Stores.reader(source);
             Stores.importer(target);
             try (Progress progress = progress("Copying", source.globalPosition(), "events")) {
                 report = StoreMigration.copy(source, target, batchSize, p -> {
+                    copied.set(p.copied());
                     progress.total(p.sourceEnd());
                     progress.update(p.sourcePosition());
                 });
             }
+        } catch (RuntimeException e) {
+            if (copied.get() == 0) {
+                Stores.removeCreated(created, e);
+            }
+            throw e;
         }
         out().println("Copied " + report.events() + " events from " + from + " to " + to + " (" + report.copied()
                 + " written, " + report.skipped() + " already in the target).");

@@ -1,6 +1,7 @@
 package dev.eventsource.cli;
 
 import dev.eventsource.event.EventRegistry;
+import dev.eventsource.sqlite.SQLiteEventStore;
 import dev.eventsource.store.EventStore;
 import dev.eventsource.store.EventStoreProvider;
 import dev.eventsource.store.EventStores;
@@ -112,6 +113,26 @@ final class Stores {
             return Optional.empty();
         }
         return Optional.of(Path.of(rest));
+    }
+
+    /** The file of a SQLite URL whose file does not exist yet, i.e. that opening the store would create. */
+    static Optional<Path> newSqliteFile(String url) {
+        return sqliteFile(url).filter(path -> !Files.exists(path));
+    }
+
+    /**
+     * Removes a SQLite file (and its companions) that a failed command created and wrote no event
+     * into, so a failure leaves nothing behind; the store must be closed. A file that cannot be
+     * removed is noted on {@code failure}.
+     */
+    static void removeCreated(Optional<Path> created, Exception failure) {
+        created.ifPresent(path -> {
+            try {
+                SQLiteEventStore.deleteDatabase(path);
+            } catch (RuntimeException e) {
+                failure.addSuppressed(e);
+            }
+        });
     }
 
     /** Bytes on disk of a SQLite store: the database plus its WAL and shared-memory files; empty for other stores. */

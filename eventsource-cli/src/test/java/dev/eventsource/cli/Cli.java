@@ -7,6 +7,7 @@ import dev.eventsource.store.EventStore;
 import dev.eventsource.store.EventStores;
 import dev.eventsource.store.ExpectedVersion;
 import dev.eventsource.store.NewEvent;
+import dev.eventsource.store.StoredEvent;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -14,6 +15,7 @@ import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.UUID;
+import java.util.stream.Stream;
 
 /** Runs the real command in-process with captured output, and writes test stores through the library. */
 final class Cli {
@@ -60,6 +62,17 @@ final class Cli {
     /** A store with the event classes registered, as the application that wrote it would have. */
     static EventStore open(String url) {
         return EventStores.open(url, new EventRegistry().registerAll(ItemAdded.class, ItemRemoved.class, CartCheckedOut.class));
+    }
+
+    /**
+     * Every event of a store in global order, read with the event classes; positions are left out,
+     * since a store that imported or copied events numbers them itself.
+     */
+    static List<StoredEvent> events(String url) {
+        try (EventStore store = open(url); Stream<StoredEvent> events = store.readAll()) {
+            return events.map(e -> new StoredEvent(e.eventId(), e.eventType(), e.aggregateId(), e.aggregateType(),
+                    e.version(), 0, e.occurredAt(), e.recordedAt(), e.metadata(), e.event())).toList();
+        }
     }
 
     static void append(String url, UUID id, String type, DomainEvent... events) {

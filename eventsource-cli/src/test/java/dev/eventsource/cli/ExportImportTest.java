@@ -11,14 +11,15 @@ import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/**
- * Export reads real SQLite files. Import writes into {@code memory:} because the SQLite store does
- * not implement {@code EventImporter} yet; the memory store has the same import contract.
- */
+/** Export reads and import writes real SQLite files. */
 class ExportImportTest {
 
     @TempDir
     Path dir;
+
+    private String target() {
+        return Cli.sqliteUrl(dir, "imported.db");
+    }
 
     @Test
     void exports_every_event_in_global_order_with_every_field() throws Exception {
@@ -65,10 +66,20 @@ class ExportImportTest {
     void imports_an_export_and_reports_what_it_wrote() {
         Path file = export(Cli.shop(dir));
 
-        Cli.Result result = Cli.run("import", "memory:", "--in", file.toString());
+        Cli.Result result = Cli.run("import", target(), "--in", file.toString());
 
         assertThat(result.exitCode()).as(result.toString()).isZero();
-        assertThat(result.out()).contains("Imported " + file + " into memory: (5 events written, 0 already there).");
+        assertThat(result.out()).contains("Imported " + file + " into " + target() + " (5 events written, 0 already there).");
+    }
+
+    @Test
+    void an_exported_and_imported_store_holds_the_same_events_in_the_same_order() {
+        Cli.Fixture shop = Cli.shop(dir);
+        Path file = export(shop);
+
+        Cli.run("import", target(), "--in", file.toString(), "--batch-size", "2");
+
+        assertThat(Cli.events(target())).isEqualTo(Cli.events(shop.url()));
     }
 
     @Test
@@ -76,10 +87,23 @@ class ExportImportTest {
         Path file = export(Cli.shop(dir));
         Files.write(file, Files.readAllLines(file), java.nio.file.StandardOpenOption.APPEND);
 
-        Cli.Result result = Cli.run("import", "memory:", "--in", file.toString(), "--batch-size", "3");
+        Cli.Result result = Cli.run("import", target(), "--in", file.toString(), "--batch-size", "3");
 
         assertThat(result.exitCode()).as(result.toString()).isZero();
         assertThat(result.out()).contains("(5 events written, 5 already there).");
+        assertThat(Cli.events(target())).hasSize(5);
+    }
+
+    @Test
+    void running_the_same_import_again_writes_nothing() {
+        Path file = export(Cli.shop(dir));
+        Cli.run("import", target(), "--in", file.toString());
+
+        Cli.Result again = Cli.run("import", target(), "--in", file.toString());
+
+        assertThat(again.exitCode()).as(again.toString()).isZero();
+        assertThat(again.out()).contains("(0 events written, 5 already there).");
+        assertThat(Cli.events(target())).hasSize(5);
     }
 
     @Test
@@ -89,13 +113,32 @@ class ExportImportTest {
         lines.set(3, lines.get(3).substring(0, 40));
         Files.write(file, lines);
 
-        Cli.Result result = Cli.run("import", "memory:", "--in", file.toString(), "--batch-size", "2");
+        Cli.Result result = Cli.run("import", target(), "--in", file.toString(), "--batch-size", "2");
 
         assertThat(result.exitCode()).isEqualTo(ExitCode.DATA_REJECTED);
         assertThat(result.err()).startsWith("eventsource: error: " + file + " line 4: not valid JSON")
                 .contains("Lines 1-2 were imported before it (2 events written, 0 already there);"
                         + " nothing from line 3 on was imported.", "run the same import again");
         assertThat(result.err().lines()).hasSize(1);
+        assertThat(Cli.events(target())).hasSize(2);
+    }
+
+    @Test
+    void the_same_import_run_again_after_fixing_the_line_completes_it() throws Exception {
+        Cli.Fixture shop = Cli.shop(dir);
+        Path file = export(shop);
+        List<String> lines = new ArrayList<>(Files.readAllLines(file));
+        String good = lines.get(3);
+        lines.set(3, good.substring(0, 40));
+        Files.write(file, lines);
+        Cli.run("import", target(), "--in", file.toString(), "--batch-size", "2");
+        lines.set(3, good);
+        Files.write(file, lines);
+
+        Cli.Result fixed = Cli.run("import", target(), "--in", file.toString(), "--batch-size", "2");
+
+        assertThat(fixed.out()).contains("(3 events written, 2 already there).");
+        assertThat(Cli.events(target())).isEqualTo(Cli.events(shop.url()));
     }
 
     @Test
@@ -105,9 +148,10 @@ class ExportImportTest {
         lines.set(1, lines.get(1).replace("\"eventType\"", "\"type\""));
         Files.write(file, lines);
 
-        Cli.Result result = Cli.run("import", "memory:", "--in", file.toString());
+        Cli.Result result = Cli.run("import", target(), "--in", file.toString());
 
         assertThat(result.err()).contains("line 2: unknown field 'type'", "Nothing was imported.");
+        assertThat(dir.resolve("imported.db")).doesNotExist();
     }
 
     @Test
@@ -119,15 +163,48 @@ class ExportImportTest {
         lines.set(2, lines.get(2).replace(secondId, firstId));
         Files.write(file, lines);
 
-        Cli.Result result = Cli.run("import", "memory:", "--in", file.toString());
+        Cli.Result result = Cli.run("import", target(), "--in", file.toString());
 
         assertThat(result.exitCode()).isEqualTo(ExitCode.DATA_REJECTED);
         assertThat(result.err()).contains(file + " line 3: Cannot import event " + firstId, "Nothing was imported.");
     }
 
     @Test
+    void leaves_no_new_file_behind_when_the_first_batch_is_refused() throws Exception {
+        Path file = export(Cli.shop(dir));
+        List<String> lines = new ArrayList<>(Files.readAllLines(file));
+        lines.set(1, lines.get(1).replaceFirst("\"version\":\\d+", "\"version\":7"));
+        Files.write(file, lines);
+
+        Cli.Result result = Cli.run("import", target(), "--in", file.toString());
+
+        assertThat(result.exitCode()).isEqualTo(ExitCode.DATA_REJECTED);
+        assertThat(result.err()).contains("line 2: Cannot import event", "next importable version is 2");
+        assertThat(dir.resolve("imported.db")).doesNotExist();
+        assertThat(dir.resolve("imported.db-wal")).doesNotExist();
+    }
+
+    @Test
+    void keeps_an_existing_store_when_its_import_is_refused() throws Exception {
+        Cli.Fixture shop = Cli.shop(dir);
+        Path file = export(shop);
+
+        Cli.Result result = Cli.run("import", shop.url(), "--in", file.toString());
+        List<String> lines = new ArrayList<>(Files.readAllLines(file));
+        String firstId = EventJson.MAPPER.readTree(lines.get(0)).get("eventId").asText();
+        lines.set(0, lines.get(0).replace(shop.cart1().toString(), shop.cart2().toString()));
+        Files.write(file, lines);
+        Cli.Result refused = Cli.run("import", shop.url(), "--in", file.toString());
+
+        assertThat(result.out()).contains("(0 events written, 5 already there).");
+        assertThat(refused.err()).contains("line 1: Cannot import event " + firstId);
+        assertThat(shop.file()).exists();
+        assertThat(Cli.events(shop.url())).hasSize(5);
+    }
+
+    @Test
     void refuses_a_missing_input_file() {
-        Cli.Result result = Cli.run("import", "memory:", "--in", dir.resolve("nothing.jsonl").toString());
+        Cli.Result result = Cli.run("import", target(), "--in", dir.resolve("nothing.jsonl").toString());
 
         assertThat(result.exitCode()).isEqualTo(ExitCode.USAGE);
         assertThat(result.err()).contains("no file " + dir.resolve("nothing.jsonl") + " to import");

@@ -39,8 +39,11 @@ import java.util.stream.Stream;
  *
  * <p>Every store a test builds gets a schema of its own ({@link #freshSchema()}), so each starts
  * empty; schemas made on an external server are dropped at exit.
+ *
+ * <p>Public, and packaged in this module's test jar, so other modules' tests (the command line
+ * tool's) run against the same kind of server.
  */
-final class TestPostgres {
+public final class TestPostgres {
 
     private static final String ENV = "EVENTSOURCE_TEST_POSTGRES_URL";
     private static final String RUN = Long.toString(ProcessHandle.current().pid(), 36);
@@ -52,7 +55,7 @@ final class TestPostgres {
     }
 
     /** A JDBC URL, with user and password, of a database the tests may create schemas in. */
-    static synchronized String url() {
+    public static synchronized String url() {
         if (url == null) {
             String external = System.getenv(ENV);
             url = external != null && !external.isBlank() ? external : Embedded.start();
@@ -62,7 +65,7 @@ final class TestPostgres {
     }
 
     /** A pool the tests share; stores built on it do not own it. */
-    static synchronized DataSource dataSource() {
+    public static synchronized DataSource dataSource() {
         if (shared == null) {
             shared = new HikariDataSource();
             shared.setJdbcUrl(url());
@@ -73,12 +76,12 @@ final class TestPostgres {
     }
 
     /** A schema name no other store in this run uses; the store creates it. */
-    static String freshSchema() {
+    public static String freshSchema() {
         return "t_" + RUN + "_" + SCHEMAS.incrementAndGet();
     }
 
     /** A new connection outside any pool, for tests that inspect or hold transactions themselves. */
-    static Connection connect() throws SQLException {
+    public static Connection connect() throws SQLException {
         return DriverManager.getConnection(url());
     }
 

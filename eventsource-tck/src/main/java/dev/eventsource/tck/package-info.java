@@ -12,6 +12,10 @@
  * {@link dev.eventsource.tck.LifecycleContract}, {@link dev.eventsource.tck.ConcurrencyContract},
  * {@link dev.eventsource.tck.AggregateContract}.
  *
+ * <p>Optional suites for roles not every backend has: {@link dev.eventsource.tck.ImportContract}
+ * (stores that implement {@code EventImporter}, as migration and import need) and
+ * {@link dev.eventsource.tck.MultiWriterOrderingContract} (stores that many writers use at once).
+ *
  * <p>Each test gets a fresh, empty store built with a fresh registry, and closes it. No suite can
  * skip a test: the TCK's own tests refuse assumptions and {@code @Disabled}, and prove that every
  * suite fails against a store that keeps nothing.

@@ -57,8 +57,9 @@ public final class PostgreSQLImporter {
         this.facts = "SELECT event_id, aggregate_type, aggregate_id, version, global_position FROM " + table
                 + " WHERE event_id = ANY(?::uuid[])"
                 + " UNION ALL"
-                + " SELECT NULL, s.t, s.i, (SELECT coalesce(max(version), 0) FROM " + table
-                + " WHERE aggregate_type = s.t AND aggregate_id = s.i), NULL"
+                // A stream's head as the append path reads it: one backward index step, never an aggregate.
+                + " SELECT NULL, s.t, s.i, coalesce((SELECT version FROM " + table
+                + " WHERE aggregate_type = s.t AND aggregate_id = s.i ORDER BY version DESC LIMIT 1), 0), NULL"
                 + " FROM unnest(?::text[], ?::uuid[]) AS s(t, i)";
         this.insert = "INSERT INTO " + table + " (event_id, aggregate_type, aggregate_id, version, event_type,"
                 + " schema_version, occurred_at, recorded_at, tenant_id, metadata, payload)"

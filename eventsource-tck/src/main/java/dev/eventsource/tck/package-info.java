@@ -15,6 +15,9 @@
  * <p>Optional suites for roles not every backend has: {@link dev.eventsource.tck.ImportContract}
  * (stores that implement {@code EventImporter}, as migration and import need) and
  * {@link dev.eventsource.tck.MultiWriterOrderingContract} (stores that many writers use at once).
+ * Subscriptions: {@link dev.eventsource.tck.SubscriptionContract} (the subscription engine over the
+ * backend's store, checkpoint store and dead-letter queue), {@link dev.eventsource.tck.CheckpointStoreContract}
+ * and {@link dev.eventsource.tck.DeadLetterStoreContract}.
  *
  * <p>Each test gets a fresh, empty store built with a fresh registry, and closes it. No suite can
  * skip a test: the TCK's own tests refuse assumptions and {@code @Disabled}, and prove that every

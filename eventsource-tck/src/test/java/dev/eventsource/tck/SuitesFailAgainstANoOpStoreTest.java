@@ -4,6 +4,12 @@ import dev.eventsource.event.EventRegistry;
 import dev.eventsource.snapshot.Snapshot;
 import dev.eventsource.snapshot.SnapshotStore;
 import dev.eventsource.store.EventStore;
+import dev.eventsource.subscription.Checkpoint;
+import dev.eventsource.subscription.CheckpointStore;
+import dev.eventsource.subscription.DeadLetter;
+import dev.eventsource.subscription.DeadLetterStore;
+import dev.eventsource.subscription.InMemoryCheckpointStore;
+import dev.eventsource.subscription.InMemoryDeadLetterStore;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.platform.launcher.Launcher;
@@ -13,6 +19,9 @@ import org.junit.platform.launcher.core.LauncherFactory;
 import org.junit.platform.launcher.listeners.SummaryGeneratingListener;
 import org.junit.platform.launcher.listeners.TestExecutionSummary;
 
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -28,7 +37,8 @@ class SuitesFailAgainstANoOpStoreTest {
     @ParameterizedTest(name = "{0}")
     @ValueSource(classes = {NoOpAppend.class, NoOpStreamRead.class, NoOpGlobalRead.class, NoOpLookup.class,
             NoOpSerialization.class, NoOpLifecycle.class, NoOpConcurrency.class, NoOpAggregate.class, NoOpReopen.class,
-            NoOpSnapshots.class, NoOpImport.class, NoOpEverything.class})
+            NoOpSnapshots.class, NoOpSnapshotRepository.class, NoOpImport.class, NoOpEverything.class, NoOpSubscriptions.class,
+            NoOpCheckpoints.class, NoOpDeadLetters.class})
     void the_suite_reports_failures_against_a_no_op_store(Class<?> boundSuite) {
         TestExecutionSummary summary = run(boundSuite);
 
@@ -132,9 +142,111 @@ class SuitesFailAgainstANoOpStoreTest {
         }
     }
 
+    static class NoOpSubscriptions extends SubscriptionContract {
+        @Override
+        protected EventStore newStore(EventRegistry registry) {
+            return new NoOpEventStore();
+        }
+
+        @Override
+        protected CheckpointStore newCheckpointStore(EventStore store) {
+            return new InMemoryCheckpointStore();
+        }
+
+        @Override
+        protected DeadLetterStore newDeadLetterStore(EventStore store) {
+            return new InMemoryDeadLetterStore();
+        }
+
+        @Override
+        protected Duration timeout() {
+            return Duration.ofMillis(200);
+        }
+    }
+
+    static class NoOpCheckpoints extends CheckpointStoreContract {
+        @Override
+        protected CheckpointStore newCheckpointStore() {
+            return new CheckpointStore() {
+                @Override
+                public Optional<Checkpoint> find(String subscription) {
+                    return Optional.empty();
+                }
+
+                @Override
+                public void save(Checkpoint checkpoint) {
+                }
+
+                @Override
+                public boolean reset(String subscription) {
+                    return false;
+                }
+
+                @Override
+                public List<Checkpoint> findAll() {
+                    return List.of();
+                }
+            };
+        }
+    }
+
+    static class NoOpDeadLetters extends DeadLetterStoreContract {
+        @Override
+        protected DeadLetterStore newDeadLetterStore() {
+            return new DeadLetterStore() {
+                @Override
+                public DeadLetter add(DeadLetter letter) {
+                    return letter;
+                }
+
+                @Override
+                public Optional<DeadLetter> find(long id) {
+                    return Optional.empty();
+                }
+
+                @Override
+                public List<DeadLetter> list(String subscription) {
+                    return List.of();
+                }
+
+                @Override
+                public List<DeadLetter> listAll() {
+                    return List.of();
+                }
+
+                @Override
+                public boolean resolve(long id, Instant at) {
+                    return false;
+                }
+            };
+        }
+    }
+
+    static class NoOpSnapshotRepository extends SnapshotRepositoryContract {
+        @Override
+        protected EventStore newEventStore(EventRegistry registry) {
+            return new NoOpEventStore();
+        }
+
+        @Override
+        protected SnapshotStore snapshotStoreFor(EventStore store) {
+            return noOpSnapshots();
+        }
+
+        @Override
+        protected void corruptSnapshot(EventStore store, UUID aggregateId, String aggregateType) {
+        }
+    }
+
     static class NoOpSnapshots extends SnapshotStoreContract {
         @Override
         protected SnapshotStore newSnapshotStore() {
+            return noOpSnapshots();
+        }
+    }
+
+    static SnapshotStore noOpSnapshots() {
+        {
             return new SnapshotStore() {
                 @Override
                 public void save(Snapshot snapshot) {

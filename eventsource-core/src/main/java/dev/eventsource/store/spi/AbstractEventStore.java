@@ -28,6 +28,7 @@ import java.util.Set;
 import java.util.Spliterator;
 import java.util.Spliterators;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
@@ -49,6 +50,7 @@ public abstract class AbstractEventStore implements EventStore, RecordedEventRea
     private final AtomicBoolean closed = new AtomicBoolean();
     private final ReentrantLock initLock = new ReentrantLock();
     private volatile boolean initialized;
+    private final List<Runnable> appendListeners = new CopyOnWriteArrayList<>();
 
     /**
      * @param description names the store in messages, e.g. {@code "SQLiteEventStore(./events.db)"}
@@ -141,7 +143,38 @@ public abstract class AbstractEventStore implements EventStore, RecordedEventRea
             serialized.add(mapper.serialize(e));
         }
         ready();
-        return traced("eventsource.append", stream, () -> doAppend(stream, serialized, expected));
+        AppendResult result = traced("eventsource.append", stream, () -> doAppend(stream, serialized, expected));
+        if (!serialized.isEmpty()) {
+            notifyAppendListeners();
+        }
+        return result;
+    }
+
+    /**
+     * Registers {@code listener} to run after every successful append of this store instance that
+     * carried events, on the appending thread and after the append's transaction committed. It is
+     * a wake-up, not a delivery: it says nothing about which events were written (an idempotent
+     * retry that wrote nothing also fires it), and subscribers read the log to find out. A listener
+     * must return quickly and do no I/O; an exception it throws is swallowed, so a listener can
+     * never fail an append. Writes by other store instances or processes do not fire it.
+     */
+    public final void addAppendListener(Runnable listener) {
+        appendListeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    /** Removes a listener added by {@link #addAppendListener}; unknown listeners are ignored. */
+    public final void removeAppendListener(Runnable listener) {
+        appendListeners.remove(listener);
+    }
+
+    private void notifyAppendListeners() {
+        for (Runnable listener : appendListeners) {
+            try {
+                listener.run();
+            } catch (RuntimeException ignored) {
+                // The append has committed; a broken listener must not turn it into a reported failure.
+            }
+        }
     }
 
     @Override

@@ -1,0 +1,66 @@
+package dev.eventsource.subscription;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * How often a subscription tries to handle an event, and how long it waits between attempts:
+ * exponential backoff ({@code initialDelay * multiplier^(n-1)}, capped at {@code maxDelay}) with
+ * random jitter of up to {@code jitter} of the delay either way, so that many failing
+ * subscriptions do not retry in lockstep. After {@code maxAttempts} failed attempts the event is
+ * dead-lettered.
+ *
+ * @param maxAttempts  attempts in all, including the first; {@code >= 1}
+ * @param initialDelay the wait after the first failure; not negative
+ * @param maxDelay     the longest wait; not below {@code initialDelay}
+ * @param multiplier   growth per failure; {@code >= 1}
+ * @param jitter       the random share of each delay, from 0 (none) to 1
+ */
+public record RetryPolicy(int maxAttempts, Duration initialDelay, Duration maxDelay, double multiplier, double jitter) {
+
+    /** Three attempts, 100 ms then 200 ms, 20 % jitter. */
+    public static final RetryPolicy DEFAULT = exponential(3, Duration.ofMillis(100), Duration.ofSeconds(10));
+
+    public RetryPolicy {
+        if (maxAttempts < 1) {
+            throw new IllegalArgumentException("maxAttempts must be >= 1 (1 means no retry); got " + maxAttempts);
+        }
+        Objects.requireNonNull(initialDelay, "initialDelay");
+        Objects.requireNonNull(maxDelay, "maxDelay");
+        if (initialDelay.isNegative() || maxDelay.compareTo(initialDelay) < 0) {
+            throw new IllegalArgumentException("need 0 <= initialDelay <= maxDelay; got " + initialDelay + " and " + maxDelay);
+        }
+        if (!(multiplier >= 1)) {
+            throw new IllegalArgumentException("multiplier must be >= 1; got " + multiplier);
+        }
+        if (!(jitter >= 0 && jitter <= 1)) {
+            throw new IllegalArgumentException("jitter must be between 0 and 1; got " + jitter);
+        }
+    }
+
+    /** {@code maxAttempts} attempts, doubling from {@code initialDelay} up to {@code maxDelay}, 20 % jitter. */
+    public static RetryPolicy exponential(int maxAttempts, Duration initialDelay, Duration maxDelay) {
+        return new RetryPolicy(maxAttempts, initialDelay, maxDelay, 2.0, 0.2);
+    }
+
+    /** One attempt: a failure is dead-lettered at once. */
+    public static RetryPolicy noRetry() {
+        return new RetryPolicy(1, Duration.ZERO, Duration.ZERO, 1, 0);
+    }
+
+    /** This policy with another jitter share. */
+    public RetryPolicy withJitter(double jitter) {
+        return new RetryPolicy(maxAttempts, initialDelay, maxDelay, multiplier, jitter);
+    }
+
+    /** The wait after the {@code failedAttempts}-th failure ({@code >= 1}), jitter included. */
+    public Duration delayAfter(int failedAttempts) {
+        if (failedAttempts < 1) {
+            throw new IllegalArgumentException("failedAttempts must be >= 1; got " + failedAttempts);
+        }
+        double base = Math.min(initialDelay.toNanos() * Math.pow(multiplier, failedAttempts - 1.0), maxDelay.toNanos());
+        double spread = base * jitter * (ThreadLocalRandom.current().nextDouble() * 2 - 1);
+        return Duration.ofNanos((long) Math.max(0, Math.min(base + spread, maxDelay.toNanos())));
+    }
+}

@@ -1,0 +1,22 @@
+package dev.eventsource.subscription;
+
+import java.time.Duration;
+
+/**
+ * A snapshot of one subscription's health.
+ *
+ * @param name            the subscription
+ * @param state           what it is doing
+ * @param position        the global position of the last event it handled (0 for none)
+ * @param headPosition    the store's global position when this was taken
+ * @param lagEvents       {@code headPosition - position}: positions not yet passed; for a filtered
+ *                        subscription an upper bound of the events still to handle
+ * @param lagTime         how long the oldest event it has not handled yet has been stored;
+ *                        zero when it has handled everything
+ * @param eventsProcessed events handled since it was subscribed (or rebuilt)
+ * @param eventsFailed    failed handling attempts, retries included
+ * @param lastError       the last failure's description, or {@code null}
+ */
+public record SubscriptionHealth(String name, SubscriptionState state, long position, long headPosition, long lagEvents,
+                                 Duration lagTime, long eventsProcessed, long eventsFailed, String lastError) {
+}

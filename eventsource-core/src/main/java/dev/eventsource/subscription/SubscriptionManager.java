@@ -1,0 +1,399 @@
+package dev.eventsource.subscription;
+
+import dev.eventsource.store.EventStore;
+import dev.eventsource.store.StoredEvent;
+import dev.eventsource.store.spi.AbstractEventStore;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
+
+/**
+ * Runs named subscriptions over one event store: each catches up from the global log in batches
+ * and then follows it live, on its own thread, keeping a checkpoint.
+ *
+ * <pre>{@code
+ * try (var manager = SubscriptionManager.builder(store)
+ *         .checkpoints(new SQLiteCheckpointStore(store))
+ *         .deadLetters(new SQLiteDeadLetterStore(store))
+ *         .build()) {
+ *     manager.subscribe("notes-by-title", notesByTitle);   // a Projection
+ *     ...
+ * }   // close(): finishes in-flight batches and saves checkpoints
+ * }</pre>
+ *
+ * <p><b>Wake-ups.</b> A subscription that has reached the end of the log reads again when this
+ * process appends through {@code store} (an in-process notification), when the optional
+ * {@link AppendNotifier} reports an append (e.g. PostgreSQL {@code LISTEN/NOTIFY}), or after the
+ * poll interval, which is how writes by other processes are seen without a notifier.
+ *
+ * <p><b>Failures.</b> A handler that throws is retried per the subscription's {@link RetryPolicy},
+ * then its event is dead-lettered and the subscription continues or stops per
+ * {@link AfterDeadLetter}. Each subscription has its own thread, so one failing or slow
+ * subscription never holds up the others. {@link #retryDeadLetter(long)} delivers a dead letter
+ * again.
+ *
+ * <p><b>Refusals.</b> A name already registered ({@link DuplicateSubscriptionException}); a
+ * {@link TransactionalProjection} without a {@link TransactionalCheckpointStore}; type filters in
+ * the options of a projection that declares its own; any registration after shutdown.
+ * Thread-safe. The manager never closes the event store or the checkpoint and dead-letter stores.
+ */
+public final class SubscriptionManager implements AutoCloseable {
+
+    /** How long {@link #close()} waits for in-flight batches. */
+    public static final Duration DEFAULT_SHUTDOWN_DEADLINE = Duration.ofSeconds(30);
+
+    private final EventStore store;
+    private final CheckpointStore checkpoints;
+    private final DeadLetterStore deadLetters;
+    private final ThreadFactory threads;
+    private final Duration pollInterval;
+    private final AppendNotifier notifier;
+    private final Clock clock;
+    private final Runnable wakeAll = this::wakeAll;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Map<String, Subscription> subscriptions = new LinkedHashMap<>();
+    private volatile boolean shutDown;
+
+    private SubscriptionManager(Builder b) {
+        this.store = b.store;
+        this.checkpoints = b.checkpoints;
+        this.deadLetters = b.deadLetters;
+        this.threads = b.threads;
+        this.pollInterval = b.pollInterval;
+        this.notifier = b.notifier;
+        this.clock = b.clock;
+        if (store instanceof AbstractEventStore local) {
+            local.addAppendListener(wakeAll);
+        }
+        if (notifier != null) {
+            notifier.start(wakeAll);
+        }
+    }
+
+    /**
+     * A builder for a manager over {@code store}. Defaults: in-memory checkpoints and dead letters,
+     * a poll interval of 1 s, virtual threads when the JVM has them (else daemon platform threads).
+     */
+    public static Builder builder(EventStore store) {
+        return new Builder(store);
+    }
+
+    /** Subscribes with the {@linkplain SubscriptionOptions#DEFAULTS default options}. */
+    public Subscription subscribe(String name, Subscriber subscriber) {
+        return subscribe(name, subscriber, SubscriptionOptions.DEFAULTS);
+    }
+
+    /**
+     * Registers and starts a subscription. A {@link Projection}'s declared types filter what is read.
+     *
+     * @throws DuplicateSubscriptionException if {@code name} is taken
+     * @throws IllegalArgumentException       if a projection declares types and {@code options} has some too
+     * @throws IllegalStateException          after shutdown
+     */
+    public Subscription subscribe(String name, Subscriber subscriber, SubscriptionOptions options) {
+        Objects.requireNonNull(subscriber, "subscriber");
+        Set<String> eventTypes = options.eventTypes();
+        Set<String> aggregateTypes = options.aggregateTypes();
+        if (subscriber instanceof Projection p) {
+            eventTypes = merge(name, "event", p.eventTypes(), eventTypes);
+            aggregateTypes = merge(name, "aggregate", p.aggregateTypes(), aggregateTypes);
+        }
+        return register(name, subscriber, null, options, eventTypes, aggregateTypes);
+    }
+
+    /**
+     * Registers and starts a projection whose read model is updated in the checkpoint's transaction:
+     * exactly-once. Batches commit as one transaction with their checkpoint; when a batch fails, its
+     * events are handled one transaction each so that only the failing one is retried.
+     *
+     * @throws IllegalArgumentException if the checkpoint store is not a {@link TransactionalCheckpointStore}
+     */
+    public Subscription subscribe(String name, TransactionalProjection projection, SubscriptionOptions options) {
+        Objects.requireNonNull(projection, "projection");
+        if (!(checkpoints instanceof TransactionalCheckpointStore)) {
+            throw new IllegalArgumentException("TransactionalProjection '" + name + "' needs a TransactionalCheckpointStore"
+                    + " in the same database as its read model (SQLiteCheckpointStore, PostgreSQLCheckpointStore); this"
+                    + " manager has " + checkpoints.getClass().getSimpleName());
+        }
+        return register(name, null, projection, options, merge(name, "event", projection.eventTypes(), options.eventTypes()),
+                merge(name, "aggregate", projection.aggregateTypes(), options.aggregateTypes()));
+    }
+
+    /** The subscription registered as {@code name}. */
+    public Optional<Subscription> subscription(String name) {
+        lock.lock();
+        try {
+            return Optional.ofNullable(subscriptions.get(name));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Every registered subscription, in registration order. */
+    public List<Subscription> subscriptions() {
+        lock.lock();
+        try {
+            return List.copyOf(subscriptions.values());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Stops a subscription (finishing its batch and saving its checkpoint, within {@code deadline})
+     * and frees its name. Its checkpoint is kept. Returns whether it stopped within the deadline.
+     */
+    public boolean unsubscribe(String name, Duration deadline) throws InterruptedException {
+        Subscription s;
+        lock.lock();
+        try {
+            s = subscriptions.remove(name);
+        } finally {
+            lock.unlock();
+        }
+        if (s == null) {
+            throw new NoSuchElementException("no subscription named '" + name + "'; registered: " + names());
+        }
+        s.stop();
+        boolean stopped = s.awaitEnd(deadline.toNanos());
+        if (!stopped) {
+            s.interrupt();
+        }
+        return stopped;
+    }
+
+    /**
+     * Resets the projection of subscription {@code name} (its read model, then its checkpoint, in
+     * one transaction for a {@link TransactionalProjection}) and replays the log into it from the
+     * beginning, while the application keeps appending; it ends live and consistent. Waits for the
+     * batch in progress, then returns; the replay runs on the subscription's thread.
+     *
+     * @throws IllegalArgumentException for a plain {@link Subscriber}, which has nothing to reset
+     * @throws Exception                what the projection's reset threw; nothing was replayed
+     */
+    public void rebuild(String name) throws Exception {
+        require(name).rebuild();
+    }
+
+    /**
+     * Delivers dead letter {@code id} again to its subscription's handler, now, on the calling
+     * thread (between two batches of the subscription). On success the entry is resolved; on
+     * failure its attempts and error are updated and it stays queued. The event arrives out of
+     * order: the subscription has gone past it.
+     *
+     * @return whether the handler succeeded
+     * @throws NoSuchElementException if there is no such entry or its subscription is not registered
+     * @throws IllegalStateException  if the entry is resolved already
+     */
+    public boolean retryDeadLetter(long id) {
+        DeadLetter letter = deadLetters.find(id)
+                .orElseThrow(() -> new NoSuchElementException("no dead letter with id " + id));
+        if (letter.isResolved()) {
+            throw new IllegalStateException("dead letter " + id + " was resolved at " + letter.resolvedAt());
+        }
+        return require(letter.subscription()).retry(letter);
+    }
+
+    /** The dead-letter queue of this manager's subscriptions. */
+    public DeadLetterStore deadLetters() {
+        return deadLetters;
+    }
+
+    /** Where this manager's subscriptions keep their checkpoints. */
+    public CheckpointStore checkpoints() {
+        return checkpoints;
+    }
+
+    /** Every subscription's health, and whether any has failed. */
+    public SubscriptionManagerHealth health() {
+        List<SubscriptionHealth> all = new ArrayList<>();
+        for (Subscription s : subscriptions()) {
+            all.add(s.health());
+        }
+        return SubscriptionManagerHealth.of(all);
+    }
+
+    /**
+     * Stops every subscription: each finishes the batch it is handling (retry waits are cut short),
+     * saves its checkpoint and ends. Threads still running at the deadline are interrupted.
+     *
+     * @return whether every subscription ended within {@code deadline}
+     */
+    public boolean shutdown(Duration deadline) throws InterruptedException {
+        long end = System.nanoTime() + deadline.toNanos();
+        List<Subscription> all;
+        lock.lock();
+        try {
+            shutDown = true;
+            all = List.copyOf(subscriptions.values());
+        } finally {
+            lock.unlock();
+        }
+        if (store instanceof AbstractEventStore local) {
+            local.removeAppendListener(wakeAll);
+        }
+        if (notifier != null) {
+            notifier.close();
+        }
+        all.forEach(Subscription::stop);
+        boolean ended = true;
+        for (Subscription s : all) {
+            if (!s.awaitEnd(Math.max(0, end - System.nanoTime()))) {
+                s.interrupt();
+                ended = false;
+            }
+        }
+        return ended;
+    }
+
+    /** {@link #shutdown} with {@link #DEFAULT_SHUTDOWN_DEADLINE}. */
+    @Override
+    public void close() {
+        try {
+            shutdown(DEFAULT_SHUTDOWN_DEADLINE);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void wakeAll() {
+        for (Subscription s : subscriptions()) {
+            s.wakeUp();
+        }
+    }
+
+    private Subscription register(String name, Subscriber subscriber, TransactionalProjection transactional,
+                                  SubscriptionOptions options, Set<String> eventTypes, Set<String> aggregateTypes) {
+        if (name == null || name.isBlank()) {
+            throw new IllegalArgumentException("subscription name must be non-blank; it keys the checkpoint");
+        }
+        Objects.requireNonNull(options, "options");
+        Subscription s = new Subscription(name, store, checkpoints, deadLetters, subscriber, transactional, options,
+                eventTypes, aggregateTypes, pollInterval, clock, this::payloadJson, threads);
+        lock.lock();
+        try {
+            if (shutDown) {
+                throw new IllegalStateException("this SubscriptionManager is shut down; build a new one");
+            }
+            if (subscriptions.putIfAbsent(name, s) != null) {
+                throw new DuplicateSubscriptionException(name);
+            }
+        } finally {
+            lock.unlock();
+        }
+        s.start();
+        return s;
+    }
+
+    private Subscription require(String name) {
+        return subscription(name).orElseThrow(() ->
+                new NoSuchElementException("no subscription named '" + name + "'; registered: " + names()));
+    }
+
+    private List<String> names() {
+        return subscriptions().stream().map(Subscription::name).toList();
+    }
+
+    private String payloadJson(StoredEvent event) {
+        if (store instanceof AbstractEventStore local) {
+            try {
+                return local.mapper().writeJson(event.event());
+            } catch (RuntimeException e) {
+                // The dead letter matters more than its pretty payload.
+            }
+        }
+        return String.valueOf(event.event());
+    }
+
+    private static Set<String> merge(String name, String what, Set<String> declared, Set<String> options) {
+        if (!declared.isEmpty() && !options.isEmpty()) {
+            throw new IllegalArgumentException("projection '" + name + "' declares its " + what + " types " + declared
+                    + "; do not give " + what + " types in its SubscriptionOptions too (got " + options + ")");
+        }
+        return declared.isEmpty() ? options : declared;
+    }
+
+    /** The JVM's virtual threads when it has them (Java 21+), else daemon platform threads. */
+    static ThreadFactory defaultThreadFactory() {
+        try {
+            Object builder = Thread.class.getMethod("ofVirtual").invoke(null);
+            return (ThreadFactory) Class.forName("java.lang.Thread$Builder").getMethod("factory").invoke(builder);
+        } catch (ReflectiveOperationException e) {
+            AtomicInteger count = new AtomicInteger();
+            return r -> {
+                Thread t = new Thread(r, "eventsource-subscription-" + count.incrementAndGet());
+                t.setDaemon(true);
+                return t;
+            };
+        }
+    }
+
+    /** Configures a {@link SubscriptionManager}; every setter validates its argument at once. */
+    public static final class Builder {
+        private final EventStore store;
+        private CheckpointStore checkpoints = new InMemoryCheckpointStore();
+        private DeadLetterStore deadLetters = new InMemoryDeadLetterStore();
+        private ThreadFactory threads = defaultThreadFactory();
+        private Duration pollInterval = Duration.ofSeconds(1);
+        private AppendNotifier notifier;
+        private Clock clock = Clock.systemUTC();
+
+        private Builder(EventStore store) {
+            this.store = Objects.requireNonNull(store, "store");
+        }
+
+        public Builder checkpoints(CheckpointStore checkpoints) {
+            this.checkpoints = Objects.requireNonNull(checkpoints, "checkpoints");
+            return this;
+        }
+
+        public Builder deadLetters(DeadLetterStore deadLetters) {
+            this.deadLetters = Objects.requireNonNull(deadLetters, "deadLetters");
+            return this;
+        }
+
+        /** Where subscription threads come from; one long-lived thread per subscription. */
+        public Builder threadFactory(ThreadFactory threads) {
+            this.threads = Objects.requireNonNull(threads, "threads");
+            return this;
+        }
+
+        /** How often a live subscription reads the log without a wake-up; 1 ms to 1 hour. */
+        public Builder pollInterval(Duration pollInterval) {
+            Objects.requireNonNull(pollInterval, "pollInterval");
+            if (pollInterval.compareTo(Duration.ofMillis(1)) < 0 || pollInterval.compareTo(Duration.ofHours(1)) > 0) {
+                throw new IllegalArgumentException("pollInterval must be between 1 ms and 1 hour; got " + pollInterval);
+            }
+            this.pollInterval = pollInterval;
+            return this;
+        }
+
+        /** An extra source of wake-ups, for appends by other processes; the manager starts and closes it. */
+        public Builder appendNotifier(AppendNotifier notifier) {
+            this.notifier = Objects.requireNonNull(notifier, "notifier");
+            return this;
+        }
+
+        /** The clock for checkpoint and dead-letter times and lag. */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        public SubscriptionManager build() {
+            return new SubscriptionManager(this);
+        }
+    }
+}

@@ -1,0 +1,142 @@
+package dev.eventsource.subscription;
+
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * How one subscription reads and handles the log. Defaults: start from the
+ * {@linkplain StartFrom#CHECKPOINT checkpoint}, batches of 100, checkpoint after every batch,
+ * {@link RetryPolicy#DEFAULT}, continue after a dead letter, all event and aggregate types.
+ *
+ * <p>Type filters go into the store's query ({@code ReadOptions}), so unrelated events are never
+ * loaded. A {@link Projection} declares its types itself; giving types here as well is refused, so
+ * that there is one place that says what a projection reads.
+ */
+public final class SubscriptionOptions {
+
+    /** The defaults. */
+    public static final SubscriptionOptions DEFAULTS = builder().build();
+
+    private final StartFrom startFrom;
+    private final int batchSize;
+    private final CheckpointStrategy checkpointStrategy;
+    private final RetryPolicy retryPolicy;
+    private final AfterDeadLetter afterDeadLetter;
+    private final Set<String> eventTypes;
+    private final Set<String> aggregateTypes;
+
+    private SubscriptionOptions(Builder b) {
+        this.startFrom = b.startFrom;
+        this.batchSize = b.batchSize;
+        this.checkpointStrategy = b.checkpointStrategy;
+        this.retryPolicy = b.retryPolicy;
+        this.afterDeadLetter = b.afterDeadLetter;
+        this.eventTypes = Set.copyOf(b.eventTypes);
+        this.aggregateTypes = Set.copyOf(b.aggregateTypes);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public StartFrom startFrom() {
+        return startFrom;
+    }
+
+    public int batchSize() {
+        return batchSize;
+    }
+
+    public CheckpointStrategy checkpointStrategy() {
+        return checkpointStrategy;
+    }
+
+    public RetryPolicy retryPolicy() {
+        return retryPolicy;
+    }
+
+    public AfterDeadLetter afterDeadLetter() {
+        return afterDeadLetter;
+    }
+
+    /** Event type names to read; empty for all. */
+    public Set<String> eventTypes() {
+        return eventTypes;
+    }
+
+    /** Aggregate types to read; empty for all. */
+    public Set<String> aggregateTypes() {
+        return aggregateTypes;
+    }
+
+    /** Builds {@link SubscriptionOptions}; every setter validates its argument at once. */
+    public static final class Builder {
+        private StartFrom startFrom = StartFrom.CHECKPOINT;
+        private int batchSize = 100;
+        private CheckpointStrategy checkpointStrategy = CheckpointStrategy.EVERY_BATCH;
+        private RetryPolicy retryPolicy = RetryPolicy.DEFAULT;
+        private AfterDeadLetter afterDeadLetter = AfterDeadLetter.CONTINUE;
+        private final Set<String> eventTypes = new LinkedHashSet<>();
+        private final Set<String> aggregateTypes = new LinkedHashSet<>();
+
+        private Builder() {
+        }
+
+        public Builder startFrom(StartFrom startFrom) {
+            this.startFrom = Objects.requireNonNull(startFrom, "startFrom");
+            return this;
+        }
+
+        /** Events read and handled per batch, 1 to 10000. */
+        public Builder batchSize(int batchSize) {
+            if (batchSize < 1 || batchSize > 10_000) {
+                throw new IllegalArgumentException("batchSize must be between 1 and 10000; got " + batchSize);
+            }
+            this.batchSize = batchSize;
+            return this;
+        }
+
+        public Builder checkpointStrategy(CheckpointStrategy checkpointStrategy) {
+            this.checkpointStrategy = Objects.requireNonNull(checkpointStrategy, "checkpointStrategy");
+            return this;
+        }
+
+        public Builder retryPolicy(RetryPolicy retryPolicy) {
+            this.retryPolicy = Objects.requireNonNull(retryPolicy, "retryPolicy");
+            return this;
+        }
+
+        public Builder afterDeadLetter(AfterDeadLetter afterDeadLetter) {
+            this.afterDeadLetter = Objects.requireNonNull(afterDeadLetter, "afterDeadLetter");
+            return this;
+        }
+
+        /** Read only these event types (any of them). */
+        public Builder eventTypes(String... eventTypes) {
+            this.eventTypes.addAll(names("eventTypes", eventTypes));
+            return this;
+        }
+
+        /** Read only events of these aggregate types (any of them). */
+        public Builder aggregateTypes(String... aggregateTypes) {
+            this.aggregateTypes.addAll(names("aggregateTypes", aggregateTypes));
+            return this;
+        }
+
+        public SubscriptionOptions build() {
+            return new SubscriptionOptions(this);
+        }
+
+        private static Set<String> names(String what, String... names) {
+            Objects.requireNonNull(names, what);
+            for (String n : names) {
+                if (n == null || n.isBlank()) {
+                    throw new IllegalArgumentException(what + " must be non-blank names; got " + Arrays.toString(names));
+                }
+            }
+            return new LinkedHashSet<>(Arrays.asList(names));
+        }
+    }
+}

@@ -1,0 +1,15 @@
+package dev.eventsource.subscription;
+
+/** What a subscription is doing. */
+public enum SubscriptionState {
+    /** Starting, or reading events that were already stored, in full batches. */
+    CATCHING_UP,
+    /** Has read to the end of the log and handles new events as they are appended. */
+    LIVE,
+    /** Paused by {@link Subscription#pause()}; keeps its position. */
+    PAUSED,
+    /** Stopped on an error: a dead-lettered event under {@link AfterDeadLetter#STOP}, or the store closed. */
+    FAILED,
+    /** Stopped by the manager's shutdown or {@link SubscriptionManager#unsubscribe}. */
+    STOPPED
+}

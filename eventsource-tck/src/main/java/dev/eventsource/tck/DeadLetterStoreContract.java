@@ -1,0 +1,155 @@
+package dev.eventsource.tck;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.eventsource.subscription.DeadLetter;
+import dev.eventsource.subscription.DeadLetterStore;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The contract of a {@link DeadLetterStore}: entries get ids and read back unchanged (the payload
+ * as the same JSON value), one entry per subscription and event that a repeated failure updates,
+ * unresolved entries listed in position order, and resolve.
+ *
+ * <p>A backend implements {@link #newDeadLetterStore()} to return a store holding no entries.
+ */
+public abstract class DeadLetterStoreContract {
+
+    /** A new dead-letter store holding no entries, ready to use. */
+    protected abstract DeadLetterStore newDeadLetterStore();
+
+    private DeadLetterStore letters;
+
+    @BeforeEach
+    final void openFreshDeadLetterStore() {
+        letters = newDeadLetterStore();
+    }
+
+    private static Instant now() {
+        return Instant.now().truncatedTo(ChronoUnit.MICROS);
+    }
+
+    private static DeadLetter letter(String subscription, UUID eventId, long position, int attempts, String error) {
+        Instant at = now();
+        return new DeadLetter(0, subscription, eventId, position, "ItemRenamed",
+                "{\"name\":\"caf\u00e9 \u2615\",\"revision\":" + position + "}", error,
+                "java.lang.IllegalStateException: " + error + "\n\tat Handler.handle(Handler.java:1)", attempts, at, at,
+                null);
+    }
+
+    private static JsonNode json(String text) {
+        try {
+            return new ObjectMapper().readTree(text);
+        } catch (JsonProcessingException e) {
+            throw new AssertionError("not JSON: " + text, e);
+        }
+    }
+
+    @Test
+    void an_added_entry_gets_an_id_and_reads_back_unchanged() {
+        DeadLetter added = letters.add(letter("notes", UUID.randomUUID(), 12, 3, "boom"));
+
+        assertThat(added.id()).isPositive();
+        assertThat(letters.find(added.id())).get().satisfies(found -> {
+            assertThat(found.subscription()).isEqualTo("notes");
+            assertThat(found.eventId()).isEqualTo(added.eventId());
+            assertThat(found.globalPosition()).isEqualTo(12);
+            assertThat(found.eventType()).isEqualTo("ItemRenamed");
+            assertThat(json(found.payload())).isEqualTo(json(added.payload()));
+            assertThat(found.error()).isEqualTo("boom");
+            assertThat(found.stackTrace()).isEqualTo(added.stackTrace());
+            assertThat(found.attempts()).isEqualTo(3);
+            assertThat(found.firstFailedAt()).isEqualTo(added.firstFailedAt());
+            assertThat(found.lastFailedAt()).isEqualTo(added.lastFailedAt());
+            assertThat(found.isResolved()).isFalse();
+        });
+    }
+
+    @Test
+    void an_unknown_id_finds_nothing() {
+        assertThat(letters.find(987_654)).isEmpty();
+        assertThat(letters.listAll()).isEmpty();
+    }
+
+    @Test
+    void entries_get_distinct_ids() {
+        DeadLetter a = letters.add(letter("notes", UUID.randomUUID(), 1, 1, "a"));
+        DeadLetter b = letters.add(letter("notes", UUID.randomUUID(), 2, 1, "b"));
+
+        assertThat(a.id()).isNotEqualTo(b.id());
+    }
+
+    @Test
+    void a_repeated_failure_of_one_event_updates_its_entry() {
+        UUID event = UUID.randomUUID();
+        DeadLetter first = letters.add(letter("notes", event, 5, 3, "first"));
+
+        DeadLetter again = letters.add(letter("notes", event, 5, 1, "second"));
+
+        assertThat(again.id()).isEqualTo(first.id());
+        assertThat(again.attempts()).isEqualTo(4);
+        assertThat(again.error()).isEqualTo("second");
+        assertThat(again.firstFailedAt()).isEqualTo(first.firstFailedAt());
+        assertThat(letters.list("notes")).hasSize(1).first().isEqualTo(again);
+    }
+
+    @Test
+    void one_event_failing_in_two_subscriptions_makes_two_entries() {
+        UUID event = UUID.randomUUID();
+        letters.add(letter("notes", event, 5, 1, "x"));
+        letters.add(letter("orders", event, 5, 1, "y"));
+
+        assertThat(letters.list("notes")).hasSize(1);
+        assertThat(letters.list("orders")).hasSize(1);
+    }
+
+    @Test
+    void unresolved_entries_are_listed_by_subscription_in_position_order() {
+        letters.add(letter("notes", UUID.randomUUID(), 30, 1, "c"));
+        letters.add(letter("orders", UUID.randomUUID(), 20, 1, "o"));
+        letters.add(letter("notes", UUID.randomUUID(), 10, 1, "a"));
+
+        assertThat(letters.list("notes")).extracting(DeadLetter::globalPosition).containsExactly(10L, 30L);
+        assertThat(letters.listAll()).extracting(DeadLetter::subscription, DeadLetter::globalPosition)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("notes", 10L),
+                        org.assertj.core.groups.Tuple.tuple("notes", 30L),
+                        org.assertj.core.groups.Tuple.tuple("orders", 20L));
+    }
+
+    @Test
+    void a_resolved_entry_leaves_the_lists_but_can_still_be_found() {
+        DeadLetter added = letters.add(letter("notes", UUID.randomUUID(), 3, 2, "boom"));
+        Instant at = now();
+
+        assertThat(letters.resolve(added.id(), at)).isTrue();
+        assertThat(letters.resolve(added.id(), at)).isFalse();
+
+        assertThat(letters.list("notes")).isEmpty();
+        assertThat(letters.find(added.id())).get().extracting(DeadLetter::resolvedAt).isEqualTo(at);
+    }
+
+    @Test
+    void a_resolved_event_failing_again_is_unresolved_again() {
+        UUID event = UUID.randomUUID();
+        DeadLetter added = letters.add(letter("notes", event, 3, 2, "boom"));
+        letters.resolve(added.id(), now());
+
+        letters.add(letter("notes", event, 3, 1, "again"));
+
+        assertThat(letters.list("notes")).extracting(DeadLetter::id, DeadLetter::attempts)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(added.id(), 3));
+    }
+
+    @Test
+    void resolving_an_unknown_id_says_so() {
+        assertThat(letters.resolve(424_242, now())).isFalse();
+    }
+}

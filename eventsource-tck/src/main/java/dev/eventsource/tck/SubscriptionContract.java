@@ -1,0 +1,701 @@
+package dev.eventsource.tck;
+
+import dev.eventsource.event.DomainEvent;
+import dev.eventsource.event.EventRegistry;
+import dev.eventsource.store.EventStore;
+import dev.eventsource.store.ExpectedVersion;
+import dev.eventsource.store.NewEvent;
+import dev.eventsource.store.ReadOptions;
+import dev.eventsource.store.StoredEvent;
+import dev.eventsource.subscription.AfterDeadLetter;
+import dev.eventsource.subscription.Checkpoint;
+import dev.eventsource.subscription.CheckpointStore;
+import dev.eventsource.subscription.CheckpointStrategy;
+import dev.eventsource.subscription.DeadLetter;
+import dev.eventsource.subscription.DeadLetterStore;
+import dev.eventsource.subscription.DuplicateSubscriptionException;
+import dev.eventsource.subscription.Projection;
+import dev.eventsource.subscription.RetryPolicy;
+import dev.eventsource.subscription.StartFrom;
+import dev.eventsource.subscription.Subscriber;
+import dev.eventsource.subscription.Subscription;
+import dev.eventsource.subscription.SubscriptionHealth;
+import dev.eventsource.subscription.SubscriptionManager;
+import dev.eventsource.subscription.SubscriptionOptions;
+import dev.eventsource.subscription.SubscriptionState;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The behaviours every backend's subscriptions share, run through a real
+ * {@link SubscriptionManager} over the backend's store, checkpoint store and dead-letter queue:
+ * catch-up in batches then live delivery with no gap and no duplicate (also while writers append
+ * from several threads), start positions, type filters, checkpoint strategies, retry then
+ * dead-letter, continue or stop, dead-letter retry, pause and resume, shutdown, health and lag,
+ * and projection rebuild while writers keep writing.
+ *
+ * <p>A backend implements {@link #newStore(EventRegistry)} (a new, empty store, not yet
+ * initialized), {@link #newCheckpointStore(EventStore)} and {@link #newDeadLetterStore(EventStore)}
+ * (empty, on that store's database), and may override {@link #manager(EventStore)} to add an
+ * {@code AppendNotifier}. Tests wait with generous timeouts and never assert on speed; the catch-up
+ * test prints the median live latency it measured.
+ */
+public abstract class SubscriptionContract {
+
+    private static final String TYPE = "Item";
+
+    /** A new, empty store using {@code registry}; not yet initialized. */
+    protected abstract EventStore newStore(EventRegistry registry);
+
+    /** An empty checkpoint store for {@code store} (in its database for a persistent backend). */
+    protected abstract CheckpointStore newCheckpointStore(EventStore store);
+
+    /** An empty dead-letter store for {@code store} (in its database for a persistent backend). */
+    protected abstract DeadLetterStore newDeadLetterStore(EventStore store);
+
+    /** How long a test waits for something to happen before it fails; generous, as machines vary. */
+    protected Duration timeout() {
+        return Duration.ofSeconds(60);
+    }
+
+    /** The manager builder the tests use; a backend may add its notifier. */
+    protected SubscriptionManager.Builder manager(EventStore store) {
+        return SubscriptionManager.builder(store).pollInterval(Duration.ofMillis(100));
+    }
+
+    private EventStore store;
+    private CheckpointStore checkpoints;
+    private DeadLetterStore deadLetters;
+    private final List<SubscriptionManager> managers = new ArrayList<>();
+
+    @BeforeEach
+    final void openFreshStore() {
+        EventRegistry registry = new EventRegistry();
+        registry.register(TckEvent.class);
+        store = newStore(registry);
+        store.initialize();
+        checkpoints = newCheckpointStore(store);
+        deadLetters = newDeadLetterStore(store);
+    }
+
+    @AfterEach
+    final void closeEverything() throws InterruptedException {
+        for (SubscriptionManager m : managers) {
+            m.shutdown(Duration.ofSeconds(10));
+        }
+        store.close();
+    }
+
+    // ---- helpers ----
+
+    private SubscriptionManager newManager() {
+        SubscriptionManager m = manager(store).checkpoints(checkpoints).deadLetters(deadLetters).build();
+        managers.add(m);
+        return m;
+    }
+
+    /** Appends {@code events} events as {@code events / perAppend} appends to fresh streams. */
+    private void seed(int events, int perAppend) {
+        for (int done = 0; done < events; done += perAppend) {
+            int n = Math.min(perAppend, events - done);
+            List<DomainEvent> batch = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                batch.add(i == 0 ? new TckEvent.Created("item") : new TckEvent.Renamed("item", i));
+            }
+            store.appendEvents(UUID.randomUUID(), TYPE, batch, ExpectedVersion.ANY);
+        }
+    }
+
+    private long appendOne(DomainEvent event, String aggregateType) {
+        return store.appendEvents(UUID.randomUUID(), aggregateType, List.of(event), ExpectedVersion.ANY).globalPosition();
+    }
+
+    private List<UUID> storedIds(ReadOptions options) {
+        try (Stream<StoredEvent> all = store.readAll(options)) {
+            return all.map(StoredEvent::eventId).collect(Collectors.toList());
+        }
+    }
+
+    private void eventually(String what, BooleanSupplier condition) {
+        long end = System.nanoTime() + timeout().toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > end) {
+                throw new AssertionError("timed out after " + timeout() + " waiting until " + what);
+            }
+            try {
+                Thread.sleep(2);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted waiting until " + what, e);
+            }
+        }
+    }
+
+    /** Waits long enough for a subscription to have acted on something, when asserting that it did not. */
+    private static void settle() throws InterruptedException {
+        Thread.sleep(500);
+    }
+
+    /** A subscriber that records what it gets, thread-safely. */
+    private static class Recorder implements Subscriber {
+        private final List<StoredEvent> events = Collections.synchronizedList(new ArrayList<>());
+        final Map<UUID, Long> receivedAt = new ConcurrentHashMap<>();
+
+        @Override
+        public void handle(StoredEvent event) throws Exception {
+            receivedAt.put(event.eventId(), System.nanoTime());
+            events.add(event);
+        }
+
+        int size() {
+            return events.size();
+        }
+
+        List<StoredEvent> events() {
+            synchronized (events) {
+                return new ArrayList<>(events);
+            }
+        }
+
+        List<UUID> ids() {
+            return events().stream().map(StoredEvent::eventId).collect(Collectors.toList());
+        }
+    }
+
+    /** A recorder that fails on chosen events while {@code failing} is set. */
+    private static final class FailingOn extends Recorder {
+        final Set<UUID> poison = ConcurrentHashMap.newKeySet();
+        final Map<UUID, AtomicInteger> attempts = new ConcurrentHashMap<>();
+        final AtomicBoolean failing = new AtomicBoolean(true);
+
+        @Override
+        public void handle(StoredEvent event) throws Exception {
+            attempts.computeIfAbsent(event.eventId(), k -> new AtomicInteger()).incrementAndGet();
+            if (failing.get() && poison.contains(event.eventId())) {
+                throw new IllegalStateException("cannot handle " + event.eventId());
+            }
+            super.handle(event);
+        }
+    }
+
+    private static SubscriptionOptions.Builder options() {
+        return SubscriptionOptions.builder().retryPolicy(RetryPolicy.exponential(3, Duration.ofMillis(1),
+                Duration.ofMillis(10)));
+    }
+
+    private UUID poisonAt(long position) {
+        return storedIds(ReadOptions.builder().fromPosition(position - 1).limit(1).build()).get(0);
+    }
+
+    // ---- catch-up and live ----
+
+    @Test
+    void catches_up_over_ten_thousand_events_one_at_a_time_exactly_once_in_order_then_goes_live() {
+        catchUpThenLive(1);
+    }
+
+    @Test
+    void catches_up_over_ten_thousand_events_in_batches_of_seven_exactly_once_in_order_then_goes_live() {
+        catchUpThenLive(7);
+    }
+
+    @Test
+    void catches_up_over_ten_thousand_events_in_batches_of_five_hundred_exactly_once_in_order_then_goes_live() {
+        catchUpThenLive(500);
+    }
+
+    private void catchUpThenLive(int batchSize) {
+        seed(10_000, 100);
+        Recorder recorder = new Recorder();
+        Subscription s = newManager().subscribe("catch-up", recorder, options().batchSize(batchSize)
+                .checkpointStrategy(CheckpointStrategy.periodic(Duration.ofMillis(200))).build());
+
+        eventually("10000 events arrived and the subscription is live",
+                () -> recorder.size() >= 10_000 && s.state() == SubscriptionState.LIVE);
+        assertThat(recorder.ids()).isEqualTo(storedIds(ReadOptions.ALL));
+
+        List<Long> latencies = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            UUID id = UUID.randomUUID();
+            long before = System.nanoTime();
+            store.append(UUID.randomUUID(), TYPE, List.of(NewEvent.of(new TckEvent.Created("live " + i)).withEventId(id)),
+                    ExpectedVersion.NO_STREAM);
+            eventually("live event " + i + " arrived", () -> recorder.receivedAt.containsKey(id));
+            latencies.add(recorder.receivedAt.get(id) - before);
+        }
+        assertThat(recorder.ids()).isEqualTo(storedIds(ReadOptions.ALL));
+        Collections.sort(latencies);
+        System.out.printf("%s: live delivery after catch-up (batch size %d): median %.3f ms, max %.3f ms%n",
+                getClass().getSimpleName(), batchSize, latencies.get(latencies.size() / 2) / 1e6,
+                latencies.get(latencies.size() - 1) / 1e6);
+    }
+
+    @Test
+    void writers_appending_during_catch_up_and_the_switch_to_live_leave_no_gap_and_no_duplicate() throws Exception {
+        seed(2_000, 10);
+        Recorder recorder = new Recorder();
+        ExecutorService writers = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<?>> running = new ArrayList<>();
+            for (int w = 0; w < 4; w++) {
+                running.add(writers.submit(() -> {
+                    for (int i = 0; i < 150; i++) {
+                        store.appendEvents(UUID.randomUUID(), TYPE,
+                                List.of(new TckEvent.Created("w"), new TckEvent.Renamed("w", 2)), ExpectedVersion.ANY);
+                    }
+                }));
+            }
+            newManager().subscribe("racing", recorder, options().batchSize(50).build());
+            for (Future<?> f : running) {
+                f.get();
+            }
+        } finally {
+            writers.shutdown();
+        }
+
+        eventually("every event arrived", () -> recorder.size() >= 3_200);
+        Thread.sleep(200);
+        assertThat(recorder.ids()).isEqualTo(storedIds(ReadOptions.ALL)).hasSize(3_200);
+    }
+
+    // ---- start positions and filters ----
+
+    @Test
+    void start_from_end_delivers_only_events_appended_after_subscribing() {
+        seed(30, 10);
+        Recorder recorder = new Recorder();
+        Subscription s = newManager().subscribe("tail", recorder, options().startFrom(StartFrom.END).build());
+        eventually("live", () -> s.state() == SubscriptionState.LIVE);
+
+        long later = appendOne(new TckEvent.Created("new"), TYPE);
+
+        eventually("the new event arrived", () -> recorder.size() >= 1);
+        assertThat(recorder.events()).extracting(StoredEvent::globalPosition).containsExactly(later);
+    }
+
+    @Test
+    void start_after_a_position_delivers_the_events_after_it() {
+        seed(30, 10);
+        List<UUID> all = storedIds(ReadOptions.ALL);
+        long twentieth = storedPositions().get(19);
+        Recorder recorder = new Recorder();
+
+        newManager().subscribe("from-20", recorder, options().startFrom(StartFrom.after(twentieth)).build());
+
+        eventually("ten events arrived", () -> recorder.size() >= 10);
+        assertThat(recorder.ids()).isEqualTo(all.subList(20, 30));
+    }
+
+    @Test
+    void a_restarted_subscription_resumes_after_its_checkpoint() throws Exception {
+        seed(40, 10);
+        Recorder first = new Recorder();
+        SubscriptionManager m1 = newManager();
+        m1.subscribe("resumable", first, options().batchSize(5).build());
+        eventually("forty events", () -> first.size() >= 40);
+        assertThat(m1.shutdown(Duration.ofSeconds(10))).isTrue();
+        seed(15, 5);
+
+        Recorder second = new Recorder();
+        newManager().subscribe("resumable", second, options().batchSize(5).build());
+
+        eventually("fifteen more events", () -> second.size() >= 15);
+        settle();
+        assertThat(second.ids()).isEqualTo(storedIds(ReadOptions.ALL).subList(40, 55));
+        assertThat(checkpoints.find("resumable")).get().extracting(Checkpoint::eventsProcessed).isEqualTo(55L);
+    }
+
+    @Test
+    void start_from_beginning_ignores_a_saved_checkpoint() {
+        seed(12, 4);
+        long position = storedPositions().get(5);
+        checkpoints.save(new Checkpoint("again", position, 6, null, null, java.time.Instant.now()));
+        Recorder recorder = new Recorder();
+
+        newManager().subscribe("again", recorder, options().startFrom(StartFrom.BEGINNING).build());
+
+        eventually("all twelve", () -> recorder.size() >= 12);
+        assertThat(recorder.ids()).isEqualTo(storedIds(ReadOptions.ALL));
+    }
+
+    @Test
+    void filters_deliver_only_the_chosen_event_and_aggregate_types() {
+        appendOne(new TckEvent.Created("a"), TYPE);
+        appendOne(new TckEvent.Renamed("b", 2), TYPE);
+        appendOne(new TckEvent.Created("c"), "Other");
+        appendOne(new TckEvent.Renamed("d", 2), "Other");
+        Recorder byEventType = new Recorder();
+        Recorder byAggregateType = new Recorder();
+        SubscriptionManager m = newManager();
+
+        m.subscribe("renames", byEventType, options().eventTypes(registryName(TckEvent.Renamed.class)).build());
+        m.subscribe("others", byAggregateType, options().aggregateTypes("Other").build());
+
+        eventually("both filtered subscriptions are live", () -> m.subscriptions().stream()
+                .allMatch(s -> s.state() == SubscriptionState.LIVE) && byEventType.size() >= 2 && byAggregateType.size() >= 2);
+        assertThat(byEventType.events()).extracting(e -> ((TckEvent.Renamed) e.event()).name()).containsExactly("b", "d");
+        assertThat(byAggregateType.events()).extracting(StoredEvent::aggregateType).containsOnly("Other").hasSize(2);
+    }
+
+    @Test
+    void a_projection_reads_only_the_event_types_it_declares() {
+        appendOne(new TckEvent.Created("a"), TYPE);
+        appendOne(new TckEvent.Renamed("b", 2), TYPE);
+        Recorder seen = new Recorder();
+        Projection renames = new Projection() {
+            @Override
+            public Set<String> eventTypes() {
+                return Set.of(registryName(TckEvent.Renamed.class));
+            }
+
+            @Override
+            public void handle(StoredEvent event) throws Exception {
+                seen.handle(event);
+            }
+
+            @Override
+            public void reset() {
+            }
+        };
+
+        Subscription s = newManager().subscribe("declared", renames);
+
+        eventually("live", () -> s.state() == SubscriptionState.LIVE && seen.size() >= 1);
+        assertThat(seen.events()).extracting(StoredEvent::event).containsExactly(new TckEvent.Renamed("b", 2));
+    }
+
+    // ---- checkpoints ----
+
+    @Test
+    void checkpointing_every_event_saves_the_previous_event_before_the_next_is_handled() {
+        seed(12, 4);
+        List<Long> positions = storedPositions();
+        List<Long> seenCheckpoints = new CopyOnWriteArrayList<>();
+        Subscriber probe = e -> seenCheckpoints.add(checkpoints.find("each").map(Checkpoint::position).orElse(0L));
+
+        newManager().subscribe("each", probe, options().batchSize(5).checkpointStrategy(CheckpointStrategy.EVERY_EVENT)
+                .build());
+
+        eventually("twelve events", () -> seenCheckpoints.size() >= 12);
+        List<Long> expected = new ArrayList<>();
+        expected.add(0L);
+        expected.addAll(positions.subList(0, 11));
+        assertThat(seenCheckpoints).isEqualTo(expected);
+    }
+
+    @Test
+    void checkpointing_every_batch_saves_at_the_end_of_each_batch() {
+        seed(12, 4);
+        List<Long> positions = storedPositions();
+        List<Long> seenCheckpoints = new CopyOnWriteArrayList<>();
+        Subscriber probe = e -> seenCheckpoints.add(checkpoints.find("batches").map(Checkpoint::position).orElse(0L));
+
+        newManager().subscribe("batches", probe, options().batchSize(5).checkpointStrategy(CheckpointStrategy.EVERY_BATCH)
+                .build());
+
+        eventually("twelve events", () -> seenCheckpoints.size() >= 12);
+        long p5 = positions.get(4);
+        long p10 = positions.get(9);
+        assertThat(seenCheckpoints).containsExactly(0L, 0L, 0L, 0L, 0L, p5, p5, p5, p5, p5, p10, p10);
+    }
+
+    @Test
+    void a_periodic_checkpoint_is_saved_when_the_subscription_catches_up() {
+        seed(12, 4);
+        Recorder recorder = new Recorder();
+
+        Subscription s = newManager().subscribe("periodic", recorder, options().batchSize(5)
+                .checkpointStrategy(CheckpointStrategy.periodic(Duration.ofHours(1))).build());
+
+        eventually("live with a checkpoint", () -> s.state() == SubscriptionState.LIVE
+                && checkpoints.find("periodic").isPresent());
+        assertThat(checkpoints.find("periodic")).get().satisfies(c -> {
+            assertThat(c.position()).isEqualTo(store.globalPosition());
+            assertThat(c.eventsProcessed()).isEqualTo(12);
+            assertThat(c.lastEventId()).isEqualTo(recorder.ids().get(11));
+        });
+    }
+
+    // ---- failures ----
+
+    @Test
+    void a_failing_event_is_retried_then_dead_lettered_and_the_subscription_goes_on() {
+        seed(10, 5);
+        FailingOn handler = new FailingOn();
+        UUID poison = poisonAt(storedPositions().get(3));
+        handler.poison.add(poison);
+
+        Subscription s = newManager().subscribe("flaky", handler, options().build());
+
+        eventually("nine events handled", () -> handler.size() >= 9 && s.state() == SubscriptionState.LIVE);
+        assertThat(handler.attempts.get(poison)).hasValue(3);
+        assertThat(handler.ids()).doesNotContain(poison).hasSize(9);
+        assertThat(deadLetters.list("flaky")).singleElement().satisfies(d -> {
+            assertThat(d.eventId()).isEqualTo(poison);
+            assertThat(d.attempts()).isEqualTo(3);
+            assertThat(d.error()).contains("IllegalStateException").contains(poison.toString());
+            assertThat(d.stackTrace()).contains("IllegalStateException");
+            assertThat(d.payload()).contains("item");
+        });
+        assertThat(checkpoints.find("flaky")).get().extracting(Checkpoint::position).isEqualTo(store.globalPosition());
+        assertThat(s.health().eventsFailed()).isEqualTo(3);
+    }
+
+    @Test
+    void one_failing_subscription_never_stops_the_others() {
+        seed(10, 5);
+        FailingOn failing = new FailingOn();
+        failing.poison.add(poisonAt(storedPositions().get(0)));
+        Recorder healthy = new Recorder();
+        SubscriptionManager m = newManager();
+
+        Subscription broken = m.subscribe("broken", failing, options().afterDeadLetter(AfterDeadLetter.STOP).build());
+        m.subscribe("healthy", healthy, options().build());
+        seed(5, 5);
+
+        eventually("the healthy one has everything", () -> healthy.size() >= 15);
+        eventually("the broken one failed", () -> broken.state() == SubscriptionState.FAILED);
+        assertThat(healthy.ids()).isEqualTo(storedIds(ReadOptions.ALL));
+        assertThat(m.health().healthy()).isFalse();
+    }
+
+    @Test
+    void a_subscription_told_to_stop_on_a_dead_letter_keeps_its_checkpoint_before_that_event() throws Exception {
+        seed(10, 5);
+        List<Long> positions = storedPositions();
+        FailingOn handler = new FailingOn();
+        handler.poison.add(poisonAt(positions.get(6)));
+
+        Subscription s = newManager().subscribe("strict", handler, options().batchSize(4)
+                .afterDeadLetter(AfterDeadLetter.STOP).build());
+
+        eventually("failed", () -> s.state() == SubscriptionState.FAILED);
+        settle();
+        assertThat(handler.size()).isEqualTo(6);
+        assertThat(s.position()).isEqualTo(positions.get(5));
+        assertThat(checkpoints.find("strict")).get().extracting(Checkpoint::position).isEqualTo(positions.get(5));
+        assertThat(deadLetters.list("strict")).hasSize(1);
+    }
+
+    @Test
+    void a_failed_subscription_resumed_after_the_fix_goes_on_from_the_failed_event() {
+        seed(10, 5);
+        FailingOn handler = new FailingOn();
+        handler.poison.add(poisonAt(storedPositions().get(6)));
+        Subscription s = newManager().subscribe("fixable", handler, options()
+                .afterDeadLetter(AfterDeadLetter.STOP).build());
+        eventually("failed", () -> s.state() == SubscriptionState.FAILED);
+
+        handler.failing.set(false);
+        s.resume();
+
+        eventually("all ten", () -> handler.size() >= 10);
+        assertThat(handler.ids()).isEqualTo(storedIds(ReadOptions.ALL));
+    }
+
+    @Test
+    void retrying_a_dead_letter_delivers_the_event_again_and_resolves_it() {
+        seed(6, 3);
+        FailingOn handler = new FailingOn();
+        UUID poison = poisonAt(storedPositions().get(2));
+        handler.poison.add(poison);
+        SubscriptionManager m = newManager();
+        m.subscribe("retryable", handler, options().build());
+        eventually("dead-lettered", () -> deadLetters.list("retryable").size() == 1 && handler.size() >= 5);
+        DeadLetter letter = deadLetters.list("retryable").get(0);
+
+        handler.failing.set(false);
+        boolean handled = m.retryDeadLetter(letter.id());
+
+        assertThat(handled).isTrue();
+        assertThat(handler.ids()).contains(poison).hasSize(6);
+        assertThat(deadLetters.list("retryable")).isEmpty();
+        assertThat(deadLetters.find(letter.id())).get().extracting(DeadLetter::isResolved).isEqualTo(true);
+    }
+
+    @Test
+    void a_dead_letter_retry_that_fails_again_stays_queued_with_its_attempts_counted() {
+        seed(3, 3);
+        FailingOn handler = new FailingOn();
+        handler.poison.add(poisonAt(storedPositions().get(1)));
+        SubscriptionManager m = newManager();
+        m.subscribe("stubborn", handler, options().build());
+        eventually("dead-lettered", () -> deadLetters.list("stubborn").size() == 1);
+        DeadLetter letter = deadLetters.list("stubborn").get(0);
+
+        boolean handled = m.retryDeadLetter(letter.id());
+
+        assertThat(handled).isFalse();
+        assertThat(deadLetters.list("stubborn")).singleElement().satisfies(d -> {
+            assertThat(d.id()).isEqualTo(letter.id());
+            assertThat(d.attempts()).isEqualTo(4);
+        });
+    }
+
+    // ---- control ----
+
+    @Test
+    void a_paused_subscription_holds_events_back_until_resumed() throws Exception {
+        seed(5, 5);
+        Recorder recorder = new Recorder();
+        Subscription s = newManager().subscribe("pausable", recorder, options().build());
+        eventually("five events", () -> recorder.size() >= 5);
+
+        s.pause();
+        eventually("paused", () -> s.state() == SubscriptionState.PAUSED);
+        seed(3, 3);
+        settle();
+        assertThat(recorder.size()).isEqualTo(5);
+
+        s.resume();
+        eventually("eight events", () -> recorder.size() >= 8);
+        assertThat(recorder.ids()).isEqualTo(storedIds(ReadOptions.ALL));
+    }
+
+    @Test
+    void shutdown_finishes_the_batch_in_flight_and_saves_its_checkpoint() throws Exception {
+        seed(200, 10);
+        Recorder recorder = new Recorder();
+        Subscriber slow = e -> {
+            Thread.sleep(5);
+            recorder.handle(e);
+        };
+        SubscriptionManager m = newManager();
+        m.subscribe("slow", slow, options().batchSize(10).build());
+        eventually("the first batch is done", () -> recorder.size() >= 10);
+
+        boolean ended = m.shutdown(Duration.ofSeconds(30));
+
+        assertThat(ended).isTrue();
+        int handled = recorder.size();
+        assertThat(handled % 10).as("handled a whole number of batches").isZero();
+        assertThat(handled).isLessThan(200);
+        assertThat(checkpoints.find("slow")).get().satisfies(c -> {
+            assertThat(c.eventsProcessed()).isEqualTo(handled);
+            assertThat(c.lastEventId()).isEqualTo(recorder.ids().get(handled - 1));
+        });
+    }
+
+    @Test
+    void a_second_subscription_under_a_taken_name_is_refused() {
+        SubscriptionManager m = newManager();
+        m.subscribe("unique", new Recorder());
+
+        assertThatThrownBy(() -> m.subscribe("unique", new Recorder()))
+                .isInstanceOf(DuplicateSubscriptionException.class)
+                .hasMessageContaining("unique");
+        assertThat(m.subscriptions()).hasSize(1);
+    }
+
+    @Test
+    void health_reports_the_lag_of_a_paused_subscription_and_none_once_live() throws Exception {
+        seed(4, 4);
+        Recorder recorder = new Recorder();
+        Subscription s = newManager().subscribe("lagging", recorder, options().build());
+        eventually("four events", () -> recorder.size() >= 4 && s.state() == SubscriptionState.LIVE);
+        s.pause();
+        eventually("paused", () -> s.state() == SubscriptionState.PAUSED);
+        seed(5, 1);
+        Thread.sleep(20);
+
+        SubscriptionHealth paused = s.health();
+
+        assertThat(paused.state()).isEqualTo(SubscriptionState.PAUSED);
+        assertThat(paused.lagEvents()).isEqualTo(paused.headPosition() - paused.position()).isPositive();
+        assertThat(paused.lagTime()).isPositive();
+        assertThat(paused.eventsProcessed()).isEqualTo(4);
+
+        s.resume();
+        eventually("caught up", () -> recorder.size() >= 9 && s.state() == SubscriptionState.LIVE);
+        SubscriptionHealth live = s.health();
+        assertThat(live.lagEvents()).isZero();
+        assertThat(live.lagTime()).isZero();
+        assertThat(live.eventsProcessed()).isEqualTo(9);
+    }
+
+    // ---- rebuild ----
+
+    /** A read model: the event ids it has applied, in order; reset empties it. */
+    private static final class ListProjection implements Projection {
+        final List<UUID> applied = Collections.synchronizedList(new ArrayList<>());
+        final AtomicInteger resets = new AtomicInteger();
+
+        @Override
+        public void handle(StoredEvent event) {
+            applied.add(event.eventId());
+        }
+
+        @Override
+        public void reset() {
+            resets.incrementAndGet();
+            applied.clear();
+        }
+
+        List<UUID> snapshot() {
+            synchronized (applied) {
+                return new ArrayList<>(applied);
+            }
+        }
+    }
+
+    @Test
+    void a_rebuild_replays_everything_while_writers_keep_writing_and_ends_live_and_consistent() throws Exception {
+        seed(500, 10);
+        ListProjection projection = new ListProjection();
+        SubscriptionManager m = newManager();
+        Subscription s = m.subscribe("rebuilt", projection, options().batchSize(25).build());
+        eventually("caught up", () -> projection.applied.size() >= 500);
+        ExecutorService writers = Executors.newFixedThreadPool(2);
+        try {
+            List<Future<?>> running = IntStream.range(0, 2).<Future<?>>mapToObj(w -> writers.submit(() -> seed(300, 3)))
+                    .toList();
+
+            m.rebuild("rebuilt");
+
+            for (Future<?> f : running) {
+                f.get();
+            }
+        } finally {
+            writers.shutdown();
+        }
+
+        eventually("live with every event", () -> projection.applied.size() >= 1_100 && s.state() == SubscriptionState.LIVE);
+        settle();
+        assertThat(projection.resets).hasValue(1);
+        assertThat(projection.snapshot()).isEqualTo(storedIds(ReadOptions.ALL));
+    }
+
+    private List<Long> storedPositions() {
+        try (Stream<StoredEvent> all = store.readAll()) {
+            return all.map(StoredEvent::globalPosition).collect(Collectors.toList());
+        }
+    }
+
+    private static String registryName(Class<? extends DomainEvent> type) {
+        dev.eventsource.event.EventType annotation = type.getAnnotation(dev.eventsource.event.EventType.class);
+        return annotation == null ? type.getSimpleName() : annotation.value();
+    }
+}

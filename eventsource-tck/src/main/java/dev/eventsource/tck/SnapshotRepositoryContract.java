@@ -1,0 +1,237 @@
+package dev.eventsource.tck;
+
+import dev.eventsource.aggregate.AggregateRepository;
+import dev.eventsource.event.EventRegistry;
+import dev.eventsource.snapshot.Snapshot;
+import dev.eventsource.snapshot.SnapshotPolicy;
+import dev.eventsource.snapshot.SnapshotStore;
+import dev.eventsource.store.AppendResult;
+import dev.eventsource.store.EventStore;
+import dev.eventsource.store.EventStream;
+import dev.eventsource.store.ExpectedVersion;
+import dev.eventsource.store.NewEvent;
+import dev.eventsource.store.ReadOptions;
+import dev.eventsource.store.StoredEvent;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Snapshots used through {@link AggregateRepository} as an application would, on a backend's
+ * event store and snapshot store: the crossing rule, loads equal to full replays, a damaged
+ * snapshot falling back to a replay, and a long stream loading only its tail.
+ *
+ * <p>A backend implements three hooks: a fresh event store, the snapshot store that lives beside
+ * it, and a way to damage a stored snapshot the way a corrupted row would be (raw SQL).
+ */
+public abstract class SnapshotRepositoryContract {
+
+    /** A new, empty event store using {@code registry}; the suite initializes and closes it. */
+    protected abstract EventStore newEventStore(EventRegistry registry);
+
+    /** The snapshot store that lives beside {@code store}. */
+    protected abstract SnapshotStore snapshotStoreFor(EventStore store);
+
+    /** Overwrites the stored state of the stream's snapshot with text that is not valid JSON. */
+    protected abstract void corruptSnapshot(EventStore store, UUID aggregateId, String aggregateType) throws Exception;
+
+    private EventStore store;
+
+    @BeforeEach
+    final void openStore() {
+        store = newEventStore(TckAccount.registry());
+        store.initialize();
+    }
+
+    @AfterEach
+    final void closeStore() {
+        store.close();
+    }
+
+    private AggregateRepository<TckAccount> repository(SnapshotStore snapshots, int every) {
+        return AggregateRepository.builder(store, TckAccount::new, TckAccount.TYPE)
+                .snapshots(snapshots).snapshotPolicy(SnapshotPolicy.everyEvents(every)).build();
+    }
+
+    private static UUID saveDeposits(AggregateRepository<TckAccount> repo, int saves, int depositsPerSave) {
+        UUID id = UUID.randomUUID();
+        TckAccount account = repo.createNew(id);
+        for (int s = 0; s < saves; s++) {
+            for (int i = 0; i < depositsPerSave; i++) {
+                account.deposit(1);
+            }
+            repo.save(account);
+        }
+        return id;
+    }
+
+    @Test
+    void a_save_from_98_to_102_with_a_snapshot_every_100_events_snapshots_at_102() {
+        SnapshotStore snapshots = snapshotStoreFor(store);
+        var repo = repository(snapshots, 100);
+        UUID id = UUID.randomUUID();
+        TckAccount account = repo.createNew(id);
+        for (int i = 0; i < 98; i++) {
+            account.deposit(1);
+        }
+        repo.save(account);
+        assertThat(snapshots.find(id, TckAccount.TYPE)).isEmpty();
+
+        for (int i = 0; i < 4; i++) {
+            account.deposit(1);
+        }
+        repo.save(account);
+
+        assertThat(snapshots.find(id, TckAccount.TYPE)).get().extracting(Snapshot::version).isEqualTo(102L);
+        assertThat(repo.snapshotStats().taken()).isEqualTo(1);
+    }
+
+    @Test
+    void loading_from_a_snapshot_equals_a_full_replay_for_random_histories() {
+        var withSnapshots = repository(snapshotStoreFor(store), 7);
+        var plain = new AggregateRepository<>(store, TckAccount::new, TckAccount.TYPE);
+        Random random = new Random(7);
+        for (int trial = 0; trial < 40; trial++) {
+            UUID id = UUID.randomUUID();
+            for (int s = 1 + random.nextInt(6); s > 0; s--) {
+                TckAccount account = withSnapshots.loadOrCreate(id);
+                for (int e = 1 + random.nextInt(12); e > 0; e--) {
+                    if (random.nextInt(4) == 0) {
+                        account.rename("n" + random.nextInt(100));
+                    } else {
+                        account.deposit(random.nextInt(1000) - 300);
+                    }
+                }
+                withSnapshots.save(account);
+            }
+
+            TckAccount replayed = plain.load(id);
+            TckAccount restored = withSnapshots.load(id);
+
+            assertThat(restored.state()).as("trial %d", trial).isEqualTo(replayed.state());
+            assertThat(restored.version()).isEqualTo(replayed.version());
+        }
+        assertThat(withSnapshots.snapshotStats().loaded()).isPositive();
+    }
+
+    @Test
+    void a_damaged_snapshot_is_ignored_and_the_aggregate_rebuilt_by_a_full_replay() throws Exception {
+        UUID id = saveDeposits(repository(snapshotStoreFor(store), 10), 1, 25);
+        corruptSnapshot(store, id, TckAccount.TYPE);
+        var repo = repository(snapshotStoreFor(store), 10);
+
+        TckAccount loaded = repo.load(id);
+
+        assertThat(loaded.version()).isEqualTo(25);
+        assertThat(loaded.state().balance()).isEqualTo(25);
+        assertThat(repo.snapshotStats().ignored()).isEqualTo(1);
+        assertThat(repo.snapshotStats().loaded()).isZero();
+    }
+
+    @Test
+    void a_10k_event_aggregate_loads_with_one_snapshot_read_and_only_the_events_after_it() {
+        UUID id = saveDeposits(repository(snapshotStoreFor(store), 100), 100, 100);
+        store.appendEvents(id, TckAccount.TYPE, List.of(new TckAccount.Deposited(5)), ExpectedVersion.exactly(10_000));
+        var events = new CountingEvents(store);
+        var snapshots = new CountingSnapshots(snapshotStoreFor(store));
+        var reader = AggregateRepository.builder(events, TckAccount::new, TckAccount.TYPE).snapshots(snapshots).build();
+
+        TckAccount loaded = reader.load(id);
+
+        assertThat(loaded.version()).isEqualTo(10_001);
+        assertThat(loaded.state().balance()).isEqualTo(10_005);
+        assertThat(snapshots.finds).hasValue(1);
+        assertThat(events.eventsRead).hasValue(1);
+    }
+
+    /** Counts the events a repository reads, to show that a load reads only the tail after the snapshot. */
+    private record CountingEvents(EventStore delegate, AtomicInteger eventsRead) implements EventStore {
+        CountingEvents(EventStore delegate) {
+            this(delegate, new AtomicInteger());
+        }
+
+        @Override
+        public AppendResult append(UUID id, String type, List<NewEvent> events, ExpectedVersion expected) {
+            return delegate.append(id, type, events, expected);
+        }
+
+        @Override
+        public EventStream getEvents(UUID id, String type, long afterVersion) {
+            EventStream stream = delegate.getEvents(id, type, afterVersion);
+            eventsRead.addAndGet(stream.events().size());
+            return stream;
+        }
+
+        @Override
+        public Stream<StoredEvent> readAll(ReadOptions options) {
+            return delegate.readAll(options);
+        }
+
+        @Override
+        public long getStreamVersion(UUID id, String type) {
+            return delegate.getStreamVersion(id, type);
+        }
+
+        @Override
+        public boolean eventExists(UUID eventId) {
+            return delegate.eventExists(eventId);
+        }
+
+        @Override
+        public long globalPosition() {
+            return delegate.globalPosition();
+        }
+
+        @Override
+        public void initialize() {
+            delegate.initialize();
+        }
+
+        @Override
+        public void close() {
+            // The suite closes the real store.
+        }
+    }
+
+    /** Counts snapshot reads. */
+    private record CountingSnapshots(SnapshotStore delegate, AtomicInteger finds) implements SnapshotStore {
+        CountingSnapshots(SnapshotStore delegate) {
+            this(delegate, new AtomicInteger());
+        }
+
+        @Override
+        public void save(Snapshot snapshot) {
+            delegate.save(snapshot);
+        }
+
+        @Override
+        public Optional<Snapshot> find(UUID id, String type) {
+            finds.incrementAndGet();
+            return delegate.find(id, type);
+        }
+
+        @Override
+        public boolean delete(UUID id, String type) {
+            return delegate.delete(id, type);
+        }
+
+        @Override
+        public int deleteAll(String type) {
+            return delegate.deleteAll(type);
+        }
+
+        @Override
+        public int deleteBelowSchemaVersion(String type, int schemaVersion) {
+            return delegate.deleteBelowSchemaVersion(type, schemaVersion);
+        }
+    }
+}

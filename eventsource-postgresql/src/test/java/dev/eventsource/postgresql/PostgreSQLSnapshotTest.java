@@ -2,9 +2,8 @@ package dev.eventsource.postgresql;
 
 import dev.eventsource.EventSourceException;
 import dev.eventsource.aggregate.AggregateRepository;
-import dev.eventsource.postgresql.Accounts.AccountAggregate;
-import dev.eventsource.postgresql.Accounts.Deposited;
 import dev.eventsource.snapshot.Snapshot;
+import dev.eventsource.tck.TckAccount;
 import dev.eventsource.snapshot.SnapshotPolicy;
 import dev.eventsource.snapshot.SnapshotStore;
 import dev.eventsource.store.AppendResult;
@@ -46,19 +45,19 @@ class PostgreSQLSnapshotTest {
 
     private PostgreSQLEventStore store(String schema) {
         PostgreSQLEventStore store = PostgreSQLEventStore.builder(TestPostgres.dataSource()).schema(schema)
-                .eventRegistry(Accounts.registry()).build();
+                .eventRegistry(TckAccount.registry()).build();
         opened.add(store);
         return store;
     }
 
-    private static AggregateRepository<AccountAggregate> repository(EventStore store, SnapshotStore snapshots, int every) {
-        return AggregateRepository.builder(store, AccountAggregate::new, "Account")
+    private static AggregateRepository<TckAccount> repository(EventStore store, SnapshotStore snapshots, int every) {
+        return AggregateRepository.builder(store, TckAccount::new, "Account")
                 .snapshots(snapshots).snapshotPolicy(SnapshotPolicy.everyEvents(every)).build();
     }
 
-    private static UUID saveDeposits(AggregateRepository<AccountAggregate> repo, int saves, int depositsPerSave) {
+    private static UUID saveDeposits(AggregateRepository<TckAccount> repo, int saves, int depositsPerSave) {
         UUID id = UUID.randomUUID();
-        AccountAggregate account = repo.createNew(id);
+        TckAccount account = repo.createNew(id);
         for (int s = 0; s < saves; s++) {
             for (int i = 0; i < depositsPerSave; i++) {
                 account.deposit(1);
@@ -66,92 +65,6 @@ class PostgreSQLSnapshotTest {
             repo.save(account);
         }
         return id;
-    }
-
-    @Test
-    void a_save_from_98_to_102_with_a_snapshot_every_100_events_snapshots_at_102() {
-        PostgreSQLEventStore store = store(TestPostgres.freshSchema());
-        PostgreSQLSnapshotStore snapshots = new PostgreSQLSnapshotStore(store);
-        var repo = repository(store, snapshots, 100);
-        UUID id = UUID.randomUUID();
-        AccountAggregate account = repo.createNew(id);
-        for (int i = 0; i < 98; i++) {
-            account.deposit(1);
-        }
-        repo.save(account);
-        assertThat(snapshots.find(id, "Account")).isEmpty();
-
-        for (int i = 0; i < 4; i++) {
-            account.deposit(1);
-        }
-        repo.save(account);
-
-        assertThat(snapshots.find(id, "Account")).get().extracting(Snapshot::version).isEqualTo(102L);
-        assertThat(repo.snapshotStats().taken()).isEqualTo(1);
-    }
-
-    @Test
-    void loading_from_a_snapshot_equals_a_full_replay_for_random_histories() {
-        PostgreSQLEventStore store = store(TestPostgres.freshSchema());
-        var withSnapshots = repository(store, new PostgreSQLSnapshotStore(store), 7);
-        var plain = new AggregateRepository<>(store, AccountAggregate::new, "Account");
-        Random random = new Random(7);
-        for (int trial = 0; trial < 40; trial++) {
-            UUID id = UUID.randomUUID();
-            int saves = 1 + random.nextInt(6);
-            for (int s = 0; s < saves; s++) {
-                AccountAggregate account = withSnapshots.loadOrCreate(id);
-                for (int e = 1 + random.nextInt(12); e > 0; e--) {
-                    if (random.nextInt(4) == 0) {
-                        account.rename("n" + random.nextInt(100));
-                    } else {
-                        account.deposit(random.nextInt(1000) - 300);
-                    }
-                }
-                withSnapshots.save(account);
-            }
-
-            AccountAggregate replayed = plain.load(id);
-            AccountAggregate restored = withSnapshots.load(id);
-
-            assertThat(restored.state()).as("trial %d", trial).isEqualTo(replayed.state());
-            assertThat(restored.version()).isEqualTo(replayed.version());
-        }
-        assertThat(withSnapshots.snapshotStats().loaded()).isPositive();
-    }
-
-    @Test
-    void a_snapshot_row_corrupted_by_hand_is_ignored_and_the_aggregate_rebuilt_by_a_full_replay() throws SQLException {
-        String schema = TestPostgres.freshSchema();
-        PostgreSQLEventStore store = store(schema);
-        UUID id = saveDeposits(repository(store, new PostgreSQLSnapshotStore(store), 10), 1, 25);
-        execute("UPDATE " + schema + ".eventsource_snapshots SET state = '[\"not\", \"an\", \"account\"]'"
-                + " WHERE aggregate_id = '" + id + "'");
-        var repo = repository(store, new PostgreSQLSnapshotStore(store), 10);
-
-        AccountAggregate loaded = repo.load(id);
-
-        assertThat(loaded.version()).isEqualTo(25);
-        assertThat(loaded.state().balance()).isEqualTo(25);
-        assertThat(repo.snapshotStats().ignored()).isEqualTo(1);
-        assertThat(repo.snapshotStats().loaded()).isZero();
-    }
-
-    @Test
-    void a_10k_event_aggregate_loads_with_one_snapshot_read_and_only_the_events_after_it() {
-        PostgreSQLEventStore store = store(TestPostgres.freshSchema());
-        UUID id = saveDeposits(repository(store, new PostgreSQLSnapshotStore(store), 100), 100, 100);
-        store.appendEvents(id, "Account", List.of(new Deposited(5)), ExpectedVersion.exactly(10_000));
-        var events = new CountingEvents(store);
-        var snapshots = new CountingSnapshots(new PostgreSQLSnapshotStore(store));
-        var reader = AggregateRepository.builder(events, AccountAggregate::new, "Account").snapshots(snapshots).build();
-
-        AccountAggregate loaded = reader.load(id);
-
-        assertThat(loaded.version()).isEqualTo(10_001);
-        assertThat(loaded.state().balance()).isEqualTo(10_005);
-        assertThat(snapshots.finds).hasValue(1);
-        assertThat(events.eventsRead).hasValue(1);
     }
 
     @Test
@@ -182,7 +95,7 @@ class PostgreSQLSnapshotTest {
     void snapshots_live_in_the_stores_schema_under_its_table_prefix() throws SQLException {
         String schema = TestPostgres.freshSchema();
         PostgreSQLEventStore store = PostgreSQLEventStore.builder(TestPostgres.dataSource()).schema(schema)
-                .tablePrefix("shop_").eventRegistry(Accounts.registry()).build();
+                .tablePrefix("shop_").eventRegistry(TckAccount.registry()).build();
         opened.add(store);
 
         UUID id = saveDeposits(repository(store, new PostgreSQLSnapshotStore(store), 2), 1, 2);
@@ -215,15 +128,15 @@ class PostgreSQLSnapshotTest {
         String schema = TestPostgres.freshSchema();
         UUID id;
         try (PostgreSQLEventStore first = PostgreSQLEventStore.builder(TestPostgres.dataSource()).schema(schema)
-                .eventRegistry(Accounts.registry()).build()) {
-            id = saveDeposits(new AggregateRepository<>(first, AccountAggregate::new, "Account"), 1, 3);
+                .eventRegistry(TckAccount.registry()).build()) {
+            id = saveDeposits(new AggregateRepository<>(first, TckAccount::new, "Account"), 1, 3);
         }
         execute("DROP TABLE " + schema + ".eventsource_snapshots");
         execute("DELETE FROM " + schema + ".eventsource_schema_version WHERE version > 1");
 
         PostgreSQLEventStore upgraded = store(schema);
         var repo = repository(upgraded, new PostgreSQLSnapshotStore(upgraded), 1);
-        AccountAggregate account = repo.load(id);
+        TckAccount account = repo.load(id);
         account.deposit(1);
         repo.save(account);
 
@@ -253,85 +166,5 @@ class PostgreSQLSnapshotTest {
         }
     }
 
-    /** Counts the events a repository reads, to show that a load reads only the tail after the snapshot. */
-    private record CountingEvents(EventStore delegate, AtomicInteger eventsRead) implements EventStore {
-        CountingEvents(EventStore delegate) {
-            this(delegate, new AtomicInteger());
-        }
 
-        @Override
-        public AppendResult append(UUID id, String type, List<NewEvent> events, ExpectedVersion expected) {
-            return delegate.append(id, type, events, expected);
-        }
-
-        @Override
-        public EventStream getEvents(UUID id, String type, long afterVersion) {
-            EventStream stream = delegate.getEvents(id, type, afterVersion);
-            eventsRead.addAndGet(stream.events().size());
-            return stream;
-        }
-
-        @Override
-        public Stream<StoredEvent> readAll(ReadOptions options) {
-            return delegate.readAll(options);
-        }
-
-        @Override
-        public long getStreamVersion(UUID id, String type) {
-            return delegate.getStreamVersion(id, type);
-        }
-
-        @Override
-        public boolean eventExists(UUID eventId) {
-            return delegate.eventExists(eventId);
-        }
-
-        @Override
-        public long globalPosition() {
-            return delegate.globalPosition();
-        }
-
-        @Override
-        public void initialize() {
-            delegate.initialize();
-        }
-
-        @Override
-        public void close() {
-            delegate.close();
-        }
-    }
-
-    /** Counts snapshot reads. */
-    private record CountingSnapshots(SnapshotStore delegate, AtomicInteger finds) implements SnapshotStore {
-        CountingSnapshots(SnapshotStore delegate) {
-            this(delegate, new AtomicInteger());
-        }
-
-        @Override
-        public void save(Snapshot snapshot) {
-            delegate.save(snapshot);
-        }
-
-        @Override
-        public Optional<Snapshot> find(UUID id, String type) {
-            finds.incrementAndGet();
-            return delegate.find(id, type);
-        }
-
-        @Override
-        public boolean delete(UUID id, String type) {
-            return delegate.delete(id, type);
-        }
-
-        @Override
-        public int deleteAll(String type) {
-            return delegate.deleteAll(type);
-        }
-
-        @Override
-        public int deleteBelowSchemaVersion(String type, int schemaVersion) {
-            return delegate.deleteBelowSchemaVersion(type, schemaVersion);
-        }
-    }
 }

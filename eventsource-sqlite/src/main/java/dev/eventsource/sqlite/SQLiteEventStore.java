@@ -176,7 +176,8 @@ public final class SQLiteEventStore extends AbstractEventStore implements EventI
 
     /**
      * The DDL that {@link #initialize()} applies, as one SQL script for a DBA or a migration tool:
-     * the events table and its indexes, the snapshots table, and the schema-version table with
+     * the events table and its indexes, the snapshots table, the subscription checkpoint and
+     * dead-letter tables, and the schema-version table with
      * every version recorded, so a store opened on a database created from it leaves it alone.
      * Run it in one transaction on an empty database.
      */

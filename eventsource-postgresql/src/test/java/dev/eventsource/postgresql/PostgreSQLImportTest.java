@@ -7,6 +7,7 @@ import dev.eventsource.store.ReadOptions;
 import dev.eventsource.store.StoredEvent;
 import dev.eventsource.store.spi.EventImporter.ImportResult;
 import dev.eventsource.store.spi.RecordedEvent;
+import dev.eventsource.test.PostgresTestServer;
 import org.junit.jupiter.api.Test;
 
 import java.sql.Connection;
@@ -43,10 +44,10 @@ class PostgreSQLImportTest {
      */
     @Test
     void a_checkpointing_reader_never_passes_an_import_still_in_progress() throws Exception {
-        String schema = TestPostgres.freshSchema();
-        try (PostgreSQLEventStore store = PostgreSQLEventStore.builder(TestPostgres.dataSource()).schema(schema)
+        String schema = PostgresTestServer.freshSchema();
+        try (PostgreSQLEventStore store = PostgreSQLEventStore.builder(PostgresTestServer.dataSource()).schema(schema)
                 .eventRegistry(new EventRegistry().register(Noted.class)).build();
-             Connection blocker = TestPostgres.connect()) {
+             Connection blocker = PostgresTestServer.connect()) {
             store.initialize();
             UUID stream = UUID.randomUUID();
             UUID stalled = UUID.randomUUID();
@@ -90,7 +91,7 @@ class PostgreSQLImportTest {
     /** Waits until some session waits for a transaction's lock: the import's insert, stalled on the blocker's row. */
     private static void awaitWaitingForLock(CompletableFuture<?> importing) throws SQLException, InterruptedException {
         long guard = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
-        try (Connection c = TestPostgres.connect();
+        try (Connection c = PostgresTestServer.connect();
              PreparedStatement waiting = c.prepareStatement(
                      "SELECT count(*) FROM pg_locks WHERE NOT granted AND locktype = 'transactionid'")) {
             while (true) {

@@ -8,6 +8,7 @@ import dev.eventsource.store.NewEvent;
 import dev.eventsource.store.spi.SerializedEvent;
 import dev.eventsource.store.spi.StreamKey;
 import dev.eventsource.tck.MultiWriterOrderingContract;
+import dev.eventsource.test.PostgresTestServer;
 
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -24,8 +25,8 @@ class PostgreSQLMultiWriterOrderingTest extends MultiWriterOrderingContract {
 
     @Override
     protected EventStore newStore(EventRegistry registry) {
-        return PostgreSQLEventStore.builder(TestPostgres.dataSource())
-                .schema(TestPostgres.freshSchema())
+        return PostgreSQLEventStore.builder(PostgresTestServer.dataSource())
+                .schema(PostgresTestServer.freshSchema())
                 .eventRegistry(registry)
                 .build();
     }
@@ -35,7 +36,7 @@ class PostgreSQLMultiWriterOrderingTest extends MultiWriterOrderingContract {
         PostgreSQLEventStore pg = (PostgreSQLEventStore) store;
         List<SerializedEvent> serialized = events.stream().map(pg.mapper()::serialize).toList();
         try {
-            Connection c = TestPostgres.connect();
+            Connection c = PostgresTestServer.connect();
             c.setAutoCommit(false);
             new EventsTable(pg.schema(), pg.tablePrefix()).appendInTransaction(c, new StreamKey(aggregateType, aggregateId),
                     serialized, ExpectedVersion.NO_STREAM, Instant.now().truncatedTo(ChronoUnit.MICROS));

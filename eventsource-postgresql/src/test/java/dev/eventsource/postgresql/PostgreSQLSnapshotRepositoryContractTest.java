@@ -4,6 +4,7 @@ import dev.eventsource.event.EventRegistry;
 import dev.eventsource.snapshot.SnapshotStore;
 import dev.eventsource.store.EventStore;
 import dev.eventsource.tck.SnapshotRepositoryContract;
+import dev.eventsource.test.PostgresTestServer;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -15,8 +16,8 @@ class PostgreSQLSnapshotRepositoryContractTest extends SnapshotRepositoryContrac
 
     @Override
     protected EventStore newEventStore(EventRegistry registry) {
-        schema = TestPostgres.freshSchema();
-        return PostgreSQLEventStore.builder(TestPostgres.dataSource()).schema(schema).eventRegistry(registry).build();
+        schema = PostgresTestServer.freshSchema();
+        return PostgreSQLEventStore.builder(PostgresTestServer.dataSource()).schema(schema).eventRegistry(registry).build();
     }
 
     @Override
@@ -27,7 +28,7 @@ class PostgreSQLSnapshotRepositoryContractTest extends SnapshotRepositoryContrac
     @Override
     protected void corruptSnapshot(EventStore store, UUID aggregateId, String aggregateType) throws Exception {
         // Valid jsonb (the column refuses anything else) that is not the aggregate's state.
-        try (Connection c = TestPostgres.connect(); PreparedStatement update = c.prepareStatement("UPDATE " + schema
+        try (Connection c = PostgresTestServer.connect(); PreparedStatement update = c.prepareStatement("UPDATE " + schema
                 + ".eventsource_snapshots SET state = '[\"not\", \"an\", \"account\"]' WHERE aggregate_type = ? AND aggregate_id = ?")) {
             update.setString(1, aggregateType);
             update.setObject(2, aggregateId);

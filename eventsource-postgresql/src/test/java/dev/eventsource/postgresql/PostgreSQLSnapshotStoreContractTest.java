@@ -3,6 +3,7 @@ package dev.eventsource.postgresql;
 import dev.eventsource.event.EventRegistry;
 import dev.eventsource.snapshot.SnapshotStore;
 import dev.eventsource.tck.SnapshotStoreContract;
+import dev.eventsource.test.PostgresTestServer;
 import org.junit.jupiter.api.AfterEach;
 
 /** Snapshots on a real PostgreSQL honour the shared snapshot contract, each store in a schema of its own. */
@@ -12,7 +13,7 @@ class PostgreSQLSnapshotStoreContractTest extends SnapshotStoreContract {
 
     @Override
     protected SnapshotStore newSnapshotStore() {
-        events = PostgreSQLEventStore.builder(TestPostgres.dataSource()).schema(TestPostgres.freshSchema())
+        events = PostgreSQLEventStore.builder(PostgresTestServer.dataSource()).schema(PostgresTestServer.freshSchema())
                 .eventRegistry(new EventRegistry()).build();
         return new PostgreSQLSnapshotStore(events);
     }

@@ -12,6 +12,7 @@ import dev.eventsource.store.NewEvent;
 import dev.eventsource.store.ReadOptions;
 import dev.eventsource.store.StoredEvent;
 import dev.eventsource.tck.TckEvent;
+import dev.eventsource.test.PostgresTestServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -137,7 +138,7 @@ class SQLiteToPostgreSQLMigrationTest {
     }
 
     private PostgreSQLEventStore emptyPostgreSQL() {
-        return PostgreSQLEventStore.builder(TestPostgres.dataSource()).schema(TestPostgres.freshSchema())
+        return PostgreSQLEventStore.builder(PostgresTestServer.dataSource()).schema(PostgresTestServer.freshSchema())
                 .eventRegistry(registry).build();
     }
 }

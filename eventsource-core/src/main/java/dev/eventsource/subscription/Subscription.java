@@ -138,17 +138,21 @@ public final class Subscription {
     public SubscriptionHealth health() {
         long pos = position;
         long head = store.globalPosition();
+        long lagEvents = 0;
         Duration lagTime = Duration.ZERO;
         if (head > pos) {
             try (Stream<StoredEvent> next = store.readAll(filter.toBuilder().fromPosition(pos).limit(1).build())) {
                 Instant oldest = next.findFirst().map(StoredEvent::recordedAt).orElse(null);
-                if (oldest != null && oldest.isBefore(clock.instant())) {
-                    lagTime = Duration.between(oldest, clock.instant());
+                // Without a next event it matches, a filtered subscription has nothing left, however far the head is.
+                if (oldest != null) {
+                    lagEvents = head - pos;
+                    if (oldest.isBefore(clock.instant())) {
+                        lagTime = Duration.between(oldest, clock.instant());
+                    }
                 }
             }
         }
-        return new SubscriptionHealth(name, state, pos, head, Math.max(0, head - pos), lagTime, processed, failed,
-                lastError);
+        return new SubscriptionHealth(name, state, pos, head, lagEvents, lagTime, processed, failed, lastError);
     }
 
     @Override

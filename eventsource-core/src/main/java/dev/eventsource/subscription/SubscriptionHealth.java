@@ -9,8 +9,9 @@ import java.time.Duration;
  * @param state           what it is doing
  * @param position        the global position of the last event it handled (0 for none)
  * @param headPosition    the store's global position when this was taken
- * @param lagEvents       {@code headPosition - position}: positions not yet passed; for a filtered
- *                        subscription an upper bound of the events still to handle
+ * @param lagEvents       0 when no event it reads is left after its position, else
+ *                        {@code headPosition - position}: for a filtered subscription an upper
+ *                        bound of the events still to handle
  * @param lagTime         how long the oldest event it has not handled yet has been stored;
  *                        zero when it has handled everything
  * @param eventsProcessed events handled since it was subscribed (or rebuilt)

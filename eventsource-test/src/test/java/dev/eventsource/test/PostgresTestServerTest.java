@@ -34,13 +34,14 @@ class PostgresTestServerTest {
     }
 
     @Test
-    void gives_a_data_source_on_the_same_server() throws SQLException {
+    void shares_a_pool_on_the_same_server() throws SQLException {
         String schema = PostgresTestServer.freshSchema();
         try (Connection c = PostgresTestServer.dataSource().getConnection(); Statement s = c.createStatement()) {
             s.execute("CREATE SCHEMA " + schema);
         }
 
         assertThat(schemaExists(schema)).isTrue();
+        assertThat(PostgresTestServer.dataSource()).isSameAs(PostgresTestServer.dataSource());
     }
 
     @Test

@@ -1,6 +1,6 @@
 package dev.eventsource.cli;
 
-import dev.eventsource.postgresql.TestPostgres;
+import dev.eventsource.test.PostgresTestServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -8,15 +8,15 @@ import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The move the tool is for: a SQLite file into a real PostgreSQL (the test server of eventsource-postgresql). */
+/** The move the tool is for: a SQLite file into a real PostgreSQL (eventsource-test's {@link PostgresTestServer}). */
 class MigrateToPostgreSQLTest {
 
     @TempDir
     Path dir;
 
     private static String freshPostgreSQL() {
-        String url = TestPostgres.url();
-        return url + (url.contains("?") ? "&" : "?") + "schema=" + TestPostgres.freshSchema();
+        String url = PostgresTestServer.url();
+        return url + (url.contains("?") ? "&" : "?") + "schema=" + PostgresTestServer.freshSchema();
     }
 
     @Test

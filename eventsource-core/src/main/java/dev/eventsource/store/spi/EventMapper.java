@@ -53,6 +53,7 @@ public final class EventMapper {
     private final EventRegistry registry;
     private final ObjectMapper json;
     private final Map<Class<?>, Boolean> verified = new ConcurrentHashMap<>();
+    private final Map<Class<?>, ObjectReader> readers = new ConcurrentHashMap<>();
 
     /** A mapper with the library's Jackson configuration. */
     public EventMapper(EventRegistry registry) {
@@ -135,7 +136,7 @@ public final class EventMapper {
         int current = EventRegistry.schemaVersion(type);
         try {
             if (schemaVersion == current) {
-                return json.readValue(payloadJson, type);
+                return readers.computeIfAbsent(type, json::readerFor).readValue(payloadJson);
             }
             if (schemaVersion > current) {
                 throw new SerializationException(eventType, "Stored " + eventType + " has schema version " + schemaVersion

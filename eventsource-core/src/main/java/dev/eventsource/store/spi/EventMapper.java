@@ -42,6 +42,8 @@ public final class EventMapper {
 
     private static final ObjectMapper DEFAULT_JSON = JsonMapper.builder()
             .addModule(new JavaTimeModule())
+            .addModule(new com.fasterxml.jackson.databind.module.SimpleModule("eventsource-fast-instant")
+                    .addDeserializer(Instant.class, new FastInstantDeserializer()))
             .addModule(new Jdk8Module())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)

@@ -7,6 +7,10 @@ import java.util.Set;
  * handles (the subscription reads only those from the store; empty means all) and can
  * {@link #reset()} its read model so that it can be rebuilt from the beginning by
  * {@link SubscriptionManager#rebuild(String)}.
+ *
+ * <p>Two styles: implement {@link #handle(dev.eventsource.store.StoredEvent)} and list the type names in
+ * {@link #eventTypes()}, or extend {@link HandlerProjection} and write one
+ * {@link ProjectionHandler} method per event class, from which the type names are derived.
  */
 public interface Projection extends Subscriber {
 

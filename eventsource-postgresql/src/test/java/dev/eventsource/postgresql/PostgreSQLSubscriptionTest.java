@@ -1,7 +1,12 @@
 package dev.eventsource.postgresql;
 
 import dev.eventsource.postgresql.SubscribingProcess.NoteCreated;
+import dev.eventsource.postgresql.internal.EventsTable;
 import dev.eventsource.store.ExpectedVersion;
+import dev.eventsource.store.NewEvent;
+import dev.eventsource.store.StoredEvent;
+import dev.eventsource.store.spi.SerializedEvent;
+import dev.eventsource.store.spi.StreamKey;
 import dev.eventsource.subscription.Checkpoint;
 import dev.eventsource.subscription.SubscriptionManager;
 import dev.eventsource.test.PostgresTestServer;
@@ -13,18 +18,25 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * PostgreSQL-only subscription behaviours: a subscriber process killed with {@code kill -9}
- * mid-batch resumes from its checkpoint, and a read model in the store's schema, updated in the
- * checkpoint's transaction, ends with exact totals.
+ * PostgreSQL-only subscription behaviours of a transactional projection whose read model lives in
+ * the store's schema: a subscriber process killed with {@code kill -9} mid-batch resumes from its
+ * checkpoint with exact totals, and a rebuild while writers keep writing, one append transaction
+ * held open across it, ends with exactly the {@code readAll} sequence.
  */
 class PostgreSQLSubscriptionTest {
 
@@ -104,6 +116,67 @@ class PostgreSQLSubscriptionTest {
             assertThat(atKill).isLessThan(head);
             assertThat(queryLong("SELECT events FROM " + schema + ".counted")).isEqualTo(3_000);
             assertThat(queryLong("SELECT COUNT(*) FROM " + schema + ".seen")).isEqualTo(3_000);
+        }
+    }
+
+    @Test
+    void a_rebuild_while_writers_append_and_a_transaction_is_held_open_ends_with_exactly_the_readall_sequence()
+            throws Exception {
+        String schema = PostgresTestServer.freshSchema();
+        ExecutorService writers = Executors.newFixedThreadPool(2);
+        try (PostgreSQLEventStore store = PostgreSQLEventStore.builder(PostgresTestServer.dataSource()).schema(schema)
+                .eventRegistry(SubscribingProcess.registry()).build();
+             SubscriptionManager manager = SubscriptionManager.builder(store)
+                     .checkpoints(new PostgreSQLCheckpointStore(store))
+                     .appendNotifier(new PostgreSQLAppendNotifier(store)).build()) {
+            store.initialize();
+            SubscribingProcess.createReadModel(schema);
+            seed(store, 1_000);
+            PostgreSQLCheckpointStore checkpoints = new PostgreSQLCheckpointStore(store);
+            manager.subscribe("counting", SubscribingProcess.counting(schema), SubscribingProcess.options());
+            eventually("caught up before the rebuild", () -> position(checkpoints, "counting") == store.globalPosition());
+            List<Future<?>> writing = new ArrayList<>();
+
+            // An append whose position is taken now but committed only after later appends: the rebuild
+            // must not move past it while it is open, nor lose it.
+            try (Connection held = PostgresTestServer.connect()) {
+                held.setAutoCommit(false);
+                List<SerializedEvent> heldEvents = Stream.of(new NoteCreated("held open"))
+                        .map(e -> store.mapper().serialize(NewEvent.of(e))).toList();
+                long heldPosition = new EventsTable(schema, store.tablePrefix()).appendInTransaction(held,
+                        new StreamKey("Note", UUID.randomUUID()), heldEvents, ExpectedVersion.NO_STREAM,
+                        Instant.now().truncatedTo(ChronoUnit.MICROS)).globalPosition();
+                for (int w = 0; w < 2; w++) {
+                    writing.add(writers.submit(() -> seed(store, 300)));
+                }
+
+                manager.rebuild("counting");
+                eventually("the writers have appended past the held transaction",
+                        () -> store.globalPosition() > heldPosition + 100);
+                held.commit();
+            }
+            for (Future<?> w : writing) {
+                w.get(60, TimeUnit.SECONDS);
+            }
+            long head = store.globalPosition();
+            eventually("the rebuild is live again", () -> position(checkpoints, "counting") == head);
+
+            List<UUID> log;
+            try (Stream<StoredEvent> all = store.readAll()) {
+                log = all.map(StoredEvent::eventId).toList();
+            }
+            List<UUID> applied = new ArrayList<>();
+            try (Connection c = PostgresTestServer.connect(); Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT event_id FROM " + schema + ".seen ORDER BY applied_order")) {
+                while (rs.next()) {
+                    applied.add(rs.getObject(1, UUID.class));
+                }
+            }
+            assertThat(log).hasSize(1_000 + 1 + 600);
+            assertThat(applied).isEqualTo(log);
+            assertThat(queryLong("SELECT events FROM " + schema + ".counted")).isEqualTo(log.size());
+        } finally {
+            writers.shutdownNow();
         }
     }
 }

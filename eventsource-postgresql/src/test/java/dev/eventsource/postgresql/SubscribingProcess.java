@@ -15,7 +15,7 @@ import java.time.Duration;
  * A separate JVM that runs one transactional projection over a PostgreSQL schema until it is
  * killed (at most a minute), for {@link PostgreSQLSubscriptionTest}. Arguments: the JDBC URL
  * (with user and password) and the schema. The read model, tables {@code seen} and
- * {@code counted}, lives in that schema. Handlers are slowed down a little so that a kill lands
+ * {@code counted}, lives in that schema; {@code seen.applied_order} keeps the order events were applied in. Handlers are slowed down a little so that a kill lands
  * mid-batch.
  */
 public final class SubscribingProcess {
@@ -91,7 +91,8 @@ public final class SubscribingProcess {
     /** Creates the read model's tables in {@code schema}, which the store's {@code initialize()} has created. */
     static void createReadModel(String schema) throws Exception {
         try (var c = dev.eventsource.test.PostgresTestServer.connect(); var sql = c.createStatement()) {
-            sql.executeUpdate("CREATE TABLE " + schema + ".seen (event_id UUID PRIMARY KEY)");
+            sql.executeUpdate("CREATE TABLE " + schema + ".seen (event_id UUID PRIMARY KEY,"
+                    + " applied_order BIGSERIAL NOT NULL)");
             sql.executeUpdate("CREATE TABLE " + schema + ".counted (id INTEGER PRIMARY KEY, events BIGINT NOT NULL)");
             sql.executeUpdate("INSERT INTO " + schema + ".counted VALUES (1, 0)");
         }

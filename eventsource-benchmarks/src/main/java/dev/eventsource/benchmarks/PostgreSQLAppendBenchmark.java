@@ -44,7 +44,7 @@ import java.util.concurrent.TimeUnit;
  * {@code announce_writer()}, which every writer must call for readers' gap-safe global order (the
  * store's append calls it too). It reads no stream version: the stream is new and the unique
  * constraints would catch a clash. Each raw thread has its own {@link DriverManager} connection;
- * the library's pool has as many connections as there are threads.
+ * the library's pool has 8 connections.
  *
  * <p>PostgreSQL is the server named by {@code EVENTSOURCE_TEST_POSTGRES_URL}, or otherwise the one
  * {@link PostgresTestServer} starts for this fork (with {@code fsync=off}); each trial works in a

@@ -1,5 +1,7 @@
 package dev.eventsource.subscription;
 
+import dev.eventsource.store.ReadOptions;
+
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.Objects;
@@ -115,28 +117,21 @@ public final class SubscriptionOptions {
 
         /** Read only these event types (any of them). */
         public Builder eventTypes(String... eventTypes) {
-            this.eventTypes.addAll(names("eventTypes", eventTypes));
+            // ReadOptions owns the rule for filter names; these end up in its query.
+            ReadOptions.builder().eventTypes(eventTypes);
+            this.eventTypes.addAll(Arrays.asList(eventTypes));
             return this;
         }
 
         /** Read only events of these aggregate types (any of them). */
         public Builder aggregateTypes(String... aggregateTypes) {
-            this.aggregateTypes.addAll(names("aggregateTypes", aggregateTypes));
+            ReadOptions.builder().aggregateTypes(aggregateTypes);
+            this.aggregateTypes.addAll(Arrays.asList(aggregateTypes));
             return this;
         }
 
         public SubscriptionOptions build() {
             return new SubscriptionOptions(this);
-        }
-
-        private static Set<String> names(String what, String... names) {
-            Objects.requireNonNull(names, what);
-            for (String n : names) {
-                if (n == null || n.isBlank()) {
-                    throw new IllegalArgumentException(what + " must be non-blank names; got " + Arrays.toString(names));
-                }
-            }
-            return new LinkedHashSet<>(Arrays.asList(names));
         }
     }
 }

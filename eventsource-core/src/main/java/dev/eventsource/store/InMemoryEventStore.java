@@ -88,7 +88,7 @@ public final class InMemoryEventStore extends AbstractEventStore implements Even
 
     @Override
     public ImportResult importRecorded(List<RecordedEvent> batch) {
-        ImportRules.requireValid(batch);
+        batch = ImportRules.requireValid(batch);
         ensureOpen();
         lock.writeLock().lock();
         try {

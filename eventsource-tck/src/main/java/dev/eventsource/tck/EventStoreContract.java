@@ -68,6 +68,14 @@ public abstract class EventStoreContract {
     }
 
     @Nested
+    class Validation extends ValidationContract {
+        @Override
+        protected EventStore newStore(EventRegistry registry) {
+            return EventStoreContract.this.newStore(registry);
+        }
+    }
+
+    @Nested
     class Lifecycle extends LifecycleContract {
         @Override
         protected EventStore newStore(EventRegistry registry) {

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.eventsource.event.EventMetadata;
 import dev.eventsource.event.EventRegistry;
+import dev.eventsource.event.SerializationException;
+import dev.eventsource.store.EventLimits;
 import dev.eventsource.store.EventStore;
 import dev.eventsource.store.ExpectedVersion;
 import dev.eventsource.store.InMemoryEventStore;
@@ -54,13 +56,15 @@ public abstract class ImportContract {
     /** A new, empty store using {@code registry}, implementing the import and stored-row roles; not yet initialized. */
     protected abstract EventStore newStore(EventRegistry registry);
 
+    private EventRegistry registry;
     private EventStore store;
     private EventImporter importer;
     private RecordedEventReader reader;
 
     @BeforeEach
     final void openFreshStore() {
-        store = newStore(new EventRegistry().register(TckEvent.class));
+        registry = new EventRegistry().register(TckEvent.class);
+        store = newStore(registry);
         store.initialize();
         assertThat(store).as("the store under test must implement both roles")
                 .isInstanceOf(EventImporter.class).isInstanceOf(RecordedEventReader.class);
@@ -247,6 +251,178 @@ public abstract class ImportContract {
     void an_empty_batch_imports_nothing() {
         assertThat(importer.importRecorded(List.of())).isEqualTo(new ImportResult(0, 0));
         assertThat(store.globalPosition()).isZero();
+    }
+
+    // What a store accepts: the limits of EventLimits, checked before anything of the batch is written.
+
+    @Test
+    void refuses_a_row_whose_payload_holds_a_nul_and_writes_none_of_its_batch() {
+        assertRefused(withPayload(row(UUID.randomUUID(), 1), "{\"name\":\"a\\u0000b\"}"), "U+0000");
+    }
+
+    @Test
+    void refuses_a_row_whose_payload_holds_a_lone_surrogate() {
+        assertRefused(withPayload(row(UUID.randomUUID(), 1), "{\"name\":\"a\uD800b\"}"), "unpaired UTF-16 surrogate");
+        assertRefused(withPayload(row(UUID.randomUUID(), 1), "{\"name\":\"a\\uD800b\"}"), "unpaired UTF-16 surrogate");
+    }
+
+    @Test
+    void refuses_a_row_whose_payload_string_is_longer_than_the_json_length_limit() {
+        String tooLong = "{\"name\":\"" + "x".repeat(EventLimits.MAX_JSON_LENGTH) + "\"}";
+
+        assertRefused(withPayload(row(UUID.randomUUID(), 1), tooLong), "characters long");
+    }
+
+    @Test
+    void refuses_a_row_whose_payload_is_nested_deeper_than_the_depth_limit() {
+        int depth = EventLimits.MAX_JSON_DEPTH + 1;
+        String deep = "{\"inner\":".repeat(depth - 1) + "{}" + "}".repeat(depth - 1);
+
+        assertRefused(withPayload(row(UUID.randomUUID(), 1), deep), "nesting depth");
+    }
+
+    @Test
+    void refuses_a_row_whose_payload_is_not_a_json_object() {
+        assertRefused(withPayload(row(UUID.randomUUID(), 1), "[1, 2]"), "must be a JSON object");
+        assertRefused(withPayload(row(UUID.randomUUID(), 1), "{\"name\": tru"), "not valid JSON");
+        assertRefused(withPayload(row(UUID.randomUUID(), 1), "{} {}"), "one JSON object");
+    }
+
+    @Test
+    void refuses_a_row_whose_metadata_could_not_be_read_back() {
+        RecordedEvent r = row(UUID.randomUUID(), 1);
+        RecordedEvent badActor = new RecordedEvent(r.eventId(), r.eventType(), r.schemaVersion(), r.aggregateId(),
+                r.aggregateType(), r.version(), r.globalPosition(), r.occurredAt(), r.recordedAt(), r.tenantId(),
+                "{\"actorId\":\"not-a-uuid\"}", r.payloadJson());
+
+        assertRefused(badActor, "metadata");
+    }
+
+    @Test
+    void refuses_a_row_whose_tenant_holds_a_lone_surrogate() {
+        assertRefused(withNames(row(UUID.randomUUID(), 1), TYPE, "Renamed", "acme\uDC00"), "unpaired UTF-16 surrogate");
+    }
+
+    @Test
+    void refuses_a_row_whose_aggregate_type_holds_a_nul() {
+        assertRefused(withNames(row(UUID.randomUUID(), 1), "Item\u0000", "Renamed", null), "U+0000");
+    }
+
+    @Test
+    void refuses_a_row_whose_aggregate_type_is_longer_than_the_name_limit() {
+        assertRefused(withNames(row(UUID.randomUUID(), 1), "A".repeat(10_000), "Renamed", null),
+                "at most " + EventLimits.MAX_NAME_LENGTH);
+    }
+
+    @Test
+    void refuses_a_row_whose_event_type_is_longer_than_the_name_limit() {
+        assertRefused(withNames(row(UUID.randomUUID(), 1), TYPE, "E".repeat(EventLimits.MAX_NAME_LENGTH + 1), null),
+                "at most " + EventLimits.MAX_NAME_LENGTH);
+    }
+
+    @Test
+    void refuses_a_row_that_occurred_after_year_9999() {
+        assertRefused(row(UUID.randomUUID(), 1, "Renamed", "{}", Instant.parse("+10000-01-01T00:00:00Z"),
+                Instant.parse("2020-01-01T00:00:00Z")), "occurredAt");
+    }
+
+    @Test
+    void refuses_a_row_recorded_before_year_1() {
+        assertRefused(row(UUID.randomUUID(), 1, "Renamed", "{}", Instant.parse("2020-01-01T00:00:00Z"), Instant.MIN),
+                "recordedAt");
+    }
+
+    @Test
+    void truncates_imported_times_to_microseconds_like_appended_ones() {
+        RecordedEvent precise = row(UUID.randomUUID(), 1, "Renamed", "{}", Instant.parse("2020-01-01T00:00:00.123456789Z"),
+                Instant.parse("2020-01-01T00:00:01.999999999Z"));
+
+        importer.importRecorded(List.of(precise));
+
+        RecordedEvent stored = recorded().get(0);
+        assertThat(stored.occurredAt()).isEqualTo(Instant.parse("2020-01-01T00:00:00.123456Z"));
+        assertThat(stored.recordedAt()).isEqualTo(Instant.parse("2020-01-01T00:00:01.999999Z"));
+    }
+
+    // Reading back: a row that cannot be decoded is named.
+
+    @Test
+    void a_row_that_does_not_fit_its_class_fails_to_read_naming_its_id_stream_version_and_position() {
+        UUID a = UUID.randomUUID();
+        importer.importRecorded(List.of(row(a, 1)));
+        RecordedEvent misfit = withPayload(row(a, 2), "{\"name\":\"n\",\"revision\":\"not a number\"}");
+        importer.importRecorded(List.of(misfit));
+        long position = recorded().get(1).globalPosition();
+
+        assertThatThrownBy(() -> store.getEvents(a, TYPE)).isInstanceOfSatisfying(SerializationException.class,
+                        e -> assertThat(e.eventId()).isEqualTo(misfit.eventId()))
+                .hasMessageContaining(misfit.eventId().toString()).hasMessageContaining(TYPE + "/" + a + " v2")
+                .hasMessageContaining("position " + position).hasMessageContaining("Renamed");
+        assertThatThrownBy(() -> readAllEvents()).isInstanceOf(SerializationException.class)
+                .hasMessageContaining(misfit.eventId().toString()).hasMessageContaining("position " + position);
+    }
+
+    @Test
+    void an_upcaster_that_throws_fails_the_read_naming_the_event() {
+        registry.register(OddEvents.PersonV2.class).registerUpcaster("tck.Person", 1, payload -> {
+            throw new NullPointerException("a bug in the upcaster");
+        });
+        UUID a = UUID.randomUUID();
+        RecordedEvent old = row(a, 1, "tck.Person", "{\"fullName\":\"Ada Lovelace\"}", Instant.parse("2020-01-01T00:00:00Z"),
+                Instant.parse("2020-01-01T00:00:00Z"));
+        importer.importRecorded(List.of(old));
+
+        assertThatThrownBy(() -> store.getEvents(a, TYPE)).isInstanceOf(SerializationException.class)
+                .hasMessageContaining(old.eventId().toString()).hasMessageContaining("a bug in the upcaster")
+                .hasRootCauseInstanceOf(NullPointerException.class);
+    }
+
+    @Test
+    void an_upcaster_that_overflows_the_stack_fails_the_read_with_a_library_exception() {
+        registry.register(OddEvents.PersonV2.class).registerUpcaster("tck.Person", 1, ImportContract::recurse);
+        UUID a = UUID.randomUUID();
+        RecordedEvent old = row(a, 1, "tck.Person", "{\"fullName\":\"Ada Lovelace\"}", Instant.parse("2020-01-01T00:00:00Z"),
+                Instant.parse("2020-01-01T00:00:00Z"));
+        importer.importRecorded(List.of(old));
+
+        assertThatThrownBy(() -> store.getEvents(a, TYPE)).isInstanceOf(SerializationException.class)
+                .hasMessageContaining(old.eventId().toString()).hasMessageContaining("StackOverflowError");
+    }
+
+    private static com.fasterxml.jackson.databind.node.ObjectNode recurse(com.fasterxml.jackson.databind.node.ObjectNode payload) {
+        return recurse(payload);
+    }
+
+    /**
+     * A batch of a valid row followed by {@code bad} is refused with a {@link SerializationException}
+     * naming {@code bad} and {@code message}, and nothing of it is written.
+     */
+    private void assertRefused(RecordedEvent bad, String message) {
+        RecordedEvent good = row(UUID.randomUUID(), 1);
+        long before = store.globalPosition();
+
+        assertThatThrownBy(() -> importer.importRecorded(List.of(good, bad)))
+                .isInstanceOfSatisfying(SerializationException.class, e -> assertThat(e.eventId()).isEqualTo(bad.eventId()))
+                .hasMessageContaining(bad.eventId().toString())
+                .hasMessageContaining(message);
+        assertThat(store.eventExists(good.eventId())).isFalse();
+        assertThat(store.globalPosition()).isEqualTo(before);
+    }
+
+    private List<StoredEvent> readAllEvents() {
+        try (Stream<StoredEvent> events = store.readAll(ReadOptions.ALL)) {
+            return events.toList();
+        }
+    }
+
+    private static RecordedEvent withPayload(RecordedEvent r, String payload) {
+        return new RecordedEvent(r.eventId(), r.eventType(), r.schemaVersion(), r.aggregateId(), r.aggregateType(), r.version(),
+                r.globalPosition(), r.occurredAt(), r.recordedAt(), r.tenantId(), r.metadataJson(), payload);
+    }
+
+    private static RecordedEvent withNames(RecordedEvent r, String aggregateType, String eventType, String tenant) {
+        return new RecordedEvent(r.eventId(), eventType, r.schemaVersion(), r.aggregateId(), aggregateType, r.version(),
+                r.globalPosition(), r.occurredAt(), r.recordedAt(), tenant, r.metadataJson(), r.payloadJson());
     }
 
     /** Rows of an in-memory store holding every payload shape, metadata, tenants and interleaved streams. */

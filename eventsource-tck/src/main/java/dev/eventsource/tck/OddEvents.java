@@ -58,4 +58,22 @@ public final class OddEvents {
     @EventType("tck.Named")
     public record Named(String value) implements DomainEvent {
     }
+
+    /** Nests itself: {@code depth} levels of JSON objects, the innermost holding {@code leaf}. */
+    public record Nested(Nested inner, String leaf) implements DomainEvent {
+
+        /** A chain of {@code depth} records, so its JSON is nested {@code depth} objects deep. */
+        public static Nested ofDepth(int depth) {
+            Nested nested = new Nested(null, "leaf");
+            for (int level = 2; level <= depth; level++) {
+                nested = new Nested(nested, null);
+            }
+            return nested;
+        }
+    }
+
+    /** Its type name holds an unpaired UTF-16 surrogate, which no store can keep as written. */
+    @EventType("tck.Broken\uD800Name")
+    public record SurrogateNamed(String value) implements DomainEvent {
+    }
 }

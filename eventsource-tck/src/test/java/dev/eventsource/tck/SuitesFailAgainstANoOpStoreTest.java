@@ -36,7 +36,7 @@ class SuitesFailAgainstANoOpStoreTest {
 
     @ParameterizedTest(name = "{0}")
     @ValueSource(classes = {NoOpAppend.class, NoOpStreamRead.class, NoOpGlobalRead.class, NoOpLookup.class,
-            NoOpSerialization.class, NoOpLifecycle.class, NoOpConcurrency.class, NoOpAggregate.class, NoOpReopen.class,
+            NoOpSerialization.class, NoOpValidation.class, NoOpLifecycle.class, NoOpConcurrency.class, NoOpAggregate.class, NoOpReopen.class,
             NoOpSnapshots.class, NoOpSnapshotRepository.class, NoOpImport.class, NoOpEverything.class, NoOpSubscriptions.class,
             NoOpCheckpoints.class, NoOpDeadLetters.class})
     void the_suite_reports_failures_against_a_no_op_store(Class<?> boundSuite) {
@@ -84,6 +84,13 @@ class SuitesFailAgainstANoOpStoreTest {
     }
 
     static class NoOpSerialization extends SerializationContract {
+        @Override
+        protected EventStore newStore(EventRegistry registry) {
+            return new NoOpEventStore();
+        }
+    }
+
+    static class NoOpValidation extends ValidationContract {
         @Override
         protected EventStore newStore(EventRegistry registry) {
             return new NoOpEventStore();

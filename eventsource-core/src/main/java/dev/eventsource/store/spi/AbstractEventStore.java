@@ -2,6 +2,7 @@ package dev.eventsource.store.spi;
 
 import dev.eventsource.event.EventRegistry;
 import dev.eventsource.store.AppendResult;
+import dev.eventsource.store.EventLimits;
 import dev.eventsource.store.EventStore;
 import dev.eventsource.store.EventStream;
 import dev.eventsource.store.ExpectedVersion;
@@ -125,6 +126,7 @@ public abstract class AbstractEventStore implements EventStore, RecordedEventRea
     public final AppendResult append(UUID aggregateId, String aggregateType, List<NewEvent> events,
                                      ExpectedVersion expected) {
         StreamKey stream = new StreamKey(aggregateType, aggregateId);
+        EventLimits.requireName("aggregateType", aggregateType);
         if (expected == null) {
             throw new IllegalArgumentException("expected version must not be null; use ExpectedVersion.ANY to skip the check");
         }
@@ -179,7 +181,7 @@ public abstract class AbstractEventStore implements EventStore, RecordedEventRea
 
     @Override
     public final EventStream getEvents(UUID aggregateId, String aggregateType, long afterVersion) {
-        StreamKey stream = new StreamKey(aggregateType, aggregateId);
+        StreamKey stream = readableStream(aggregateType, aggregateId);
         return traced("eventsource.read_stream", stream, () -> {
             RecordedStream rows = readRecordedStream(stream, afterVersion);
             List<StoredEvent> events = new ArrayList<>(rows.events().size());
@@ -222,7 +224,7 @@ public abstract class AbstractEventStore implements EventStore, RecordedEventRea
 
     @Override
     public final long getStreamVersion(UUID aggregateId, String aggregateType) {
-        StreamKey stream = new StreamKey(aggregateType, aggregateId);
+        StreamKey stream = readableStream(aggregateType, aggregateId);
         ready();
         return doStreamVersion(stream);
     }
@@ -257,6 +259,18 @@ public abstract class AbstractEventStore implements EventStore, RecordedEventRea
     @Override
     public String toString() {
         return description;
+    }
+
+    /**
+     * The stream a read names. A type that no store can hold (a NUL or an unpaired surrogate) is
+     * refused rather than looked up: SQLite and PostgreSQL would match it against a different,
+     * stored type, and the in-memory store would not. Length is not checked, so streams stored
+     * before the name limit existed stay readable.
+     */
+    private static StreamKey readableStream(String aggregateType, UUID aggregateId) {
+        StreamKey stream = new StreamKey(aggregateType, aggregateId);
+        EventLimits.requireWellFormed("aggregateType", aggregateType);
+        return stream;
     }
 
     /** Throws {@link StoreClosedException} after close. */

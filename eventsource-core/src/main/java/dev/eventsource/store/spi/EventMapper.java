@@ -1,6 +1,8 @@
 package dev.eventsource.store.spi;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -14,7 +16,9 @@ import dev.eventsource.event.DomainEvent;
 import dev.eventsource.event.EventMetadata;
 import dev.eventsource.event.EventRegistry;
 import dev.eventsource.event.SerializationException;
+import dev.eventsource.event.UnknownEventTypeException;
 import dev.eventsource.event.Upcaster;
+import dev.eventsource.store.EventLimits;
 import dev.eventsource.store.NewEvent;
 import dev.eventsource.store.StoredEvent;
 
@@ -31,16 +35,21 @@ import java.util.concurrent.ConcurrentHashMap;
  * and upcasting. Every backend goes through it, so they cannot differ about what is storable.
  *
  * <p>On write, the event's class is registered in the registry (a different class under a taken
- * name is refused), the payload is serialized, and the first time a class is seen its JSON is
- * read back once, so a record that could be written but never read again is refused before it
- * reaches any store. On read, the stored type name is looked up, the payload is upcast from its
- * stored schema version to the class's current one, and deserialized.
+ * name is refused), the payload is serialized, every event is checked against
+ * {@link EventLimits} (names, text, JSON size, nesting and numbers, time), and the first time a
+ * class is seen its JSON is read back once, so a record that could be written but never read again
+ * is refused before it reaches any store. On read, the stored type name is looked up, the payload
+ * is upcast from its stored schema version to the class's current one, and deserialized; the
+ * default Jackson configuration reads with the same limits it writes with.
  *
  * <p>Thread-safe.
  */
 public final class EventMapper {
 
-    private static final ObjectMapper DEFAULT_JSON = JsonMapper.builder()
+    private static final ObjectMapper DEFAULT_JSON = JsonMapper.builder(JsonFactory.builder()
+                    .streamReadConstraints(EventLimits.streamReadConstraints())
+                    .streamWriteConstraints(EventLimits.streamWriteConstraints())
+                    .build())
             .addModule(new JavaTimeModule())
             .addModule(new com.fasterxml.jackson.databind.module.SimpleModule("eventsource-fast-instant")
                     .addDeserializer(Instant.class, new FastInstantDeserializer()))
@@ -62,7 +71,12 @@ public final class EventMapper {
         this(registry, DEFAULT_JSON);
     }
 
-    /** A mapper with your own Jackson configuration (it must handle {@code java.time} and records). */
+    /**
+     * A mapper with your own Jackson configuration (it must handle {@code java.time} and records).
+     * Events are still checked against {@link EventLimits} on write; give {@code json}'s factory
+     * {@link EventLimits#streamReadConstraints()} (or looser ones), or an accepted event may fail
+     * to read.
+     */
     public EventMapper(EventRegistry registry, ObjectMapper json) {
         this.registry = Objects.requireNonNull(registry, "registry");
         this.json = Objects.requireNonNull(json, "json");
@@ -89,50 +103,88 @@ public final class EventMapper {
     /**
      * Serializes an event for writing.
      *
-     * @throws SerializationException                          if the payload cannot round-trip through JSON
+     * @throws SerializationException                          if the payload cannot round-trip through JSON, or the
+     *                                                         event is outside {@link EventLimits}; nothing is written
      * @throws dev.eventsource.event.DuplicateEventTypeException if another class owns its type name
      */
     public SerializedEvent serialize(NewEvent event) {
         DomainEvent payload = event.event();
         Class<? extends DomainEvent> type = payload.getClass();
-        registry.register(type);
         String typeName = EventRegistry.typeName(type);
+        refuseUnlessStorable(typeName, () -> EventLimits.requireName("eventType", typeName));
+        registry.register(type);
         String payloadJson;
         try {
             payloadJson = json.writeValueAsString(payload);
-        } catch (JsonProcessingException | RuntimeException e) {
+        } catch (JsonProcessingException | RuntimeException | StackOverflowError e) {
+            if (rootCause(e) instanceof StreamConstraintsException tooDeep) {
+                throw new SerializationException(typeName, "Event " + typeName + " cannot be stored: its JSON exceeds a"
+                        + " limit: " + tooDeep.getOriginalMessage() + " (see EventLimits). Nothing was written.", e);
+            }
             throw new SerializationException(typeName, "Cannot serialize event " + typeName + " (" + type.getName()
                     + ") to JSON: " + rootMessage(e) + ". Use JSON-friendly components (records, strings, numbers, java.time,"
                     + " UUID, BigDecimal, enums, collections). Nothing was written.", e);
         }
+        EventMetadata metadata = event.metadata();
+        String metadataJson = metadataJson(metadata);
+        Instant occurredAt = truncate(event.occurredAt());
+        refuseUnlessStorable(typeName, () -> {
+            EventLimits.requireTime("occurredAt", occurredAt);
+            EventLimits.requireJsonObject("payload", payloadJson);
+            EventLimits.requireJsonObject("metadata", metadataJson);
+            if (metadata.tenantId() != null) {
+                EventLimits.requireName("tenantId", metadata.tenantId());
+            }
+        });
         if (!verified.containsKey(type)) {
             verifyReadable(type, typeName, payloadJson);
         }
-        EventMetadata metadata = event.metadata();
-        String metadataJson = metadataJson(metadata);
-        if (hasNul(payloadJson) || hasNul(metadataJson)
-                || (metadata.tenantId() != null && metadata.tenantId().indexOf('\0') >= 0)) {
-            throw new SerializationException(typeName, "Event " + typeName + " contains the character U+0000 (NUL) in its"
-                    + " payload or metadata. PostgreSQL cannot store it, so no backend accepts it and stores stay"
-                    + " interchangeable; remove or replace the character. Nothing was written.", null);
-        }
         return new SerializedEvent(event.eventId(), typeName, EventRegistry.schemaVersion(type),
-                truncate(event.occurredAt()), metadata.tenantId(), metadataJson, payloadJson);
+                occurredAt, metadata.tenantId(), metadataJson, payloadJson);
+    }
+
+    private static void refuseUnlessStorable(String typeName, Runnable checks) {
+        try {
+            checks.run();
+        } catch (IllegalArgumentException e) {
+            throw new SerializationException(typeName, "Event " + typeName + " cannot be stored: " + e.getMessage()
+                    + " Nothing was written.", e);
+        }
     }
 
     /**
      * Turns a stored row into the public event, upcasting old schema versions.
      *
      * @throws dev.eventsource.event.UnknownEventTypeException if the type name is not registered
-     * @throws SerializationException                          if the JSON does not fit the record or an upcaster is missing
+     * @throws SerializationException                          if the row cannot be decoded for any other reason (JSON
+     *                                                         that does not fit the record, a missing or failing
+     *                                                         upcaster, nesting too deep for the stack); its message
+     *                                                         names the event's id, type, stream, version and
+     *                                                         global position
      */
     public StoredEvent toStoredEvent(RecordedEvent row) {
-        return new StoredEvent(row.eventId(), row.eventType(), row.aggregateId(), row.aggregateType(), row.version(),
-                row.globalPosition(), row.occurredAt(), row.recordedAt(),
-                metadata(row.tenantId(), row.metadataJson()), payload(row.eventType(), row.schemaVersion(), row.payloadJson()));
+        try {
+            return new StoredEvent(row.eventId(), row.eventType(), row.aggregateId(), row.aggregateType(), row.version(),
+                    row.globalPosition(), row.occurredAt(), row.recordedAt(),
+                    metadata(row.tenantId(), row.metadataJson()), payload(row.eventType(), row.schemaVersion(), row.payloadJson()));
+        } catch (UnknownEventTypeException e) {
+            // Not damage of this row: the reading process lacks a class, and the exception says which to register.
+            throw e;
+        } catch (RuntimeException | StackOverflowError e) {
+            String reason = e instanceof SerializationException ? e.getMessage() : rootMessage(e);
+            throw new SerializationException(row.eventType(), row.eventId(), "Cannot read stored event " + row.eventId()
+                    + " (" + row.eventType() + " schema v" + row.schemaVersion() + ") at " + row.aggregateType() + "/"
+                    + row.aggregateId() + " v" + row.version() + ", global position " + row.globalPosition() + ": "
+                    + reason, e);
+        }
     }
 
-    /** Deserializes a payload stored as {@code schemaVersion} of {@code eventType}. */
+    /**
+     * Deserializes a payload stored as {@code schemaVersion} of {@code eventType}.
+     *
+     * @throws dev.eventsource.event.UnknownEventTypeException if the type name is not registered
+     * @throws SerializationException                          for every other failure, including a failing upcaster
+     */
     public DomainEvent payload(String eventType, int schemaVersion, String payloadJson) {
         Class<? extends DomainEvent> type = registry.lookup(eventType);
         int current = EventRegistry.schemaVersion(type);
@@ -155,13 +207,30 @@ public final class EventMapper {
                         "No upcaster for " + eventType + " v" + from + " -> v" + (from + 1) + " (stored v" + schemaVersion
                                 + ", current v" + current + "). Register one with registry.registerUpcaster(\"" + eventType
                                 + "\", " + from + ", payload -> ...).", null));
-                object = Objects.requireNonNull(step.upcast(object), "upcaster returned null");
+                object = upcast(step, eventType, from, object);
             }
             return json.treeToValue(object, type);
-        } catch (JsonProcessingException e) {
+        } catch (SerializationException e) {
+            throw e;
+        } catch (JsonProcessingException | RuntimeException | StackOverflowError e) {
             throw new SerializationException(eventType, "Cannot read stored " + eventType + " v" + schemaVersion + " as "
                     + type.getName() + ": " + rootMessage(e), e);
         }
+    }
+
+    private static ObjectNode upcast(Upcaster step, String eventType, int from, ObjectNode payload) {
+        ObjectNode next;
+        try {
+            next = step.upcast(payload);
+        } catch (RuntimeException | StackOverflowError e) {
+            throw new SerializationException(eventType, "The upcaster of " + eventType + " v" + from + " -> v" + (from + 1)
+                    + " failed: " + rootMessage(e) + ". Fix the upcaster; the stored event is unchanged.", e);
+        }
+        if (next == null) {
+            throw new SerializationException(eventType, "The upcaster of " + eventType + " v" + from + " -> v" + (from + 1)
+                    + " returned null; it must return the payload of the next version.", null);
+        }
+        return next;
     }
 
     /** Any value (an aggregate's state, for snapshots) as JSON, with the configuration events use. */
@@ -206,8 +275,24 @@ public final class EventMapper {
         }
     }
 
-    /** Reads metadata back from its stored form. */
+    /**
+     * Reads metadata back from its stored form.
+     *
+     * @throws SerializationException if it is not metadata this mapper writes
+     */
     public EventMetadata metadata(String tenantId, String metadataJson) {
+        return readMetadata(json, tenantId, metadataJson);
+    }
+
+    /**
+     * Refuses metadata that {@link #metadata} could not read back with the default configuration;
+     * for rows that are imported rather than written by a mapper.
+     */
+    static void requireReadableMetadata(String tenantId, String metadataJson) {
+        readMetadata(DEFAULT_JSON, tenantId, metadataJson);
+    }
+
+    private static EventMetadata readMetadata(ObjectMapper json, String tenantId, String metadataJson) {
         if (metadataJson == null || metadataJson.equals("{}")) {
             return tenantId == null ? EventMetadata.EMPTY : EventMetadata.EMPTY.withTenantId(tenantId);
         }
@@ -218,7 +303,7 @@ public final class EventMapper {
             extrasNode.fields().forEachRemaining(f -> extras.put(f.getKey(), f.getValue().asText()));
             return new EventMetadata(tenantId, uuid(node, "actorId"), uuid(node, "correlationId"),
                     uuid(node, "causationId"), extras);
-        } catch (JsonProcessingException | IllegalArgumentException e) {
+        } catch (JsonProcessingException | RuntimeException | StackOverflowError e) {
             throw new SerializationException("metadata", "Stored metadata is not valid: " + rootMessage(e), e);
         }
     }
@@ -227,25 +312,11 @@ public final class EventMapper {
         try {
             json.readValue(payloadJson, type);
             verified.put(type, Boolean.TRUE);
-        } catch (JsonProcessingException | RuntimeException e) {
+        } catch (JsonProcessingException | RuntimeException | StackOverflowError e) {
             throw new SerializationException(typeName, "Event " + typeName + " (" + type.getName()
                     + ") serializes to JSON that cannot be read back: " + rootMessage(e)
                     + ". Make it a record (or give it a Jackson creator). Nothing was written.", e);
         }
-    }
-
-    /** True when JSON text holds the escape of U+0000 (Jackson writes NUL only that way). */
-    private static boolean hasNul(String json) {
-        for (int i = json.indexOf("\\u0000"); i >= 0; i = json.indexOf("\\u0000", i + 1)) {
-            int backslashes = 0;
-            for (int j = i - 1; j >= 0 && json.charAt(j) == '\\'; j--) {
-                backslashes++;
-            }
-            if (backslashes % 2 == 0) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private static UUID uuid(JsonNode node, String field) {
@@ -253,11 +324,17 @@ public final class EventMapper {
         return value == null || value.isNull() ? null : UUID.fromString(value.asText());
     }
 
-    private static String rootMessage(Throwable e) {
+    private static Throwable rootCause(Throwable e) {
         Throwable t = e;
         while (t.getCause() != null && t.getCause() != t) {
             t = t.getCause();
         }
+        return t;
+    }
+
+    /** The root cause's first line, or its class name when it has no message (a stack overflow). */
+    private static String rootMessage(Throwable e) {
+        Throwable t = rootCause(e);
         String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
         int newline = message.indexOf('\n');
         return newline < 0 ? message : message.substring(0, newline);

@@ -5,6 +5,11 @@ import java.util.UUID;
 /**
  * The identity of a stream: aggregate type plus aggregate id.
  *
+ * <p>It refuses only what can never name a stream (a blank type, a null id), not what a store
+ * refuses to write ({@link dev.eventsource.store.EventLimits}): stream keys are also built from
+ * rows already stored, and a row written before a limit existed must stay readable. Writes check
+ * the limits where they enter a store.
+ *
  * @throws IllegalArgumentException if the type is blank or the id is null
  */
 public record StreamKey(String aggregateType, UUID aggregateId) {

@@ -81,7 +81,7 @@ public final class PostgreSQLImporter {
      * @throws SQLException             raw, for the store to translate
      */
     public ImportResult importRecorded(Connection c, List<RecordedEvent> batch) throws SQLException {
-        ImportRules.requireValid(batch);
+        batch = ImportRules.requireValid(batch);
         if (batch.isEmpty()) {
             return new ImportResult(0, 0);
         }

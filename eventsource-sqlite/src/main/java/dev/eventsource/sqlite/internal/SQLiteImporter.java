@@ -45,7 +45,7 @@ public final class SQLiteImporter {
      * @throws EventSourceException    translated from the driver
      */
     public ImportResult importRecorded(List<RecordedEvent> batch) {
-        ImportRules.requireValid(batch);
+        batch = ImportRules.requireValid(batch);
         ReentrantLock lock = connections.writeLock();
         lock.lock();
         try (Statement control = connections.writer().createStatement()) {

@@ -205,10 +205,21 @@ public final class EventLimits {
 
     /** Refuses a number that PostgreSQL would write back with more digits than a reader accepts. */
     private static void requirePlainLength(String what, JsonParser parser) throws IOException {
+        char[] text = parser.getTextCharacters();
+        int end = parser.getTextOffset() + parser.getTextLength();
+        boolean exponent = false;
+        for (int i = parser.getTextOffset(); i < end && !exponent; i++) {
+            exponent = text[i] == 'e' || text[i] == 'E';
+        }
+        if (!exponent) {
+            // Already plain, and no longer than the parser's number limit.
+            return;
+        }
         BigDecimal number = parser.getDecimalValue();
         int precision = number.precision();
         int scale = number.scale();
-        long plain = scale <= 0 ? (long) precision - scale : scale >= precision ? scale + 2L : precision + 1L;
+        long digits = scale <= 0 ? (long) precision - scale : scale >= precision ? scale + 2L : precision + 1L;
+        long plain = digits + (number.signum() < 0 ? 1 : 0);
         if (plain > MAX_JSON_NUMBER_LENGTH) {
             throw new IllegalArgumentException(what + " number at '" + parser.getParsingContext().pathAsPointer() + "' ("
                     + abbreviate(parser.getText()) + ") has " + plain + " characters in plain notation; at most "

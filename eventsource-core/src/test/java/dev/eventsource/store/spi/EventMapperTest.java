@@ -7,6 +7,7 @@ import dev.eventsource.event.EventRegistry;
 import dev.eventsource.event.EventType;
 import dev.eventsource.event.SerializationException;
 import dev.eventsource.event.UnknownEventTypeException;
+import dev.eventsource.store.EventLimits;
 import dev.eventsource.store.NewEvent;
 import dev.eventsource.store.StoredEvent;
 import org.junit.jupiter.api.Test;
@@ -162,6 +163,58 @@ class EventMapperTest {
                 });
 
         assertThat(new EventMapper(reader).toStoredEvent(recorded(v1)).event()).isEqualTo(new NoteCreatedV2("X", "migrated"));
+    }
+
+    record Chain(Chain next) implements DomainEvent {}
+
+    @Test
+    void the_default_mapper_reads_with_the_limits_every_write_is_checked_against() {
+        assertThat(EventMapper.defaultObjectMapper().getFactory().streamReadConstraints())
+                .isSameAs(EventLimits.streamReadConstraints());
+        assertThat(EventMapper.defaultObjectMapper().getFactory().streamWriteConstraints())
+                .isSameAs(EventLimits.streamWriteConstraints());
+    }
+
+    @Test
+    void a_stored_row_nested_deeper_than_the_read_limit_fails_to_read_naming_it() {
+        EventMapper mapper = new EventMapper(new EventRegistry().register(Chain.class));
+        RecordedEvent row = rowOf("Chain", "{\"next\":".repeat(5_000) + "null" + "}".repeat(5_000));
+
+        assertThatThrownBy(() -> mapper.toStoredEvent(row)).isInstanceOfSatisfying(SerializationException.class,
+                        e -> assertThat(e.eventId()).isEqualTo(row.eventId()))
+                .hasMessageContaining(row.eventId().toString()).hasMessageContaining("Note/" + STREAM.aggregateId() + " v7")
+                .hasMessageContaining("global position 42").hasMessageContaining("nesting depth");
+    }
+
+    @Test
+    void a_stored_row_that_overflows_the_stack_of_a_custom_mapper_fails_with_a_serialization_exception() {
+        com.fasterxml.jackson.databind.ObjectMapper unbounded = EventMapper.defaultObjectMapper().copy();
+        unbounded.getFactory().setStreamReadConstraints(com.fasterxml.jackson.core.StreamReadConstraints.builder()
+                .maxNestingDepth(Integer.MAX_VALUE).build());
+        EventMapper mapper = new EventMapper(new EventRegistry().register(Chain.class), unbounded);
+        RecordedEvent row = rowOf("Chain", "{\"next\":".repeat(200_000) + "null" + "}".repeat(200_000));
+
+        assertThatThrownBy(() -> mapper.toStoredEvent(row)).isInstanceOf(SerializationException.class)
+                .hasMessageContaining(row.eventId().toString());
+    }
+
+    @Test
+    void refuses_to_write_a_record_nested_deeper_than_the_limit_even_with_a_custom_mapper_that_allows_it() {
+        com.fasterxml.jackson.databind.ObjectMapper unbounded = new com.fasterxml.jackson.databind.ObjectMapper();
+        EventMapper mapper = new EventMapper(new EventRegistry(), unbounded);
+        Chain deep = null;
+        for (int i = 0; i <= EventLimits.MAX_JSON_DEPTH; i++) {
+            deep = new Chain(deep);
+        }
+        Chain tooDeep = deep;
+
+        assertThatThrownBy(() -> mapper.serialize(NewEvent.of(tooDeep))).isInstanceOf(SerializationException.class)
+                .hasMessageContaining("nesting depth");
+    }
+
+    private static RecordedEvent rowOf(String eventType, String payloadJson) {
+        return new RecordedEvent(UUID.randomUUID(), eventType, 1, STREAM.aggregateId(), STREAM.aggregateType(), 7, 42,
+                Instant.EPOCH, Instant.EPOCH, null, "{}", payloadJson);
     }
 
     private static RecordedEvent recorded(SerializedEvent e) {

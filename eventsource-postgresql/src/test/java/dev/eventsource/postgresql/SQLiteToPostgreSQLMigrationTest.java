@@ -2,6 +2,7 @@ package dev.eventsource.postgresql;
 
 import dev.eventsource.event.EventMetadata;
 import dev.eventsource.event.EventRegistry;
+import dev.eventsource.event.SerializationException;
 import dev.eventsource.migration.MigrationProgress;
 import dev.eventsource.migration.MigrationReport;
 import dev.eventsource.migration.StoreMigration;
@@ -18,6 +19,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.math.BigDecimal;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -83,6 +87,35 @@ class SQLiteToPostgreSQLMigrationTest {
             assertThat(again.copied()).isZero();
             assertThat(again.skipped()).isEqualTo(STREAMS * EVENTS_PER_STREAM);
             assertThat(target.globalPosition()).isEqualTo(position);
+        }
+    }
+
+    @Test
+    void refuses_a_row_stored_before_the_limits_existed_naming_it_and_copies_nothing_of_its_batch() throws Exception {
+        Path file = dir.resolve(UUID.randomUUID() + ".db");
+        UUID good = UUID.randomUUID();
+        UUID legacy = UUID.randomUUID();
+        try (SQLiteEventStore store = new SQLiteEventStore(file.toString(), registry)) {
+            store.append(UUID.randomUUID(), "Account", List.of(NewEvent.of(new TckEvent.Created("fine")).withEventId(good)),
+                    ExpectedVersion.NO_STREAM);
+            store.append(UUID.randomUUID(), "Account", List.of(NewEvent.of(new TckEvent.Created("legacy")).withEventId(legacy)),
+                    ExpectedVersion.NO_STREAM);
+        }
+        // Older versions accepted a NUL in an aggregate type on SQLite; PostgreSQL can never hold one.
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
+             PreparedStatement s = c.prepareStatement("UPDATE events SET aggregate_type = 'Acc' || char(0) || 'ount'"
+                     + " WHERE event_id = ?")) {
+            s.setString(1, legacy.toString());
+            assertThat(s.executeUpdate()).isEqualTo(1);
+        }
+
+        try (SQLiteEventStore source = new SQLiteEventStore(file.toString(), registry);
+             PostgreSQLEventStore target = emptyPostgreSQL()) {
+            assertThatThrownBy(() -> StoreMigration.copy(source, target))
+                    .isInstanceOfSatisfying(SerializationException.class, e -> assertThat(e.eventId()).isEqualTo(legacy))
+                    .hasMessageContaining(legacy.toString()).hasMessageContaining("aggregateType")
+                    .hasMessageContaining("U+0000");
+            assertThat(target.globalPosition()).isZero();
         }
     }
 

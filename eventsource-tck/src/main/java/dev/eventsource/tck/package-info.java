@@ -9,6 +9,7 @@
  * extended one by one: {@link dev.eventsource.tck.AppendContract},
  * {@link dev.eventsource.tck.StreamReadContract}, {@link dev.eventsource.tck.GlobalReadContract},
  * {@link dev.eventsource.tck.LookupContract}, {@link dev.eventsource.tck.SerializationContract},
+ * {@link dev.eventsource.tck.ValidationContract},
  * {@link dev.eventsource.tck.LifecycleContract}, {@link dev.eventsource.tck.ConcurrencyContract},
  * {@link dev.eventsource.tck.AggregateContract}.
  *

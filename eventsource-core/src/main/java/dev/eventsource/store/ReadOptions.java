@@ -168,7 +168,8 @@ public final class ReadOptions {
             if (tenantId == null || tenantId.isBlank()) {
                 throw new IllegalArgumentException("tenantId must be non-blank");
             }
-            this.tenantId = tenantId;
+            // A tenant no store can hold would match another tenant's '?'-mangled name in SQL.
+            this.tenantId = EventLimits.requireWellFormed("tenantId", tenantId);
             return this;
         }
 
@@ -207,6 +208,7 @@ public final class ReadOptions {
                 if (n == null || n.isBlank()) {
                     throw new IllegalArgumentException(what + " must be non-blank names; got " + Arrays.toString(names));
                 }
+                EventLimits.requireWellFormed(what, n);
             }
             return new LinkedHashSet<>(Arrays.asList(names));
         }

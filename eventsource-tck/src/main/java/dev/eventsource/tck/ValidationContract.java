@@ -172,6 +172,17 @@ public abstract class ValidationContract extends EventStoreFixture {
     }
 
     @Test
+    void refuses_to_filter_a_read_by_a_tenant_or_type_that_no_store_can_hold() {
+        store.appendEvents(UUID.randomUUID(), TYPE, List.of(new TckEvent.Created("x")), ExpectedVersion.ANY,
+                EventMetadata.EMPTY.withTenantId("acme?"));
+
+        assertThatThrownBy(() -> readAll(ReadOptions.builder().tenantId("acme" + LONE_HIGH).build()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("unpaired UTF-16 surrogate");
+        assertThatThrownBy(() -> readAll(ReadOptions.builder().aggregateTypes("Item\u0000").build()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("U+0000");
+    }
+
+    @Test
     void refuses_an_event_type_name_with_a_lone_surrogate() {
         assertRefusedWithNothingWritten(() -> append(UUID.randomUUID(), new OddEvents.SurrogateNamed("x")),
                 SerializationException.class, "unpaired UTF-16 surrogate");

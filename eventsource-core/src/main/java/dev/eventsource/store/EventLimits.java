@@ -11,6 +11,7 @@ import com.fasterxml.jackson.core.StreamWriteConstraints;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 
 /**
  * What every store accepts, declared once. Every write path (append, import, migration) checks
@@ -137,17 +138,18 @@ public final class EventLimits {
     }
 
     /**
-     * Checks a time to be stored, after truncation to microseconds.
+     * Checks a time to be stored, as it will be stored: truncated to microseconds.
      *
      * @param what names the value in the message, e.g. {@code "occurredAt"}
-     * @return {@code time}
-     * @throws IllegalArgumentException if it is null or outside {@link #MIN_TIME} to {@link #MAX_TIME}
+     * @return {@code time}, unchanged
+     * @throws IllegalArgumentException if it is null or, truncated, outside {@link #MIN_TIME} to {@link #MAX_TIME}
      */
     public static Instant requireTime(String what, Instant time) {
         if (time == null) {
             throw new IllegalArgumentException(what + " must not be null");
         }
-        if (time.isBefore(MIN_TIME) || time.isAfter(MAX_TIME)) {
+        Instant stored = time.truncatedTo(ChronoUnit.MICROS);
+        if (stored.isBefore(MIN_TIME) || stored.isAfter(MAX_TIME)) {
             throw new IllegalArgumentException(what + " " + time + " is outside the storable range " + MIN_TIME + " to "
                     + MAX_TIME + " (years 1 to 9999 UTC, which every backend represents). Use a time inside it.");
         }

@@ -80,6 +80,7 @@ class EventLimitsTest {
     void accepts_times_from_the_first_to_the_last_microsecond_of_the_range() {
         assertThat(EventLimits.requireTime("occurredAt", EventLimits.MIN_TIME)).isEqualTo(EventLimits.MIN_TIME);
         assertThat(EventLimits.requireTime("occurredAt", EventLimits.MAX_TIME)).isEqualTo(EventLimits.MAX_TIME);
+        assertThat(EventLimits.requireTime("occurredAt", EventLimits.MAX_TIME.plusNanos(999))).isNotNull();
         assertThatThrownBy(() -> EventLimits.requireTime("occurredAt", EventLimits.MIN_TIME.minusNanos(1)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("outside the storable range");
         assertThatThrownBy(() -> EventLimits.requireTime("recordedAt", Instant.MAX))

@@ -1,7 +1,7 @@
 package dev.eventsource.subscription;
 
 import dev.eventsource.store.EventStore;
-import dev.eventsource.store.StoredEvent;
+import dev.eventsource.store.ReadOptions;
 import dev.eventsource.store.spi.AbstractEventStore;
 
 import java.time.Clock;
@@ -18,6 +18,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
+import java.util.stream.Stream;
 
 /**
  * Runs named subscriptions over one event store: each catches up from the global log in batches
@@ -55,6 +56,9 @@ public final class SubscriptionManager implements AutoCloseable {
     public static final Duration DEFAULT_SHUTDOWN_DEADLINE = Duration.ofSeconds(30);
 
     private final EventStore store;
+    /** The store as its base class, for in-process wake-ups and stored rows; null for another implementation. */
+    private final AbstractEventStore local;
+    private final Function<ReadOptions, Stream<LogEntry>> log;
     private final CheckpointStore checkpoints;
     private final DeadLetterStore deadLetters;
     private final ThreadFactory threads;
@@ -74,7 +78,9 @@ public final class SubscriptionManager implements AutoCloseable {
         this.pollInterval = b.pollInterval;
         this.notifier = b.notifier;
         this.clock = b.clock;
-        if (store instanceof AbstractEventStore local) {
+        this.local = store instanceof AbstractEventStore base ? base : null;
+        this.log = LogEntry.reader(store, local);
+        if (local != null) {
             local.addAppendListener(wakeAll);
         }
         if (notifier != null) {
@@ -241,7 +247,7 @@ public final class SubscriptionManager implements AutoCloseable {
         } finally {
             lock.unlock();
         }
-        if (store instanceof AbstractEventStore local) {
+        if (local != null) {
             local.removeAppendListener(wakeAll);
         }
         if (notifier != null) {
@@ -281,7 +287,7 @@ public final class SubscriptionManager implements AutoCloseable {
         }
         Objects.requireNonNull(options, "options");
         Subscription s = new Subscription(name, store, checkpoints, deadLetters, subscriber, transactional, options,
-                eventTypes, aggregateTypes, pollInterval, clock, this::payloadJson, threads);
+                eventTypes, aggregateTypes, pollInterval, clock, log, threads);
         lock.lock();
         try {
             if (shutDown) {
@@ -304,17 +310,6 @@ public final class SubscriptionManager implements AutoCloseable {
 
     private List<String> names() {
         return subscriptions().stream().map(Subscription::name).toList();
-    }
-
-    private String payloadJson(StoredEvent event) {
-        if (store instanceof AbstractEventStore local) {
-            try {
-                return local.mapper().writeJson(event.event());
-            } catch (RuntimeException e) {
-                // The dead letter matters more than its pretty payload.
-            }
-        }
-        return String.valueOf(event.event());
     }
 
     private static Set<String> merge(String name, String what, Set<String> declared, Set<String> options) {

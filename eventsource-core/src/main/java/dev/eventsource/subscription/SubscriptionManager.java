@@ -41,9 +41,12 @@ import java.util.stream.Stream;
  *
  * <p><b>Failures.</b> A handler that throws is retried per the subscription's {@link RetryPolicy},
  * then its event is dead-lettered and the subscription continues or stops per
- * {@link AfterDeadLetter}. Each subscription has its own thread, so one failing or slow
+ * {@link AfterDeadLetter}. A stored event this process cannot decode (its class is not registered,
+ * or its JSON no longer fits the class) is dead-lettered the same way, without retries, and the
+ * events around it are delivered. Each subscription has its own thread, so one failing or slow
  * subscription never holds up the others. {@link #retryDeadLetter(long)} delivers a dead letter
- * again.
+ * again; a subscription that handles a dead-lettered event itself (after a resume, a restart or
+ * a rebuild) resolves its entry.
  *
  * <p><b>Refusals.</b> A name already registered ({@link DuplicateSubscriptionException}); a
  * {@link TransactionalProjection} without a {@link TransactionalCheckpointStore}; type filters in
@@ -195,9 +198,11 @@ public final class SubscriptionManager implements AutoCloseable {
 
     /**
      * Delivers dead letter {@code id} again to its subscription's handler, now, on the calling
-     * thread (between two batches of the subscription). On success the entry is resolved; on
-     * failure its attempts and error are updated and it stays queued. The event arrives out of
-     * order: the subscription has gone past it.
+     * thread (between two batches of the subscription). The event is decoded again first, so one
+     * dead-lettered because its class was not registered is delivered once the class is registered
+     * in the store's registry. On success the entry is resolved; on failure (decoding or handling)
+     * its attempts and error are updated and it stays queued. The event arrives out of order: the
+     * subscription has gone past it.
      *
      * @return whether the handler succeeded
      * @throws NoSuchElementException if there is no such entry or its subscription is not registered
@@ -222,7 +227,10 @@ public final class SubscriptionManager implements AutoCloseable {
         return checkpoints;
     }
 
-    /** Every subscription's health, and whether any has failed. */
+    /**
+     * Every subscription's health, and whether all are healthy (none failed or stalled, none with an
+     * unresolved dead letter). Never decodes a payload.
+     */
     public SubscriptionManagerHealth health() {
         List<SubscriptionHealth> all = new ArrayList<>();
         for (Subscription s : subscriptions()) {

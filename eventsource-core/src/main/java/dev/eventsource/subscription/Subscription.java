@@ -163,6 +163,10 @@ public final class Subscription {
                         lagTime = Duration.between(oldest, clock.instant());
                     }
                 }
+            } catch (RuntimeException e) {
+                // Only a store read through readAll decodes here; its next event failing to decode is what the
+                // subscription reports as STALLED, and a health check must still answer.
+                lagEvents = head - pos;
             }
         }
         return new SubscriptionHealth(name, state, pos, head, lagEvents, lagTime, processed, failed,

@@ -13,7 +13,8 @@ import java.time.Duration;
  *                        {@code headPosition - position}: for a filtered subscription an upper
  *                        bound of the events still to handle
  * @param lagTime         how long the oldest event it has not handled yet has been stored;
- *                        zero when it has handled everything
+ *                        zero when it has handled everything (or, for a store that does not extend
+ *                        {@code AbstractEventStore}, when that event cannot be decoded)
  * @param eventsProcessed events handled since it was subscribed (or rebuilt)
  * @param eventsFailed    failed handling attempts, retries included, and events it could not decode
  * @param deadLetters     its unresolved dead letters: events it went past (or stopped at) without

@@ -1,6 +1,7 @@
 package dev.eventsource.event;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.reflect.Modifier;
 import java.net.JarURLConnection;
 import java.net.URISyntaxException;
@@ -100,10 +101,10 @@ public final class EventRegistry {
      * Registers every concrete {@link DomainEvent} class of {@code packageName} and its
      * subpackages, found where the context class loader (or, without one, this class's loader)
      * finds classes: directories, and jar files that list their directories (as build tools write
-     * them; a class loader finds a package in a jar by its directory entry). Meant for a process that reads
-     * events it never writes (a projection or reporting process), which would otherwise not know
-     * their classes. Interfaces, abstract, anonymous and local classes are passed over; nested
-     * records (of a sealed interface, say) are registered. Classes are loaded without being
+     * them; a class loader finds a package in a jar by its directory entry). Meant for a process
+     * that reads events it never writes (a projection or reporting process), which would otherwise
+     * not know their classes. Interfaces, abstract, anonymous and local classes are passed over;
+     * nested records (of a sealed interface, say) are registered. Classes are loaded without being
      * initialized.
      *
      * <p>All or nothing: when one class cannot be registered, none is.
@@ -195,7 +196,7 @@ public final class EventRegistry {
                             + " directory nor a jar file, so its classes cannot be listed; register its event classes one by one");
                 }
             }
-        } catch (IOException | URISyntaxException e) {
+        } catch (IOException | UncheckedIOException | URISyntaxException e) {
             throw new IllegalStateException("Cannot list the classes of package " + packageName + ": " + e
                     + "; register its event classes one by one", e);
         }

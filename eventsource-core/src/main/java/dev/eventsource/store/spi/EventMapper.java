@@ -56,6 +56,7 @@ public final class EventMapper {
     private final ObjectMapper json;
     private final Map<Class<?>, Boolean> verified = new ConcurrentHashMap<>();
     private final Map<Class<?>, ObjectReader> readers = new ConcurrentHashMap<>();
+    private final GetterOnlyProperties getterOnly;
 
     /** A mapper with the library's Jackson configuration. */
     public EventMapper(EventRegistry registry) {
@@ -66,6 +67,7 @@ public final class EventMapper {
     public EventMapper(EventRegistry registry, ObjectMapper json) {
         this.registry = Objects.requireNonNull(registry, "registry");
         this.json = Objects.requireNonNull(json, "json");
+        this.getterOnly = new GetterOnlyProperties(json);
     }
 
     /** The Jackson configuration used when none is given. */
@@ -174,14 +176,36 @@ public final class EventMapper {
         }
     }
 
-    /** Reads a value written by {@link #writeJson}. */
+    /**
+     * Reads a value written by {@link #writeJson}, strictly: only JSON that {@code writeJson} could
+     * have written for {@code type} is accepted. A snapshot is a cache, so reading a damaged one as
+     * an aggregate with empty fields would be worse than ignoring it and replaying the events.
+     *
+     * @throws SerializationException if the text is not JSON, is JSON {@code null}, has trailing
+     *                                content, lacks a property of the type's creator (a record
+     *                                component), has a property the type neither reads nor writes
+     *                                (derived getters are written, so they are allowed), or holds
+     *                                {@code null} for a primitive
+     */
     public Object readJson(String text, java.lang.reflect.Type type) {
+        Object value;
         try {
-            return json.readValue(text, json.getTypeFactory().constructType(type));
+            value = json.readerFor(json.getTypeFactory().constructType(type))
+                    .with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES,
+                            DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES,
+                            DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES,
+                            DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                    .withHandler(getterOnly)
+                    .readValue(text);
         } catch (JsonProcessingException | RuntimeException e) {
             throw new SerializationException(type.getTypeName(), "Cannot read JSON as " + type.getTypeName() + ": "
                     + rootMessage(e), e);
         }
+        if (value == null) {
+            throw new SerializationException(type.getTypeName(), "Cannot read JSON as " + type.getTypeName()
+                    + ": it is null, which writeJson never writes", null);
+        }
+        return value;
     }
 
     /** The metadata JSON stored beside a payload (everything but the tenant, which is a column). */

@@ -42,6 +42,12 @@ class EventMapperTest {
     @EventType(value = "NoteCreated", version = 3)
     record NoteCreatedV3(String title, String content, int priority) implements DomainEvent {}
 
+    record Totals(long paid, long owed) {
+        public long getBalance() {
+            return paid - owed;
+        }
+    }
+
     private static final StreamKey STREAM = new StreamKey("Note", UUID.randomUUID());
 
     @Test
@@ -166,5 +172,23 @@ class EventMapperTest {
 
     private static RecordedEvent recorded(SerializedEvent e) {
         return e.recorded(STREAM, 1, 1, Instant.now());
+    }
+
+    @Test
+    void reads_strictly_what_write_json_wrote_including_derived_getters() {
+        EventMapper mapper = new EventMapper(new EventRegistry());
+
+        assertThat(mapper.readJson(mapper.writeJson(new Totals(5, 2)), Totals.class)).isEqualTo(new Totals(5, 2));
+    }
+
+    @Test
+    void refuses_snapshot_json_that_is_null_lacks_a_field_or_has_an_unknown_one() {
+        EventMapper mapper = new EventMapper(new EventRegistry());
+
+        for (String damaged : List.of("null", "{}", "{\"paid\": 5}", "{\"paid\": 5, \"owed\": 2, \"other\": 1}",
+                "{\"paid\": null, \"owed\": 2}", "{\"paid\": 5, \"owed\": 2} {}")) {
+            assertThatThrownBy(() -> mapper.readJson(damaged, Totals.class)).as(damaged)
+                    .isInstanceOf(SerializationException.class).hasMessageContaining("Totals");
+        }
     }
 }

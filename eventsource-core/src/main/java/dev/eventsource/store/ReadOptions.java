@@ -1,5 +1,7 @@
 package dev.eventsource.store;
 
+import dev.eventsource.store.spi.EventMapper;
+
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
@@ -12,7 +14,9 @@ import java.util.Set;
  * What {@code readAll} reads from the global log, and how.
  *
  * <p>All filters combine with AND; within {@code eventTypes} or {@code aggregateTypes} any listed
- * name matches. Timestamps filter on {@code occurredAt} and are inclusive at both ends.
+ * name matches. Timestamps filter on {@code occurredAt} and are inclusive at both ends; like the
+ * stored times, they are truncated to microseconds when set, so every backend compares the same
+ * values (a bound of {@code 10:00:00.0000015} keeps an event stored at {@code 10:00:00.000001}).
  * {@code fromPosition} is exclusive: forward reads return positions above it, backward reads
  * positions below it. Without it, forward reads start at the beginning and backward reads at the
  * end. {@code pageSize} bounds how many events are loaded at a time: memory stays bounded by it
@@ -96,12 +100,12 @@ public final class ReadOptions {
         return tenantId;
     }
 
-    /** Inclusive lower bound on {@code occurredAt}, or {@code null}. */
+    /** Inclusive lower bound on {@code occurredAt}, truncated to microseconds, or {@code null}. */
     public Instant fromTimestamp() {
         return fromTimestamp;
     }
 
-    /** Inclusive upper bound on {@code occurredAt}, or {@code null}. */
+    /** Inclusive upper bound on {@code occurredAt}, truncated to microseconds, or {@code null}. */
     public Instant toTimestamp() {
         return toTimestamp;
     }
@@ -172,13 +176,15 @@ public final class ReadOptions {
             return this;
         }
 
+        /** Inclusive lower bound on {@code occurredAt}; truncated to microseconds, the precision stored times have. */
         public Builder fromTimestamp(Instant from) {
-            this.fromTimestamp = Objects.requireNonNull(from, "fromTimestamp");
+            this.fromTimestamp = EventMapper.truncate(Objects.requireNonNull(from, "fromTimestamp"));
             return this;
         }
 
+        /** Inclusive upper bound on {@code occurredAt}; truncated to microseconds, the precision stored times have. */
         public Builder toTimestamp(Instant to) {
-            this.toTimestamp = Objects.requireNonNull(to, "toTimestamp");
+            this.toTimestamp = EventMapper.truncate(Objects.requireNonNull(to, "toTimestamp"));
             return this;
         }
 

@@ -225,6 +225,24 @@ public abstract class GlobalReadContract extends EventStoreFixture {
     }
 
     @Test
+    void time_bounds_finer_than_a_microsecond_are_truncated_to_microseconds_like_stored_times() {
+        appendWith(new TckEvent.Renamed("before", 1), T0.minusNanos(1_000), null);
+        appendWith(new TckEvent.Renamed("inside", 2), T0.plusNanos(999), null);
+        appendWith(new TckEvent.Renamed("after", 3), T0.plusNanos(1_000), null);
+
+        List<StoredEvent> window = readAll(ReadOptions.builder()
+                .fromTimestamp(T0.plusNanos(500)).toTimestamp(T0.plusNanos(999)).build());
+
+        assertThat(payloads(window)).containsExactly(new TckEvent.Renamed("inside", 2));
+        assertThat(payloads(readAll(ReadOptions.builder().fromTimestamp(T0.minusNanos(1)).build())))
+                .as("a lower bound 1 ns below a microsecond keeps the event of the microsecond below")
+                .startsWith(new TckEvent.Renamed("before", 1));
+        assertThat(payloads(readAll(ReadOptions.builder().toTimestamp(T0.plusNanos(1_999)).build())))
+                .as("an upper bound 1 ns below a microsecond keeps the event of that microsecond")
+                .endsWith(new TckEvent.Renamed("after", 3));
+    }
+
+    @Test
     void from_timestamp_alone_keeps_later_events() {
         for (int i = 0; i < 3; i++) {
             appendWith(new TckEvent.Renamed("at", i), T0.plusSeconds(i), null);

@@ -1,6 +1,8 @@
 package dev.eventsource.store.spi;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -40,7 +42,10 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class EventMapper {
 
-    private static final ObjectMapper DEFAULT_JSON = JsonMapper.builder()
+    private static final ObjectMapper DEFAULT_JSON = JsonMapper.builder(JsonFactory.builder()
+                    .addDecorator(new NegativeZeroAsZero())
+                    .enable(StreamWriteFeature.WRITE_BIGDECIMAL_AS_PLAIN)
+                    .build())
             .addModule(new JavaTimeModule())
             .addModule(new com.fasterxml.jackson.databind.module.SimpleModule("eventsource-fast-instant")
                     .addDeserializer(Instant.class, new FastInstantDeserializer()))
@@ -70,7 +75,13 @@ public final class EventMapper {
         this.getterOnly = new GetterOnlyProperties(json);
     }
 
-    /** The Jackson configuration used when none is given. */
+    /**
+     * The Jackson configuration used when none is given (and by every store). Besides
+     * {@code java.time} support it writes numbers in one canonical form so that every backend reads
+     * back the same value: {@code -0.0} as {@code 0.0} (PostgreSQL's {@code jsonb} has no negative
+     * zero) and {@code BigDecimal} in plain notation ({@code 1E+3} as {@code 1000}, as {@code jsonb}
+     * would return it), so a negative scale reads back as scale 0, the same number.
+     */
     public static ObjectMapper defaultObjectMapper() {
         return DEFAULT_JSON;
     }

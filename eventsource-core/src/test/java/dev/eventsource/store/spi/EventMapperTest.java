@@ -191,4 +191,14 @@ class EventMapperTest {
                     .isInstanceOf(SerializationException.class).hasMessageContaining("Totals");
         }
     }
+
+    record Readings(double[] values, float[] ratios, Object untyped) {}
+
+    @Test
+    void writes_negative_zero_as_zero_in_arrays_and_untyped_values_too() {
+        String json = new EventMapper(new EventRegistry())
+                .writeJson(new Readings(new double[] {-0.0, -1.0}, new float[] {-0.0f}, -0.0));
+
+        assertThat(json).isEqualTo("{\"values\":[0.0,-1.0],\"ratios\":[0.0],\"untyped\":0.0}");
+    }
 }

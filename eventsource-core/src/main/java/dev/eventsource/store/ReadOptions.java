@@ -158,20 +158,37 @@ public final class ReadOptions {
             return this;
         }
 
+        /**
+         * Keeps events of any of these type names.
+         *
+         * @throws IllegalArgumentException if a name is blank or holds U+0000 or a lone UTF-16 surrogate
+         */
         public Builder eventTypes(String... eventTypes) {
             this.eventTypes.addAll(names("eventTypes", eventTypes));
             return this;
         }
 
+        /**
+         * Keeps events of any of these aggregate types.
+         *
+         * @throws IllegalArgumentException if a name is blank or holds U+0000 or a lone UTF-16 surrogate
+         */
         public Builder aggregateTypes(String... aggregateTypes) {
             this.aggregateTypes.addAll(names("aggregateTypes", aggregateTypes));
             return this;
         }
 
+        /**
+         * Keeps the events of one tenant.
+         *
+         * @throws IllegalArgumentException if it is blank or holds a character no backend stores
+         *                                  (U+0000 or a lone UTF-16 surrogate)
+         */
         public Builder tenantId(String tenantId) {
             if (tenantId == null || tenantId.isBlank()) {
                 throw new IllegalArgumentException("tenantId must be non-blank");
             }
+            refuseUnstorable("tenantId", tenantId);
             this.tenantId = tenantId;
             return this;
         }
@@ -213,8 +230,28 @@ public final class ReadOptions {
                 if (n == null || n.isBlank()) {
                     throw new IllegalArgumentException(what + " must be non-blank names; got " + Arrays.toString(names));
                 }
+                refuseUnstorable(what, n);
             }
             return new LinkedHashSet<>(Arrays.asList(names));
+        }
+
+        /**
+         * A filter value holding U+0000 or a lone surrogate could match nothing any backend stores,
+         * and PostgreSQL cannot even receive it; refusing it here keeps every backend's answer alike.
+         */
+        private static void refuseUnstorable(String what, String value) {
+            for (int i = 0; i < value.length(); i++) {
+                char c = value.charAt(i);
+                boolean pair = Character.isHighSurrogate(c) && i + 1 < value.length()
+                        && Character.isLowSurrogate(value.charAt(i + 1));
+                if (pair) {
+                    i++;
+                } else if (c == '\0' || Character.isSurrogate(c)) {
+                    throw new IllegalArgumentException(what + " must not contain U+0000 (NUL) or a lone UTF-16 surrogate"
+                            + " (found U+" + String.format("%04X", (int) c) + " at index " + i + "): no store keeps such"
+                            + " a character, so the filter could match nothing; fix the string that was passed");
+                }
+            }
         }
     }
 }

@@ -21,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The global-read role: one log in global position order, 1-based strictly increasing positions,
@@ -240,6 +241,20 @@ public abstract class GlobalReadContract extends EventStoreFixture {
         assertThat(payloads(readAll(ReadOptions.builder().toTimestamp(T0.plusNanos(1_999)).build())))
                 .as("an upper bound 1 ns below a microsecond keeps the event of that microsecond")
                 .endsWith(new TckEvent.Renamed("after", 3));
+    }
+
+    @Test
+    void a_filter_holding_nul_or_a_lone_surrogate_is_refused_the_same_way_on_every_backend() {
+        appendWith(new TckEvent.Created("stored"), T0, "acme");
+
+        for (String malformed : List.of("acme\u0000", "acme\uD800", "\uDC00acme")) {
+            assertThatThrownBy(() -> readAll(ReadOptions.builder().tenantId(malformed).build())).as(malformed)
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("tenantId");
+            assertThatThrownBy(() -> readAll(ReadOptions.builder().aggregateTypes(TYPE, malformed).build())).as(malformed)
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("aggregateTypes");
+            assertThatThrownBy(() -> readAll(ReadOptions.builder().eventTypes(malformed).build())).as(malformed)
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("eventTypes");
+        }
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.eventsource.store;
 import dev.eventsource.store.spi.EventMapper;
 
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.Objects;
@@ -16,7 +17,8 @@ import java.util.Set;
  * <p>All filters combine with AND; within {@code eventTypes} or {@code aggregateTypes} any listed
  * name matches. Timestamps filter on {@code occurredAt} and are inclusive at both ends; like the
  * stored times, they are truncated to microseconds when set, so every backend compares the same
- * values (a bound of {@code 10:00:00.0000015} keeps an event stored at {@code 10:00:00.000001}).
+ * values (a bound of {@code 10:00:00.0000015} keeps an event stored at {@code 10:00:00.000001});
+ * a bound beyond years 1 to 9999, where no stored time lies, is moved to just outside them.
  * {@code fromPosition} is exclusive: forward reads return positions above it, backward reads
  * positions below it. Without it, forward reads start at the beginning and backward reads at the
  * end. {@code pageSize} bounds how many events are loaded at a time: memory stays bounded by it
@@ -133,6 +135,9 @@ public final class ReadOptions {
         private Instant toTimestamp;
         private int pageSize = DEFAULT_PAGE_SIZE;
 
+        private static final Instant EARLIEST_STORED = Instant.parse("0001-01-01T00:00:00Z");
+        private static final Instant LATEST_STORED = Instant.parse("9999-12-31T23:59:59.999999Z");
+
         private Builder() {
         }
 
@@ -193,15 +198,23 @@ public final class ReadOptions {
             return this;
         }
 
-        /** Inclusive lower bound on {@code occurredAt}; truncated to microseconds, the precision stored times have. */
+        /**
+         * Inclusive lower bound on {@code occurredAt}; truncated to microseconds, the precision
+         * stored times have, and moved to one microsecond outside years 1 to 9999 if it lies further
+         * out (e.g. {@code Instant.MIN}), which selects the same events.
+         */
         public Builder fromTimestamp(Instant from) {
-            this.fromTimestamp = EventMapper.truncate(Objects.requireNonNull(from, "fromTimestamp"));
+            this.fromTimestamp = bound(Objects.requireNonNull(from, "fromTimestamp"));
             return this;
         }
 
-        /** Inclusive upper bound on {@code occurredAt}; truncated to microseconds, the precision stored times have. */
+        /**
+         * Inclusive upper bound on {@code occurredAt}; truncated to microseconds, the precision
+         * stored times have, and moved to one microsecond outside years 1 to 9999 if it lies further
+         * out (e.g. {@code Instant.MAX}), which selects the same events.
+         */
         public Builder toTimestamp(Instant to) {
-            this.toTimestamp = EventMapper.truncate(Objects.requireNonNull(to, "toTimestamp"));
+            this.toTimestamp = bound(Objects.requireNonNull(to, "toTimestamp"));
             return this;
         }
 
@@ -222,6 +235,22 @@ public final class ReadOptions {
                 throw new IllegalArgumentException("fromTimestamp " + fromTimestamp + " is after toTimestamp " + toTimestamp);
             }
             return new ReadOptions(this);
+        }
+
+        /**
+         * Stored times lie within years 1 to 9999, so a bound further out selects what the nearest
+         * instant outside that range selects; moving it there keeps it within every backend's
+         * timestamp type (PostgreSQL's ends in year 294276, Java's OffsetDateTime before Instant.MAX).
+         */
+        private static Instant bound(Instant t) {
+            Instant micros = EventMapper.truncate(t);
+            if (micros.isBefore(EARLIEST_STORED)) {
+                return EARLIEST_STORED.minus(1, ChronoUnit.MICROS);
+            }
+            if (micros.isAfter(LATEST_STORED)) {
+                return LATEST_STORED.plus(1, ChronoUnit.MICROS);
+            }
+            return micros;
         }
 
         private static Set<String> names(String what, String... names) {

@@ -93,6 +93,10 @@ public abstract class DifferentialContract extends EventStoreFixture {
             Instant.parse("-0001-12-31T23:59:59Z"), Instant.parse("+10000-01-01T00:00:00Z"), Instant.parse("+300000-01-01T00:00:00Z"),
             Instant.MIN, Instant.MAX);
 
+    private static final List<Instant> FAR_BOUNDS = List.of(Instant.MIN, Instant.MAX, Instant.parse("-0001-06-01T00:00:00Z"),
+            Instant.parse("0000-12-31T23:59:59.999999999Z"), Instant.parse("+10000-01-01T00:00:00Z"),
+            Instant.parse("+300000-01-01T00:00:00Z"), Instant.parse("-300000-01-01T00:00:00Z"));
+
     private static final List<Double> NUMBERS = List.of(0.0, -0.0, 1.5, -1e-300, 1e300, Double.MIN_VALUE, Double.MAX_VALUE,
             0.1, Double.NaN, Double.NEGATIVE_INFINITY, 123456789.123456789);
 
@@ -254,8 +258,8 @@ public abstract class DifferentialContract extends EventStoreFixture {
             if (random.nextInt(3) == 0) {
                 b.limit(1 + random.nextInt(5));
             }
-            if (random.nextInt(3) == 0) {
-                b.pageSize(1 + random.nextInt(4));
+            if (random.nextInt(6) == 0) {
+                b.pageSize(1 + random.nextInt(3));
             }
             if (random.nextInt(4) == 0) {
                 b.tenantId(random.nextInt(3) == 0 ? "unknown" : pick(tenants()));
@@ -267,8 +271,8 @@ public abstract class DifferentialContract extends EventStoreFixture {
             if (random.nextInt(5) == 0) {
                 b.eventTypes(random.nextBoolean() ? "Sample" : "Remark");
             }
-            Instant from = random.nextInt(4) == 0 ? nudged(pick(TIMES)) : null;
-            Instant to = random.nextInt(4) == 0 ? nudged(pick(TIMES)) : null;
+            Instant from = random.nextInt(4) == 0 ? bound() : null;
+            Instant to = random.nextInt(4) == 0 ? bound() : null;
             if (from != null && to != null && from.isAfter(to)) {
                 Instant swap = from;
                 from = to;
@@ -281,6 +285,11 @@ public abstract class DifferentialContract extends EventStoreFixture {
                 b.toTimestamp(to);
             }
             return b.build();
+        }
+
+        /** A time bound: mostly near stored times, sometimes far outside the years any event can have. */
+        private Instant bound() {
+            return random.nextInt(6) == 0 ? pick(FAR_BOUNDS) : nudged(pick(TIMES));
         }
 
         private Instant nudged(Instant t) {

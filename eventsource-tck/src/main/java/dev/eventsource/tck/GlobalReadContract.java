@@ -244,6 +244,23 @@ public abstract class GlobalReadContract extends EventStoreFixture {
     }
 
     @Test
+    void time_bounds_as_far_out_as_instant_min_and_max_select_the_same_events_on_every_backend() {
+        appendWith(new TckEvent.Renamed("first day", 1), Instant.parse("0001-01-01T00:00:00Z"), null);
+        appendWith(new TckEvent.Renamed("now", 2), T0, null);
+        appendWith(new TckEvent.Renamed("last moment", 3), Instant.parse("9999-12-31T23:59:59.999999Z"), null);
+
+        assertThat(readAll(ReadOptions.builder().fromTimestamp(Instant.MIN).toTimestamp(Instant.MAX).build())).hasSize(3);
+        assertThat(readAll(ReadOptions.builder().toTimestamp(Instant.MIN).build())).isEmpty();
+        assertThat(readAll(ReadOptions.builder().fromTimestamp(Instant.MAX).build())).isEmpty();
+        assertThat(payloads(readAll(ReadOptions.builder().fromTimestamp(Instant.parse("-0001-06-01T00:00:00Z"))
+                .toTimestamp(Instant.parse("0001-01-01T00:00:00Z")).build())))
+                .containsExactly(new TckEvent.Renamed("first day", 1));
+        assertThat(payloads(readAll(ReadOptions.builder().fromTimestamp(Instant.parse("9999-12-31T23:59:59.999999Z"))
+                .toTimestamp(Instant.parse("+300000-01-01T00:00:00Z")).build())))
+                .containsExactly(new TckEvent.Renamed("last moment", 3));
+    }
+
+    @Test
     void a_filter_holding_nul_or_a_lone_surrogate_is_refused_the_same_way_on_every_backend() {
         appendWith(new TckEvent.Created("stored"), T0, "acme");
 

@@ -43,9 +43,11 @@ import java.util.function.Function;
  *
  * <p>Snapshots (see {@link #builder}) are a cache and never cost correctness: {@link #load}
  * restores the snapshot and replays only later events; a snapshot of another
- * {@code snapshotSchemaVersion}, one that cannot be read, or a snapshot store that fails, is
- * ignored (logged once, counted in {@link #snapshotStats()}) and the aggregate is rebuilt by a
- * full replay. A snapshot that cannot be written never fails a save.
+ * {@code snapshotSchemaVersion}, one whose state is not exactly what the mapper writes for the
+ * state type (not JSON, JSON {@code null}, a missing or unknown property, {@code null} for a
+ * primitive: see {@link EventMapper#readJson}), or a snapshot store that fails, is ignored (logged
+ * once, counted in {@link #snapshotStats()}) and the aggregate is rebuilt by a full replay. A
+ * snapshot that cannot be written never fails a save.
  *
  * <p>Thread-safe; aggregates themselves are not.
  *

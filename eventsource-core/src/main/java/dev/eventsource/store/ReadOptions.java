@@ -1,6 +1,9 @@
 package dev.eventsource.store;
 
+import dev.eventsource.store.spi.EventMapper;
+
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.Objects;
@@ -12,7 +15,10 @@ import java.util.Set;
  * What {@code readAll} reads from the global log, and how.
  *
  * <p>All filters combine with AND; within {@code eventTypes} or {@code aggregateTypes} any listed
- * name matches. Timestamps filter on {@code occurredAt} and are inclusive at both ends.
+ * name matches. Timestamps filter on {@code occurredAt} and are inclusive at both ends; like the
+ * stored times, they are truncated to microseconds when set, so every backend compares the same
+ * values (a bound of {@code 10:00:00.0000015} keeps an event stored at {@code 10:00:00.000001});
+ * a bound beyond years 1 to 9999, where no stored time lies, is moved to just outside them.
  * {@code fromPosition} is exclusive: forward reads return positions above it, backward reads
  * positions below it. Without it, forward reads start at the beginning and backward reads at the
  * end. {@code pageSize} bounds how many events are loaded at a time: memory stays bounded by it
@@ -96,12 +102,12 @@ public final class ReadOptions {
         return tenantId;
     }
 
-    /** Inclusive lower bound on {@code occurredAt}, or {@code null}. */
+    /** Inclusive lower bound on {@code occurredAt}, truncated to microseconds, or {@code null}. */
     public Instant fromTimestamp() {
         return fromTimestamp;
     }
 
-    /** Inclusive upper bound on {@code occurredAt}, or {@code null}. */
+    /** Inclusive upper bound on {@code occurredAt}, truncated to microseconds, or {@code null}. */
     public Instant toTimestamp() {
         return toTimestamp;
     }
@@ -154,16 +160,32 @@ public final class ReadOptions {
             return this;
         }
 
+        /**
+         * Keeps events of any of these type names.
+         *
+         * @throws IllegalArgumentException if a name is blank or holds U+0000 or a lone UTF-16 surrogate
+         */
         public Builder eventTypes(String... eventTypes) {
             this.eventTypes.addAll(names("eventTypes", eventTypes));
             return this;
         }
 
+        /**
+         * Keeps events of any of these aggregate types.
+         *
+         * @throws IllegalArgumentException if a name is blank or holds U+0000 or a lone UTF-16 surrogate
+         */
         public Builder aggregateTypes(String... aggregateTypes) {
             this.aggregateTypes.addAll(names("aggregateTypes", aggregateTypes));
             return this;
         }
 
+        /**
+         * Keeps the events of one tenant.
+         *
+         * @throws IllegalArgumentException if it is blank or holds a character no backend stores
+         *                                  (U+0000 or a lone UTF-16 surrogate)
+         */
         public Builder tenantId(String tenantId) {
             if (tenantId == null || tenantId.isBlank()) {
                 throw new IllegalArgumentException("tenantId must be non-blank");
@@ -173,13 +195,23 @@ public final class ReadOptions {
             return this;
         }
 
+        /**
+         * Inclusive lower bound on {@code occurredAt}; truncated to microseconds, the precision
+         * stored times have, and moved to one microsecond outside years 1 to 9999 if it lies further
+         * out (e.g. {@code Instant.MIN}), which selects the same events.
+         */
         public Builder fromTimestamp(Instant from) {
-            this.fromTimestamp = Objects.requireNonNull(from, "fromTimestamp");
+            this.fromTimestamp = bound(Objects.requireNonNull(from, "fromTimestamp"));
             return this;
         }
 
+        /**
+         * Inclusive upper bound on {@code occurredAt}; truncated to microseconds, the precision
+         * stored times have, and moved to one microsecond outside years 1 to 9999 if it lies further
+         * out (e.g. {@code Instant.MAX}), which selects the same events.
+         */
         public Builder toTimestamp(Instant to) {
-            this.toTimestamp = Objects.requireNonNull(to, "toTimestamp");
+            this.toTimestamp = bound(Objects.requireNonNull(to, "toTimestamp"));
             return this;
         }
 
@@ -200,6 +232,22 @@ public final class ReadOptions {
                 throw new IllegalArgumentException("fromTimestamp " + fromTimestamp + " is after toTimestamp " + toTimestamp);
             }
             return new ReadOptions(this);
+        }
+
+        /**
+         * Stored times lie within years 1 to 9999, so a bound further out selects what the nearest
+         * instant outside that range selects; moving it there keeps it within every backend's
+         * timestamp type (PostgreSQL's ends in year 294276, Java's OffsetDateTime before Instant.MAX).
+         */
+        private static Instant bound(Instant t) {
+            Instant micros = EventMapper.truncate(t);
+            if (micros.isBefore(EventLimits.MIN_TIME)) {
+                return EventLimits.MIN_TIME.minus(1, ChronoUnit.MICROS);
+            }
+            if (micros.isAfter(EventLimits.MAX_TIME)) {
+                return EventLimits.MAX_TIME.plus(1, ChronoUnit.MICROS);
+            }
+            return micros;
         }
 
         private static Set<String> names(String what, String... names) {

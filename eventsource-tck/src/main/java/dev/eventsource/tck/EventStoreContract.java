@@ -98,4 +98,12 @@ public abstract class EventStoreContract {
             return EventStoreContract.this.newStore(registry);
         }
     }
+
+    @Nested
+    class Differential extends DifferentialContract {
+        @Override
+        protected EventStore newStore(EventRegistry registry) {
+            return EventStoreContract.this.newStore(registry);
+        }
+    }
 }

@@ -21,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The global-read role: one log in global position order, 1-based strictly increasing positions,
@@ -222,6 +223,41 @@ public abstract class GlobalReadContract extends EventStoreFixture {
         List<StoredEvent> window = readAll(ReadOptions.builder().fromTimestamp(T0).toTimestamp(T0).build());
 
         assertThat(payloads(window)).containsExactly(new TckEvent.Renamed("inside", 2));
+    }
+
+    @Test
+    void time_bounds_finer_than_a_microsecond_are_truncated_to_microseconds_like_stored_times() {
+        appendWith(new TckEvent.Renamed("before", 1), T0.minusNanos(1_000), null);
+        appendWith(new TckEvent.Renamed("inside", 2), T0.plusNanos(999), null);
+        appendWith(new TckEvent.Renamed("after", 3), T0.plusNanos(1_000), null);
+
+        List<StoredEvent> window = readAll(ReadOptions.builder()
+                .fromTimestamp(T0.plusNanos(500)).toTimestamp(T0.plusNanos(999)).build());
+
+        assertThat(payloads(window)).containsExactly(new TckEvent.Renamed("inside", 2));
+        assertThat(payloads(readAll(ReadOptions.builder().fromTimestamp(T0.minusNanos(1)).build())))
+                .as("a lower bound 1 ns below a microsecond keeps the event of the microsecond below")
+                .startsWith(new TckEvent.Renamed("before", 1));
+        assertThat(payloads(readAll(ReadOptions.builder().toTimestamp(T0.plusNanos(1_999)).build())))
+                .as("an upper bound 1 ns below a microsecond keeps the event of that microsecond")
+                .endsWith(new TckEvent.Renamed("after", 3));
+    }
+
+    @Test
+    void time_bounds_as_far_out_as_instant_min_and_max_select_the_same_events_on_every_backend() {
+        appendWith(new TckEvent.Renamed("first day", 1), Instant.parse("0001-01-01T00:00:00Z"), null);
+        appendWith(new TckEvent.Renamed("now", 2), T0, null);
+        appendWith(new TckEvent.Renamed("last moment", 3), Instant.parse("9999-12-31T23:59:59.999999Z"), null);
+
+        assertThat(readAll(ReadOptions.builder().fromTimestamp(Instant.MIN).toTimestamp(Instant.MAX).build())).hasSize(3);
+        assertThat(readAll(ReadOptions.builder().toTimestamp(Instant.MIN).build())).isEmpty();
+        assertThat(readAll(ReadOptions.builder().fromTimestamp(Instant.MAX).build())).isEmpty();
+        assertThat(payloads(readAll(ReadOptions.builder().fromTimestamp(Instant.parse("-0001-06-01T00:00:00Z"))
+                .toTimestamp(Instant.parse("0001-01-01T00:00:00Z")).build())))
+                .containsExactly(new TckEvent.Renamed("first day", 1));
+        assertThat(payloads(readAll(ReadOptions.builder().fromTimestamp(Instant.parse("9999-12-31T23:59:59.999999Z"))
+                .toTimestamp(Instant.parse("+300000-01-01T00:00:00Z")).build())))
+                .containsExactly(new TckEvent.Renamed("last moment", 3));
     }
 
     @Test

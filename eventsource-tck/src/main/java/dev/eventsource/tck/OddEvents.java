@@ -3,10 +3,14 @@ package dev.eventsource.tck;
 import dev.eventsource.event.DomainEvent;
 import dev.eventsource.event.EventType;
 
+import java.math.BigDecimal;
+import java.util.List;
+
 /**
- * Events the suites use to provoke refusals and schema evolution: payloads that cannot be
- * serialized or read back, two classes claiming one type name, and two schema versions of one
- * type. None of them belongs to {@link TckEvent}.
+ * Events the suites use to provoke refusals, schema evolution and number normalization: payloads
+ * that cannot be serialized or read back, two classes claiming one type name, two schema versions of
+ * one type, and numbers whose stored form differs between JSON columns. None of them belongs to
+ * {@link TckEvent}.
  */
 public final class OddEvents {
 
@@ -75,5 +79,10 @@ public final class OddEvents {
     /** Its type name holds an unpaired UTF-16 surrogate, which no store can keep as written. */
     @EventType("tck.Broken\uD800Name")
     public record SurrogateNamed(String value) implements DomainEvent {
+    }
+
+    /** Floating-point and decimal numbers, boxed, unboxed and in collections. */
+    public record Measured(double reading, float ratio, Double boxed, List<Double> samples, BigDecimal amount)
+            implements DomainEvent {
     }
 }

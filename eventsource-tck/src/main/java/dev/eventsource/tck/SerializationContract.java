@@ -46,6 +46,28 @@ public abstract class SerializationContract extends EventStoreFixture {
     }
 
     @Test
+    void negative_zero_in_a_payload_reads_back_as_zero_on_every_backend() {
+        OddEvents.Measured measured = roundTrip(new OddEvents.Measured(-0.0, -0.0f, -0.0, List.of(-0.0, -1.5),
+                BigDecimal.ZERO));
+
+        assertThat(Double.doubleToRawLongBits(measured.reading())).isEqualTo(Double.doubleToRawLongBits(0.0));
+        assertThat(Float.floatToRawIntBits(measured.ratio())).isEqualTo(Float.floatToRawIntBits(0.0f));
+        assertThat(Double.doubleToRawLongBits(measured.boxed())).isEqualTo(Double.doubleToRawLongBits(0.0));
+        assertThat(measured.samples()).containsExactly(0.0, -1.5);
+    }
+
+    @Test
+    void a_big_decimal_with_a_negative_scale_reads_back_in_plain_form_on_every_backend() {
+        OddEvents.Measured measured = roundTrip(new OddEvents.Measured(1e300, Float.MAX_VALUE, Double.MIN_VALUE,
+                List.of(), new BigDecimal("1.5E+3")));
+
+        assertThat(measured.amount()).isEqualTo(new BigDecimal("1500"));
+        assertThat(measured.reading()).isEqualTo(1e300);
+        assertThat(measured.ratio()).isEqualTo(Float.MAX_VALUE);
+        assertThat(measured.boxed()).isEqualTo(Double.MIN_VALUE);
+    }
+
+    @Test
     void round_trips_enums_uuids_and_instants_with_nanoseconds_inside_the_payload() {
         assertRoundTrip(new TckEvent.Priced(BigDecimal.ONE, TckEvent.Channel.BRANCH,
                 Instant.parse("2024-02-29T23:59:59.123456789Z"), UUID.randomUUID()));

@@ -28,7 +28,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Snapshots used through {@link AggregateRepository} as an application would, on a backend's
  * event store and snapshot store: the crossing rule, loads equal to full replays, a damaged
- * snapshot falling back to a replay, and a long stream loading only its tail.
+ * snapshot (text that is not JSON, or JSON that is not exactly the state: {@code null}, missing,
+ * unknown or null-for-a-number fields) falling back to a replay, and a long stream loading only its
+ * tail.
  *
  * <p>A backend implements three hooks: a fresh event store, the snapshot store that lives beside
  * it, and a way to damage a stored snapshot the way a corrupted row would be (raw SQL).
@@ -135,6 +137,59 @@ public abstract class SnapshotRepositoryContract {
         assertThat(loaded.state().balance()).isEqualTo(25);
         assertThat(repo.snapshotStats().ignored()).isEqualTo(1);
         assertThat(repo.snapshotStats().loaded()).isZero();
+    }
+
+    @Test
+    void a_snapshot_holding_json_null_is_ignored_and_the_aggregate_rebuilt_by_a_full_replay() {
+        assertDamagedStateIsIgnored("null");
+    }
+
+    @Test
+    void a_snapshot_holding_an_empty_object_is_ignored_and_the_aggregate_rebuilt_by_a_full_replay() {
+        assertDamagedStateIsIgnored("{}");
+    }
+
+    @Test
+    void a_snapshot_holding_an_object_of_other_fields_is_ignored_and_the_aggregate_rebuilt_by_a_full_replay() {
+        assertDamagedStateIsIgnored("{\"owner\": \"x\", \"total\": 25}");
+    }
+
+    @Test
+    void a_snapshot_missing_a_field_of_the_state_is_ignored_and_the_aggregate_rebuilt_by_a_full_replay() {
+        assertDamagedStateIsIgnored("{\"name\": \"\", \"balance\": 25}");
+    }
+
+    @Test
+    void a_snapshot_with_a_field_the_state_does_not_have_is_ignored_and_the_aggregate_rebuilt_by_a_full_replay() {
+        assertDamagedStateIsIgnored("{\"name\": \"\", \"balance\": 25, \"checksum\": 0, \"owner\": \"x\"}");
+    }
+
+    @Test
+    void a_snapshot_holding_null_for_a_number_of_the_state_is_ignored_and_the_aggregate_rebuilt_by_a_full_replay() {
+        assertDamagedStateIsIgnored("{\"name\": \"\", \"balance\": null, \"checksum\": 0}");
+    }
+
+    /**
+     * Replaces a good snapshot by one holding {@code state} (valid JSON, so every backend, {@code jsonb}
+     * included, stores it through its own snapshot store) and loads through the repository: the
+     * snapshot must be ignored and counted, and the aggregate equal a full replay.
+     */
+    private void assertDamagedStateIsIgnored(String state) {
+        SnapshotStore snapshots = snapshotStoreFor(store);
+        UUID id = saveDeposits(repository(snapshots, 10), 1, 25);
+        Snapshot good = snapshots.find(id, TckAccount.TYPE).orElseThrow();
+        snapshots.save(new Snapshot(id, TckAccount.TYPE, good.version(), good.schemaVersion(), state, good.takenAt()));
+        assertThat(snapshots.find(id, TckAccount.TYPE)).get().extracting(Snapshot::stateJson).asString()
+                .isNotEqualTo(good.stateJson());
+        var repo = repository(snapshots, 10);
+
+        TckAccount loaded = repo.load(id);
+
+        TckAccount replayed = new AggregateRepository<>(store, TckAccount::new, TckAccount.TYPE).load(id);
+        assertThat(loaded.state()).isEqualTo(replayed.state());
+        assertThat(loaded.version()).isEqualTo(25);
+        assertThat(repo.snapshotStats().loaded()).as("loads from the snapshot holding %s", state).isZero();
+        assertThat(repo.snapshotStats().ignored()).as("snapshots ignored").isEqualTo(1);
     }
 
     @Test

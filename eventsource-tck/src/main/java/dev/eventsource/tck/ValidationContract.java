@@ -74,7 +74,7 @@ public abstract class ValidationContract extends EventStoreFixture {
 
         assertRefusedWithNothingWritten(() -> append(UUID.randomUUID(),
                 new TckEvent.Priced(huge, TckEvent.Channel.WEB, Instant.EPOCH, UUID.randomUUID())),
-                SerializationException.class, "plain notation");
+                SerializationException.class, String.valueOf(EventLimits.MAX_JSON_NUMBER_LENGTH));
     }
 
     @Test

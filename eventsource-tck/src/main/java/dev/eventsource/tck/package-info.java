@@ -11,7 +11,8 @@
  * {@link dev.eventsource.tck.LookupContract}, {@link dev.eventsource.tck.SerializationContract},
  * {@link dev.eventsource.tck.ValidationContract},
  * {@link dev.eventsource.tck.LifecycleContract}, {@link dev.eventsource.tck.ConcurrencyContract},
- * {@link dev.eventsource.tck.AggregateContract}.
+ * {@link dev.eventsource.tck.AggregateContract}, {@link dev.eventsource.tck.DifferentialContract} (the same random
+ * operations against the store and the in-memory store, outcomes compared).
  *
  * <p>Optional suites for roles not every backend has: {@link dev.eventsource.tck.ImportContract}
  * (stores that implement {@code EventImporter}, as migration and import need) and

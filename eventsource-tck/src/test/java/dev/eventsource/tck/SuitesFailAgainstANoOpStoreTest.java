@@ -38,7 +38,7 @@ class SuitesFailAgainstANoOpStoreTest {
     @ValueSource(classes = {NoOpAppend.class, NoOpStreamRead.class, NoOpGlobalRead.class, NoOpLookup.class,
             NoOpSerialization.class, NoOpValidation.class, NoOpLifecycle.class, NoOpConcurrency.class, NoOpAggregate.class, NoOpReopen.class,
             NoOpSnapshots.class, NoOpSnapshotRepository.class, NoOpImport.class, NoOpEverything.class, NoOpSubscriptions.class,
-            NoOpCheckpoints.class, NoOpDeadLetters.class})
+            NoOpCheckpoints.class, NoOpDeadLetters.class, NoOpDifferential.class})
     void the_suite_reports_failures_against_a_no_op_store(Class<?> boundSuite) {
         TestExecutionSummary summary = run(boundSuite);
 
@@ -53,6 +53,13 @@ class SuitesFailAgainstANoOpStoreTest {
         SummaryGeneratingListener listener = new SummaryGeneratingListener();
         launcher.execute(request, listener);
         return listener.getSummary();
+    }
+
+    static class NoOpDifferential extends DifferentialContract {
+        @Override
+        protected EventStore newStore(EventRegistry registry) {
+            return new NoOpEventStore();
+        }
     }
 
     static class NoOpAppend extends AppendContract {

@@ -3,6 +3,7 @@ package dev.eventsource.store.spi;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -49,6 +50,8 @@ public final class EventMapper {
     private static final ObjectMapper DEFAULT_JSON = JsonMapper.builder(JsonFactory.builder()
                     .streamReadConstraints(EventLimits.streamReadConstraints())
                     .streamWriteConstraints(EventLimits.streamWriteConstraints())
+                    .addDecorator(new NegativeZeroAsZero())
+                    .enable(StreamWriteFeature.WRITE_BIGDECIMAL_AS_PLAIN)
                     .build())
             .addModule(new JavaTimeModule())
             .addModule(new com.fasterxml.jackson.databind.module.SimpleModule("eventsource-fast-instant")
@@ -65,6 +68,7 @@ public final class EventMapper {
     private final ObjectMapper json;
     private final Map<Class<?>, Boolean> verified = new ConcurrentHashMap<>();
     private final Map<Class<?>, ObjectReader> readers = new ConcurrentHashMap<>();
+    private final GetterOnlyProperties getterOnly;
 
     /** A mapper with the library's Jackson configuration. */
     public EventMapper(EventRegistry registry) {
@@ -80,9 +84,16 @@ public final class EventMapper {
     public EventMapper(EventRegistry registry, ObjectMapper json) {
         this.registry = Objects.requireNonNull(registry, "registry");
         this.json = Objects.requireNonNull(json, "json");
+        this.getterOnly = new GetterOnlyProperties(json);
     }
 
-    /** The Jackson configuration used when none is given. */
+    /**
+     * The Jackson configuration used when none is given (and by every store). Besides
+     * {@code java.time} support it writes numbers in one canonical form so that every backend reads
+     * back the same value: {@code -0.0} as {@code 0.0} (PostgreSQL's {@code jsonb} has no negative
+     * zero) and {@code BigDecimal} in plain notation ({@code 1E+3} as {@code 1000}, as {@code jsonb}
+     * would return it), so a negative scale reads back as scale 0, the same number.
+     */
     public static ObjectMapper defaultObjectMapper() {
         return DEFAULT_JSON;
     }
@@ -243,14 +254,36 @@ public final class EventMapper {
         }
     }
 
-    /** Reads a value written by {@link #writeJson}. */
+    /**
+     * Reads a value written by {@link #writeJson}, strictly: only JSON that {@code writeJson} could
+     * have written for {@code type} is accepted. A snapshot is a cache, so reading a damaged one as
+     * an aggregate with empty fields would be worse than ignoring it and replaying the events.
+     *
+     * @throws SerializationException if the text is not JSON, is JSON {@code null}, has trailing
+     *                                content, lacks a property of the type's creator (a record
+     *                                component), has a property the type neither reads nor writes
+     *                                (derived getters are written, so they are allowed), or holds
+     *                                {@code null} for a primitive
+     */
     public Object readJson(String text, java.lang.reflect.Type type) {
+        Object value;
         try {
-            return json.readValue(text, json.getTypeFactory().constructType(type));
+            value = json.readerFor(json.getTypeFactory().constructType(type))
+                    .with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES,
+                            DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES,
+                            DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES,
+                            DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                    .withHandler(getterOnly)
+                    .readValue(text);
         } catch (JsonProcessingException | RuntimeException e) {
             throw new SerializationException(type.getTypeName(), "Cannot read JSON as " + type.getTypeName() + ": "
                     + rootMessage(e), e);
         }
+        if (value == null) {
+            throw new SerializationException(type.getTypeName(), "Cannot read JSON as " + type.getTypeName()
+                    + ": it is null, which writeJson never writes", null);
+        }
+        return value;
     }
 
     /** The metadata JSON stored beside a payload (everything but the tenant, which is a column). */

@@ -43,6 +43,12 @@ class EventMapperTest {
     @EventType(value = "NoteCreated", version = 3)
     record NoteCreatedV3(String title, String content, int priority) implements DomainEvent {}
 
+    record Totals(long paid, long owed) {
+        public long getBalance() {
+            return paid - owed;
+        }
+    }
+
     private static final StreamKey STREAM = new StreamKey("Note", UUID.randomUUID());
 
     @Test
@@ -219,5 +225,33 @@ class EventMapperTest {
 
     private static RecordedEvent recorded(SerializedEvent e) {
         return e.recorded(STREAM, 1, 1, Instant.now());
+    }
+
+    @Test
+    void reads_strictly_what_write_json_wrote_including_derived_getters() {
+        EventMapper mapper = new EventMapper(new EventRegistry());
+
+        assertThat(mapper.readJson(mapper.writeJson(new Totals(5, 2)), Totals.class)).isEqualTo(new Totals(5, 2));
+    }
+
+    @Test
+    void refuses_snapshot_json_that_is_null_lacks_a_field_or_has_an_unknown_one() {
+        EventMapper mapper = new EventMapper(new EventRegistry());
+
+        for (String damaged : List.of("null", "{}", "{\"paid\": 5}", "{\"paid\": 5, \"owed\": 2, \"other\": 1}",
+                "{\"paid\": null, \"owed\": 2}", "{\"paid\": 5, \"owed\": 2} {}")) {
+            assertThatThrownBy(() -> mapper.readJson(damaged, Totals.class)).as(damaged)
+                    .isInstanceOf(SerializationException.class).hasMessageContaining("Totals");
+        }
+    }
+
+    record Readings(double[] values, float[] ratios, Object untyped) {}
+
+    @Test
+    void writes_negative_zero_as_zero_in_arrays_and_untyped_values_too() {
+        String json = new EventMapper(new EventRegistry())
+                .writeJson(new Readings(new double[] {-0.0, -1.0}, new float[] {-0.0f}, -0.0));
+
+        assertThat(json).isEqualTo("{\"values\":[0.0,-1.0],\"ratios\":[0.0],\"untyped\":0.0}");
     }
 }

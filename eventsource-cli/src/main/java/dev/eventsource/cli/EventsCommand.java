@@ -38,7 +38,7 @@ final class EventsCommand extends BaseCommand {
             id = UUID.fromString(idText);
         } catch (IllegalArgumentException e) {
             throw new CommandFailure(ExitCode.USAGE, "'" + idText + "' is not a UUID; give the aggregate id as listed by: "
-                    + self() + " streams " + shellWord(url));
+                    + self() + " streams " + shellWord(Stores.shown(url)));
         }
         if (type.isBlank()) {
             throw new CommandFailure(ExitCode.USAGE, "the aggregate type must be non-blank, e.g. Note");
@@ -49,8 +49,8 @@ final class EventsCommand extends BaseCommand {
             stream = Stores.reader(store).readRecordedStream(key, 0);
         }
         if (stream.events().isEmpty()) {
-            throw new CommandFailure(ExitCode.FAILURE, "no stream " + key + " in " + url + "; list the streams with: "
-                    + self() + " streams " + shellWord(url));
+            throw new CommandFailure(ExitCode.FAILURE, "no stream " + key + " in " + Stores.shown(url) + "; list the streams with: "
+                    + self() + " streams " + shellWord(Stores.shown(url)));
         }
         if (json) {
             ObjectNode root = EventJson.MAPPER.createObjectNode();

@@ -93,7 +93,7 @@ final class ImportCommand extends BaseCommand {
             }
             throw e;
         }
-        out().println("Imported " + name + " into " + url + " (" + imported + " events written, " + skipped
+        out().println("Imported " + name + " into " + Stores.shown(url) + " (" + imported + " events written, " + skipped
                 + " already there).");
         return ExitCode.OK;
     }

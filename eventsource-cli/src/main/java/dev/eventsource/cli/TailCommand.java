@@ -65,7 +65,7 @@ final class TailCommand extends BaseCommand {
         try (EventStore store = Stores.openExisting(url)) {
             RecordedEventReader reader = Stores.reader(store);
             long cursor = fromPosition != null ? fromPosition : store.globalPosition();
-            hint("Following " + url + " after position " + cursor + " (Ctrl-C to stop)");
+            hint("Following " + Stores.shown(url) + " after position " + cursor + " (Ctrl-C to stop)");
             ReadOptions.Builder filter = ReadOptions.builder().pageSize(1_000);
             if (!eventTypes.isEmpty()) {
                 filter.eventTypes(eventTypes.toArray(String[]::new));

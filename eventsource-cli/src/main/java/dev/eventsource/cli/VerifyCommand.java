@@ -101,7 +101,7 @@ final class VerifyCommand extends BaseCommand {
             out().println("OK: " + events + " events in " + versions.size() + " stream(s); versions contiguous from 1,"
                     + " positions strictly increasing, payloads and metadata valid JSON, stream versions match their events.");
         } else {
-            out().println(problemCount + " problem(s) in " + events + " events, " + versions.size() + " stream(s) of " + url + ":");
+            out().println(problemCount + " problem(s) in " + events + " events, " + versions.size() + " stream(s) of " + Stores.shown(url) + ":");
             problems.forEach(p -> out().println("  - " + p));
             if (problemCount > problems.size()) {
                 out().println("  ... and " + (problemCount - problems.size()) + " more (raise --max-problems to list them)");
@@ -109,7 +109,7 @@ final class VerifyCommand extends BaseCommand {
         }
         if (problemCount > 0) {
             out().flush();
-            throw new CommandFailure(ExitCode.FAILURE, "verify found " + problemCount + " problem(s) in " + url);
+            throw new CommandFailure(ExitCode.FAILURE, "verify found " + problemCount + " problem(s) in " + Stores.shown(url));
         }
         return ExitCode.OK;
     }

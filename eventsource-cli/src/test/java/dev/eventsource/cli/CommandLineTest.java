@@ -82,7 +82,7 @@ class CommandLineTest {
 
         assertThat(result.exitCode()).isEqualTo(ExitCode.STORE_UNAVAILABLE);
         assertThat(result.err().lines()).hasSize(1);
-        assertThat(result.err()).startsWith("eventsource: error: cannot open postgresql://app:secret@127.0.0.1:" + port + "/events")
+        assertThat(result.err()).startsWith("eventsource: error: cannot open postgresql://app:***@127.0.0.1:" + port + "/events")
                 .contains("refused");
     }
 }

@@ -2,7 +2,7 @@ package dev.eventsource.sqlite;
 
 import dev.eventsource.event.EventRegistry;
 import dev.eventsource.store.EventStore;
-import dev.eventsource.store.EventStoreProvider;
+import dev.eventsource.store.ReadOnlyStoreProvider;
 
 import java.time.Duration;
 import java.util.List;
@@ -18,7 +18,7 @@ import java.util.Locale;
  * name that {@link SQLiteEventStore#builder(String)} refuses (a {@code file:} URI, a name starting
  * with {@code ':'} other than {@code :memory:}, such as {@code sqlite::resource:http://...}).
  */
-public final class SQLiteEventStoreProvider implements EventStoreProvider {
+public final class SQLiteEventStoreProvider implements ReadOnlyStoreProvider {
 
     private static final List<String> PREFIXES = List.of("jdbc:sqlite:", "sqlite:");
 
@@ -41,6 +41,12 @@ public final class SQLiteEventStoreProvider implements EventStoreProvider {
     @Override
     public EventStore open(String url, EventRegistry registry) {
         return builder(url).eventRegistry(registry).build();
+    }
+
+    /** A {@linkplain SQLiteEventStore.Builder#readOnly(boolean) read-only} store; refuses {@code sqlite::memory:}. */
+    @Override
+    public EventStore openReadOnly(String url, EventRegistry registry) {
+        return builder(url).eventRegistry(registry).readOnly(true).build();
     }
 
     /**

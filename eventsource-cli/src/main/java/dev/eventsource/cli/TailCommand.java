@@ -97,8 +97,10 @@ final class TailCommand extends BaseCommand {
         if (json) {
             out().println(EventJson.toJson(row, false));
         } else {
-            out().println("#" + row.globalPosition() + "  " + EventJson.time(row.occurredAt()) + "  " + row.stream()
-                    + " v" + row.version() + "  " + row.eventType() + "  " + EventJson.toJson(row, false).get("payload"));
+            // Stored names and payloads may hold control characters; people's output shows them escaped.
+            out().println(Terminal.printable("#" + row.globalPosition() + "  " + EventJson.time(row.occurredAt()) + "  "
+                    + row.stream() + " v" + row.version() + "  " + row.eventType() + "  "
+                    + EventJson.toJson(row, false).get("payload")));
         }
         out().flush();
     }

@@ -18,6 +18,7 @@ import dev.eventsource.store.spi.EventImporter;
 import dev.eventsource.store.spi.RecordedEvent;
 import dev.eventsource.store.spi.RecordedStream;
 import dev.eventsource.store.spi.SerializedEvent;
+import dev.eventsource.store.spi.StorageCheck;
 import dev.eventsource.store.spi.StreamKey;
 
 import java.io.IOException;
@@ -69,7 +70,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@link EventSourceException} naming the database and the cause; what was stored before is
  * never altered. Driver exceptions never escape raw.
  */
-public final class SQLiteEventStore extends AbstractEventStore implements EventImporter {
+public final class SQLiteEventStore extends AbstractEventStore implements EventImporter, StorageCheck {
 
     /** The special database name for a private in-memory database. */
     public static final String MEMORY = ":memory:";
@@ -310,6 +311,30 @@ public final class SQLiteEventStore extends AbstractEventStore implements EventI
         ready();
         refuseIfReadOnly("import events");
         return new SQLiteImporter(connections, errors).importRecorded(batch);
+    }
+
+    /**
+     * SQLite's own check: {@code PRAGMA quick_check} (pages and b-trees, linear in the database
+     * size), or with {@code full} {@code PRAGMA integrity_check}, which also checks that every index
+     * matches its table. Lists at most 100 problems, as SQLite does by default. Works on a
+     * read-only store.
+     */
+    @Override
+    public List<String> checkStorage(boolean full) {
+        ready();
+        String pragma = full ? "integrity_check" : "quick_check";
+        return read("running PRAGMA " + pragma, c -> {
+            List<String> problems = new ArrayList<>();
+            try (var sql = c.createStatement(); ResultSet rs = sql.executeQuery("PRAGMA " + pragma)) {
+                while (rs.next()) {
+                    String line = rs.getString(1);
+                    if (!"ok".equals(line)) {
+                        problems.add(line);
+                    }
+                }
+            }
+            return problems;
+        });
     }
 
     @Override

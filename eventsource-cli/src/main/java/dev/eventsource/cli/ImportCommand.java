@@ -8,10 +8,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -56,8 +53,7 @@ final class ImportCommand extends BaseCommand {
         String name = fromStdin ? "stdin" : inFile;
         long size = fromStdin ? 0 : fileSize(Path.of(inFile));
         Optional<Path> created = Stores.newSqliteFile(url);
-        try (BufferedReader in = fromStdin ? new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))
-                     : Files.newBufferedReader(Path.of(inFile), StandardCharsets.UTF_8);
+        try (JsonLinesReader in = new JsonLinesReader(fromStdin ? System.in : Files.newInputStream(Path.of(inFile)));
              EventStore store = Stores.openOrCreate(url);
              Progress progress = progress("Importing", size, "bytes")) {
             EventImporter importer = Stores.importer(store);
@@ -65,7 +61,16 @@ final class ImportCommand extends BaseCommand {
             List<Integer> lines = new ArrayList<>(batchSize);
             int lineNo = 0;
             long bytes = 0;
-            for (String line; (line = in.readLine()) != null; ) {
+            while (true) {
+                String line;
+                try {
+                    line = in.readLine();
+                } catch (JsonLinesReader.BadLine e) {
+                    throw refused(name, lineNo + 1, e.getMessage(), lines);
+                }
+                if (line == null) {
+                    break;
+                }
                 lineNo++;
                 bytes += line.length() + 1;
                 if (line.isBlank()) {
@@ -74,10 +79,7 @@ final class ImportCommand extends BaseCommand {
                 try {
                     batch.add(EventJson.fromLine(line));
                 } catch (IllegalArgumentException e) {
-                    int batchStart = lines.isEmpty() ? lineNo : lines.get(0);
-                    throw new CommandFailure(ExitCode.DATA_REJECTED, name + " line " + lineNo + ": " + e.getMessage()
-                            + ". " + imported(batchStart) + " Fix the line and run the same import again (events already"
-                            + " imported are skipped).");
+                    throw refused(name, lineNo, e.getMessage(), lines);
                 }
                 lines.add(lineNo);
                 if (batch.size() == batchSize) {
@@ -120,6 +122,13 @@ final class ImportCommand extends BaseCommand {
         lines.clear();
     }
 
+    /** A line that cannot be imported: the import stops, saying what was imported before it. */
+    private CommandFailure refused(String name, int lineNo, String why, List<Integer> batchLines) {
+        int batchStart = batchLines.isEmpty() ? lineNo : batchLines.get(0);
+        return new CommandFailure(ExitCode.DATA_REJECTED, name + " line " + lineNo + ": " + why + ". " + imported(batchStart)
+                + " Fix the line and run the same import again (events already imported are skipped).");
+    }
+
     /** What was imported before the batch starting at {@code batchStart} failed: every earlier batch, nothing after. */
     private String imported(int batchStart) {
         return committedThrough == 0 ? "Nothing was imported."
@@ -128,6 +137,10 @@ final class ImportCommand extends BaseCommand {
     }
 
     private static long fileSize(Path path) throws IOException {
+        if (Files.isDirectory(path)) {
+            throw new CommandFailure(ExitCode.USAGE, path.toAbsolutePath().normalize() + " is a directory; give the JSON"
+                    + " Lines file to import (as written by export), or - for stdin");
+        }
         try {
             return Files.size(path);
         } catch (NoSuchFileException e) {

@@ -14,9 +14,8 @@ final class Terminal {
     /**
      * {@code text} with every C0 control character (including tab and newline), DEL, C1 control
      * character and bidirectional formatting character (which can make text read in another
-     * order than it is stored) written as a {@code \\uXXXX} escape; a backslash followed by
-     * {@code u} is written as {@code \\u005Cu} so an escape in the output is never ambiguous.
-     * Null gives null.
+     * order than it is stored) written as a {@code \\uXXXX} escape, as JSON writes it. Null gives
+     * null.
      */
     static String printable(String text) {
         if (text == null) {
@@ -25,7 +24,7 @@ final class Terminal {
         StringBuilder out = null;
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
-            boolean escape = isControl(c) || (c == '\\' && i + 1 < text.length() && text.charAt(i + 1) == 'u');
+            boolean escape = isControl(c);
             if (escape && out == null) {
                 out = new StringBuilder(text.length() + 16).append(text, 0, i);
             }

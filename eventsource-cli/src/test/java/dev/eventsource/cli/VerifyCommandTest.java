@@ -137,7 +137,9 @@ class VerifyCommandTest {
         Cli.Result result = Cli.run("verify", shop.url());
 
         assertThat(result.exitCode()).as(result.toString()).isEqualTo(ExitCode.FAILURE);
-        assertThat(result.out()).contains("position 3 (");
+        assertThat(result.out()).contains("position 3 (",
+                "storage: PRAGMA quick_check reports: events row at global position 3 holds a value of the wrong type or none in event_type",
+                "events row at global position 5 holds a value of the wrong type or none in occurred_at");
         assertThat(result.err().lines()).hasSize(1);
         assertThat(result.err()).startsWith("eventsource: error: verify found ").doesNotContain("NullPointerException");
     }

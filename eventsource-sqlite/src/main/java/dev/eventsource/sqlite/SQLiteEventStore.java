@@ -316,8 +316,9 @@ public final class SQLiteEventStore extends AbstractEventStore implements EventI
     /**
      * SQLite's own check: {@code PRAGMA quick_check} (pages and b-trees, linear in the database
      * size), or with {@code full} {@code PRAGMA integrity_check}, which also checks that every index
-     * matches its table. Lists at most 100 problems, as SQLite does by default. Works on a
-     * read-only store.
+     * matches its table; then, since SQLite stores any value in any column, event rows whose
+     * columns hold values of the wrong type or none (e.g. a time written as text, which would read
+     * as 1970). Lists at most 100 problems of each kind. Works on a read-only store.
      */
     @Override
     public List<String> checkStorage(boolean full) {
@@ -325,11 +326,21 @@ public final class SQLiteEventStore extends AbstractEventStore implements EventI
         String pragma = full ? "integrity_check" : "quick_check";
         return read("running PRAGMA " + pragma, c -> {
             List<String> problems = new ArrayList<>();
-            try (var sql = c.createStatement(); ResultSet rs = sql.executeQuery("PRAGMA " + pragma)) {
-                while (rs.next()) {
-                    String line = rs.getString(1);
-                    if (!"ok".equals(line)) {
-                        problems.add(line);
+            try (var sql = c.createStatement()) {
+                try (ResultSet rs = sql.executeQuery("PRAGMA " + pragma)) {
+                    while (rs.next()) {
+                        String line = rs.getString(1);
+                        if (!"ok".equals(line)) {
+                            problems.add(line);
+                        }
+                    }
+                }
+                if (problems.isEmpty()) {
+                    try (ResultSet rs = sql.executeQuery(EventQueries.MISTYPED_ROWS)) {
+                        while (rs.next()) {
+                            problems.add("events row at global position " + rs.getLong(1) + " holds a value of the wrong"
+                                    + " type or none in " + rs.getString(2));
+                        }
                     }
                 }
             }

@@ -120,6 +120,19 @@ class SQLiteReadOnlyTest {
     }
 
     @Test
+    void event_stores_open_read_only_opens_a_sqlite_url_read_only_and_refuses_sqlite_memory() {
+        Path db = dir.resolve("notes.db");
+        withOneNote(db);
+
+        try (var store = dev.eventsource.store.EventStores.openReadOnly("sqlite:" + db, registry)) {
+            assertThat(store).isInstanceOfSatisfying(SQLiteEventStore.class, s -> assertThat(s.isReadOnly()).isTrue());
+            assertThat(store.globalPosition()).isEqualTo(1);
+        }
+        assertThatThrownBy(() -> dev.eventsource.store.EventStores.openReadOnly("sqlite::memory:", registry))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void the_builder_refuses_a_read_only_memory_database() {
         assertThatThrownBy(() -> SQLiteEventStore.builder(":memory:").readOnly(true))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("always be empty");

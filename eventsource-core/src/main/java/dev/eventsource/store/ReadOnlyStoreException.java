@@ -12,10 +12,10 @@ public class ReadOnlyStoreException extends EventSourceException {
 
     /**
      * @param store  the store, as its {@code toString()} describes it
-     * @param action what was refused, e.g. {@code "append to Order/…"}
+     * @param action what was refused, e.g. {@code "appending to Order/…"}
      */
     public ReadOnlyStoreException(String store, String action) {
-        super(store + " was opened read-only, so it refuses to " + action + "; nothing was written."
+        super(store + " was opened read-only, so " + action + " was refused; nothing was written."
                 + " Open it without the read-only option to write.");
         this.store = store;
     }

@@ -199,7 +199,7 @@ public final class PostgreSQLEventStore extends AbstractEventStore implements Ev
 
     @Override
     protected AppendResult doAppend(StreamKey stream, List<SerializedEvent> batch, ExpectedVersion expected) {
-        refuseIfReadOnly("append to " + stream);
+        refuseIfReadOnly("appending to " + stream);
         return run("append to " + stream, c -> {
             try {
                 return events.append(c, stream, batch, expected, now(), APPEND_ATTEMPTS);
@@ -246,7 +246,7 @@ public final class PostgreSQLEventStore extends AbstractEventStore implements Ev
     @Override
     public ImportResult importRecorded(List<RecordedEvent> batch) {
         ready();
-        refuseIfReadOnly("import events");
+        refuseIfReadOnly("importing events");
         return run("import a batch of events", c -> importer.importRecorded(c, batch));
     }
 

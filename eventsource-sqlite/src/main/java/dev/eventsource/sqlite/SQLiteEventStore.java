@@ -227,7 +227,7 @@ public final class SQLiteEventStore extends AbstractEventStore implements EventI
 
     @Override
     protected AppendResult doAppend(StreamKey stream, List<SerializedEvent> events, ExpectedVersion expected) {
-        refuseIfReadOnly("append to " + stream);
+        refuseIfReadOnly("appending to " + stream);
         return writer.append(stream, events, expected);
     }
 
@@ -309,7 +309,7 @@ public final class SQLiteEventStore extends AbstractEventStore implements EventI
     @Override
     public ImportResult importRecorded(List<RecordedEvent> batch) {
         ready();
-        refuseIfReadOnly("import events");
+        refuseIfReadOnly("importing events");
         return new SQLiteImporter(connections, errors).importRecorded(batch);
     }
 

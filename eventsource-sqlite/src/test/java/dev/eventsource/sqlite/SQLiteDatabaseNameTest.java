@@ -22,7 +22,10 @@ class SQLiteDatabaseNameTest {
     @TempDir
     Path dir;
 
-    /** A port nothing listens on: had the driver tried to download from it, the error would be a connection failure. */
+    /**
+     * A port nothing listens on: a download attempt fails with a connection error (what today's
+     * driver reports), where a listening socket would leave the attempt waiting for a reply.
+     */
     private static int closedPort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();

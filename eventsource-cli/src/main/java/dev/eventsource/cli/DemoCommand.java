@@ -71,7 +71,7 @@ final class DemoCommand extends BaseCommand {
     @Override
     public Integer call() {
         var out = out();
-        out.println("The notes example of tutorial 12 on " + url);
+        out.println("The notes example of tutorial 12 on " + Stores.shown(url));
         out.println();
         UUID id = UUID.randomUUID();
         Stores.openOrCreate(url).close();
@@ -92,14 +92,14 @@ final class DemoCommand extends BaseCommand {
         EventRegistry registry = new EventRegistry().registerAll(NoteCreated.class, NoteUpdated.class);
         try (EventStore store = EventStores.open(url, registry)) {
             NoteAggregate reloaded = new AggregateRepository<>(store, NoteAggregate::new, "Note").load(id);
-            out.println("3. Closed the store, opened " + url + " again as a new store instance and replayed the note:");
+            out.println("3. Closed the store, opened " + Stores.shown(url) + " again as a new store instance and replayed the note:");
             out.println("   title   = " + reloaded.state().title());
             out.println("   content = " + reloaded.state().content());
             out.println("   version = " + reloaded.version() + " (stream Note/" + id + ")");
             out.println("   The store now holds " + store.globalPosition() + " events; each run of the demo adds one note.");
         }
         String run = self() + " ";
-        String u = shellWord(url);
+        String u = shellWord(Stores.shown(url));
         out.println();
         out.println("Look inside the store (streams, this note's events, counts and size, integrity):");
         out.println("  " + run + "streams " + u);

@@ -1,6 +1,9 @@
 package dev.eventsource.cli;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -32,8 +35,14 @@ import java.util.UUID;
  */
 final class EventJson {
 
-    /** Decimal numbers are read as BigDecimal with their scale, so a payload survives a round trip exactly. */
-    static final ObjectMapper MAPPER = JsonMapper.builder()
+    /**
+     * Decimal numbers are read as BigDecimal with their scale, so a payload survives a round trip
+     * exactly. A string may be as long as a whole line, so that the library, not the reader, says
+     * which stored limit a too-long value breaks.
+     */
+    static final ObjectMapper MAPPER = JsonMapper.builder(JsonFactory.builder()
+                    .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(JsonLinesReader.MAX_LINE_CHARS).build())
+                    .build())
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
             .build();
@@ -118,6 +127,8 @@ final class EventJson {
         JsonNode tree;
         try {
             tree = MAPPER.readTree(line);
+        } catch (StreamConstraintsException e) {
+            throw new IllegalArgumentException("valid JSON perhaps, but beyond what an event may hold (" + e.getOriginalMessage() + ")");
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("not valid JSON (" + e.getOriginalMessage() + ")");
         }

@@ -38,7 +38,7 @@ final class EventsCommand extends BaseCommand {
             id = UUID.fromString(idText);
         } catch (IllegalArgumentException e) {
             throw new CommandFailure(ExitCode.USAGE, "'" + idText + "' is not a UUID; give the aggregate id as listed by: "
-                    + self() + " streams " + shellWord(url));
+                    + self() + " streams " + shellWord(Stores.shown(url)));
         }
         if (type.isBlank()) {
             throw new CommandFailure(ExitCode.USAGE, "the aggregate type must be non-blank, e.g. Note");
@@ -49,8 +49,8 @@ final class EventsCommand extends BaseCommand {
             stream = Stores.reader(store).readRecordedStream(key, 0);
         }
         if (stream.events().isEmpty()) {
-            throw new CommandFailure(ExitCode.FAILURE, "no stream " + key + " in " + url + "; list the streams with: "
-                    + self() + " streams " + shellWord(url));
+            throw new CommandFailure(ExitCode.FAILURE, "no stream " + key + " in " + Stores.shown(url) + "; list the streams with: "
+                    + self() + " streams " + shellWord(Stores.shown(url)));
         }
         if (json) {
             ObjectNode root = EventJson.MAPPER.createObjectNode();
@@ -60,17 +60,18 @@ final class EventsCommand extends BaseCommand {
             out().println(EventJson.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(root));
             return ExitCode.OK;
         }
-        out().println(key + "  version " + stream.version() + ", " + stream.events().size() + " events");
+        // Stored names and payloads may hold control characters; people's output shows them escaped.
+        out().println(Terminal.printable(key + "  version " + stream.version() + ", " + stream.events().size() + " events"));
         for (RecordedEvent row : stream.events()) {
             ObjectNode event = EventJson.toJson(row, false);
             out().println();
-            out().println("v" + row.version() + "  " + row.eventType()
+            out().println(Terminal.printable("v" + row.version() + "  " + row.eventType()
                     + (row.schemaVersion() == 1 ? "" : " (schema v" + row.schemaVersion() + ")")
-                    + "  occurred " + event.get("occurredAt").asText() + "  recorded " + event.get("recordedAt").asText());
-            out().println("    event id  " + row.eventId() + "   position " + row.globalPosition()
-                    + (row.tenantId() == null ? "" : "   tenant " + row.tenantId()));
-            out().println("    metadata  " + event.get("metadata"));
-            out().println("    payload   " + event.get("payload"));
+                    + "  occurred " + event.get("occurredAt").asText() + "  recorded " + event.get("recordedAt").asText()));
+            out().println(Terminal.printable("    event id  " + row.eventId() + "   position " + row.globalPosition()
+                    + (row.tenantId() == null ? "" : "   tenant " + row.tenantId())));
+            out().println(Terminal.printable("    metadata  " + event.get("metadata")));
+            out().println(Terminal.printable("    payload   " + event.get("payload")));
         }
         return ExitCode.OK;
     }

@@ -110,7 +110,8 @@ public final class EventsourceCli implements Callable<Integer> {
         return false;
     }
 
+    /** Messages quote stored names and input lines, so they are made printable too. */
     private static String oneLine(String message) {
-        return message.replaceAll("\\s*\\R\\s*", " ").strip();
+        return Terminal.printable(message.replaceAll("\\s*\\R\\s*", " ").strip());
     }
 }

@@ -57,10 +57,10 @@ final class ExportCommand extends BaseCommand {
             throw e;
         }
         if (toStdout) {
-            hint("Exported " + count + " events from " + url + ".");
+            hint("Exported " + count + " events from " + Stores.shown(url) + ".");
         } else {
             Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            out().println("Exported " + count + " events from " + url + " to " + outFile + ".");
+            out().println("Exported " + count + " events from " + Stores.shown(url) + " to " + outFile + ".");
         }
         return ExitCode.OK;
     }

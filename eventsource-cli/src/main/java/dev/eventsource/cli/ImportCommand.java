@@ -1,5 +1,6 @@
 package dev.eventsource.cli;
 
+import dev.eventsource.event.SerializationException;
 import dev.eventsource.store.EventStore;
 import dev.eventsource.store.spi.EventImporter;
 import dev.eventsource.store.spi.ImportConflictException;
@@ -8,16 +9,14 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 
 /**
  * Imports a JSON Lines export (see {@link EventJson}) through the store's
@@ -56,8 +55,7 @@ final class ImportCommand extends BaseCommand {
         String name = fromStdin ? "stdin" : inFile;
         long size = fromStdin ? 0 : fileSize(Path.of(inFile));
         Optional<Path> created = Stores.newSqliteFile(url);
-        try (BufferedReader in = fromStdin ? new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))
-                     : Files.newBufferedReader(Path.of(inFile), StandardCharsets.UTF_8);
+        try (JsonLinesReader in = new JsonLinesReader(fromStdin ? System.in : Files.newInputStream(Path.of(inFile)));
              EventStore store = Stores.openOrCreate(url);
              Progress progress = progress("Importing", size, "bytes")) {
             EventImporter importer = Stores.importer(store);
@@ -65,7 +63,16 @@ final class ImportCommand extends BaseCommand {
             List<Integer> lines = new ArrayList<>(batchSize);
             int lineNo = 0;
             long bytes = 0;
-            for (String line; (line = in.readLine()) != null; ) {
+            while (true) {
+                String line;
+                try {
+                    line = in.readLine();
+                } catch (JsonLinesReader.BadLine e) {
+                    throw refused(name, lineNo + 1, e.getMessage(), lines);
+                }
+                if (line == null) {
+                    break;
+                }
                 lineNo++;
                 bytes += line.length() + 1;
                 if (line.isBlank()) {
@@ -74,10 +81,7 @@ final class ImportCommand extends BaseCommand {
                 try {
                     batch.add(EventJson.fromLine(line));
                 } catch (IllegalArgumentException e) {
-                    int batchStart = lines.isEmpty() ? lineNo : lines.get(0);
-                    throw new CommandFailure(ExitCode.DATA_REJECTED, name + " line " + lineNo + ": " + e.getMessage()
-                            + ". " + imported(batchStart) + " Fix the line and run the same import again (events already"
-                            + " imported are skipped).");
+                    throw refused(name, lineNo, e.getMessage(), lines);
                 }
                 lines.add(lineNo);
                 if (batch.size() == batchSize) {
@@ -93,7 +97,7 @@ final class ImportCommand extends BaseCommand {
             }
             throw e;
         }
-        out().println("Imported " + name + " into " + url + " (" + imported + " events written, " + skipped
+        out().println("Imported " + name + " into " + Stores.shown(url) + " (" + imported + " events written, " + skipped
                 + " already there).");
         return ExitCode.OK;
     }
@@ -107,17 +111,34 @@ final class ImportCommand extends BaseCommand {
             imported += result.imported();
             skipped += result.skipped();
         } catch (ImportConflictException e) {
-            // The offending row is the last one with that id: an earlier one is what it conflicts with.
-            int at = batch.size() - 1;
-            while (at > 0 && !batch.get(at).eventId().equals(e.eventId())) {
-                at--;
+            throw rejectedRow(batch, lines, name, e.eventId(), e);
+        } catch (SerializationException e) {
+            if (e.eventId() == null) {
+                throw e;
             }
-            throw new CommandFailure(ExitCode.DATA_REJECTED, name + " line " + lines.get(at) + ": " + e.getMessage() + " "
-                    + imported(lines.get(0)), e);
+            throw rejectedRow(batch, lines, name, e.eventId(), e);
         }
         committedThrough = lines.get(lines.size() - 1);
         batch.clear();
         lines.clear();
+    }
+
+    /** A row the store refused, named by the line that holds it: the last one with that id (an earlier one is what it conflicts with). */
+    private CommandFailure rejectedRow(List<RecordedEvent> batch, List<Integer> lines, String name, UUID eventId,
+                                       RuntimeException e) {
+        int at = batch.size() - 1;
+        while (at > 0 && !batch.get(at).eventId().equals(eventId)) {
+            at--;
+        }
+        return new CommandFailure(ExitCode.DATA_REJECTED, name + " line " + lines.get(at) + ": " + e.getMessage() + " "
+                + imported(lines.get(0)), e);
+    }
+
+    /** A line that cannot be imported: the import stops, saying what was imported before it. */
+    private CommandFailure refused(String name, int lineNo, String why, List<Integer> batchLines) {
+        int batchStart = batchLines.isEmpty() ? lineNo : batchLines.get(0);
+        return new CommandFailure(ExitCode.DATA_REJECTED, name + " line " + lineNo + ": " + why + ". " + imported(batchStart)
+                + " Fix the line and run the same import again (events already imported are skipped).");
     }
 
     /** What was imported before the batch starting at {@code batchStart} failed: every earlier batch, nothing after. */
@@ -128,6 +149,10 @@ final class ImportCommand extends BaseCommand {
     }
 
     private static long fileSize(Path path) throws IOException {
+        if (Files.isDirectory(path)) {
+            throw new CommandFailure(ExitCode.USAGE, path.toAbsolutePath().normalize() + " is a directory; give the JSON"
+                    + " Lines file to import (as written by export), or - for stdin");
+        }
         try {
             return Files.size(path);
         } catch (NoSuchFileException e) {

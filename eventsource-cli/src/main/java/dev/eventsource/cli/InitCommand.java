@@ -16,7 +16,7 @@ final class InitCommand extends BaseCommand {
     @Override
     public Integer call() {
         try (EventStore store = Stores.openOrCreate(url)) {
-            out().println("Initialized " + url + ": schema ready, " + store.globalPosition() + " events stored.");
+            out().println("Initialized " + Stores.shown(url) + ": schema ready, " + store.globalPosition() + " events stored.");
         }
         return ExitCode.OK;
     }

@@ -34,7 +34,7 @@ final class MigrateCommand extends BaseCommand {
     @Override
     public Integer call() {
         if (from.equals(to)) {
-            throw new CommandFailure(ExitCode.USAGE, "--from and --to are the same store (" + from + ")");
+            throw new CommandFailure(ExitCode.USAGE, "--from and --to are the same store (" + Stores.shown(from) + ")");
         }
         if (batchSize < 1 || batchSize > 100_000) {
             throw new CommandFailure(ExitCode.USAGE, "--batch-size must be between 1 and 100000; got " + batchSize);
@@ -59,7 +59,7 @@ final class MigrateCommand extends BaseCommand {
             }
             throw e;
         }
-        out().println("Copied " + report.events() + " events from " + from + " to " + to + " (" + report.copied()
+        out().println("Copied " + report.events() + " events from " + Stores.shown(from) + " to " + Stores.shown(to) + " (" + report.copied()
                 + " written, " + report.skipped() + " already in the target).");
         out().println("Verified: all " + report.streams() + " streams have the same version in both stores."
                 + " Took " + report.took().toMillis() + " ms.");

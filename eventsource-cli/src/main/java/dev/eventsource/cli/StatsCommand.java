@@ -69,7 +69,7 @@ final class StatsCommand extends BaseCommand {
         Optional<Long> size = Stores.sizeOnDisk(url);
         if (json) {
             ObjectNode root = EventJson.MAPPER.createObjectNode();
-            root.put("store", url);
+            root.put("store", Stores.shown(url));
             root.put("sizeBytes", size.orElse(null));
             root.put("events", events).put("streams", streams.size());
             root.put("firstPosition", firstPosition).put("lastPosition", lastPosition).put("globalPosition", storePosition);
@@ -80,7 +80,7 @@ final class StatsCommand extends BaseCommand {
             return ExitCode.OK;
         }
         List<String[]> rows = new ArrayList<>();
-        rows.add(new String[] {"Store", url});
+        rows.add(new String[] {"Store", Stores.shown(url)});
         rows.add(new String[] {"Size on disk", size.map(StatsCommand::bytes).orElse("unknown (not a file store)")});
         rows.add(new String[] {"Events", events == 0 ? "0" : events + " (positions " + firstPosition + " to " + lastPosition + ")"});
         rows.add(new String[] {"Streams", Integer.toString(streams.size())});

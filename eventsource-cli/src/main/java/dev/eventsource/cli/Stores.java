@@ -2,6 +2,7 @@ package dev.eventsource.cli;
 
 import dev.eventsource.event.EventRegistry;
 import dev.eventsource.sqlite.SQLiteEventStore;
+import dev.eventsource.sqlite.SQLiteEventStoreProvider;
 import dev.eventsource.store.EventStore;
 import dev.eventsource.store.EventStoreProvider;
 import dev.eventsource.store.EventStores;
@@ -13,27 +14,26 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.ServiceLoader;
+import java.util.function.Supplier;
 
 /**
  * Opens stores from the URLs of {@link EventStores#open(String)} the way the commands need them.
  *
- * <p>Commands that only read use {@link #openExisting}: a SQLite file that does not exist is an
- * error (a typo must not silently create an empty database), and so is a file that is not a
- * SQLite database or is another application's SQLite database. Commands that write
- * ({@code init}, {@code import}, {@code demo}, the target of {@code migrate}) use
- * {@link #openOrCreate}, which creates the file but still refuses a file that is not a SQLite
- * database; in an existing SQLite database it adds the store's tables. Stores are opened with an
- * empty {@link EventRegistry}: the tools read stored rows and need no event classes.
+ * <p>Commands that only read use {@link #openExisting}, which opens the store
+ * {@linkplain EventStores#openReadOnly read-only}: nothing is created or written, not even a
+ * schema, so a SQLite file that does not exist, an empty file, another application's database and
+ * a store of an older schema are refused, and a store on a read-only disk can be inspected.
+ * Commands that write ({@code init}, {@code import}, {@code demo}, the target of {@code migrate})
+ * use {@link #openOrCreate}, which creates the file but refuses a file that is not a SQLite
+ * database; in an existing SQLite database it adds the store's tables. SQLite URLs are parsed by
+ * the backend's own parser ({@link SQLiteEventStoreProvider#builder(String)}); URLs are printed
+ * only {@linkplain #shown(String) redacted}. Stores are opened with an empty {@link EventRegistry}:
+ * the tools read stored rows and need no event classes.
  */
 final class Stores {
 
@@ -42,23 +42,28 @@ final class Stores {
 
     private static final byte[] SQLITE_HEADER = "SQLite format 3\0".getBytes(StandardCharsets.US_ASCII);
 
+    private static final SQLiteEventStoreProvider SQLITE = new SQLiteEventStoreProvider();
+
     private Stores() {
     }
 
-    /** Opens a store that must already exist; see the class comment. */
+    /** Opens a store that must already exist, read-only; see the class comment. */
     static EventStore openExisting(String url) {
         requireBackend(url);
         Optional<Path> file = sqliteFile(url);
         if (file.isPresent()) {
             Path path = file.get();
             if (!Files.exists(path)) {
-                throw new CommandFailure(ExitCode.STORE_UNAVAILABLE, "no SQLite file at " + path.toAbsolutePath().normalize()
-                        + "; check the path, or create a store there with: " + BaseCommand.self() + " init " + url);
+                throw new CommandFailure(ExitCode.STORE_UNAVAILABLE, "no SQLite file at "
+                        + path.toAbsolutePath().normalize() + "; check the path, or create a store there with: "
+                        + BaseCommand.self() + " init " + BaseCommand.shellWord(shown(url)));
             }
             requireSqliteFile(path);
-            requireEventStoreTables(path);
+        } else if (SQLITE.accepts(url) || url.equals("memory:")) {
+            throw new CommandFailure(ExitCode.USAGE, shown(url) + " is a new, empty in-memory store; there is nothing"
+                    + " to read in it. Give the URL of an existing store");
         }
-        return open(url);
+        return open(url, () -> EventStores.openReadOnly(url, new EventRegistry()));
     }
 
     /** Opens a store, creating a SQLite file if there is none; see the class comment. */
@@ -68,7 +73,17 @@ final class Stores {
         if (file.isPresent() && Files.exists(file.get())) {
             requireSqliteFile(file.get());
         }
-        return open(url);
+        return open(url, () -> EventStores.open(url, new EventRegistry()));
+    }
+
+    /** The URL as it may be printed: passwords replaced by {@code ***} ({@link EventStores#redact}). */
+    static String shown(String url) {
+        return EventStores.redact(url);
+    }
+
+    /** {@code text} with every occurrence of {@code url} {@linkplain #shown(String) redacted}. */
+    static String shown(String text, String url) {
+        return text == null || url == null || url.isEmpty() ? text : text.replace(url, shown(url));
     }
 
     /** The store's stored-row reader, or a failure naming the store. */
@@ -90,29 +105,20 @@ final class Stores {
     }
 
     /**
-     * The database file of a SQLite URL ({@code sqlite:PATH}, {@code jdbc:sqlite:PATH}, with or
-     * without a {@code file:} prefix and {@code ?} parameters), or empty for other URLs and in-memory databases.
+     * The database file of a SQLite URL, as the SQLite backend parses it; empty for other URLs and
+     * in-memory databases.
      */
     static Optional<Path> sqliteFile(String url) {
-        String rest;
-        if (url.startsWith("jdbc:sqlite:")) {
-            rest = url.substring("jdbc:sqlite:".length());
-        } else if (url.startsWith("sqlite:")) {
-            rest = url.substring("sqlite:".length());
-        } else {
+        if (url == null || !SQLITE.accepts(url)) {
             return Optional.empty();
         }
-        int query = rest.indexOf('?');
-        if (query >= 0) {
-            rest = rest.substring(0, query);
+        String database;
+        try {
+            database = SQLiteEventStoreProvider.builder(url).database();
+        } catch (IllegalArgumentException e) {
+            throw new CommandFailure(ExitCode.USAGE, shown(e.getMessage(), url), e);
         }
-        if (rest.startsWith("file:")) {
-            rest = rest.substring("file:".length());
-        }
-        if (rest.isEmpty() || rest.equals(":memory:") || rest.startsWith(":memory:")) {
-            return Optional.empty();
-        }
-        return Optional.of(Path.of(rest));
+        return database.equals(SQLiteEventStore.MEMORY) ? Optional.empty() : Optional.of(Path.of(database));
     }
 
     /** The file of a SQLite URL whose file does not exist yet, i.e. that opening the store would create. */
@@ -148,11 +154,12 @@ final class Stores {
         }
     }
 
-    private static EventStore open(String url) {
+    private static EventStore open(String url, Supplier<EventStore> opening) {
         try {
-            return EventStores.open(url, new EventRegistry());
+            return opening.get();
         } catch (RuntimeException e) {
-            throw new CommandFailure(ExitCode.STORE_UNAVAILABLE, "cannot open " + url + ": " + e.getMessage(), e);
+            int code = e instanceof IllegalArgumentException ? ExitCode.USAGE : ExitCode.STORE_UNAVAILABLE;
+            throw new CommandFailure(code, "cannot open " + shown(url) + ": " + shown(e.getMessage(), url), e);
         }
     }
 
@@ -171,29 +178,8 @@ final class Stores {
             }
             known.addAll(provider.examples());
         }
-        throw new CommandFailure(ExitCode.USAGE, "no backend accepts the store URL '" + url + "'; this build accepts "
+        throw new CommandFailure(ExitCode.USAGE, "no backend accepts the store URL '" + shown(url) + "'; this build accepts "
                 + String.join(", ", known));
-    }
-
-    /**
-     * Opening a store creates its tables, so a read command pointed at another application's
-     * SQLite database would add them there; a database that has tables but not the store's
-     * schema table is refused instead. The table name is the SQLite backend's, which offers no
-     * API to ask.
-     */
-    private static void requireEventStoreTables(Path path) {
-        try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + path);
-             Statement sql = connection.createStatement();
-             ResultSet tables = sql.executeQuery("SELECT COUNT(*), COALESCE(SUM(name = 'eventsource_schema'), 0)"
-                     + " FROM sqlite_master WHERE type = 'table'")) {
-            tables.next();
-            if (tables.getLong(1) > 0 && tables.getLong(2) == 0) {
-                throw new CommandFailure(ExitCode.STORE_UNAVAILABLE, path.toAbsolutePath().normalize() + " is a SQLite database but"
-                        + " not an event store (it has tables, none of them the store's); nothing was written to it");
-            }
-        } catch (SQLException e) {
-            throw new CommandFailure(ExitCode.STORE_UNAVAILABLE, "cannot read " + path.toAbsolutePath().normalize() + ": " + e.getMessage(), e);
-        }
     }
 
     private static void requireSqliteFile(Path path) {

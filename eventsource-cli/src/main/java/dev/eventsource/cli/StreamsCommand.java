@@ -91,7 +91,8 @@ final class StreamsCommand extends BaseCommand {
 
     private void printTable(int total, List<Summary> page) {
         if (total == 0) {
-            out().println(types.isEmpty() ? "No streams in " + url + "." : "No streams of type " + String.join(", ", types) + " in " + url + ".");
+            out().println(Terminal.printable(types.isEmpty() ? "No streams in " + Stores.shown(url) + "."
+                    : "No streams of type " + String.join(", ", types) + " in " + Stores.shown(url) + "."));
             return;
         }
         List<String[]> rows = new ArrayList<>();

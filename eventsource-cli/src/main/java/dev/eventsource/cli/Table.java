@@ -3,13 +3,18 @@ package dev.eventsource.cli;
 import java.io.PrintWriter;
 import java.util.List;
 
-/** Prints rows as left-aligned columns separated by two spaces; the first row is the header. */
+/**
+ * Prints rows as left-aligned columns separated by two spaces; the first row is the header. Cells
+ * are made {@linkplain Terminal#printable printable}, since they often hold stored names.
+ */
 final class Table {
 
     private Table() {
     }
 
-    static void print(PrintWriter out, List<String[]> rows) {
+    static void print(PrintWriter out, List<String[]> cells) {
+        List<String[]> rows = cells.stream().map(row -> java.util.Arrays.stream(row).map(Terminal::printable)
+                .toArray(String[]::new)).toList();
         int[] widths = new int[rows.get(0).length];
         for (String[] row : rows) {
             for (int i = 0; i < row.length; i++) {

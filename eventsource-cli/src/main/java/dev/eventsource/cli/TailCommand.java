@@ -65,7 +65,7 @@ final class TailCommand extends BaseCommand {
         try (EventStore store = Stores.openExisting(url)) {
             RecordedEventReader reader = Stores.reader(store);
             long cursor = fromPosition != null ? fromPosition : store.globalPosition();
-            hint("Following " + url + " after position " + cursor + " (Ctrl-C to stop)");
+            hint("Following " + Stores.shown(url) + " after position " + cursor + " (Ctrl-C to stop)");
             ReadOptions.Builder filter = ReadOptions.builder().pageSize(1_000);
             if (!eventTypes.isEmpty()) {
                 filter.eventTypes(eventTypes.toArray(String[]::new));
@@ -97,8 +97,10 @@ final class TailCommand extends BaseCommand {
         if (json) {
             out().println(EventJson.toJson(row, false));
         } else {
-            out().println("#" + row.globalPosition() + "  " + EventJson.time(row.occurredAt()) + "  " + row.stream()
-                    + " v" + row.version() + "  " + row.eventType() + "  " + EventJson.toJson(row, false).get("payload"));
+            // Stored names and payloads may hold control characters; people's output shows them escaped.
+            out().println(Terminal.printable("#" + row.globalPosition() + "  " + EventJson.time(row.occurredAt()) + "  "
+                    + row.stream() + " v" + row.version() + "  " + row.eventType() + "  "
+                    + EventJson.toJson(row, false).get("payload")));
         }
         out().flush();
     }

@@ -2,8 +2,12 @@ package dev.eventsource.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.eventsource.store.EventStore;
+import dev.eventsource.store.EventStoreBusyException;
 import dev.eventsource.store.ReadOptions;
+import dev.eventsource.store.StoreClosedException;
 import dev.eventsource.store.spi.RecordedEvent;
+import dev.eventsource.store.spi.RecordedEventReader;
+import dev.eventsource.store.spi.StorageCheck;
 import dev.eventsource.store.spi.StreamKey;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -14,18 +18,22 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.stream.Stream;
 
 /**
- * Checks a store's integrity from its stored rows: in every stream the versions run 1, 2, 3...
- * without gaps or repeats; global positions strictly increase; every payload and every metadata
- * is a JSON object; and the version the store reports for each stream (its stream bookkeeping)
- * matches the last event actually stored, so no stream row is orphaned or out of step. Exits 1
- * and lists the problems when there are any.
+ * Checks a store's integrity: first the database's own check of its storage (SQLite's
+ * {@code PRAGMA quick_check}, or {@code integrity_check} with {@code --full}; backends without one
+ * are noted), then the stored rows: in every stream the versions run 1, 2, 3... without gaps or
+ * repeats; global positions strictly increase; every row can be read; every payload and every
+ * metadata is a JSON object; and the version the store reports for each stream (its stream
+ * bookkeeping) matches the last event actually stored, so no stream row is orphaned or out of
+ * step. Exits 1 and lists the problems when there are any. Opens the store read-only.
  */
 @Command(name = "verify", mixinStandardHelpOptions = true,
-        description = "Check integrity: contiguous versions from 1 per stream, strictly increasing positions, valid JSON"
-                + " payloads and metadata, stream versions matching their events. Exit code 1 when problems are found.")
+        description = "Check integrity: the database's own storage check, contiguous versions from 1 per stream, strictly"
+                + " increasing positions, readable rows, valid JSON payloads and metadata, stream versions matching their"
+                + " events. Exit code 1 when problems are found.")
 final class VerifyCommand extends BaseCommand {
 
     @Parameters(index = "0", arity = "0..1", defaultValue = Stores.DEFAULT_URL, paramLabel = "URL",
@@ -36,8 +44,15 @@ final class VerifyCommand extends BaseCommand {
             description = "List at most this many problems; all are counted (default: ${DEFAULT-VALUE}).")
     int maxProblems;
 
-    @Option(names = "--json", description = "Print one JSON object: {ok, events, streams, problemCount, problems: [...]}.")
+    @Option(names = "--full", description = "Run the database's thorough storage check (SQLite: PRAGMA integrity_check,"
+            + " which also checks every index against its table) instead of the quick one (PRAGMA quick_check).")
+    boolean full;
+
+    @Option(names = "--json", description = "Print one JSON object: {ok, storageCheck, events, streams, problemCount, problems: [...]}.")
     boolean json;
+
+    /** Failed reads in a row after which the damage is taken to be beyond single rows. */
+    private static final int GIVE_UP_AFTER = 1_000;
 
     private final List<String> problems = new ArrayList<>();
     private long problemCount;
@@ -48,36 +63,11 @@ final class VerifyCommand extends BaseCommand {
             throw new CommandFailure(ExitCode.USAGE, "--max-problems must be >= 0; got " + maxProblems);
         }
         Map<StreamKey, Long> versions = new HashMap<>();
-        long events = 0;
+        long events;
+        String storage;
         try (EventStore store = Stores.openExisting(url)) {
-            long end = store.globalPosition();
-            try (Progress progress = progress("Verifying events", end, "events");
-                 Stream<RecordedEvent> rows = Stores.reader(store).readRecorded(ReadOptions.builder().pageSize(5_000).build())) {
-                long previous = 0;
-                for (Iterator<RecordedEvent> it = rows.iterator(); it.hasNext(); ) {
-                    RecordedEvent row = it.next();
-                    events++;
-                    String where = "position " + row.globalPosition() + " (" + row.stream() + " v" + row.version()
-                            + ", event " + row.eventId() + ")";
-                    if (row.globalPosition() <= previous) {
-                        problem(where + ": global position does not increase (follows position " + previous + ")");
-                    }
-                    previous = row.globalPosition();
-                    long last = versions.getOrDefault(row.stream(), 0L);
-                    if (row.version() != last + 1) {
-                        problem(where + ": version " + row.version() + " follows "
-                                + (last == 0 ? "the start of the stream" : "v" + last) + "; expected v" + (last + 1));
-                    }
-                    versions.put(row.stream(), Math.max(last, row.version()));
-                    if (EventJson.parseObject(row.payloadJson()) == null) {
-                        problem(where + ": payload is not a JSON object: " + EventJson.abbreviate(row.payloadJson()));
-                    }
-                    if (row.metadataJson() != null && EventJson.parseObject(row.metadataJson()) == null) {
-                        problem(where + ": metadata is not a JSON object: " + EventJson.abbreviate(row.metadataJson()));
-                    }
-                    progress.update(row.globalPosition());
-                }
-            }
+            storage = checkStorage(store);
+            events = checkRows(store, versions);
             if (!versions.isEmpty()) {
                 try (Progress progress = progress("Verifying streams", versions.size(), "streams")) {
                     long checked = 0;
@@ -94,24 +84,153 @@ final class VerifyCommand extends BaseCommand {
         }
         if (json) {
             ObjectNode root = EventJson.MAPPER.createObjectNode();
-            root.put("ok", problemCount == 0).put("events", events).put("streams", versions.size()).put("problemCount", problemCount);
+            root.put("ok", problemCount == 0).put("storageCheck", storage).put("events", events)
+                    .put("streams", versions.size()).put("problemCount", problemCount);
             problems.forEach(root.putArray("problems")::add);
             out().println(EventJson.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(root));
         } else if (problemCount == 0) {
             out().println("OK: " + events + " events in " + versions.size() + " stream(s); versions contiguous from 1,"
                     + " positions strictly increasing, payloads and metadata valid JSON, stream versions match their events.");
+            out().println("Storage: " + storage + ".");
         } else {
-            out().println(problemCount + " problem(s) in " + events + " events, " + versions.size() + " stream(s) of " + url + ":");
-            problems.forEach(p -> out().println("  - " + p));
+            out().println(problemCount + " problem(s) in " + events + " events, " + versions.size() + " stream(s) of "
+                    + Stores.shown(url) + ":");
+            // Problems quote stored names and payloads, which may hold control characters.
+            problems.forEach(p -> out().println(Terminal.printable("  - " + p)));
             if (problemCount > problems.size()) {
                 out().println("  ... and " + (problemCount - problems.size()) + " more (raise --max-problems to list them)");
             }
+            out().println("Storage: " + storage + ".");
         }
         if (problemCount > 0) {
             out().flush();
-            throw new CommandFailure(ExitCode.FAILURE, "verify found " + problemCount + " problem(s) in " + url);
+            throw new CommandFailure(ExitCode.FAILURE, "verify found " + problemCount + " problem(s) in " + Stores.shown(url));
         }
         return ExitCode.OK;
+    }
+
+    /** Runs the backend's storage check and records what it finds; says what was checked. */
+    private String checkStorage(EventStore store) {
+        if (!(store instanceof StorageCheck check)) {
+            return "not checked: this backend offers no storage check (PostgreSQL checks its own pages as it reads"
+                    + " them; run amcheck for a deep check)";
+        }
+        String pragma = full ? "PRAGMA integrity_check" : "PRAGMA quick_check";
+        List<String> found;
+        try {
+            found = check.checkStorage(full);
+        } catch (RuntimeException e) {
+            if (isStoreUnavailable(e)) {
+                throw e;
+            }
+            problem("storage: " + pragma + " stopped: " + e.getMessage());
+            return pragma + " found damage (it could not finish); restore the store from a backup";
+        }
+        found.forEach(line -> problem("storage: " + pragma + " reports: " + line));
+        return found.isEmpty() ? pragma + " found no damage" : pragma + " found damage; restore the store from a backup";
+    }
+
+    /**
+     * Checks every row; returns how many were read. A row that cannot be read at all is a problem
+     * too, named by the last readable position before it, and reading goes on after it: a failed
+     * page is read again row by row to find the damaged row, and full pages resume after it.
+     */
+    private long checkRows(EventStore store, Map<StreamKey, Long> versions) {
+        RecordedEventReader reader = Stores.reader(store);
+        long end = store.globalPosition();
+        long events = 0;
+        long previous = 0;
+        long cursor = 0;
+        boolean rowByRow = false;
+        boolean skipped = false;
+        String lastFailure = null;
+        int failuresInARow = 0;
+        try (Progress progress = progress("Verifying events", end, "events")) {
+            while (true) {
+                boolean restart = false;
+                ReadOptions page = ReadOptions.builder().pageSize(rowByRow ? 1 : 5_000).fromPosition(cursor).build();
+                try (Stream<RecordedEvent> rows = reader.readRecorded(page)) {
+                    for (Iterator<RecordedEvent> it = rows.iterator(); it.hasNext(); ) {
+                        RecordedEvent row = it.next();
+                        events++;
+                        check(row, previous, versions);
+                        previous = Math.max(previous, row.globalPosition());
+                        cursor = row.globalPosition();
+                        lastFailure = null;
+                        failuresInARow = 0;
+                        progress.update(row.globalPosition());
+                        if (skipped) {
+                            // Past the damage: back to full pages.
+                            rowByRow = false;
+                            skipped = false;
+                            restart = true;
+                            break;
+                        }
+                    }
+                } catch (RuntimeException e) {
+                    if (isStoreUnavailable(e)) {
+                        throw e;
+                    }
+                    if (!rowByRow) {
+                        rowByRow = true;
+                        continue;
+                    }
+                    String failure = e.getClass().getSimpleName() + ": " + e.getMessage();
+                    // Positions may have gaps, so the same damaged row can fail again from the next position.
+                    if (!Objects.equals(failure, lastFailure)) {
+                        problem("the row after position " + cursor + " cannot be read (" + failure + ")");
+                        lastFailure = failure;
+                    }
+                    skipped = true;
+                    if (++cursor >= end) {
+                        return events;
+                    }
+                    if (++failuresInARow == GIVE_UP_AFTER) {
+                        problem("stopped reading rows after position " + cursor + ": " + GIVE_UP_AFTER + " positions in a"
+                                + " row could not be read, so the damage is not in single rows; restore the store from a backup");
+                        return events;
+                    }
+                    continue;
+                }
+                if (!restart) {
+                    return events;
+                }
+            }
+        }
+    }
+
+    private void check(RecordedEvent row, long previous, Map<StreamKey, Long> versions) {
+        String where = "position " + row.globalPosition() + " (" + row.aggregateType() + "/" + row.aggregateId() + " v"
+                + row.version() + ", event " + row.eventId() + ")";
+        try {
+            if (row.globalPosition() <= previous) {
+                problem(where + ": global position does not increase (follows position " + previous + ")");
+            }
+            if (row.eventId() == null || row.aggregateId() == null || row.eventType() == null || row.occurredAt() == null
+                    || row.recordedAt() == null) {
+                problem(where + ": a required column is empty (event id, aggregate id, event type or a time)");
+            }
+            StreamKey stream = row.stream();
+            long last = versions.getOrDefault(stream, 0L);
+            if (row.version() != last + 1) {
+                problem(where + ": version " + row.version() + " follows "
+                        + (last == 0 ? "the start of the stream" : "v" + last) + "; expected v" + (last + 1));
+            }
+            versions.put(stream, Math.max(last, row.version()));
+        } catch (RuntimeException e) {
+            problem(where + ": the row is damaged (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")");
+        }
+        if (EventJson.parseObject(row.payloadJson()) == null) {
+            problem(where + ": payload is not a JSON object: " + EventJson.abbreviate(row.payloadJson()));
+        }
+        if (row.metadataJson() != null && EventJson.parseObject(row.metadataJson()) == null) {
+            problem(where + ": metadata is not a JSON object: " + EventJson.abbreviate(row.metadataJson()));
+        }
+    }
+
+    /** Failures of the store as a whole (locked, closed) end the command; damage to a row does not. */
+    private static boolean isStoreUnavailable(RuntimeException e) {
+        return e instanceof EventStoreBusyException || e instanceof StoreClosedException;
     }
 
     private void problem(String text) {

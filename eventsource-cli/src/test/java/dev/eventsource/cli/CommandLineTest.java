@@ -5,6 +5,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 
+import java.util.List;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 class CommandLineTest {
@@ -82,7 +84,48 @@ class CommandLineTest {
 
         assertThat(result.exitCode()).isEqualTo(ExitCode.STORE_UNAVAILABLE);
         assertThat(result.err().lines()).hasSize(1);
-        assertThat(result.err()).startsWith("eventsource: error: cannot open postgresql://app:secret@127.0.0.1:" + port + "/events")
+        assertThat(result.err()).startsWith("eventsource: error: cannot open postgresql://app:***@127.0.0.1:" + port + "/events")
                 .contains("refused");
+    }
+
+    @Test
+    void a_cannot_open_error_shows_a_jdbc_url_without_its_password_parameter() throws Exception {
+        int port;
+        try (var socket = new java.net.ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+
+        Cli.Result result = Cli.run("stats", "jdbc:postgresql://127.0.0.1:" + port + "/events?user=app&password=s3cret");
+
+        assertThat(result.exitCode()).isEqualTo(ExitCode.STORE_UNAVAILABLE);
+        assertThat(result.err()).startsWith("eventsource: error: cannot open jdbc:postgresql://127.0.0.1:" + port
+                + "/events?user=app&password=***: ").doesNotContain("s3cret");
+    }
+
+    @Test
+    void an_unknown_url_is_reported_without_its_password() {
+        Cli.Result result = Cli.run("stats", "mysql://app:s3cret@localhost/events");
+
+        assertThat(result.exitCode()).isEqualTo(ExitCode.USAGE);
+        assertThat(result.err()).contains("'mysql://app:***@localhost/events'").doesNotContain("s3cret");
+    }
+
+    @Test
+    void refuses_a_sqlite_resource_pseudo_url_before_any_network_request_and_writes_nothing() throws Exception {
+        int port;
+        try (var socket = new java.net.ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        String url = "sqlite::resource:http://127.0.0.1:" + port + "/x.db";
+
+        Cli.Result imported = Cli.run("init", url);
+        Cli.Result read = Cli.run("stats", url);
+
+        for (Cli.Result result : List.of(imported, read)) {
+            assertThat(result.exitCode()).as(result.toString()).isEqualTo(ExitCode.USAGE);
+            assertThat(result.err()).contains("SQLite names starting with ':' are driver instructions")
+                    .doesNotContain("Connection refused");
+            assertThat(result.out()).isEmpty();
+        }
     }
 }

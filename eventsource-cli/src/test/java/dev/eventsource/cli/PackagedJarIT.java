@@ -26,8 +26,26 @@ class PackagedJarIT {
     }
 
     private Run java(String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", JAR.toString()));
+        return run(List.of(), args);
+    }
+
+    /**
+     * Runs the jar as a process that file permissions apply to. Root ignores them unless it drops
+     * the capabilities that override them, which {@code setpriv} does (when it is installed);
+     * any other user is bound by them anyway.
+     */
+    private Run javaBoundByPermissions(String... args) throws IOException, InterruptedException {
+        boolean root = "root".equals(System.getProperty("user.name"));
+        Path setpriv = Path.of("/usr/bin/setpriv");
+        return run(root && java.nio.file.Files.isExecutable(setpriv)
+                ? List.of(setpriv.toString(), "--bounding-set=-dac_override,-dac_read_search",
+                        "--inh-caps=-dac_override,-dac_read_search", "--")
+                : List.of(), args);
+    }
+
+    private Run run(List<String> prefix, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(prefix);
+        command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", JAR.toString()));
         command.addAll(List.of(args));
         Process process = new ProcessBuilder(command).directory(dir.toFile())
                 .redirectErrorStream(false).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
@@ -69,5 +87,32 @@ class PackagedJarIT {
         assertThat(export.exitCode()).isZero();
         assertThat(export.err()).isEmpty();
         assertThat(dir.resolve("notes.jsonl")).content().hasLineCount(2);
+    }
+
+    @Test
+    void stats_verify_and_export_inspect_a_store_whose_file_and_folder_are_not_writable() throws Exception {
+        Path folder = java.nio.file.Files.createDirectory(dir.resolve("readonly"));
+        Path db = folder.resolve("notes.db");
+        assertThat(java("demo", "sqlite:" + db).exitCode()).isZero();
+        byte[] before = java.nio.file.Files.readAllBytes(db);
+        java.nio.file.Files.setPosixFilePermissions(db, java.nio.file.attribute.PosixFilePermissions.fromString("r--r--r--"));
+        java.nio.file.Files.setPosixFilePermissions(folder, java.nio.file.attribute.PosixFilePermissions.fromString("r-xr-xr-x"));
+        try {
+            Run refused = javaBoundByPermissions("init", "sqlite:" + db);
+            Run stats = javaBoundByPermissions("stats", "sqlite:" + db);
+            Run verify = javaBoundByPermissions("verify", "sqlite:" + db);
+            Run export = javaBoundByPermissions("export", "sqlite:" + db, "--out", "-");
+
+            assertThat(refused.exitCode()).as("writing is refused, so the permissions really apply: " + refused.err()).isNotZero();
+            assertThat(stats.exitCode()).as(stats.err()).isZero();
+            assertThat(stats.out()).containsPattern("Events\\s+2 \\(positions 1 to 2\\)");
+            assertThat(verify.exitCode()).as(verify.err()).isZero();
+            assertThat(verify.out()).startsWith("OK: 2 events");
+            assertThat(export.exitCode()).as(export.err()).isZero();
+            assertThat(export.out().lines()).hasSize(2);
+            assertThat(java.nio.file.Files.readAllBytes(db)).isEqualTo(before);
+        } finally {
+            java.nio.file.Files.setPosixFilePermissions(folder, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
     }
 }

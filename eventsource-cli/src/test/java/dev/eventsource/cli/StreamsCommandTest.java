@@ -101,7 +101,7 @@ class StreamsCommandTest {
         Cli.Result result = Cli.run("streams", "sqlite:" + other);
 
         assertThat(result.exitCode()).isEqualTo(ExitCode.STORE_UNAVAILABLE);
-        assertThat(result.err()).contains("is a SQLite database but not an event store");
+        assertThat(result.err()).contains("is not an eventsource store");
         try (var connection = DriverManager.getConnection("jdbc:sqlite:" + other); Statement sql = connection.createStatement();
              var tables = sql.executeQuery("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table'")) {
             tables.next();

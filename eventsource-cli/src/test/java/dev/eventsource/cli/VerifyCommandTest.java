@@ -82,6 +82,91 @@ class VerifyCommandTest {
         assertThat(result.exitCode()).isEqualTo(ExitCode.STORE_UNAVAILABLE);
     }
 
+    @Test
+    void fails_on_a_corrupt_index_page_that_reads_of_the_log_never_touch() throws Exception {
+        Cli.Fixture shop = Cli.shop(dir);
+        overwritePage(shop.file(), rootPage(shop, "events_by_event_type"));
+
+        Cli.Result result = Cli.run("verify", shop.url());
+
+        assertThat(result.exitCode()).as(result.toString()).isEqualTo(ExitCode.FAILURE);
+        assertThat(result.out()).contains("storage: PRAGMA quick_check reports: ");
+        assertThat(result.err()).startsWith("eventsource: error: verify found ");
+    }
+
+    @Test
+    void runs_the_full_integrity_check_with_full() throws Exception {
+        Cli.Fixture shop = Cli.shop(dir);
+
+        Cli.Result healthy = Cli.run("verify", shop.url(), "--full");
+        overwritePage(shop.file(), rootPage(shop, "events_by_aggregate_type"));
+        Cli.Result damaged = Cli.run("verify", shop.url(), "--full", "--json");
+
+        assertThat(healthy.exitCode()).as(healthy.toString()).isZero();
+        assertThat(healthy.out()).contains("Storage: PRAGMA integrity_check found no damage.");
+        JsonNode json = EventJson.MAPPER.readTree(damaged.out());
+        assertThat(json.get("ok").asBoolean()).isFalse();
+        assertThat(json.get("storageCheck").asText()).startsWith("PRAGMA integrity_check found damage");
+        assertThat(json.get("problems").get(0).asText()).startsWith("storage: PRAGMA integrity_check ");
+    }
+
+    @Test
+    void reports_a_row_with_an_id_that_is_not_a_uuid_as_a_problem_naming_its_place_and_checks_the_rest() throws Exception {
+        Cli.Fixture shop = Cli.shop(dir);
+        sql(shop, "UPDATE events SET event_id = 'not-a-uuid' WHERE global_position = 2");
+        sql(shop, "UPDATE events SET payload = 'x' WHERE global_position = 4");
+
+        Cli.Result result = Cli.run("verify", shop.url());
+
+        assertThat(result.exitCode()).as(result.toString()).isEqualTo(ExitCode.FAILURE);
+        assertThat(result.out()).contains("the row after position 1 cannot be read", "not-a-uuid",
+                "position 4 (Inventory/" + shop.stock() + " v1");
+        assertThat(result.err().lines()).hasSize(1);
+        assertThat(result.err()).doesNotContain("NullPointerException").doesNotContain("\tat ");
+    }
+
+    @Test
+    void reports_rows_with_a_null_column_or_a_time_that_is_not_a_number_as_problems_without_a_stack_trace() throws Exception {
+        Cli.Fixture shop = Cli.shop(dir);
+        // NOT NULL is not checked for rows written while the schema says otherwise, as a damaged file can hold.
+        sql(shop, "PRAGMA writable_schema = ON; UPDATE sqlite_master SET sql = replace(sql, 'event_type      TEXT    NOT NULL',"
+                + " 'event_type TEXT') WHERE name = 'events'");
+        sql(shop, "UPDATE events SET event_type = NULL WHERE global_position = 3");
+        sql(shop, "UPDATE events SET occurred_at = 'yesterday' WHERE global_position = 5");
+
+        Cli.Result result = Cli.run("verify", shop.url());
+
+        assertThat(result.exitCode()).as(result.toString()).isEqualTo(ExitCode.FAILURE);
+        assertThat(result.out()).contains("position 3 (",
+                "storage: PRAGMA quick_check reports: events row at global position 3 holds a value of the wrong type or none in event_type",
+                "events row at global position 5 holds a value of the wrong type or none in occurred_at");
+        assertThat(result.err().lines()).hasSize(1);
+        assertThat(result.err()).startsWith("eventsource: error: verify found ").doesNotContain("NullPointerException");
+    }
+
+    private static long rootPage(Cli.Fixture shop, String index) throws Exception {
+        try (var connection = DriverManager.getConnection("jdbc:sqlite:" + shop.file()); Statement sql = connection.createStatement();
+             var rs = sql.executeQuery("SELECT rootpage FROM sqlite_master WHERE name = '" + index + "'")) {
+            assertThat(rs.next()).as(index).isTrue();
+            return rs.getLong(1);
+        }
+    }
+
+    /** Fills one page with garbage, as a torn write or a bad sector would leave it. */
+    private static void overwritePage(Path file, long page) throws Exception {
+        int pageSize;
+        try (var connection = DriverManager.getConnection("jdbc:sqlite:" + file); Statement sql = connection.createStatement();
+             var rs = sql.executeQuery("PRAGMA page_size")) {
+            rs.next();
+            pageSize = rs.getInt(1);
+        }
+        byte[] garbage = new byte[pageSize];
+        java.util.Arrays.fill(garbage, (byte) 0xA5);
+        try (var channel = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.WRITE)) {
+            channel.write(java.nio.ByteBuffer.wrap(garbage), (page - 1) * pageSize);
+        }
+    }
+
     private static void sql(Cli.Fixture shop, String statement) throws Exception {
         try (var connection = DriverManager.getConnection("jdbc:sqlite:" + shop.file()); Statement sql = connection.createStatement()) {
             sql.executeUpdate(statement);

@@ -93,13 +93,12 @@ public final class InMemoryEventStore extends AbstractEventStore implements Even
         lock.writeLock().lock();
         try {
             ensureOpen();
-            Map<UUID, ExistingEvent> stored = new HashMap<>();
+            Map<UUID, RecordedEvent> stored = new HashMap<>();
             Map<StreamKey, Long> versions = new HashMap<>();
             for (RecordedEvent row : batch) {
                 RecordedEvent found = byId.get(row.eventId());
                 if (found != null) {
-                    stored.put(found.eventId(), new ExistingEvent(found.eventId(), found.stream(), found.version(),
-                            found.globalPosition()));
+                    stored.put(found.eventId(), found);
                 }
                 versions.computeIfAbsent(row.stream(), k -> (long) streams.getOrDefault(k, List.of()).size());
             }

@@ -9,7 +9,9 @@ import dev.eventsource.postgresql.internal.PostgreSQLImporter;
 import dev.eventsource.postgresql.internal.Schema;
 import dev.eventsource.postgresql.internal.SqlNames;
 import dev.eventsource.store.AppendResult;
+import dev.eventsource.store.EventStores;
 import dev.eventsource.store.ExpectedVersion;
+import dev.eventsource.store.ReadOnlyStoreException;
 import dev.eventsource.store.ReadOptions;
 import dev.eventsource.store.spi.AbstractEventStore;
 import dev.eventsource.store.spi.EventImporter;
@@ -79,6 +81,7 @@ public final class PostgreSQLEventStore extends AbstractEventStore implements Ev
     private final Schema ddl;
     private final EventsTable events;
     private final PostgreSQLImporter importer;
+    private final boolean readOnly;
 
     /** A store on a {@link DataSource} you own, with the default registry, schema and prefix. */
     public PostgreSQLEventStore(DataSource dataSource) {
@@ -107,6 +110,7 @@ public final class PostgreSQLEventStore extends AbstractEventStore implements Ev
         this.ddl = new Schema(schema, tablePrefix);
         this.events = new EventsTable(schema, tablePrefix);
         this.importer = new PostgreSQLImporter(schema, tablePrefix);
+        this.readOnly = b.readOnly;
         if (b.dataSource != null) {
             this.dataSource = b.dataSource;
             this.ownedPool = null;
@@ -140,7 +144,7 @@ public final class PostgreSQLEventStore extends AbstractEventStore implements Ev
     public static Builder builder(String jdbcUrl) {
         if (jdbcUrl == null || !jdbcUrl.startsWith("jdbc:postgresql:")) {
             throw new IllegalArgumentException("PostgreSQL JDBC URL must start with jdbc:postgresql:, e.g."
-                    + " \"jdbc:postgresql://localhost:5432/app\"; got " + (jdbcUrl == null ? "null" : "'" + redact(jdbcUrl) + "'")
+                    + " \"jdbc:postgresql://localhost:5432/app\"; got " + (jdbcUrl == null ? "null" : "'" + EventStores.redact(jdbcUrl) + "'")
                     + ". For postgresql://user:pass@host/db URLs use EventStores.open(...).");
         }
         return new Builder(null, jdbcUrl);
@@ -183,14 +187,19 @@ public final class PostgreSQLEventStore extends AbstractEventStore implements Ev
 
     @Override
     protected void doInitialize() {
-        run("initialize schema " + schema + " (prefix '" + tablePrefix + "')", c -> {
-            ddl.migrate(c);
+        run((readOnly ? "check schema " : "initialize schema ") + schema + " (prefix '" + tablePrefix + "')", c -> {
+            if (readOnly) {
+                ddl.requireCurrent(c);
+            } else {
+                ddl.migrate(c);
+            }
             return null;
         });
     }
 
     @Override
     protected AppendResult doAppend(StreamKey stream, List<SerializedEvent> batch, ExpectedVersion expected) {
+        refuseIfReadOnly("appending to " + stream);
         return run("append to " + stream, c -> {
             try {
                 return events.append(c, stream, batch, expected, now(), APPEND_ATTEMPTS);
@@ -237,7 +246,19 @@ public final class PostgreSQLEventStore extends AbstractEventStore implements Ev
     @Override
     public ImportResult importRecorded(List<RecordedEvent> batch) {
         ready();
+        refuseIfReadOnly("importing events");
         return run("import a batch of events", c -> importer.importRecorded(c, batch));
+    }
+
+    /** Whether the store was built {@linkplain Builder#readOnly(boolean) read-only}. */
+    public boolean isReadOnly() {
+        return readOnly;
+    }
+
+    private void refuseIfReadOnly(String action) {
+        if (readOnly) {
+            throw new ReadOnlyStoreException(toString(), action);
+        }
     }
 
     @Override
@@ -282,14 +303,8 @@ public final class PostgreSQLEventStore extends AbstractEventStore implements Ev
     }
 
     private static String describe(Builder b) {
-        String where = b.dataSource != null ? "DataSource " + b.dataSource.getClass().getSimpleName() : redact(b.jdbcUrl);
+        String where = b.dataSource != null ? "DataSource " + b.dataSource.getClass().getSimpleName() : EventStores.redact(b.jdbcUrl);
         return "PostgreSQLEventStore(" + where + ", schema " + b.schema + ", prefix '" + b.tablePrefix + "')";
-    }
-
-    /** The URL without its parameters, which may hold a password. */
-    private static String redact(String url) {
-        int query = url.indexOf('?');
-        return query < 0 ? url : url.substring(0, query) + "?…";
     }
 
     /**
@@ -307,6 +322,7 @@ public final class PostgreSQLEventStore extends AbstractEventStore implements Ev
         private String user;
         private String password;
         private int maxPoolSize = 10;
+        private boolean readOnly;
 
         private Builder(DataSource dataSource, String jdbcUrl) {
             this.dataSource = dataSource;
@@ -371,6 +387,18 @@ public final class PostgreSQLEventStore extends AbstractEventStore implements Ev
                 throw new IllegalArgumentException("maxPoolSize must be >= 1; got " + maxPoolSize);
             }
             this.maxPoolSize = maxPoolSize;
+            return this;
+        }
+
+        /**
+         * Read-only (default off): for tools that inspect a store and must not change the
+         * database. {@link #initialize()} creates and upgrades nothing; it refuses a schema and
+         * prefix that hold no event store tables, or tables of an older or newer version, naming
+         * them; appends and imports throw {@link ReadOnlyStoreException}. Give the database user
+         * only {@code SELECT} rights to have the server enforce the same.
+         */
+        public Builder readOnly(boolean readOnly) {
+            this.readOnly = readOnly;
             return this;
         }
 

@@ -11,12 +11,14 @@ import dev.eventsource.sqlite.internal.Schema;
 import dev.eventsource.store.AppendResult;
 import dev.eventsource.store.EventStoreBusyException;
 import dev.eventsource.store.ExpectedVersion;
+import dev.eventsource.store.ReadOnlyStoreException;
 import dev.eventsource.store.ReadOptions;
 import dev.eventsource.store.spi.AbstractEventStore;
 import dev.eventsource.store.spi.EventImporter;
 import dev.eventsource.store.spi.RecordedEvent;
 import dev.eventsource.store.spi.RecordedStream;
 import dev.eventsource.store.spi.SerializedEvent;
+import dev.eventsource.store.spi.StorageCheck;
 import dev.eventsource.store.spi.StreamKey;
 
 import java.io.IOException;
@@ -60,12 +62,15 @@ import java.util.concurrent.locks.ReentrantLock;
  * progress. The store is thread-safe and holds no monitor during I/O.
  *
  * <p><b>Refusals.</b> The builder refuses a blank database, SQLite URIs ({@code file:...} or
- * {@code ?} parameters: give a plain path) and a negative busy timeout. A file that is not a
+ * {@code ?} parameters: give a plain path), store URLs ({@code jdbc:sqlite:...}: give the path, or
+ * use {@code EventStores.open}), every name starting with {@code ':'} except {@code ":memory:"}
+ * (the driver reads {@code :resource:...} as "download a temporary copy", so writes would vanish)
+ * and a negative busy timeout. A file that is not a
  * SQLite database, a read-only file or folder, a full disk or a missing folder raise an
  * {@link EventSourceException} naming the database and the cause; what was stored before is
  * never altered. Driver exceptions never escape raw.
  */
-public final class SQLiteEventStore extends AbstractEventStore implements EventImporter {
+public final class SQLiteEventStore extends AbstractEventStore implements EventImporter, StorageCheck {
 
     /** The special database name for a private in-memory database. */
     public static final String MEMORY = ":memory:";
@@ -77,6 +82,7 @@ public final class SQLiteEventStore extends AbstractEventStore implements EventI
     private final Duration busyTimeout;
     private final Synchronous synchronous;
     private final boolean walRequested;
+    private final boolean readOnly;
     private final Connections connections;
     private final SQLiteErrors errors;
     private final GroupCommitter writer;
@@ -97,7 +103,8 @@ public final class SQLiteEventStore extends AbstractEventStore implements EventI
         this.busyTimeout = builder.busyTimeout;
         this.synchronous = builder.synchronous;
         this.walRequested = builder.walMode && !builder.database.equals(MEMORY);
-        this.connections = new Connections(database, toString(), walRequested, busyTimeout, synchronous.name(),
+        this.readOnly = builder.readOnly;
+        this.connections = new Connections(database, toString(), walRequested, readOnly, busyTimeout, synchronous.name(),
                 builder.driverProperties);
         this.errors = new SQLiteErrors(database, busyTimeout);
         this.writer = new GroupCommitter(connections, errors, this::now);
@@ -107,7 +114,8 @@ public final class SQLiteEventStore extends AbstractEventStore implements EventI
      * A builder for a store on {@code database}: a file path (created if absent; its folder must
      * exist) or {@code ":memory:"}.
      *
-     * @throws IllegalArgumentException if {@code database} is blank or a SQLite URI
+     * @throws IllegalArgumentException if {@code database} is blank, a SQLite URI, a store URL, or a
+     *                                  driver pseudo-name starting with {@code ':'} other than {@code ":memory:"}
      */
     public static Builder builder(String database) {
         return new Builder(database);
@@ -134,6 +142,11 @@ public final class SQLiteEventStore extends AbstractEventStore implements EventI
     /** The durability level of commits. */
     public Synchronous synchronous() {
         return synchronous;
+    }
+
+    /** Whether the store was built {@linkplain Builder#readOnly(boolean) read-only}. */
+    public boolean isReadOnly() {
+        return readOnly;
     }
 
     /** True between the first {@link #initialize()} (or use) and {@link #close()}. */
@@ -187,8 +200,19 @@ public final class SQLiteEventStore extends AbstractEventStore implements EventI
 
     @Override
     protected void doInitialize() {
+        if (readOnly && !Files.isRegularFile(Path.of(database))) {
+            throw new EventSourceException("No SQLite database file at " + Path.of(database).toAbsolutePath().normalize()
+                    + "; a read-only store opens an existing event store and creates nothing. Check the path.");
+        }
         try {
             connections.open();
+            if (readOnly) {
+                connections.read(c -> {
+                    Schema.requireCurrent(c, database);
+                    return null;
+                });
+                return;
+            }
             ReentrantLock lock = connections.writeLock();
             lock.lock();
             try {
@@ -203,6 +227,7 @@ public final class SQLiteEventStore extends AbstractEventStore implements EventI
 
     @Override
     protected AppendResult doAppend(StreamKey stream, List<SerializedEvent> events, ExpectedVersion expected) {
+        refuseIfReadOnly("appending to " + stream);
         return writer.append(stream, events, expected);
     }
 
@@ -284,7 +309,43 @@ public final class SQLiteEventStore extends AbstractEventStore implements EventI
     @Override
     public ImportResult importRecorded(List<RecordedEvent> batch) {
         ready();
+        refuseIfReadOnly("importing events");
         return new SQLiteImporter(connections, errors).importRecorded(batch);
+    }
+
+    /**
+     * SQLite's own check: {@code PRAGMA quick_check} (pages and b-trees, linear in the database
+     * size), or with {@code full} {@code PRAGMA integrity_check}, which also checks that every index
+     * matches its table; then, since SQLite stores any value in any column, event rows whose
+     * columns hold values of the wrong type or none (e.g. a time written as text, which would read
+     * as 1970). Lists at most 100 problems of each kind. Works on a read-only store.
+     */
+    @Override
+    public List<String> checkStorage(boolean full) {
+        ready();
+        String pragma = full ? "integrity_check" : "quick_check";
+        return read("running PRAGMA " + pragma, c -> {
+            List<String> problems = new ArrayList<>();
+            try (var sql = c.createStatement()) {
+                try (ResultSet rs = sql.executeQuery("PRAGMA " + pragma)) {
+                    while (rs.next()) {
+                        String line = rs.getString(1);
+                        if (!"ok".equals(line)) {
+                            problems.add(line);
+                        }
+                    }
+                }
+                if (problems.isEmpty()) {
+                    try (ResultSet rs = sql.executeQuery(EventQueries.MISTYPED_ROWS)) {
+                        while (rs.next()) {
+                            problems.add("events row at global position " + rs.getLong(1) + " holds a value of the wrong"
+                                    + " type or none in " + rs.getString(2));
+                        }
+                    }
+                }
+            }
+            return problems;
+        });
     }
 
     @Override
@@ -329,6 +390,7 @@ public final class SQLiteEventStore extends AbstractEventStore implements EventI
      * process it waits its turn behind appends instead of contending for SQLite's lock.
      */
     <T> T write(String action, Connections.SqlWork<T> work) {
+        refuseIfReadOnly(action);
         ReentrantLock lock = connections.writeLock();
         lock.lock();
         try {
@@ -337,6 +399,12 @@ public final class SQLiteEventStore extends AbstractEventStore implements EventI
             throw errors.translate(e, action);
         } finally {
             lock.unlock();
+        }
+    }
+
+    private void refuseIfReadOnly(String action) {
+        if (readOnly) {
+            throw new ReadOnlyStoreException(toString(), action);
         }
     }
 
@@ -362,6 +430,7 @@ public final class SQLiteEventStore extends AbstractEventStore implements EventI
         private Duration busyTimeout = DEFAULT_BUSY_TIMEOUT;
         private Synchronous synchronous = Synchronous.FULL;
         private boolean tracing = true;
+        private boolean readOnly;
         private final Properties driverProperties = new Properties();
 
         private Builder(String database) {
@@ -373,7 +442,26 @@ public final class SQLiteEventStore extends AbstractEventStore implements EventI
                 throw new IllegalArgumentException("database must be a plain file path or \":memory:\", not a SQLite URI;"
                         + " got '" + database + "'. Configure WAL, busy timeout and durability on this builder instead.");
             }
+            // The driver reads other names starting with ':' as instructions, e.g. ':resource:http://...' downloads
+            // a throw-away copy for every connection, so writes would vanish and the store would make network requests.
+            if (database.startsWith(":") && !database.equals(MEMORY)) {
+                throw new IllegalArgumentException("database '" + database + "' is not a file path: SQLite names starting"
+                        + " with ':' are driver instructions, and the only one a store accepts is \":memory:\". Give the"
+                        + " path of a local database file, e.g. \"./events.db\".");
+            }
+            for (String scheme : List.of("jdbc:sqlite:", "sqlite:")) {
+                if (database.startsWith(scheme)) {
+                    throw new IllegalArgumentException("database must be a file path, not a store URL; got '" + database
+                            + "'. Pass the path alone (\"" + database.substring(scheme.length()) + "\") or open the URL with"
+                            + " EventStores.open(\"" + database + "\").");
+                }
+            }
             this.database = database;
+        }
+
+        /** The database this builder is for: a file path or {@code ":memory:"}. */
+        public String database() {
+            return database;
         }
 
         /** The registry events are looked up in. */
@@ -410,6 +498,23 @@ public final class SQLiteEventStore extends AbstractEventStore implements EventI
         /** Commit durability; {@link Synchronous#FULL} unless set. */
         public Builder synchronous(Synchronous synchronous) {
             this.synchronous = Objects.requireNonNull(synchronous, "synchronous");
+            return this;
+        }
+
+        /**
+         * Read-only (default off): for inspecting a store without changing it, e.g. a copy on a
+         * read-only disk. The database is opened with SQLite's read-only flag; nothing is created
+         * or migrated and the journal mode is left as it is. {@link SQLiteEventStore#initialize()}
+         * refuses a missing file and a database that does not hold this library's current schema
+         * (an empty file, another application's database, an older or newer schema), naming it;
+         * appends, imports, snapshots and checkpoints throw {@link ReadOnlyStoreException}. Not
+         * for {@code ":memory:"}, which would always be empty.
+         */
+        public Builder readOnly(boolean readOnly) {
+            if (readOnly && database.equals(MEMORY)) {
+                throw new IllegalArgumentException("a read-only \":memory:\" database would always be empty; open a file read-only");
+            }
+            this.readOnly = readOnly;
             return this;
         }
 

@@ -2,7 +2,7 @@ package dev.eventsource.sqlite;
 
 import dev.eventsource.event.EventRegistry;
 import dev.eventsource.store.EventStore;
-import dev.eventsource.store.EventStoreProvider;
+import dev.eventsource.store.ReadOnlyStoreProvider;
 
 import java.time.Duration;
 import java.util.List;
@@ -14,9 +14,11 @@ import java.util.Locale;
  * <p>Accepts {@code sqlite::memory:}, {@code sqlite:<path>} (e.g. {@code sqlite:./events.db}) and
  * {@code jdbc:sqlite:<path>}, optionally followed by {@code ?} parameters {@code walMode=true|false},
  * {@code busyTimeout=<milliseconds>}, {@code synchronous=FULL|NORMAL} and {@code tracing=true|false}
- * joined by {@code &}. Refuses an empty path and unknown or malformed parameters, naming them.
+ * joined by {@code &}. Refuses an empty path, unknown or malformed parameters, and every database
+ * name that {@link SQLiteEventStore#builder(String)} refuses (a {@code file:} URI, a name starting
+ * with {@code ':'} other than {@code :memory:}, such as {@code sqlite::resource:http://...}).
  */
-public final class SQLiteEventStoreProvider implements EventStoreProvider {
+public final class SQLiteEventStoreProvider implements ReadOnlyStoreProvider {
 
     private static final List<String> PREFIXES = List.of("jdbc:sqlite:", "sqlite:");
 
@@ -25,10 +27,12 @@ public final class SQLiteEventStoreProvider implements EventStoreProvider {
         return url != null && PREFIXES.stream().anyMatch(url::startsWith);
     }
 
+    private static final List<String> EXAMPLES = List.of("sqlite::memory:", "sqlite:./events.db", "jdbc:sqlite:./events.db",
+            "sqlite:./events.db?busyTimeout=10000&synchronous=NORMAL");
+
     @Override
     public List<String> examples() {
-        return List.of("sqlite::memory:", "sqlite:./events.db", "jdbc:sqlite:./events.db",
-                "sqlite:./events.db?busyTimeout=10000&synchronous=NORMAL");
+        return EXAMPLES;
     }
 
     /**
@@ -36,21 +40,45 @@ public final class SQLiteEventStoreProvider implements EventStoreProvider {
      */
     @Override
     public EventStore open(String url, EventRegistry registry) {
+        return builder(url).eventRegistry(registry).build();
+    }
+
+    /** A {@linkplain SQLiteEventStore.Builder#readOnly(boolean) read-only} store; refuses {@code sqlite::memory:}. */
+    @Override
+    public EventStore openReadOnly(String url, EventRegistry registry) {
+        return builder(url).eventRegistry(registry).readOnly(true).build();
+    }
+
+    /**
+     * The one parser of SQLite store URLs: a builder configured from {@code url}, for callers that
+     * need more than {@link #open} gives, such as the database path or a
+     * {@linkplain SQLiteEventStore.Builder#readOnly(boolean) read-only} store. The database name
+     * goes through {@link SQLiteEventStore#builder(String)}, so the URL is refused exactly where a
+     * path would be (e.g. {@code sqlite::resource:http://...}).
+     *
+     * @throws IllegalArgumentException if the URL is not a SQLite URL, has no path, names something
+     *                                  {@link SQLiteEventStore#builder(String)} refuses, or has an
+     *                                  unknown or malformed parameter
+     */
+    public static SQLiteEventStore.Builder builder(String url) {
+        if (url == null) {
+            throw new IllegalArgumentException("not a SQLite URL: null");
+        }
         String rest = url.substring(PREFIXES.stream().filter(url::startsWith).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("not a SQLite URL: " + url)).length());
         int query = rest.indexOf('?');
         String path = query < 0 ? rest : rest.substring(0, query);
         if (path.isBlank()) {
             throw new IllegalArgumentException("SQLite URL '" + url + "' names no database; use e.g. "
-                    + examples().subList(0, 2));
+                    + EXAMPLES.subList(0, 2));
         }
-        SQLiteEventStore.Builder builder = SQLiteEventStore.builder(path).eventRegistry(registry);
+        SQLiteEventStore.Builder builder = SQLiteEventStore.builder(path);
         if (query >= 0) {
             for (String parameter : rest.substring(query + 1).split("&")) {
                 apply(builder, url, parameter);
             }
         }
-        return builder.build();
+        return builder;
     }
 
     private static void apply(SQLiteEventStore.Builder builder, String url, String parameter) {

@@ -426,6 +426,61 @@ public abstract class ImportContract {
     }
 
     /** Rows of an in-memory store holding every payload shape, metadata, tenants and interleaved streams. */
+    // ---- A row "already there" must be the same event: same id at the same place with other content is a conflict.
+
+    @Test
+    void refuses_a_row_stored_at_its_place_with_another_payload_and_writes_none_of_its_batch() {
+        UUID a = UUID.randomUUID();
+        RecordedEvent stored = row(a, 1);
+        importer.importRecorded(List.of(stored));
+        RecordedEvent tampered = withPayload(stored, "{\"name\":\"v1\",\"revision\":1000}");
+        RecordedEvent next = row(a, 2);
+
+        assertThatThrownBy(() -> importer.importRecorded(List.of(tampered, next)))
+                .isInstanceOfSatisfying(ImportConflictException.class, e -> assertThat(e.eventId()).isEqualTo(stored.eventId()))
+                .hasMessageContaining("already stores that id there, but with a different payload");
+        assertThat(store.eventExists(next.eventId())).isFalse();
+        assertSameRows(recorded(), List.of(stored));
+    }
+
+    @Test
+    void refuses_a_row_stored_at_its_place_with_another_type_schema_version_time_tenant_or_metadata_naming_the_field() {
+        RecordedEvent stored = row(UUID.randomUUID(), 1);
+        importer.importRecorded(List.of(stored));
+        Map<String, RecordedEvent> altered = Map.of(
+                "eventType", new RecordedEvent(stored.eventId(), "Created", 1, stored.aggregateId(), TYPE, 1, 0,
+                        stored.occurredAt(), stored.recordedAt(), null, "{}", stored.payloadJson()),
+                "schemaVersion", new RecordedEvent(stored.eventId(), stored.eventType(), 2, stored.aggregateId(), TYPE, 1, 0,
+                        stored.occurredAt(), stored.recordedAt(), null, "{}", stored.payloadJson()),
+                "occurredAt", new RecordedEvent(stored.eventId(), stored.eventType(), 1, stored.aggregateId(), TYPE, 1, 0,
+                        stored.occurredAt().plusNanos(1000), stored.recordedAt(), null, "{}", stored.payloadJson()),
+                "recordedAt", new RecordedEvent(stored.eventId(), stored.eventType(), 1, stored.aggregateId(), TYPE, 1, 0,
+                        stored.occurredAt(), stored.recordedAt().minusSeconds(1), null, "{}", stored.payloadJson()),
+                "tenantId", new RecordedEvent(stored.eventId(), stored.eventType(), 1, stored.aggregateId(), TYPE, 1, 0,
+                        stored.occurredAt(), stored.recordedAt(), "acme", "{}", stored.payloadJson()),
+                "metadata", new RecordedEvent(stored.eventId(), stored.eventType(), 1, stored.aggregateId(), TYPE, 1, 0,
+                        stored.occurredAt(), stored.recordedAt(), null, "{\"actor\":\"mallory\"}", stored.payloadJson()));
+
+        altered.forEach((field, row) -> assertThatThrownBy(() -> importer.importRecorded(List.of(row))).as(field)
+                .isInstanceOf(ImportConflictException.class)
+                .hasMessageContaining("but with a different " + field));
+        assertSameRows(recorded(), List.of(stored));
+    }
+
+    @Test
+    void skips_a_row_stored_at_its_place_whose_json_differs_only_in_whitespace_key_order_and_number_notation() {
+        RecordedEvent stored = withPayload(row(UUID.randomUUID(), 1), "{\"name\":\"lamp\",\"price\":12.50,\"tags\":[1,2]}");
+        importer.importRecorded(List.of(stored));
+        RecordedEvent rewritten = withPayload(stored, "{ \"tags\" : [ 1, 2 ], \"price\" : 12.5, \"name\" : \"lamp\" }");
+
+        assertThat(importer.importRecorded(List.of(rewritten))).isEqualTo(new ImportResult(0, 1));
+    }
+
+    private static RecordedEvent withPayload(RecordedEvent r, String payload) {
+        return new RecordedEvent(r.eventId(), r.eventType(), r.schemaVersion(), r.aggregateId(), r.aggregateType(), r.version(),
+                r.globalPosition(), r.occurredAt(), r.recordedAt(), r.tenantId(), r.metadataJson(), payload);
+    }
+
     private static List<RecordedEvent> rowsOfAnotherStore() {
         InMemoryEventStore other = new InMemoryEventStore(new EventRegistry().register(TckEvent.class));
         UUID a = UUID.randomUUID();

@@ -12,11 +12,13 @@ import java.util.List;
  * <ul>
  *   <li>A batch is written atomically, in the order given; global positions are assigned by the
  *       target and preserve that order.</li>
- *   <li>Idempotent: a row whose event id is already stored in the same stream at the same version
- *       is skipped, so re-running an interrupted import resumes without duplicating.</li>
- *   <li>Refused, with nothing of the batch written: an event id stored at another place, and a row
- *       whose version does not directly follow its stream's current version (a gap or an overlap
- *       with different events).</li>
+ *   <li>Idempotent: a row whose event id is already stored in the same stream at the same version,
+ *       with the same content (event type, schema version, times, tenant, and metadata and payload
+ *       as JSON values), is skipped, so re-running an interrupted import resumes without
+ *       duplicating.</li>
+ *   <li>Refused, with nothing of the batch written: an event id stored at another place or at the
+ *       same place with other content, and a row whose version does not directly follow its
+ *       stream's current version (a gap or an overlap with different events).</li>
  * </ul>
  */
 public interface EventImporter {

@@ -26,6 +26,14 @@ public class ImportConflictException extends EventSourceException {
                 + ". The target holds different data; import into an empty store.");
     }
 
+    /** The row's id is stored at the row's place, but as an event with other content: the file or the target was altered. */
+    public static ImportConflictException altered(RecordedEvent row, java.util.List<String> fields) {
+        return new ImportConflictException(row.eventId(), "Cannot import event " + row.eventId() + " as " + row.stream()
+                + " v" + row.version() + ": the target already stores that id there, but with a different "
+                + String.join(", ", fields) + ". One of the two was altered after the export; nothing of this batch"
+                + " was written. Compare the row with the stored event (eventsource events) before importing again.");
+    }
+
     /** The row's version does not follow its stream's version in the target. */
     public static ImportConflictException outOfSequence(RecordedEvent row, long targetVersion) {
         return new ImportConflictException(row.eventId(), "Cannot import event " + row.eventId() + " as " + row.stream()

@@ -35,7 +35,7 @@ class ImportRulesTest {
         RecordedEvent next = row(UUID.randomUUID(), 4, "{}");
 
         List<RecordedEvent> toWrite = ImportRules.decide(List.of(stored, next),
-                Map.of(stored.eventId(), new ExistingEvent(stored.eventId(), KEY, 3, 9)), Map.of(KEY, 3L));
+                Map.of(stored.eventId(), stored), Map.of(KEY, 3L));
 
         assertThat(toWrite).containsExactly(next);
     }
@@ -47,5 +47,23 @@ class ImportRulesTest {
         assertThatThrownBy(() -> ImportRules.decide(List.of(gap), Map.of(), Map.of(KEY, 1L)))
                 .isInstanceOf(ImportConflictException.class)
                 .hasMessageContaining("next importable version is 2");
+    }
+
+    @Test
+    void a_stored_row_with_the_same_json_in_other_whitespace_key_order_and_number_notation_is_already_there() {
+        RecordedEvent stored = row(UUID.randomUUID(), 1, "{\"a\": 1.50, \"b\": [1, {\"c\": -0.0}]}");
+        RecordedEvent same = row(stored.eventId(), 1, "{\"b\":[1,{\"c\":0}],\"a\":1.5}");
+
+        assertThat(ImportRules.decide(List.of(same), Map.of(stored.eventId(), stored), Map.of(KEY, 1L))).isEmpty();
+    }
+
+    @Test
+    void refuses_a_row_stored_at_its_place_with_another_payload_naming_the_field() {
+        RecordedEvent stored = row(UUID.randomUUID(), 1, "{\"amount\": 10}");
+        RecordedEvent tampered = row(stored.eventId(), 1, "{\"amount\": 1000}");
+
+        assertThatThrownBy(() -> ImportRules.decide(List.of(tampered), Map.of(stored.eventId(), stored), Map.of(KEY, 1L)))
+                .isInstanceOf(ImportConflictException.class)
+                .hasMessageContaining("already stores that id there, but with a different payload");
     }
 }

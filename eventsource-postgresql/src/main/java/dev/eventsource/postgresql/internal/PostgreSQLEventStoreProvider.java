@@ -3,7 +3,7 @@ package dev.eventsource.postgresql.internal;
 import dev.eventsource.event.EventRegistry;
 import dev.eventsource.postgresql.PostgreSQLEventStore;
 import dev.eventsource.store.EventStore;
-import dev.eventsource.store.EventStoreProvider;
+import dev.eventsource.store.ReadOnlyStoreProvider;
 
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -19,7 +19,7 @@ import java.util.List;
  * {@code schema} and {@code tablePrefix} set the store's schema and table prefix (and are not passed
  * to the driver); the others are. The store owns its pool.
  */
-public final class PostgreSQLEventStoreProvider implements EventStoreProvider {
+public final class PostgreSQLEventStoreProvider implements ReadOnlyStoreProvider {
 
     @Override
     public boolean accepts(String url) {
@@ -33,6 +33,16 @@ public final class PostgreSQLEventStoreProvider implements EventStoreProvider {
 
     @Override
     public EventStore open(String url, EventRegistry registry) {
+        return parse(url).eventRegistry(registry).build();
+    }
+
+    /** A {@linkplain PostgreSQLEventStore.Builder#readOnly(boolean) read-only} store. */
+    @Override
+    public EventStore openReadOnly(String url, EventRegistry registry) {
+        return parse(url).eventRegistry(registry).readOnly(true).build();
+    }
+
+    private static PostgreSQLEventStore.Builder parse(String url) {
         String schema = PostgreSQLEventStore.DEFAULT_SCHEMA;
         String prefix = PostgreSQLEventStore.DEFAULT_TABLE_PREFIX;
         int query = url.indexOf('?');
@@ -49,7 +59,7 @@ public final class PostgreSQLEventStoreProvider implements EventStoreProvider {
             }
             url = url.substring(0, query) + (driverParameters.isEmpty() ? "" : "?" + String.join("&", driverParameters));
         }
-        return builder(url).eventRegistry(registry).schema(schema).tablePrefix(prefix).build();
+        return builder(url).schema(schema).tablePrefix(prefix);
     }
 
     private static PostgreSQLEventStore.Builder builder(String url) {

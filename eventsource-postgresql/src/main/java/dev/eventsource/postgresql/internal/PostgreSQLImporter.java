@@ -2,7 +2,7 @@ package dev.eventsource.postgresql.internal;
 
 import dev.eventsource.postgresql.TransientStoreException;
 import dev.eventsource.store.spi.EventImporter.ImportResult;
-import dev.eventsource.store.spi.ExistingEvent;
+import java.time.OffsetDateTime;
 import dev.eventsource.store.spi.ImportConflictException;
 import dev.eventsource.store.spi.ImportRules;
 import dev.eventsource.store.spi.RecordedEvent;
@@ -54,12 +54,15 @@ public final class PostgreSQLImporter {
         this.events = new EventsTable(s, p);
         this.lockStreams = "WITH writer AS MATERIALIZED (SELECT " + s + "." + p + "announce_writer())"
                 + " SELECT count(pg_advisory_xact_lock(u.k)) FROM writer, unnest(?::bigint[]) AS u(k)";
-        this.facts = "SELECT event_id, aggregate_type, aggregate_id, version, global_position FROM " + table
+        // Stored ids come with their content: a row "already there" must be the same event, not only at the same place.
+        this.facts = "SELECT event_id, aggregate_type, aggregate_id, version, global_position, event_type, schema_version,"
+                + " occurred_at, recorded_at, tenant_id, metadata::text, payload::text FROM " + table
                 + " WHERE event_id = ANY(?::uuid[])"
                 + " UNION ALL"
                 // A stream's head as the append path reads it: one backward index step, never an aggregate.
                 + " SELECT NULL, s.t, s.i, coalesce((SELECT version FROM " + table
-                + " WHERE aggregate_type = s.t AND aggregate_id = s.i ORDER BY version DESC LIMIT 1), 0), NULL"
+                + " WHERE aggregate_type = s.t AND aggregate_id = s.i ORDER BY version DESC LIMIT 1), 0), NULL,"
+                + " NULL, NULL, NULL, NULL, NULL, NULL, NULL"
                 + " FROM unnest(?::text[], ?::uuid[]) AS s(t, i)";
         this.insert = "INSERT INTO " + table + " (event_id, aggregate_type, aggregate_id, version, event_type,"
                 + " schema_version, occurred_at, recorded_at, tenant_id, metadata, payload)"
@@ -128,7 +131,7 @@ public final class PostgreSQLImporter {
     private List<RecordedEvent> decide(Connection c, List<RecordedEvent> batch) throws SQLException {
         Set<StreamKey> streams = new LinkedHashSet<>();
         batch.forEach(row -> streams.add(row.stream()));
-        Map<UUID, ExistingEvent> stored = new HashMap<>();
+        Map<UUID, RecordedEvent> stored = new HashMap<>();
         Map<StreamKey, Long> versions = new HashMap<>();
         try (PreparedStatement s = c.prepareStatement(facts)) {
             s.setArray(1, c.createArrayOf("uuid", batch.stream().map(RecordedEvent::eventId).toArray()));
@@ -141,7 +144,10 @@ public final class PostgreSQLImporter {
                     if (id == null) {
                         versions.put(stream, rs.getLong(4));
                     } else {
-                        stored.put(id, new ExistingEvent(id, stream, rs.getLong(4), rs.getLong(5)));
+                        stored.put(id, new RecordedEvent(id, rs.getString(6), rs.getInt(7), stream.aggregateId(),
+                                stream.aggregateType(), rs.getLong(4), rs.getLong(5),
+                                rs.getObject(8, OffsetDateTime.class).toInstant(), rs.getObject(9, OffsetDateTime.class).toInstant(),
+                                rs.getString(10), rs.getString(11), rs.getString(12)));
                     }
                 }
             }

@@ -81,6 +81,27 @@ public final class Schema {
         }
     }
 
+    /**
+     * Checks, without writing or locking, that the schema and prefix hold this library's current
+     * tables; what a read-only store needs, since it cannot create or upgrade them.
+     *
+     * @throws EventSourceException naming the schema and prefix when they hold no event store, or
+     *                              one of another version
+     */
+    public void requireCurrent(Connection c) throws SQLException {
+        int current = currentVersion(c);
+        if (current == 0) {
+            throw new EventSourceException("Schema " + schema + " holds no event store tables with prefix '" + prefix
+                    + "' (it is not an eventsource store); a read-only store creates nothing. Check the database, the"
+                    + " schema and the table prefix.");
+        }
+        if (current != LATEST) {
+            throw new EventSourceException("Schema " + schema + " holds event store tables at schema version " + current
+                    + " (table prefix '" + prefix + "'), but this eventsource-postgresql reads version " + LATEST
+                    + (current < LATEST ? "; open it writable once to upgrade it." : "; upgrade eventsource-postgresql."));
+        }
+    }
+
     private boolean schemaExists(Connection c) throws SQLException {
         try (PreparedStatement s = c.prepareStatement("SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = ?")) {
             s.setString(1, schema);

@@ -3,6 +3,8 @@ package dev.eventsource.sqlite.internal;
 import dev.eventsource.store.StoreClosedException;
 import org.sqlite.SQLiteConfig;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -32,6 +34,7 @@ public final class Connections {
     private final String description;
     private final boolean memory;
     private final boolean walRequested;
+    private final boolean readOnly;
     private final Duration busyTimeout;
     private final String synchronous;
     private final Properties driverProperties;
@@ -43,15 +46,17 @@ public final class Connections {
 
     /**
      * @param description  names the store in {@link StoreClosedException}
+     * @param readOnly     open every connection with SQLite's read-only flag and leave the journal mode alone
      * @param synchronous  the {@code PRAGMA synchronous} level for the writer
      * @param driverProperties extra sqlite-jdbc settings, applied to every connection
      */
-    public Connections(String database, String description, boolean walRequested, Duration busyTimeout,
+    public Connections(String database, String description, boolean walRequested, boolean readOnly, Duration busyTimeout,
                        String synchronous, Properties driverProperties) {
         this.database = database;
         this.description = description;
         this.memory = database.equals(":memory:");
         this.walRequested = walRequested;
+        this.readOnly = readOnly;
         this.busyTimeout = busyTimeout;
         this.synchronous = synchronous;
         this.driverProperties = driverProperties;
@@ -68,7 +73,9 @@ public final class Connections {
             Connection connection = connect();
             try (Statement sql = connection.createStatement()) {
                 if (!memory) {
-                    try (ResultSet mode = sql.executeQuery("PRAGMA journal_mode = " + (walRequested ? "WAL" : "DELETE"))) {
+                    // Setting the journal mode writes the file header, so a read-only store only asks for it.
+                    String journal = readOnly ? "PRAGMA journal_mode" : "PRAGMA journal_mode = " + (walRequested ? "WAL" : "DELETE");
+                    try (ResultSet mode = sql.executeQuery(journal)) {
                         walInEffect = mode.next() && "wal".equalsIgnoreCase(mode.getString(1));
                     }
                 }
@@ -146,7 +153,24 @@ public final class Connections {
     private Connection connect() throws SQLException {
         SQLiteConfig config = new SQLiteConfig(driverProperties);
         config.setBusyTimeout((int) Math.min(busyTimeout.toMillis(), Integer.MAX_VALUE));
+        if (readOnly) {
+            config.setReadOnly(true);
+            if (!canCreateCompanions()) {
+                // A read-only WAL database cannot be opened without its -shm file, which SQLite cannot create in a
+                // folder it may not write; immutable=1 reads it without one. In such a folder no writer can commit
+                // either, because commits need the -wal, -shm or -journal file there.
+                return config.createConnection("jdbc:sqlite:file:" + Path.of(database).toAbsolutePath().toUri().getRawPath()
+                        + "?immutable=1");
+            }
+        }
         return config.createConnection("jdbc:sqlite:" + database);
+    }
+
+    /** Whether SQLite can create or open the database's -shm file, which reading a WAL database needs. */
+    private boolean canCreateCompanions() {
+        Path file = Path.of(database).toAbsolutePath();
+        Path folder = file.getParent();
+        return Files.exists(Path.of(file + "-shm")) || folder == null || Files.isWritable(folder);
     }
 
     private void release(Connection reader) {

@@ -45,6 +45,21 @@ public final class EventQueries {
 
     public static final String LAST_POSITION = "SELECT last_insert_rowid()";
 
+    /** Rows whose columns do not hold the type the store writes (SQLite does not enforce column types), at most 100. */
+    public static final String MISTYPED_ROWS = "SELECT global_position, trim("
+            + "CASE WHEN typeof(event_id) <> 'text' OR length(event_id) <> 36 THEN 'event_id ' ELSE '' END"
+            + " || CASE WHEN typeof(aggregate_type) <> 'text' THEN 'aggregate_type ' ELSE '' END"
+            + " || CASE WHEN typeof(aggregate_id) <> 'text' OR length(aggregate_id) <> 36 THEN 'aggregate_id ' ELSE '' END"
+            + " || CASE WHEN typeof(version) <> 'integer' THEN 'version ' ELSE '' END"
+            + " || CASE WHEN typeof(event_type) <> 'text' THEN 'event_type ' ELSE '' END"
+            + " || CASE WHEN typeof(schema_version) <> 'integer' THEN 'schema_version ' ELSE '' END"
+            + " || CASE WHEN typeof(occurred_at) <> 'integer' THEN 'occurred_at ' ELSE '' END"
+            + " || CASE WHEN typeof(recorded_at) <> 'integer' THEN 'recorded_at ' ELSE '' END"
+            + " || CASE WHEN typeof(tenant_id) NOT IN ('text', 'null') THEN 'tenant_id ' ELSE '' END"
+            + " || CASE WHEN typeof(metadata) <> 'text' THEN 'metadata ' ELSE '' END"
+            + " || CASE WHEN typeof(payload) <> 'text' THEN 'payload ' ELSE '' END) AS columns"
+            + " FROM events WHERE columns <> '' ORDER BY global_position LIMIT 100";
+
     private EventQueries() {
     }
 

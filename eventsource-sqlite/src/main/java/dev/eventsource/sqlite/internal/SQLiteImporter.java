@@ -2,7 +2,6 @@ package dev.eventsource.sqlite.internal;
 
 import dev.eventsource.EventSourceException;
 import dev.eventsource.store.spi.EventImporter.ImportResult;
-import dev.eventsource.store.spi.ExistingEvent;
 import dev.eventsource.store.spi.ImportConflictException;
 import dev.eventsource.store.spi.ImportRules;
 import dev.eventsource.store.spi.RecordedEvent;
@@ -68,16 +67,15 @@ public final class SQLiteImporter {
         }
     }
 
-    private static Map<UUID, ExistingEvent> stored(Connection c, List<RecordedEvent> batch) throws SQLException {
-        Map<UUID, ExistingEvent> found = new HashMap<>();
+    private static Map<UUID, RecordedEvent> stored(Connection c, List<RecordedEvent> batch) throws SQLException {
+        Map<UUID, RecordedEvent> found = new HashMap<>();
         try (PreparedStatement find = c.prepareStatement(EventQueries.FIND_EVENT)) {
             for (RecordedEvent row : batch) {
                 find.setString(1, row.eventId().toString());
                 try (ResultSet rs = find.executeQuery()) {
                     if (rs.next()) {
                         RecordedEvent stored = EventQueries.row(rs);
-                        found.put(stored.eventId(), new ExistingEvent(stored.eventId(), stored.stream(), stored.version(),
-                                stored.globalPosition()));
+                        found.put(stored.eventId(), stored);
                     }
                 }
             }

@@ -135,6 +135,29 @@ public final class Schema {
         }
     }
 
+    /**
+     * Checks, without writing, that the database holds exactly the schema this code writes; what a
+     * read-only store needs, since it cannot create or upgrade one.
+     *
+     * @throws EventSourceException naming the database when it holds no event store (an empty
+     *                              file, another application's tables) or an older or newer schema
+     */
+    public static void requireCurrent(Connection connection, String database) throws SQLException {
+        try (Statement sql = connection.createStatement()) {
+            int version = version(sql, database);
+            if (version == 0) {
+                throw new EventSourceException("SQLite database " + database + " is not an eventsource store (it has no"
+                        + " event store schema); a read-only store creates nothing. Check the path, or create the store"
+                        + " by opening it writable.");
+            }
+            if (version < CURRENT_VERSION) {
+                throw new EventSourceException("SQLite database " + database + " has event store schema version " + version
+                        + ", older than this library's " + CURRENT_VERSION + "; a read-only store cannot upgrade it."
+                        + " Open it writable once to upgrade it.");
+            }
+        }
+    }
+
     /** The schema version stored in the database; 0 for a database without our tables. */
     public static int version(Statement sql, String database) throws SQLException {
         try (ResultSet tables = sql.executeQuery(

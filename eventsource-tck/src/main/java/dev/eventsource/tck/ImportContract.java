@@ -476,11 +476,6 @@ public abstract class ImportContract {
         assertThat(importer.importRecorded(List.of(rewritten))).isEqualTo(new ImportResult(0, 1));
     }
 
-    private static RecordedEvent withPayload(RecordedEvent r, String payload) {
-        return new RecordedEvent(r.eventId(), r.eventType(), r.schemaVersion(), r.aggregateId(), r.aggregateType(), r.version(),
-                r.globalPosition(), r.occurredAt(), r.recordedAt(), r.tenantId(), r.metadataJson(), payload);
-    }
-
     private static List<RecordedEvent> rowsOfAnotherStore() {
         InMemoryEventStore other = new InMemoryEventStore(new EventRegistry().register(TckEvent.class));
         UUID a = UUID.randomUUID();

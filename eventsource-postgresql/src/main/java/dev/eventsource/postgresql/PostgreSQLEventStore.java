@@ -2,15 +2,19 @@ package dev.eventsource.postgresql;
 
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.pool.HikariPool;
+import dev.eventsource.EventSourceException;
 import dev.eventsource.event.EventRegistry;
 import dev.eventsource.postgresql.internal.EventsTable;
 import dev.eventsource.postgresql.internal.PgErrors;
 import dev.eventsource.postgresql.internal.PostgreSQLImporter;
 import dev.eventsource.postgresql.internal.Schema;
 import dev.eventsource.postgresql.internal.SqlNames;
+import dev.eventsource.store.AppendOutcomeUnknownException;
 import dev.eventsource.store.AppendResult;
+import dev.eventsource.store.EventStoreInterruptedException;
 import dev.eventsource.store.ExpectedVersion;
 import dev.eventsource.store.ReadOptions;
+import dev.eventsource.store.StoreClosedException;
 import dev.eventsource.store.spi.AbstractEventStore;
 import dev.eventsource.store.spi.EventImporter;
 import dev.eventsource.store.spi.RecordedEvent;
@@ -24,6 +28,7 @@ import java.sql.SQLException;
 import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.function.Function;
 
 /**
  * An event store on PostgreSQL, for many application instances writing to one database.
@@ -201,7 +206,8 @@ public final class PostgreSQLEventStore extends AbstractEventStore implements Ev
                 }
                 throw e;
             }
-        });
+        }, e -> new AppendOutcomeUnknownException(stream.aggregateType(), stream.aggregateId(),
+                batch.stream().map(SerializedEvent::eventId).toList(), this + " was closed while the append was running", e));
     }
 
     @Override
@@ -237,7 +243,10 @@ public final class PostgreSQLEventStore extends AbstractEventStore implements Ev
     @Override
     public ImportResult importRecorded(List<RecordedEvent> batch) {
         ready();
-        return run("import a batch of events", c -> importer.importRecorded(c, batch));
+        return run("import a batch of events", c -> importer.importRecorded(c, batch), e -> new EventSourceException(this
+                + " was closed while importing a batch of " + batch.size() + " events; the batch may or may not have been"
+                + " stored. Import it again into a new store: events already stored are recognised by their ids and"
+                + " skipped.", e));
     }
 
     @Override
@@ -253,24 +262,51 @@ public final class PostgreSQLEventStore extends AbstractEventStore implements Ev
 
     /**
      * Runs work on a pooled connection in autocommit mode and translates what goes wrong, once;
-     * {@link PostgreSQLSnapshotStore} works through it too.
+     * {@link PostgreSQLSnapshotStore} works through it too. Work that {@link #close()} cuts short
+     * throws {@link StoreClosedException}: use it only for work that writes nothing, or whose
+     * outcome does not matter.
      */
     <T> T run(String action, SqlWork<T> work) {
-        try (Connection c = dataSource.getConnection()) {
-            boolean autoCommit = c.getAutoCommit();
-            if (!autoCommit) {
+        return run(action, work, e -> new StoreClosedException(toString()));
+    }
+
+    /**
+     * Like {@link #run(String, SqlWork)}; {@code cutShort} makes the exception for work that
+     * {@link #close()} interrupted after it reached the database (the pool aborts connections in
+     * use), whose effect is therefore unknown.
+     */
+    private <T> T run(String action, SqlWork<T> work, Function<SQLException, EventSourceException> cutShort) {
+        Connection c = connect(action);
+        boolean resetAutoCommit = false;
+        try {
+            if (!c.getAutoCommit()) {
                 c.setAutoCommit(true);
+                resetAutoCommit = true;
             }
-            try {
-                return work.run(c);
-            } finally {
-                if (!autoCommit) {
-                    c.setAutoCommit(false);
-                }
-            }
+            return work.run(c);
         } catch (SQLException e) {
-            // A pool closed under a running operation is the store being closed, not a database failure.
+            if (isClosed()) {
+                throw cutShort.apply(e);
+            }
+            throw PgErrors.translate(toString(), action, e);
+        } finally {
+            release(c, resetAutoCommit);
+        }
+    }
+
+    /** A pooled connection; nothing has been sent to the database if this throws. */
+    private Connection connect(String action) {
+        try {
+            return dataSource.getConnection();
+        } catch (SQLException e) {
+            // A closed pool refuses connections: the store being closed, not a database failure.
             ensureOpen();
+            if (e.getCause() instanceof InterruptedException || Thread.currentThread().isInterrupted()) {
+                // HikariCP keeps the interrupt flag set; so do we.
+                Thread.currentThread().interrupt();
+                throw new EventStoreInterruptedException(this + ": " + action + " was interrupted while waiting for a"
+                        + " pooled connection; nothing was written.", e);
+            }
             throw PgErrors.translate(toString(), action, e);
         } catch (HikariPool.PoolInitializationException e) {
             // The pool this store owns starts on first use and reports a failed first connection this way.
@@ -278,6 +314,23 @@ public final class PostgreSQLEventStore extends AbstractEventStore implements Ev
                 throw PgErrors.translate(toString(), action, cause);
             }
             throw new TransientStoreException(this + ": " + action + " failed: " + e.getMessage(), null, e);
+        }
+    }
+
+    /** Gives a connection back; the work is done, so a connection that cannot be reset is the pool's to discard. */
+    private static void release(Connection c, boolean resetAutoCommit) {
+        try {
+            if (resetAutoCommit) {
+                c.setAutoCommit(false);
+            }
+        } catch (SQLException ignored) {
+            // The pool resets or evicts a connection it gets back in a bad state.
+        } finally {
+            try {
+                c.close();
+            } catch (SQLException ignored) {
+                // Same: closing a pooled connection only returns it; the pool copes with a broken one.
+            }
         }
     }
 

@@ -16,10 +16,12 @@ class PostgreSQLEventStoreContractTest extends PersistentEventStoreContract {
                 .build();
     }
 
+    /** Like a second application process: a store with a pool of its own, which its close() shuts down. */
     @Override
     protected EventStore reopen(EventStore store, EventRegistry registry) {
-        return PostgreSQLEventStore.builder(PostgresTestServer.dataSource())
+        return PostgreSQLEventStore.builder(PostgresTestServer.url())
                 .schema(((PostgreSQLEventStore) store).schema())
+                .maxPoolSize(8)
                 .eventRegistry(registry)
                 .build();
     }

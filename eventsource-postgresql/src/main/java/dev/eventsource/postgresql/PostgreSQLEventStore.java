@@ -28,6 +28,8 @@ import java.sql.SQLException;
 import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
@@ -77,8 +79,17 @@ public final class PostgreSQLEventStore extends AbstractEventStore implements Ev
     /** How often an append re-decides after another writer got in between, before giving up. */
     private static final int APPEND_ATTEMPTS = 20;
 
+    /** Released by {@link #close()}: more than there can ever be waiting threads. */
+    private static final int CLOSED_PERMITS = Integer.MAX_VALUE / 2;
+
     private final DataSource dataSource;
     private final HikariDataSource ownedPool;
+    /**
+     * One permit per connection of the pool this store owns, taken before asking the pool: a
+     * thread waiting in HikariCP is not woken when the pool closes and would sit out its whole
+     * connection timeout, while a thread waiting here is released by {@link #close()}.
+     */
+    private final Semaphore connectionPermits;
     private final String schema;
     private final String tablePrefix;
     private final Schema ddl;
@@ -115,6 +126,7 @@ public final class PostgreSQLEventStore extends AbstractEventStore implements Ev
         if (b.dataSource != null) {
             this.dataSource = b.dataSource;
             this.ownedPool = null;
+            this.connectionPermits = null;
         } else {
             // The no-argument HikariDataSource starts its pool on first use, so building a store never connects.
             HikariDataSource pool = new HikariDataSource();
@@ -129,6 +141,7 @@ public final class PostgreSQLEventStore extends AbstractEventStore implements Ev
             pool.setAutoCommit(true);
             this.dataSource = pool;
             this.ownedPool = pool;
+            this.connectionPermits = new Semaphore(b.maxPoolSize);
         }
     }
 
@@ -252,6 +265,8 @@ public final class PostgreSQLEventStore extends AbstractEventStore implements Ev
     @Override
     protected void doClose() {
         if (ownedPool != null) {
+            // Wakes every thread waiting for a connection; each sees the store closed and takes nothing.
+            connectionPermits.release(CLOSED_PERMITS);
             ownedPool.close();
         }
     }
@@ -294,31 +309,67 @@ public final class PostgreSQLEventStore extends AbstractEventStore implements Ev
         }
     }
 
-    /** A pooled connection; nothing has been sent to the database if this throws. */
+    /**
+     * A pooled connection, waiting at most the pool's connection timeout; nothing has been sent to
+     * the database if this throws. An interrupt ends the wait with {@link EventStoreInterruptedException}
+     * and the thread's interrupt flag still set.
+     */
     private Connection connect(String action) {
+        if (connectionPermits != null) {
+            takePermit(action);
+        }
         try {
+            ensureOpen();
             return dataSource.getConnection();
         } catch (SQLException e) {
+            giveBackPermit();
             // A closed pool refuses connections: the store being closed, not a database failure.
             ensureOpen();
             if (e.getCause() instanceof InterruptedException || Thread.currentThread().isInterrupted()) {
-                // HikariCP keeps the interrupt flag set; so do we.
                 Thread.currentThread().interrupt();
-                throw new EventStoreInterruptedException(this + ": " + action + " was interrupted while waiting for a"
-                        + " pooled connection; nothing was written.", e);
+                throw interrupted(action, e);
             }
             throw PgErrors.translate(toString(), action, e);
         } catch (HikariPool.PoolInitializationException e) {
+            giveBackPermit();
             // The pool this store owns starts on first use and reports a failed first connection this way.
             if (e.getCause() instanceof SQLException cause) {
                 throw PgErrors.translate(toString(), action, cause);
             }
             throw new TransientStoreException(this + ": " + action + " failed: " + e.getMessage(), null, e);
+        } catch (RuntimeException e) {
+            giveBackPermit();
+            throw e;
         }
     }
 
+    private void takePermit(String action) {
+        long timeout = ownedPool.getConnectionTimeout();
+        try {
+            if (!connectionPermits.tryAcquire(timeout, TimeUnit.MILLISECONDS)) {
+                throw new TransientStoreException(this + ": " + action + " failed: no pooled connection became free"
+                        + " within the connection timeout of " + timeout + " ms. Nothing was written; retry, or give the"
+                        + " pool more connections (maxPoolSize).", null, null);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw interrupted(action, e);
+        }
+    }
+
+    private void giveBackPermit() {
+        if (connectionPermits != null) {
+            connectionPermits.release();
+        }
+    }
+
+    private EventStoreInterruptedException interrupted(String action, Exception cause) {
+        return new EventStoreInterruptedException(this + ": " + action + " was interrupted while waiting for a pooled"
+                + " connection; nothing was written.", cause);
+    }
+
     /** Gives a connection back; the work is done, so a connection that cannot be reset is the pool's to discard. */
-    private static void release(Connection c, boolean resetAutoCommit) {
+    private void release(Connection c, boolean resetAutoCommit) {
         try {
             if (resetAutoCommit) {
                 c.setAutoCommit(false);
@@ -330,6 +381,8 @@ public final class PostgreSQLEventStore extends AbstractEventStore implements Ev
                 c.close();
             } catch (SQLException ignored) {
                 // Same: closing a pooled connection only returns it; the pool copes with a broken one.
+            } finally {
+                giveBackPermit();
             }
         }
     }

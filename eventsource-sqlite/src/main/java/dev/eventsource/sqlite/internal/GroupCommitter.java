@@ -261,17 +261,29 @@ public final class GroupCommitter {
         boolean interrupted = Thread.currentThread().isInterrupted();
         long now = System.nanoTime();
         List<Request> back = new ArrayList<>();
+        boolean failed = false;
+        boolean dropped = false;
         for (Request r : group) {
             if (r.phase.get() == CANCELLED) {
+                dropped = true;
                 continue;
             }
             if (r == own && interrupted) {
                 r.failure = interrupted(r, null);
+                failed = true;
             } else if (now - r.deadline >= 0) {
                 r.failure = errors.busy(action + " to append to " + r.stream, cause);
+                failed = true;
             } else {
                 back.add(r);
             }
+        }
+        if (!failed && !dropped) {
+            // SQLite gave up before any deadline (it skips its busy handler in some cases); trying again would spin.
+            for (Request r : back) {
+                r.failure = errors.busy(action + " to append to " + r.stream, cause);
+            }
+            return List.of();
         }
         for (int i = back.size() - 1; i >= 0; i--) {
             queue.addFirst(back.get(i));

@@ -1,13 +1,28 @@
 package dev.eventsource.event;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.reflect.Modifier;
+import java.net.JarURLConnection;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.net.URLConnection;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Enumeration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
+import java.util.stream.Stream;
 
 /**
  * Maps event type names (as stored) to event classes and back, and holds the upcasters that
@@ -18,7 +33,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * sealed interface registers every record (or class) it permits, recursively. Stores register
  * an event's class on its first write, so an application that writes needs no registration; a
  * process that only reads must register (or be given a registry that knows) the types it reads,
- * otherwise reading them fails with {@link UnknownEventTypeException}.
+ * otherwise reading them fails with {@link UnknownEventTypeException};
+ * {@link #registerPackage(String)} registers every event class of a package at once.
  *
  * <p>Use {@link #defaultRegistry()} for the process-wide registry stores use when none is
  * given, or {@code new EventRegistry()} for an isolated one (tests, several bounded contexts).
@@ -79,6 +95,119 @@ public final class EventRegistry {
             register(c);
         }
         return this;
+    }
+
+    /**
+     * Registers every concrete {@link DomainEvent} class of {@code packageName} and its
+     * subpackages, found where the context class loader (or, without one, this class's loader)
+     * finds classes: directories, and jar files that list their directories (as build tools write
+     * them; a class loader finds a package in a jar by its directory entry). Meant for a process
+     * that reads events it never writes (a projection or reporting process), which would otherwise
+     * not know their classes. Interfaces, abstract, anonymous and local classes are passed over;
+     * nested records (of a sealed interface, say) are registered. Classes are loaded without being
+     * initialized.
+     *
+     * <p>All or nothing: when one class cannot be registered, none is.
+     *
+     * @return this registry, for chaining
+     * @throws IllegalArgumentException    if the name is blank, or the package holds no event class
+     *                                     there (a misspelt name would otherwise register nothing)
+     * @throws DuplicateEventTypeException if two found classes, or a found class and a registered
+     *                                     one, have the same type name
+     * @throws IllegalStateException       if the package lies somewhere other than a directory or a
+     *                                     jar file (e.g. a module image), or a class or jar cannot
+     *                                     be read; register its classes one by one then
+     */
+    public EventRegistry registerPackage(String packageName) {
+        ClassLoader context = Thread.currentThread().getContextClassLoader();
+        return registerPackage(packageName, context != null ? context : EventRegistry.class.getClassLoader());
+    }
+
+    /** {@link #registerPackage(String)}, finding and loading the classes with {@code loader}. */
+    public EventRegistry registerPackage(String packageName, ClassLoader loader) {
+        if (packageName == null || packageName.isBlank()) {
+            throw new IllegalArgumentException("packageName must be a non-blank package name, e.g. \"com.example.events\"");
+        }
+        Objects.requireNonNull(loader, "loader");
+        List<Class<? extends DomainEvent>> found = new ArrayList<>();
+        for (String className : classNames(packageName, loader)) {
+            Class<?> c;
+            try {
+                c = Class.forName(className, false, loader);
+            } catch (ClassNotFoundException | LinkageError e) {
+                throw new IllegalStateException("Cannot load " + className + " while registering the event classes of package "
+                        + packageName + ": " + e + ". Register the event classes one by one instead.", e);
+            }
+            if (DomainEvent.class.isAssignableFrom(c) && !c.isInterface() && !Modifier.isAbstract(c.getModifiers())
+                    && !c.isAnonymousClass() && !c.isLocalClass() && !c.isSynthetic()) {
+                found.add(c.asSubclass(DomainEvent.class));
+            }
+        }
+        if (found.isEmpty()) {
+            throw new IllegalArgumentException("No concrete DomainEvent class found in package " + packageName
+                    + " or its subpackages (searched the directories and jar files of " + loader + "); check the name");
+        }
+        writeLock.lock();
+        try {
+            Map<String, Class<? extends DomainEvent>> names = new HashMap<>(byName);
+            for (Class<? extends DomainEvent> c : found) {
+                Class<? extends DomainEvent> taken = names.putIfAbsent(typeName(c), c);
+                if (taken != null && taken != c) {
+                    throw new DuplicateEventTypeException(typeName(c), taken, c);
+                }
+            }
+            found.forEach(this::register);
+        } finally {
+            writeLock.unlock();
+        }
+        return this;
+    }
+
+    /** The binary names of the classes under a package, sorted, from every directory and jar the loader has it in. */
+    private static TreeSet<String> classNames(String packageName, ClassLoader loader) {
+        String path = packageName.replace('.', '/');
+        TreeSet<String> names = new TreeSet<>();
+        try {
+            Enumeration<URL> roots = loader.getResources(path);
+            while (roots.hasMoreElements()) {
+                URL root = roots.nextElement();
+                if (root.getProtocol().equals("file")) {
+                    Path base = Path.of(root.toURI());
+                    try (Stream<Path> files = Files.walk(base)) {
+                        files.filter(Files::isRegularFile).forEach(f -> {
+                            StringBuilder name = new StringBuilder(packageName);
+                            base.relativize(f).forEach(part -> name.append('.').append(part));
+                            addClassName(name.toString(), names);
+                        });
+                    }
+                } else if (root.getProtocol().equals("jar")) {
+                    URLConnection connection = root.openConnection();
+                    connection.setUseCaches(false);
+                    try (JarFile jar = ((JarURLConnection) connection).getJarFile()) {
+                        for (Enumeration<JarEntry> entries = jar.entries(); entries.hasMoreElements(); ) {
+                            String entry = entries.nextElement().getName();
+                            if (entry.startsWith(path + "/")) {
+                                addClassName(entry.replace('/', '.'), names);
+                            }
+                        }
+                    }
+                } else {
+                    throw new IllegalStateException("Package " + packageName + " lies at " + root + ", which is neither a"
+                            + " directory nor a jar file, so its classes cannot be listed; register its event classes one by one");
+                }
+            }
+        } catch (IOException | UncheckedIOException | URISyntaxException e) {
+            throw new IllegalStateException("Cannot list the classes of package " + packageName + ": " + e
+                    + "; register its event classes one by one", e);
+        }
+        return names;
+    }
+
+    /** Adds the class of a dotted file name ending in ".class"; skips other files, package-info and module-info. */
+    private static void addClassName(String file, TreeSet<String> names) {
+        if (file.endsWith(".class") && !file.contains("-")) {
+            names.add(file.substring(0, file.length() - ".class".length()));
+        }
     }
 
     /**

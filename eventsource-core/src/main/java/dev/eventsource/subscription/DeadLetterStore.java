@@ -27,6 +27,14 @@ public interface DeadLetterStore {
     /** The unresolved entries of {@code subscription}, in global position order. */
     List<DeadLetter> list(String subscription);
 
+    /**
+     * How many entries of {@code subscription} are unresolved; what {@code list(subscription).size()}
+     * would say. Health checks call it, so a store should answer it without loading the entries.
+     */
+    default long count(String subscription) {
+        return list(subscription).size();
+    }
+
     /** Every unresolved entry, by subscription then position. */
     List<DeadLetter> listAll();
 

@@ -59,6 +59,17 @@ public final class InMemoryDeadLetterStore implements DeadLetterStore {
     }
 
     @Override
+    public long count(String subscription) {
+        Objects.requireNonNull(subscription, "subscription");
+        lock.lock();
+        try {
+            return byId.values().stream().filter(d -> !d.isResolved() && d.subscription().equals(subscription)).count();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
     public List<DeadLetter> listAll() {
         lock.lock();
         try {

@@ -10,8 +10,12 @@ import java.io.StringWriter;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
@@ -32,6 +36,12 @@ import java.util.stream.Stream;
  * no switch: the store's rule that a reader who has seen position p never later gets an event
  * below p makes the sequence gap-free and duplicate-free.
  *
+ * <p><b>Events it cannot decode.</b> It reads stored rows and decodes each one itself, so a row
+ * whose type this process has not registered, or whose JSON no longer fits its class, is
+ * dead-lettered at once (decoding is not retried: it fails the same way until the code changes)
+ * and the events around it are delivered; under {@link AfterDeadLetter#STOP} it stops in
+ * {@link SubscriptionState#FAILED} before that row instead.
+ *
  * <p>Obtained from {@link SubscriptionManager#subscribe}; thread-safe.
  */
 public final class Subscription {
@@ -48,7 +58,7 @@ public final class Subscription {
     private final ReadOptions filter;
     private final Duration pollInterval;
     private final Clock clock;
-    private final Function<StoredEvent, String> payloadJson;
+    private final Function<ReadOptions, Stream<LogEntry>> log;
     private final ThreadFactory threads;
 
     /** Held while a batch is read and handled, and by rebuilds and dead-letter retries, which must not interleave. */
@@ -72,11 +82,13 @@ public final class Subscription {
     private StoredEvent lastHandled;
     private boolean dirty;
     private long lastSaveNanos = System.nanoTime();
+    /** The unresolved dead letters of this subscription, by event id: handling such an event resolves its entry. */
+    private final Map<UUID, Long> unresolved = new HashMap<>();
 
     Subscription(String name, EventStore store, CheckpointStore checkpoints, DeadLetterStore deadLetters,
                  Subscriber subscriber, TransactionalProjection transactional, SubscriptionOptions options,
                  Set<String> eventTypes, Set<String> aggregateTypes, Duration pollInterval, Clock clock,
-                 Function<StoredEvent, String> payloadJson, ThreadFactory threads) {
+                 Function<ReadOptions, Stream<LogEntry>> log, ThreadFactory threads) {
         this.name = name;
         this.store = store;
         this.checkpoints = checkpoints;
@@ -94,7 +106,7 @@ public final class Subscription {
         this.filter = read.build();
         this.pollInterval = pollInterval;
         this.clock = clock;
-        this.payloadJson = payloadJson;
+        this.log = log;
         this.threads = threads;
     }
 
@@ -132,8 +144,9 @@ public final class Subscription {
     }
 
     /**
-     * This subscription's state, position and lag. Reads the store's head position and, when
-     * behind, the next event to handle (to know how old it is).
+     * This subscription's state, position, lag and unresolved dead letters. Reads the store's head
+     * position, the dead-letter count and, when behind, the stored time of the next event to handle;
+     * it never decodes a payload, so an event this process cannot decode cannot make it fail.
      */
     public SubscriptionHealth health() {
         long pos = position;
@@ -141,8 +154,8 @@ public final class Subscription {
         long lagEvents = 0;
         Duration lagTime = Duration.ZERO;
         if (head > pos) {
-            try (Stream<StoredEvent> next = store.readAll(filter.toBuilder().fromPosition(pos).limit(1).build())) {
-                Instant oldest = next.findFirst().map(StoredEvent::recordedAt).orElse(null);
+            try (Stream<LogEntry> next = log.apply(filter.toBuilder().fromPosition(pos).limit(1).build())) {
+                Instant oldest = next.findFirst().map(LogEntry::recordedAt).orElse(null);
                 // Without a next event it matches, a filtered subscription has nothing left, however far the head is.
                 if (oldest != null) {
                     lagEvents = head - pos;
@@ -150,9 +163,14 @@ public final class Subscription {
                         lagTime = Duration.between(oldest, clock.instant());
                     }
                 }
+            } catch (RuntimeException e) {
+                // Only a store read through readAll decodes here; its next event failing to decode is what the
+                // subscription reports as STALLED, and a health check must still answer.
+                lagEvents = head - pos;
             }
         }
-        return new SubscriptionHealth(name, state, pos, head, lagEvents, lagTime, processed, failed, lastError);
+        return new SubscriptionHealth(name, state, pos, head, lagEvents, lagTime, processed, failed,
+                deadLetters.count(name), lastError);
     }
 
     @Override
@@ -229,30 +247,40 @@ public final class Subscription {
         wakeUp();
     }
 
-    /** Delivers a dead-lettered event again, now; resolves the entry if it is handled, else records the failure. */
+    /**
+     * Delivers a dead-lettered event again, now; resolves the entry if it is decoded and handled,
+     * else records the failure.
+     */
     boolean retry(DeadLetter letter) {
         work.lock();
         try {
-            StoredEvent event;
-            try (Stream<StoredEvent> at = store.readAll(ReadOptions.builder().fromPosition(letter.globalPosition() - 1)
+            LogEntry entry;
+            try (Stream<LogEntry> at = log.apply(ReadOptions.builder().fromPosition(letter.globalPosition() - 1)
                     .limit(1).build())) {
-                event = at.findFirst().filter(e -> e.eventId().equals(letter.eventId())).orElseThrow(() ->
+                entry = at.findFirst().filter(e -> e.eventId().equals(letter.eventId())).orElseThrow(() ->
                         new IllegalStateException("event " + letter.eventId() + " is no longer at position "
                                 + letter.globalPosition() + " of " + store + "; resolve the dead letter by hand"));
             }
-            try {
-                if (transactional != null) {
-                    ((TransactionalCheckpointStore) checkpoints).saveInTransaction(null, c -> transactional.handle(event, c));
-                } else {
-                    subscriber.handle(event);
+            Throwable failure = entry.decodingFailure();
+            if (failure == null) {
+                StoredEvent event = entry.decode();
+                try {
+                    if (transactional != null) {
+                        ((TransactionalCheckpointStore) checkpoints).saveInTransaction(null, c -> transactional.handle(event, c));
+                    } else {
+                        subscriber.handle(event);
+                    }
+                } catch (Exception e) {
+                    failure = e;
                 }
-            } catch (Exception e) {
+            }
+            if (failure != null) {
                 failed++;
-                lastError = describe(e);
-                deadLetters.add(letter(event, e, 1));
+                queue(letter(entry, failure, 1));
                 return false;
             }
             deadLetters.resolve(letter.id(), clock.instant());
+            unresolved.remove(letter.eventId());
             return true;
         } finally {
             work.unlock();
@@ -268,15 +296,19 @@ public final class Subscription {
 
     private void run() {
         try {
-            if (!positioned) {
-                // A restart after a failure goes on from where it stopped, not from the configured start.
-                work.lock();
-                try {
+            work.lock();
+            try {
+                if (!positioned) {
+                    // A restart after a failure goes on from where it stopped, not from the configured start.
                     position = startPosition();
                     positioned = true;
-                } finally {
-                    work.unlock();
                 }
+                unresolved.clear();
+                for (DeadLetter letter : deadLetters.list(name)) {
+                    unresolved.put(letter.eventId(), letter.id());
+                }
+            } finally {
+                work.unlock();
             }
             while (!stopping) {
                 if (paused) {
@@ -288,8 +320,8 @@ public final class Subscription {
                 boolean full;
                 work.lock();
                 try {
-                    List<StoredEvent> batch;
-                    try (Stream<StoredEvent> page = store.readAll(filter.toBuilder().fromPosition(position).build())) {
+                    List<LogEntry> batch;
+                    try (Stream<LogEntry> page = log.apply(filter.toBuilder().fromPosition(position).build())) {
                         batch = page.collect(Collectors.toList());
                     }
                     if (!handle(batch)) {
@@ -308,6 +340,7 @@ public final class Subscription {
                 } catch (RuntimeException e) {
                     // The store or the checkpoint store failed; everything after the position is read again later.
                     lastError = describe(e);
+                    state = SubscriptionState.STALLED;
                     full = false;
                 } finally {
                     work.unlock();
@@ -347,12 +380,12 @@ public final class Subscription {
     }
 
     /** Handles a batch; false if the subscription must stop on a dead letter. */
-    private boolean handle(List<StoredEvent> batch) {
+    private boolean handle(List<LogEntry> batch) {
         if (transactional != null && batch.size() > 1 && handleInOneTransaction(batch)) {
             return true;
         }
-        for (StoredEvent event : batch) {
-            Outcome outcome = deliver(event);
+        for (LogEntry entry : batch) {
+            Outcome outcome = deliver(entry);
             if (outcome == Outcome.ABORTED) {
                 return true;
             }
@@ -360,9 +393,12 @@ public final class Subscription {
                 saveIfDirty();
                 return false;
             }
-            advance(event, outcome == Outcome.HANDLED);
+            advance(entry, outcome == Outcome.HANDLED);
             // A transactional projection saved the checkpoint with the event; only a dead letter leaves it behind.
             dirty = transactional == null || outcome == Outcome.DEAD_LETTERED;
+            if (outcome == Outcome.HANDLED) {
+                resolveQueued(entry.eventId());
+            }
             if (options.checkpointStrategy().kind() == CheckpointStrategy.Kind.EVERY_EVENT) {
                 saveIfDirty();
             }
@@ -376,13 +412,23 @@ public final class Subscription {
         return true;
     }
 
-    /** The fast path of a transactional projection: the whole batch and its checkpoint in one transaction. */
-    private boolean handleInOneTransaction(List<StoredEvent> batch) {
-        StoredEvent last = batch.get(batch.size() - 1);
-        Checkpoint after = checkpoint(last, processedTotal + batch.size());
+    /**
+     * The fast path of a transactional projection: the whole batch and its checkpoint in one
+     * transaction. False, with nothing written, if an event fails to decode or to be handled.
+     */
+    private boolean handleInOneTransaction(List<LogEntry> batch) {
+        List<StoredEvent> events = new ArrayList<>(batch.size());
+        for (LogEntry entry : batch) {
+            if (entry.decodingFailure() != null) {
+                // The event-by-event path dead-letters it and handles the others.
+                return false;
+            }
+            events.add(entry.decode());
+        }
+        Checkpoint after = checkpoint(events.get(events.size() - 1), processedTotal + events.size());
         try {
             ((TransactionalCheckpointStore) checkpoints).saveInTransaction(after, c -> {
-                for (StoredEvent event : batch) {
+                for (StoredEvent event : events) {
                     transactional.handle(event, c);
                 }
             });
@@ -390,14 +436,25 @@ public final class Subscription {
             // Rolled back as a whole; the event-by-event path finds the failing event and retries only it.
             return false;
         }
-        for (StoredEvent event : batch) {
-            advance(event, true);
+        for (LogEntry entry : batch) {
+            advance(entry, true);
         }
         lastSaveNanos = System.nanoTime();
+        for (LogEntry entry : batch) {
+            resolveQueued(entry.eventId());
+        }
         return true;
     }
 
-    private Outcome deliver(StoredEvent event) {
+    private Outcome deliver(LogEntry entry) {
+        Throwable undecodable = entry.decodingFailure();
+        if (undecodable != null) {
+            // Not a handler failure: decoding the same row with the same classes fails the same way, so a retry would only delay this.
+            failed++;
+            queue(letter(entry, undecodable, 1));
+            return Outcome.DEAD_LETTERED;
+        }
+        StoredEvent event = entry.decode();
         RetryPolicy retry = options.retryPolicy();
         for (int attempt = 1; ; attempt++) {
             try {
@@ -413,7 +470,7 @@ public final class Subscription {
                 failed++;
                 lastError = describe(e);
                 if (attempt >= retry.maxAttempts()) {
-                    deadLetters.add(letter(event, e, attempt));
+                    queue(letter(entry, e, attempt));
                     return Outcome.DEAD_LETTERED;
                 }
                 if (!sleep(retry.delayAfter(attempt))) {
@@ -423,13 +480,31 @@ public final class Subscription {
         }
     }
 
-    private void advance(StoredEvent event, boolean handled) {
-        position = event.globalPosition();
+    private void advance(LogEntry entry, boolean handled) {
+        position = entry.globalPosition();
         if (handled) {
             processedTotal++;
             processed++;
-            lastHandled = event;
+            lastHandled = entry.decode();
         }
+    }
+
+    /**
+     * Resolves the dead letter of an event this subscription has just handled itself (after a
+     * resume, a restart or a rebuild went back over it), so that retrying the entry cannot
+     * deliver the event twice.
+     */
+    private void resolveQueued(UUID eventId) {
+        Long letter = unresolved.remove(eventId);
+        if (letter != null) {
+            deadLetters.resolve(letter, clock.instant());
+        }
+    }
+
+    private void queue(DeadLetter letter) {
+        DeadLetter queued = deadLetters.add(letter);
+        unresolved.put(queued.eventId(), queued.id());
+        lastError = queued.error();
     }
 
     private Checkpoint checkpoint(StoredEvent last, long total) {
@@ -456,10 +531,16 @@ public final class Subscription {
         lastSaveNanos = System.nanoTime();
     }
 
-    private DeadLetter letter(StoredEvent event, Exception failure, int attempts) {
+    private DeadLetter letter(LogEntry entry, Throwable failure, int attempts) {
         Instant now = clock.instant();
-        return new DeadLetter(0, name, event.eventId(), event.globalPosition(), event.eventType(), payloadJson.apply(event),
-                describe(failure), stackTrace(failure), attempts, now, now, null);
+        String error = entry.isDecoded() ? describe(failure) : entry.describe() + " cannot be decoded by this process: "
+                + describe(failure) + ". Decoding is not retried: it fails the same way until the code changes. If the"
+                + " type is not registered here, register its class in the store's EventRegistry (a process that only"
+                + " reads must register the classes it reads, e.g. with EventRegistry.registerPackage); if the stored JSON"
+                + " no longer fits the class, register an upcaster or fix the class. Then retry the dead letter with"
+                + " SubscriptionManager.retryDeadLetter.";
+        return new DeadLetter(0, name, entry.eventId(), entry.globalPosition(), entry.eventType(), entry.payload(),
+                error, stackTrace(failure), attempts, now, now, null);
     }
 
     /** Waits for a wake-up or the poll interval, whichever comes first. */

@@ -13,11 +13,20 @@ import java.time.Duration;
  *                        {@code headPosition - position}: for a filtered subscription an upper
  *                        bound of the events still to handle
  * @param lagTime         how long the oldest event it has not handled yet has been stored;
- *                        zero when it has handled everything
+ *                        zero when it has handled everything (or, for a store that does not extend
+ *                        {@code AbstractEventStore}, when that event cannot be decoded)
  * @param eventsProcessed events handled since it was subscribed (or rebuilt)
- * @param eventsFailed    failed handling attempts, retries included
+ * @param eventsFailed    failed handling attempts, retries included, and events it could not decode
+ * @param deadLetters     its unresolved dead letters: events it went past (or stopped at) without
+ *                        handling them, until they are retried successfully or resolved
  * @param lastError       the last failure's description, or {@code null}
  */
 public record SubscriptionHealth(String name, SubscriptionState state, long position, long headPosition, long lagEvents,
-                                 Duration lagTime, long eventsProcessed, long eventsFailed, String lastError) {
+                                 Duration lagTime, long eventsProcessed, long eventsFailed, long deadLetters,
+                                 String lastError) {
+
+    /** Whether it is running and has handled every event it read: not failed, not stalled, no dead letter. */
+    public boolean healthy() {
+        return state != SubscriptionState.FAILED && state != SubscriptionState.STALLED && deadLetters == 0;
+    }
 }

@@ -1,7 +1,7 @@
 package dev.eventsource.subscription;
 
 import dev.eventsource.store.EventStore;
-import dev.eventsource.store.StoredEvent;
+import dev.eventsource.store.ReadOptions;
 import dev.eventsource.store.spi.AbstractEventStore;
 
 import java.time.Clock;
@@ -18,6 +18,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
+import java.util.stream.Stream;
 
 /**
  * Runs named subscriptions over one event store: each catches up from the global log in batches
@@ -40,9 +41,12 @@ import java.util.function.Function;
  *
  * <p><b>Failures.</b> A handler that throws is retried per the subscription's {@link RetryPolicy},
  * then its event is dead-lettered and the subscription continues or stops per
- * {@link AfterDeadLetter}. Each subscription has its own thread, so one failing or slow
+ * {@link AfterDeadLetter}. A stored event this process cannot decode (its class is not registered,
+ * or its JSON no longer fits the class) is dead-lettered the same way, without retries, and the
+ * events around it are delivered. Each subscription has its own thread, so one failing or slow
  * subscription never holds up the others. {@link #retryDeadLetter(long)} delivers a dead letter
- * again.
+ * again; a subscription that handles a dead-lettered event itself (after a resume, a restart or
+ * a rebuild) resolves its entry.
  *
  * <p><b>Refusals.</b> A name already registered ({@link DuplicateSubscriptionException}); a
  * {@link TransactionalProjection} without a {@link TransactionalCheckpointStore}; type filters in
@@ -55,6 +59,9 @@ public final class SubscriptionManager implements AutoCloseable {
     public static final Duration DEFAULT_SHUTDOWN_DEADLINE = Duration.ofSeconds(30);
 
     private final EventStore store;
+    /** The store as its base class, for in-process wake-ups and stored rows; null for another implementation. */
+    private final AbstractEventStore local;
+    private final Function<ReadOptions, Stream<LogEntry>> log;
     private final CheckpointStore checkpoints;
     private final DeadLetterStore deadLetters;
     private final ThreadFactory threads;
@@ -74,7 +81,9 @@ public final class SubscriptionManager implements AutoCloseable {
         this.pollInterval = b.pollInterval;
         this.notifier = b.notifier;
         this.clock = b.clock;
-        if (store instanceof AbstractEventStore local) {
+        this.local = store instanceof AbstractEventStore base ? base : null;
+        this.log = LogEntry.reader(store, local);
+        if (local != null) {
             local.addAppendListener(wakeAll);
         }
         if (notifier != null) {
@@ -189,9 +198,11 @@ public final class SubscriptionManager implements AutoCloseable {
 
     /**
      * Delivers dead letter {@code id} again to its subscription's handler, now, on the calling
-     * thread (between two batches of the subscription). On success the entry is resolved; on
-     * failure its attempts and error are updated and it stays queued. The event arrives out of
-     * order: the subscription has gone past it.
+     * thread (between two batches of the subscription). The event is decoded again first, so one
+     * dead-lettered because its class was not registered is delivered once the class is registered
+     * in the store's registry. On success the entry is resolved; on failure (decoding or handling)
+     * its attempts and error are updated and it stays queued. The event arrives out of order: the
+     * subscription has gone past it.
      *
      * @return whether the handler succeeded
      * @throws NoSuchElementException if there is no such entry or its subscription is not registered
@@ -216,7 +227,10 @@ public final class SubscriptionManager implements AutoCloseable {
         return checkpoints;
     }
 
-    /** Every subscription's health, and whether any has failed. */
+    /**
+     * Every subscription's health, and whether all are healthy (none failed or stalled, none with an
+     * unresolved dead letter). Never decodes a payload.
+     */
     public SubscriptionManagerHealth health() {
         List<SubscriptionHealth> all = new ArrayList<>();
         for (Subscription s : subscriptions()) {
@@ -241,7 +255,7 @@ public final class SubscriptionManager implements AutoCloseable {
         } finally {
             lock.unlock();
         }
-        if (store instanceof AbstractEventStore local) {
+        if (local != null) {
             local.removeAppendListener(wakeAll);
         }
         if (notifier != null) {
@@ -281,7 +295,7 @@ public final class SubscriptionManager implements AutoCloseable {
         }
         Objects.requireNonNull(options, "options");
         Subscription s = new Subscription(name, store, checkpoints, deadLetters, subscriber, transactional, options,
-                eventTypes, aggregateTypes, pollInterval, clock, this::payloadJson, threads);
+                eventTypes, aggregateTypes, pollInterval, clock, log, threads);
         lock.lock();
         try {
             if (shutDown) {
@@ -304,17 +318,6 @@ public final class SubscriptionManager implements AutoCloseable {
 
     private List<String> names() {
         return subscriptions().stream().map(Subscription::name).toList();
-    }
-
-    private String payloadJson(StoredEvent event) {
-        if (store instanceof AbstractEventStore local) {
-            try {
-                return local.mapper().writeJson(event.event());
-            } catch (RuntimeException e) {
-                // The dead letter matters more than its pretty payload.
-            }
-        }
-        return String.valueOf(event.event());
     }
 
     private static Set<String> merge(String name, String what, Set<String> declared, Set<String> options) {

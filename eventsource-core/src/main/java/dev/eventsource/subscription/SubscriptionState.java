@@ -6,6 +6,13 @@ public enum SubscriptionState {
     CATCHING_UP,
     /** Has read to the end of the log and handles new events as they are appended. */
     LIVE,
+    /**
+     * Its last read of the log, or saving its checkpoint, failed (the store is busy or unreachable,
+     * or, for a store that does not extend {@code AbstractEventStore}, an event of the page could not
+     * be decoded); it reads again from its position at the next wake-up or poll.
+     * {@link SubscriptionHealth#lastError()} says why.
+     */
+    STALLED,
     /** Paused by {@link Subscription#pause()}; keeps its position. */
     PAUSED,
     /** Stopped on an error: a dead-lettered event under {@link AfterDeadLetter#STOP}, or the store closed. */

@@ -2,18 +2,26 @@ package dev.eventsource.subscription;
 
 import dev.eventsource.event.DomainEvent;
 import dev.eventsource.event.EventRegistry;
+import dev.eventsource.store.AppendResult;
+import dev.eventsource.store.EventStore;
+import dev.eventsource.store.EventStream;
 import dev.eventsource.store.ExpectedVersion;
 import dev.eventsource.store.InMemoryEventStore;
+import dev.eventsource.store.NewEvent;
+import dev.eventsource.store.ReadOptions;
 import dev.eventsource.store.StoredEvent;
+import dev.eventsource.store.spi.RecordedEvent;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -168,5 +176,36 @@ class SubscriptionManagerTest {
         assertThatThrownBy(() -> SubscriptionManager.builder(store).pollInterval(Duration.ZERO))
                 .hasMessageContaining("between 1 ms and 1 hour");
         assertThatThrownBy(() -> manager.subscribe(" ", e -> { })).hasMessageContaining("non-blank");
+    }
+
+    /** An event store that is not an {@code AbstractEventStore}: it offers only {@code readAll}, which decodes whole pages. */
+    private record Decorated(EventStore delegate) implements EventStore {
+        public AppendResult append(UUID id, String type, List<NewEvent> events, ExpectedVersion expected) {
+            return delegate.append(id, type, events, expected);
+        }
+        public EventStream getEvents(UUID id, String type, long afterVersion) { return delegate.getEvents(id, type, afterVersion); }
+        public Stream<StoredEvent> readAll(ReadOptions options) { return delegate.readAll(options); }
+        public long getStreamVersion(UUID id, String type) { return delegate.getStreamVersion(id, type); }
+        public boolean eventExists(UUID eventId) { return delegate.eventExists(eventId); }
+        public long globalPosition() { return delegate.globalPosition(); }
+        public void initialize() { delegate.initialize(); }
+        public void close() { }
+    }
+
+    @Test
+    void over_a_store_that_only_decodes_whole_pages_an_undecodable_event_stalls_the_subscription_visibly()
+            throws InterruptedException {
+        Instant now = Instant.now();
+        store.importRecorded(List.of(new RecordedEvent(UUID.randomUUID(), "NeverRegistered", 1, UUID.randomUUID(), "Note",
+                1, 0, now, now, null, "{}", "{}")));
+        try (SubscriptionManager decorated = SubscriptionManager.builder(new Decorated(store))
+                .pollInterval(Duration.ofMillis(20)).build()) {
+            Subscription s = decorated.subscribe("whole-pages", event -> { });
+
+            eventually(() -> s.state() == SubscriptionState.STALLED);
+
+            assertThat(s.health().lastError()).contains("NeverRegistered");
+            assertThat(decorated.health().healthy()).isFalse();
+        }
     }
 }

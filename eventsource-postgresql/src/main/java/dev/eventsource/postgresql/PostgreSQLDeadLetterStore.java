@@ -31,6 +31,7 @@ public final class PostgreSQLDeadLetterStore implements DeadLetterStore {
     private final String upsert;
     private final String select;
     private final String resolve;
+    private final String count;
     private volatile boolean ready;
 
     /** Dead letters beside the events of {@code events}, through its data source. */
@@ -45,6 +46,7 @@ public final class PostgreSQLDeadLetterStore implements DeadLetterStore {
         this.select = "SELECT id, subscription, event_id, global_position, event_type, payload, error, stack_trace, attempts,"
                 + " first_failed_at, last_failed_at, resolved_at FROM " + table;
         this.resolve = "UPDATE " + table + " SET resolved_at = ? WHERE id = ? AND resolved_at IS NULL";
+        this.count = "SELECT count(*) FROM " + table + " WHERE subscription = ? AND resolved_at IS NULL";
     }
 
     @Override
@@ -84,6 +86,21 @@ public final class PostgreSQLDeadLetterStore implements DeadLetterStore {
         ensureSchema();
         return query("list the dead letters of " + subscription, select
                 + " WHERE subscription = ? AND resolved_at IS NULL ORDER BY global_position, id", subscription);
+    }
+
+    @Override
+    public long count(String subscription) {
+        Objects.requireNonNull(subscription, "subscription");
+        ensureSchema();
+        return events.run("count the dead letters of " + subscription, c -> {
+            try (PreparedStatement s = c.prepareStatement(count)) {
+                s.setString(1, subscription);
+                try (ResultSet rs = s.executeQuery()) {
+                    rs.next();
+                    return rs.getLong(1);
+                }
+            }
+        });
     }
 
     @Override

@@ -30,6 +30,7 @@ public final class SQLiteDeadLetterStore implements DeadLetterStore {
             + " resolved_at = NULL RETURNING id";
     private static final String COLUMNS = "SELECT id, subscription, event_id, global_position, event_type, payload, error,"
             + " stack_trace, attempts, first_failed_at, last_failed_at, resolved_at FROM dead_letters";
+    private static final String COUNT = "SELECT count(*) FROM dead_letters WHERE subscription = ? AND resolved_at IS NULL";
     private static final String RESOLVE = "UPDATE dead_letters SET resolved_at = ? WHERE id = ? AND resolved_at IS NULL";
 
     private final SQLiteEventStore events;
@@ -78,6 +79,21 @@ public final class SQLiteDeadLetterStore implements DeadLetterStore {
         ensureSchema();
         return query("listing the dead letters of " + subscription, COLUMNS
                 + " WHERE subscription = ? AND resolved_at IS NULL ORDER BY global_position, id", subscription);
+    }
+
+    @Override
+    public long count(String subscription) {
+        Objects.requireNonNull(subscription, "subscription");
+        ensureSchema();
+        return events.read("counting the dead letters of " + subscription, c -> {
+            try (PreparedStatement query = c.prepareStatement(COUNT)) {
+                query.setString(1, subscription);
+                try (ResultSet rs = query.executeQuery()) {
+                    rs.next();
+                    return rs.getLong(1);
+                }
+            }
+        });
     }
 
     @Override

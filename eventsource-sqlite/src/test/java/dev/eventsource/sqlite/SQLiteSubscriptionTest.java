@@ -1,7 +1,9 @@
 package dev.eventsource.sqlite;
 
+import dev.eventsource.event.EventRegistry;
 import dev.eventsource.sqlite.Notes.NoteCreated;
 import dev.eventsource.store.ExpectedVersion;
+import dev.eventsource.store.NewEvent;
 import dev.eventsource.store.ReadOptions;
 import dev.eventsource.store.StoredEvent;
 import dev.eventsource.subscription.Checkpoint;
@@ -136,6 +138,38 @@ class SQLiteSubscriptionTest {
             assertThat(queryLong(db, "SELECT events FROM counted")).isEqualTo(20);
             assertThat(queryLong(db, "SELECT COUNT(*) FROM seen")).isEqualTo(20);
             assertThat(checkpoints.find("counting")).get().extracting(Checkpoint::eventsProcessed).isEqualTo(20L);
+        }
+    }
+
+    @Test
+    void a_transactional_projection_in_a_process_that_never_registered_a_type_dead_letters_it_and_commits_the_others()
+            throws Exception {
+        Path db = dir.resolve("read-only.db");
+        try (SQLiteEventStore writer = new SQLiteEventStore(db.toString(), SubscribingProcess.registry());
+             SQLiteEventStore reader = new SQLiteEventStore(db.toString(), new EventRegistry().register(NoteCreated.class))) {
+            writer.initialize();
+            SubscribingProcess.createReadModel(db);
+            seed(writer, 10);
+            UUID update = UUID.randomUUID();
+            writer.append(UUID.randomUUID(), "Note", List.of(NewEvent.of(new Notes.NoteUpdated("x")).withEventId(update)),
+                    ExpectedVersion.ANY);
+            seed(writer, 10);
+            SQLiteCheckpointStore checkpoints = new SQLiteCheckpointStore(reader);
+            SQLiteDeadLetterStore deadLetters = new SQLiteDeadLetterStore(reader);
+            try (SubscriptionManager manager = SubscriptionManager.builder(reader).checkpoints(checkpoints)
+                    .deadLetters(deadLetters).build()) {
+                manager.subscribe("counting", SubscribingProcess.counting(), SubscriptionOptions.builder().batchSize(7).build());
+                eventually("past every event", () -> checkpoints.find("counting").map(Checkpoint::position)
+                        .orElse(0L) == reader.globalPosition());
+            }
+
+            assertThat(queryLong(db, "SELECT events FROM counted")).isEqualTo(20);
+            assertThat(queryLong(db, "SELECT COUNT(*) FROM seen")).isEqualTo(20);
+            assertThat(checkpoints.find("counting")).get().extracting(Checkpoint::eventsProcessed).isEqualTo(20L);
+            assertThat(deadLetters.list("counting")).singleElement().satisfies(d -> {
+                assertThat(d.eventId()).isEqualTo(update);
+                assertThat(d.error()).contains("NoteUpdated").contains("register");
+            });
         }
     }
 

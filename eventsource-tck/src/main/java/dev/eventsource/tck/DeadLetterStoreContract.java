@@ -17,7 +17,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The contract of a {@link DeadLetterStore}: entries get ids and read back unchanged (the payload
  * as the same JSON value), one entry per subscription and event that a repeated failure updates,
- * unresolved entries listed in position order, and resolve.
+ * unresolved entries listed in position order and counted, and resolve.
  *
  * <p>A backend implements {@link #newDeadLetterStore()} to return a store holding no entries.
  */
@@ -122,6 +122,19 @@ public abstract class DeadLetterStoreContract {
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("notes", 10L),
                         org.assertj.core.groups.Tuple.tuple("notes", 30L),
                         org.assertj.core.groups.Tuple.tuple("orders", 20L));
+    }
+
+    @Test
+    void counts_the_unresolved_entries_of_one_subscription() {
+        DeadLetter resolved = letters.add(letter("notes", UUID.randomUUID(), 1, 1, "a"));
+        letters.add(letter("notes", UUID.randomUUID(), 2, 1, "b"));
+        letters.add(letter("notes", UUID.randomUUID(), 3, 1, "c"));
+        letters.add(letter("orders", UUID.randomUUID(), 4, 1, "o"));
+        letters.resolve(resolved.id(), now());
+
+        assertThat(letters.count("notes")).isEqualTo(2);
+        assertThat(letters.count("orders")).isEqualTo(1);
+        assertThat(letters.count("nobody")).isZero();
     }
 
     @Test

@@ -7,6 +7,8 @@ import dev.eventsource.store.ExpectedVersion;
 import dev.eventsource.store.NewEvent;
 import dev.eventsource.store.ReadOptions;
 import dev.eventsource.store.StoredEvent;
+import dev.eventsource.store.spi.EventImporter;
+import dev.eventsource.store.spi.RecordedEvent;
 import dev.eventsource.subscription.AfterDeadLetter;
 import dev.eventsource.subscription.Checkpoint;
 import dev.eventsource.subscription.CheckpointStore;
@@ -28,6 +30,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -55,10 +59,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * catch-up in batches then live delivery with no gap and no duplicate (also while writers append
  * from several threads), start positions, type filters, checkpoint strategies, retry then
  * dead-letter, continue or stop, dead-letter retry, pause and resume, shutdown, health and lag,
- * and projection rebuild while writers keep writing.
+ * stored events the reading process cannot decode, and projection rebuild while writers keep
+ * writing.
  *
  * <p>A backend implements {@link #newStore(EventRegistry)} (a new, empty store, not yet
- * initialized), {@link #newCheckpointStore(EventStore)} and {@link #newDeadLetterStore(EventStore)}
+ * initialized, that also implements {@link EventImporter}: the suite stores events its registry
+ * cannot decode by importing them, as a migration from another application would),
+ * {@link #newCheckpointStore(EventStore)} and {@link #newDeadLetterStore(EventStore)}
  * (empty, on that store's database), and may override {@link #manager(EventStore)} to add an
  * {@code AppendNotifier}. Tests wait with generous timeouts and never assert on speed; the catch-up
  * test prints the median live latency it measured.
@@ -66,6 +73,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 public abstract class SubscriptionContract {
 
     private static final String TYPE = "Item";
+    /** A type name the suite's registry does not know until a test registers {@link OddEvents.Named}. */
+    private static final String UNREGISTERED = "tck.Named";
 
     /** A new, empty store using {@code registry}; not yet initialized. */
     protected abstract EventStore newStore(EventRegistry registry);
@@ -86,6 +95,7 @@ public abstract class SubscriptionContract {
         return SubscriptionManager.builder(store).pollInterval(Duration.ofMillis(100));
     }
 
+    private EventRegistry registry;
     private EventStore store;
     private CheckpointStore checkpoints;
     private DeadLetterStore deadLetters;
@@ -93,7 +103,7 @@ public abstract class SubscriptionContract {
 
     @BeforeEach
     final void openFreshStore() {
-        EventRegistry registry = new EventRegistry();
+        registry = new EventRegistry();
         registry.register(TckEvent.class);
         store = newStore(registry);
         store.initialize();
@@ -131,6 +141,20 @@ public abstract class SubscriptionContract {
 
     private long appendOne(DomainEvent event, String aggregateType) {
         return store.appendEvents(UUID.randomUUID(), aggregateType, List.of(event), ExpectedVersion.ANY).globalPosition();
+    }
+
+    /**
+     * Stores, as one new stream, an event this store's registry cannot decode (a type it does not
+     * know, or JSON that does not fit the class), recorded a minute ago; returns its id. Its global
+     * position is then {@code store.globalPosition()}.
+     */
+    private UUID storeUndecodable(String eventType, String payloadJson) {
+        assertThat(store).as("the subscription suite needs a store that imports rows").isInstanceOf(EventImporter.class);
+        Instant recorded = Instant.now().minus(Duration.ofMinutes(1)).truncatedTo(ChronoUnit.MICROS);
+        UUID id = UUID.randomUUID();
+        ((EventImporter) store).importRecorded(List.of(new RecordedEvent(id, eventType, 1, UUID.randomUUID(), TYPE, 1, 0,
+                recorded, recorded, null, "{}", payloadJson)));
+        return id;
     }
 
     private List<UUID> storedIds(ReadOptions options) {
@@ -553,6 +577,166 @@ public abstract class SubscriptionContract {
             assertThat(d.id()).isEqualTo(letter.id());
             assertThat(d.attempts()).isEqualTo(4);
         });
+    }
+
+    // ---- events this process cannot decode ----
+
+    @Test
+    void an_undecodable_event_is_dead_lettered_and_the_events_around_it_are_delivered() {
+        long first = appendOne(new TckEvent.Created("a"), TYPE);
+        long second = appendOne(new TckEvent.Created("b"), TYPE);
+        UUID unknown = storeUndecodable(UNREGISTERED, "{\"value\":\"x\"}");
+        long unknownAt = store.globalPosition();
+        long third = appendOne(new TckEvent.Created("c"), TYPE);
+        Recorder recorder = new Recorder();
+
+        Subscription s = newManager().subscribe("tolerant", recorder, options().batchSize(10).build());
+
+        eventually("the three good events arrived and it is live",
+                () -> recorder.size() >= 3 && s.state() == SubscriptionState.LIVE);
+        assertThat(recorder.events()).extracting(StoredEvent::globalPosition).containsExactly(first, second, third);
+        assertThat(deadLetters.list("tolerant")).singleElement().satisfies(d -> {
+            assertThat(d.eventId()).isEqualTo(unknown);
+            assertThat(d.eventType()).isEqualTo(UNREGISTERED);
+            assertThat(d.globalPosition()).isEqualTo(unknownAt);
+            assertThat(d.attempts()).isEqualTo(1);
+            assertThat(d.payload()).contains("value").contains("\"x\"");
+            assertThat(d.error()).contains(unknown.toString()).contains(UNREGISTERED)
+                    .contains("position " + unknownAt).contains("register");
+            assertThat(d.stackTrace()).contains(UNREGISTERED);
+        });
+        assertThat(checkpoints.find("tolerant")).get().extracting(Checkpoint::position).isEqualTo(third);
+    }
+
+    @Test
+    void an_event_that_no_longer_fits_its_class_is_dead_lettered_at_once_without_retries() {
+        UUID misfit = storeUndecodable(registryName(TckEvent.Renamed.class), "{\"name\":\"x\",\"revision\":\"not a number\"}");
+        long after = appendOne(new TckEvent.Created("after"), TYPE);
+        FailingOn handler = new FailingOn();
+
+        Subscription s = newManager().subscribe("strict-shape", handler, options().build());
+
+        eventually("the next event arrived", () -> handler.size() >= 1 && s.state() == SubscriptionState.LIVE);
+        assertThat(handler.attempts).doesNotContainKey(misfit);
+        assertThat(handler.events()).extracting(StoredEvent::globalPosition).containsExactly(after);
+        assertThat(deadLetters.list("strict-shape")).singleElement().satisfies(d -> {
+            assertThat(d.eventId()).isEqualTo(misfit);
+            assertThat(d.attempts()).as("decoding gives the same result every time").isEqualTo(1);
+            assertThat(d.error()).contains(misfit.toString()).contains("not a number");
+        });
+    }
+
+    @Test
+    void a_subscription_told_to_stop_on_a_dead_letter_stops_in_failed_at_an_undecodable_event() throws Exception {
+        long first = appendOne(new TckEvent.Created("a"), TYPE);
+        UUID unknown = storeUndecodable(UNREGISTERED, "{\"value\":\"x\"}");
+        appendOne(new TckEvent.Created("c"), TYPE);
+        Recorder recorder = new Recorder();
+        SubscriptionManager m = newManager();
+
+        Subscription s = m.subscribe("halting", recorder, options().afterDeadLetter(AfterDeadLetter.STOP).build());
+
+        eventually("failed", () -> s.state() == SubscriptionState.FAILED);
+        settle();
+        assertThat(recorder.events()).extracting(StoredEvent::globalPosition).containsExactly(first);
+        assertThat(s.position()).isEqualTo(first);
+        assertThat(checkpoints.find("halting")).get().extracting(Checkpoint::position).isEqualTo(first);
+        assertThat(deadLetters.list("halting")).extracting(DeadLetter::eventId).containsExactly(unknown);
+        assertThat(s.health().lastError()).contains(unknown.toString());
+        assertThat(m.health().healthy()).isFalse();
+    }
+
+    @Test
+    void a_subscription_with_an_unregistered_type_reports_unhealthy() {
+        appendOne(new TckEvent.Created("a"), TYPE);
+        storeUndecodable(UNREGISTERED, "{\"value\":\"x\"}");
+        Recorder recorder = new Recorder();
+        SubscriptionManager m = newManager();
+        m.subscribe("read-only", recorder, options().build());
+
+        eventually("the manager reports it", () -> !m.health().healthy());
+
+        assertThat(m.health().subscriptions()).singleElement().satisfies(h -> {
+            assertThat(h.deadLetters()).isEqualTo(1);
+            assertThat(h.lastError()).contains(UNREGISTERED);
+        });
+    }
+
+    @Test
+    void an_undecodable_event_retried_after_its_class_is_registered_is_delivered_and_health_recovers() {
+        storeUndecodable(UNREGISTERED, "{\"value\":\"x\"}");
+        Recorder recorder = new Recorder();
+        SubscriptionManager m = newManager();
+        Subscription s = m.subscribe("late-registration", recorder, options().build());
+        eventually("dead-lettered", () -> deadLetters.list("late-registration").size() == 1
+                && s.state() == SubscriptionState.LIVE);
+        DeadLetter letter = deadLetters.list("late-registration").get(0);
+
+        registry.register(OddEvents.Named.class);
+        boolean handled = m.retryDeadLetter(letter.id());
+
+        assertThat(handled).isTrue();
+        assertThat(recorder.events()).extracting(StoredEvent::event).containsExactly(new OddEvents.Named("x"));
+        assertThat(deadLetters.list("late-registration")).isEmpty();
+        assertThat(m.health().healthy()).isTrue();
+    }
+
+    @Test
+    void health_never_decodes_payloads() {
+        appendOne(new TckEvent.Created("a"), TYPE);
+        Recorder recorder = new Recorder();
+        SubscriptionManager m = newManager();
+        Subscription s = m.subscribe("paused-before-it", recorder, options().build());
+        eventually("live", () -> recorder.size() >= 1 && s.state() == SubscriptionState.LIVE);
+        s.pause();
+        eventually("paused", () -> s.state() == SubscriptionState.PAUSED);
+        storeUndecodable(UNREGISTERED, "{\"value\":\"x\"}");
+
+        SubscriptionHealth health = s.health();
+
+        assertThat(health.lagEvents()).isEqualTo(1);
+        assertThat(health.lagTime()).as("the stored row's time, a minute ago").isGreaterThanOrEqualTo(Duration.ofSeconds(59));
+        assertThat(m.health().subscriptions()).hasSize(1);
+    }
+
+    @Test
+    void a_dead_letter_handled_when_a_stopped_subscription_resumes_is_resolved_and_cannot_be_delivered_twice() {
+        seed(10, 5);
+        FailingOn handler = new FailingOn();
+        handler.poison.add(poisonAt(storedPositions().get(6)));
+        SubscriptionManager m = newManager();
+        Subscription s = m.subscribe("resumed", handler, options().afterDeadLetter(AfterDeadLetter.STOP).build());
+        eventually("failed", () -> s.state() == SubscriptionState.FAILED);
+        DeadLetter letter = deadLetters.list("resumed").get(0);
+
+        handler.failing.set(false);
+        s.resume();
+
+        eventually("all ten", () -> handler.size() >= 10);
+        assertThat(deadLetters.list("resumed")).isEmpty();
+        assertThat(deadLetters.find(letter.id())).get().extracting(DeadLetter::isResolved).isEqualTo(true);
+        assertThatThrownBy(() -> m.retryDeadLetter(letter.id())).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("resolved");
+        assertThat(handler.ids()).isEqualTo(storedIds(ReadOptions.ALL));
+        assertThat(m.health().healthy()).isTrue();
+    }
+
+    @Test
+    void a_dead_letter_handled_by_the_subscription_restarted_in_a_new_manager_is_resolved() throws Exception {
+        seed(10, 5);
+        FailingOn failing = new FailingOn();
+        failing.poison.add(poisonAt(storedPositions().get(6)));
+        SubscriptionManager first = newManager();
+        Subscription s = first.subscribe("restarted", failing, options().afterDeadLetter(AfterDeadLetter.STOP).build());
+        eventually("failed", () -> s.state() == SubscriptionState.FAILED);
+        assertThat(first.shutdown(Duration.ofSeconds(10))).isTrue();
+
+        Recorder fixed = new Recorder();
+        newManager().subscribe("restarted", fixed, options().afterDeadLetter(AfterDeadLetter.STOP).build());
+
+        eventually("the last four", () -> fixed.size() >= 4);
+        assertThat(fixed.ids()).isEqualTo(storedIds(ReadOptions.ALL).subList(6, 10));
+        assertThat(deadLetters.list("restarted")).isEmpty();
     }
 
     // ---- control ----

@@ -1,0 +1,96 @@
+package dev.eventsource.subscription;
+
+import dev.eventsource.store.EventStore;
+import dev.eventsource.store.ReadOptions;
+import dev.eventsource.store.StoredEvent;
+import dev.eventsource.store.spi.AbstractEventStore;
+import dev.eventsource.store.spi.EventMapper;
+import dev.eventsource.store.spi.RecordedEvent;
+
+import java.time.Instant;
+import java.util.UUID;
+import java.util.function.Function;
+import java.util.stream.Stream;
+
+/**
+ * One event of the global log as a subscription reads it: its place and time, known without
+ * decoding, and its payload, decoded only when the subscription delivers it. Reading stored rows
+ * and decoding each one here is what lets a subscription dead-letter the one row it cannot
+ * decode instead of failing the whole page it sits in.
+ */
+final class LogEntry {
+
+    private final RecordedEvent row;
+    private final EventMapper mapper;
+    private StoredEvent decoded;
+
+    private LogEntry(RecordedEvent row, EventMapper mapper, StoredEvent decoded) {
+        this.row = row;
+        this.mapper = mapper;
+        this.decoded = decoded;
+    }
+
+    /**
+     * How a subscription reads {@code store}: its stored rows, decoded one by one, when it extends
+     * {@link AbstractEventStore}; otherwise {@code readAll}, which decodes a whole page at once, so
+     * that an undecodable event fails the page (the subscription then reports {@link SubscriptionState#STALLED}).
+     */
+    static Function<ReadOptions, Stream<LogEntry>> reader(EventStore store, AbstractEventStore local) {
+        if (local != null) {
+            return options -> local.readRecorded(options).map(row -> new LogEntry(row, local.mapper(), null));
+        }
+        return options -> store.readAll(options).map(event -> new LogEntry(null, null, event));
+    }
+
+    UUID eventId() {
+        return row != null ? row.eventId() : decoded.eventId();
+    }
+
+    String eventType() {
+        return row != null ? row.eventType() : decoded.eventType();
+    }
+
+    long globalPosition() {
+        return row != null ? row.globalPosition() : decoded.globalPosition();
+    }
+
+    Instant recordedAt() {
+        return row != null ? row.recordedAt() : decoded.recordedAt();
+    }
+
+    /** The payload for a dead letter: the stored JSON text when there is a row. */
+    String payload() {
+        return row != null ? row.payloadJson() : String.valueOf(decoded.event());
+    }
+
+    /** The decoded event, decoding it on first use; throws what the mapper throws, every time. */
+    StoredEvent decode() {
+        if (decoded == null) {
+            decoded = mapper.toStoredEvent(row);
+        }
+        return decoded;
+    }
+
+    /** Whether {@link #decode()} has succeeded. */
+    boolean isDecoded() {
+        return decoded != null;
+    }
+
+    /** Decodes the event if it is not yet; what decoding threw, or {@code null} when it is decoded. */
+    Throwable decodingFailure() {
+        try {
+            decode();
+            return null;
+        } catch (RuntimeException | StackOverflowError e) {
+            // Too deeply nested stored JSON overflows the parser's recursion: a fault of this row, not of the thread.
+            return e;
+        }
+    }
+
+    /** Names the event for an error message: id, type, position and, for a row, stream and version. */
+    String describe() {
+        String stream = row == null ? "" : " (stream " + row.aggregateType() + "/" + row.aggregateId() + ", version "
+                + row.version() + ")";
+        return "event " + eventId() + " of type '" + eventType() + "' at global position " + globalPosition() + stream;
+    }
+}

@@ -2,17 +2,21 @@ package dev.eventsource.postgresql;
 
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.pool.HikariPool;
+import dev.eventsource.EventSourceException;
 import dev.eventsource.event.EventRegistry;
 import dev.eventsource.postgresql.internal.EventsTable;
 import dev.eventsource.postgresql.internal.PgErrors;
 import dev.eventsource.postgresql.internal.PostgreSQLImporter;
 import dev.eventsource.postgresql.internal.Schema;
 import dev.eventsource.postgresql.internal.SqlNames;
+import dev.eventsource.store.AppendOutcomeUnknownException;
 import dev.eventsource.store.AppendResult;
+import dev.eventsource.store.EventStoreInterruptedException;
 import dev.eventsource.store.EventStores;
 import dev.eventsource.store.ExpectedVersion;
 import dev.eventsource.store.ReadOnlyStoreException;
 import dev.eventsource.store.ReadOptions;
+import dev.eventsource.store.StoreClosedException;
 import dev.eventsource.store.spi.AbstractEventStore;
 import dev.eventsource.store.spi.EventImporter;
 import dev.eventsource.store.spi.RecordedEvent;
@@ -26,6 +30,9 @@ import java.sql.SQLException;
 import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * An event store on PostgreSQL, for many application instances writing to one database.
@@ -74,8 +81,17 @@ public final class PostgreSQLEventStore extends AbstractEventStore implements Ev
     /** How often an append re-decides after another writer got in between, before giving up. */
     private static final int APPEND_ATTEMPTS = 20;
 
+    /** Released by {@link #close()}: more than there can ever be waiting threads. */
+    private static final int CLOSED_PERMITS = Integer.MAX_VALUE / 2;
+
     private final DataSource dataSource;
     private final HikariDataSource ownedPool;
+    /**
+     * One permit per connection of the pool this store owns, taken before asking the pool: a
+     * thread waiting in HikariCP is not woken when the pool closes and would sit out its whole
+     * connection timeout, while a thread waiting here is released by {@link #close()}.
+     */
+    private final Semaphore connectionPermits;
     private final String schema;
     private final String tablePrefix;
     private final Schema ddl;
@@ -114,6 +130,7 @@ public final class PostgreSQLEventStore extends AbstractEventStore implements Ev
         if (b.dataSource != null) {
             this.dataSource = b.dataSource;
             this.ownedPool = null;
+            this.connectionPermits = null;
         } else {
             // The no-argument HikariDataSource starts its pool on first use, so building a store never connects.
             HikariDataSource pool = new HikariDataSource();
@@ -128,6 +145,7 @@ public final class PostgreSQLEventStore extends AbstractEventStore implements Ev
             pool.setAutoCommit(true);
             this.dataSource = pool;
             this.ownedPool = pool;
+            this.connectionPermits = new Semaphore(b.maxPoolSize);
         }
     }
 
@@ -210,7 +228,8 @@ public final class PostgreSQLEventStore extends AbstractEventStore implements Ev
                 }
                 throw e;
             }
-        });
+        }, e -> new AppendOutcomeUnknownException(stream.aggregateType(), stream.aggregateId(),
+                batch.stream().map(SerializedEvent::eventId).toList(), this + " was closed while the append was running", e));
     }
 
     @Override
@@ -247,7 +266,10 @@ public final class PostgreSQLEventStore extends AbstractEventStore implements Ev
     public ImportResult importRecorded(List<RecordedEvent> batch) {
         ready();
         refuseIfReadOnly("importing events");
-        return run("import a batch of events", c -> importer.importRecorded(c, batch));
+        return run("import a batch of events", c -> importer.importRecorded(c, batch), e -> new EventSourceException(this
+                + " was closed while importing a batch of " + batch.size() + " events; the batch may or may not have been"
+                + " stored. Import it again into a new store: events already stored are recognised by their ids and"
+                + " skipped.", e));
     }
 
     /** Whether the store was built {@linkplain Builder#readOnly(boolean) read-only}. */
@@ -264,6 +286,8 @@ public final class PostgreSQLEventStore extends AbstractEventStore implements Ev
     @Override
     protected void doClose() {
         if (ownedPool != null) {
+            // Wakes every thread waiting for a connection; each sees the store closed and takes nothing.
+            connectionPermits.release(CLOSED_PERMITS);
             ownedPool.close();
         }
     }
@@ -274,31 +298,113 @@ public final class PostgreSQLEventStore extends AbstractEventStore implements Ev
 
     /**
      * Runs work on a pooled connection in autocommit mode and translates what goes wrong, once;
-     * {@link PostgreSQLSnapshotStore} works through it too.
+     * {@link PostgreSQLSnapshotStore} works through it too. Work that {@link #close()} cuts short
+     * throws {@link StoreClosedException}: use it only for work that writes nothing, or whose
+     * outcome does not matter.
      */
     <T> T run(String action, SqlWork<T> work) {
-        try (Connection c = dataSource.getConnection()) {
-            boolean autoCommit = c.getAutoCommit();
-            if (!autoCommit) {
+        return run(action, work, e -> new StoreClosedException(toString()));
+    }
+
+    /**
+     * Like {@link #run(String, SqlWork)}; {@code cutShort} makes the exception for work that
+     * {@link #close()} interrupted after it reached the database (the pool aborts connections in
+     * use), whose effect is therefore unknown.
+     */
+    private <T> T run(String action, SqlWork<T> work, Function<SQLException, EventSourceException> cutShort) {
+        Connection c = connect(action);
+        boolean resetAutoCommit = false;
+        try {
+            if (!c.getAutoCommit()) {
                 c.setAutoCommit(true);
+                resetAutoCommit = true;
             }
-            try {
-                return work.run(c);
-            } finally {
-                if (!autoCommit) {
-                    c.setAutoCommit(false);
-                }
-            }
+            return work.run(c);
         } catch (SQLException e) {
-            // A pool closed under a running operation is the store being closed, not a database failure.
+            if (isClosed()) {
+                throw cutShort.apply(e);
+            }
+            throw PgErrors.translate(toString(), action, e);
+        } finally {
+            release(c, resetAutoCommit);
+        }
+    }
+
+    /**
+     * A pooled connection, waiting at most the pool's connection timeout; nothing has been sent to
+     * the database if this throws. An interrupt ends the wait with {@link EventStoreInterruptedException}
+     * and the thread's interrupt flag still set.
+     */
+    private Connection connect(String action) {
+        if (connectionPermits != null) {
+            takePermit(action);
+        }
+        try {
             ensureOpen();
+            return dataSource.getConnection();
+        } catch (SQLException e) {
+            giveBackPermit();
+            // A closed pool refuses connections: the store being closed, not a database failure.
+            ensureOpen();
+            if (e.getCause() instanceof InterruptedException || Thread.currentThread().isInterrupted()) {
+                Thread.currentThread().interrupt();
+                throw interrupted(action, e);
+            }
             throw PgErrors.translate(toString(), action, e);
         } catch (HikariPool.PoolInitializationException e) {
+            giveBackPermit();
             // The pool this store owns starts on first use and reports a failed first connection this way.
             if (e.getCause() instanceof SQLException cause) {
                 throw PgErrors.translate(toString(), action, cause);
             }
             throw new TransientStoreException(this + ": " + action + " failed: " + e.getMessage(), null, e);
+        } catch (RuntimeException e) {
+            giveBackPermit();
+            throw e;
+        }
+    }
+
+    private void takePermit(String action) {
+        long timeout = ownedPool.getConnectionTimeout();
+        try {
+            if (!connectionPermits.tryAcquire(timeout, TimeUnit.MILLISECONDS)) {
+                throw new TransientStoreException(this + ": " + action + " failed: no pooled connection became free"
+                        + " within the connection timeout of " + timeout + " ms. Nothing was written; retry, or give the"
+                        + " pool more connections (maxPoolSize).", null, null);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw interrupted(action, e);
+        }
+    }
+
+    private void giveBackPermit() {
+        if (connectionPermits != null) {
+            connectionPermits.release();
+        }
+    }
+
+    private EventStoreInterruptedException interrupted(String action, Exception cause) {
+        return new EventStoreInterruptedException(this + ": " + action + " was interrupted while waiting for a pooled"
+                + " connection; nothing was written.", cause);
+    }
+
+    /** Gives a connection back; the work is done, so a connection that cannot be reset is the pool's to discard. */
+    private void release(Connection c, boolean resetAutoCommit) {
+        try {
+            if (resetAutoCommit) {
+                c.setAutoCommit(false);
+            }
+        } catch (SQLException ignored) {
+            // The pool resets or evicts a connection it gets back in a bad state.
+        } finally {
+            try {
+                c.close();
+            } catch (SQLException ignored) {
+                // Same: closing a pooled connection only returns it; the pool copes with a broken one.
+            } finally {
+                giveBackPermit();
+            }
         }
     }
 

@@ -16,10 +16,15 @@ class PostgreSQLEventStoreContractTest extends PersistentEventStoreContract {
                 .build();
     }
 
+    /**
+     * Like a second application process: a store with a pool of its own, which its close() shuts
+     * down, smaller than the close race's thread count so that some threads wait for a connection.
+     */
     @Override
     protected EventStore reopen(EventStore store, EventRegistry registry) {
-        return PostgreSQLEventStore.builder(PostgresTestServer.dataSource())
+        return PostgreSQLEventStore.builder(PostgresTestServer.url())
                 .schema(((PostgreSQLEventStore) store).schema())
+                .maxPoolSize(4)
                 .eventRegistry(registry)
                 .build();
     }

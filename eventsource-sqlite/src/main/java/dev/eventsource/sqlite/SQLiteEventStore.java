@@ -2,6 +2,7 @@ package dev.eventsource.sqlite;
 
 import dev.eventsource.EventSourceException;
 import dev.eventsource.event.EventRegistry;
+import dev.eventsource.sqlite.internal.BusyWait;
 import dev.eventsource.sqlite.internal.Connections;
 import dev.eventsource.sqlite.internal.EventQueries;
 import dev.eventsource.sqlite.internal.GroupCommitter;
@@ -85,6 +86,7 @@ public final class SQLiteEventStore extends AbstractEventStore implements EventI
     private final boolean readOnly;
     private final Connections connections;
     private final SQLiteErrors errors;
+    private final BusyWait busyWait;
     private final GroupCommitter writer;
 
     /** A store with the default settings and {@link EventRegistry#defaultRegistry()}. */
@@ -107,7 +109,8 @@ public final class SQLiteEventStore extends AbstractEventStore implements EventI
         this.connections = new Connections(database, toString(), walRequested, readOnly, busyTimeout, synchronous.name(),
                 builder.driverProperties);
         this.errors = new SQLiteErrors(database, busyTimeout);
-        this.writer = new GroupCommitter(connections, errors, this::now);
+        this.busyWait = new BusyWait(busyTimeout);
+        this.writer = new GroupCommitter(connections, errors, busyWait, busyTimeout, this::now);
     }
 
     /**
@@ -216,6 +219,7 @@ public final class SQLiteEventStore extends AbstractEventStore implements EventI
             ReentrantLock lock = connections.writeLock();
             lock.lock();
             try {
+                busyWait.installOn(connections.writer());
                 Schema.migrate(connections.writer(), database);
             } finally {
                 lock.unlock();

@@ -4,11 +4,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.eventsource.event.EventRegistry;
 import dev.eventsource.event.SerializationException;
 import dev.eventsource.event.UnknownEventTypeException;
+import dev.eventsource.store.AppendOutcomeUnknownException;
 import dev.eventsource.store.AppendResult;
 import dev.eventsource.store.EventStore;
 import dev.eventsource.store.ExpectedVersion;
 import dev.eventsource.store.NewEvent;
 import dev.eventsource.store.OptimisticLockException;
+import dev.eventsource.store.StoreClosedException;
 import dev.eventsource.store.StoredEvent;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -16,6 +18,11 @@ import org.junit.jupiter.api.Test;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -25,14 +32,19 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 /**
  * Behaviour that needs a second store over the same data: data outlives the store object, two
  * instances (two application processes) share streams, versions and positions, a registry that
- * lacks a stored type fails with {@link UnknownEventTypeException}, and old schema versions are
- * upcast on read (SPEC section 3, items 10 and 12).
+ * lacks a stored type fails with {@link UnknownEventTypeException}, old schema versions are
+ * upcast on read (SPEC section 3, items 10 and 12), and an append racing {@code close()} is either
+ * stored, or refused with {@link StoreClosedException} having written nothing, or reported as
+ * {@link AppendOutcomeUnknownException} (checked through a second store after the close).
  *
  * <p>Only backends whose data can be opened twice extend it (SQLite files, PostgreSQL); the
  * in-memory store cannot and does not. Besides {@code newStore}, a backend implements
  * {@link #reopen(EventStore, EventRegistry)}.
  */
 public abstract class ReopenContract extends EventStoreFixture {
+
+    private static final int CLOSE_RACE_ROUNDS = 10;
+    private static final int CLOSE_RACE_THREADS = 8;
 
     private final List<EventStore> reopened = new ArrayList<>();
 
@@ -123,6 +135,90 @@ public abstract class ReopenContract extends EventStoreFixture {
 
         assertThat(store.getStreamVersion(id, TYPE)).isEqualTo(2);
         assertThat(other.getStreamVersion(id, TYPE)).isEqualTo(2);
+    }
+
+    @Test
+    void an_append_racing_close_is_either_stored_or_reported_unknown_never_closed() throws Exception {
+        registry.register(TckEvent.class);
+        for (int round = 0; round < CLOSE_RACE_ROUNDS; round++) {
+            EventStore racing = reopened(new EventRegistry());
+            List<CloseRaceWriter> writers = new ArrayList<>();
+            for (int i = 0; i < CLOSE_RACE_THREADS; i++) {
+                writers.add(new CloseRaceWriter(racing));
+            }
+            CountDownLatch warm = new CountDownLatch(CLOSE_RACE_THREADS);
+            ExecutorService pool = Executors.newFixedThreadPool(CLOSE_RACE_THREADS);
+            try {
+                List<Future<?>> running = new ArrayList<>();
+                for (CloseRaceWriter writer : writers) {
+                    running.add(pool.submit(() -> writer.run(warm)));
+                }
+                assertThat(warm.await(2, TimeUnit.MINUTES)).as("every writer appended before close").isTrue();
+                racing.close();
+                for (Future<?> f : running) {
+                    f.get(2, TimeUnit.MINUTES);
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+
+            for (CloseRaceWriter writer : writers) {
+                assertThat(writer.unexpected).as("round %d: only success, StoreClosedException or"
+                        + " AppendOutcomeUnknownException", round).isNull();
+                if (writer.closed != null) {
+                    assertThat(writer.closed.stream().filter(e -> store.eventExists(e.eventId())))
+                            .as("round %d: events of an append reported as StoreClosedException", round).isEmpty();
+                }
+                if (writer.unknown != null) {
+                    AppendResult retry = store.append(writer.stream, TYPE, writer.unknown,
+                            ExpectedVersion.exactly(writer.version));
+                    assertThat(retry.newVersion()).isEqualTo(writer.version + 1);
+                }
+                long expected = writer.version + (writer.unknown == null ? 0 : 1);
+                assertThat(store.getEvents(writer.stream, TYPE).events()).extracting(StoredEvent::eventId)
+                        .as("round %d: the stream holds each acknowledged or retried event once", round)
+                        .doesNotHaveDuplicates().hasSize((int) expected);
+            }
+        }
+    }
+
+    /** Appends one event at a time to a stream of its own until its store says it is closed. */
+    private static final class CloseRaceWriter {
+        final EventStore target;
+        final UUID stream = UUID.randomUUID();
+        /** Acknowledged appends, one event each. */
+        long version;
+        List<NewEvent> closed;
+        List<NewEvent> unknown;
+        Throwable unexpected;
+
+        CloseRaceWriter(EventStore target) {
+            this.target = target;
+        }
+
+        void run(CountDownLatch warm) {
+            while (true) {
+                List<NewEvent> batch = List.of(NewEvent.of(new TckEvent.Renamed("n", (int) version + 1)));
+                try {
+                    target.append(stream, TYPE, batch, ExpectedVersion.exactly(version));
+                    version++;
+                    if (version == 3) {
+                        warm.countDown();
+                    }
+                } catch (StoreClosedException e) {
+                    closed = batch;
+                    return;
+                } catch (AppendOutcomeUnknownException e) {
+                    unknown = batch;
+                    assertThat(e.eventIds()).containsExactly(batch.get(0).eventId());
+                    return;
+                } catch (Throwable e) {
+                    unexpected = e;
+                    warm.countDown();
+                    return;
+                }
+            }
+        }
     }
 
     // Reading with another registry.

@@ -1,7 +1,10 @@
 package dev.eventsource.sqlite.internal;
 
 import dev.eventsource.EventSourceException;
+import dev.eventsource.store.AppendOutcomeUnknownException;
 import dev.eventsource.store.AppendResult;
+import dev.eventsource.store.EventStoreBusyException;
+import dev.eventsource.store.EventStoreInterruptedException;
 import dev.eventsource.store.ExpectedVersion;
 import dev.eventsource.store.OptimisticLockException;
 import dev.eventsource.store.spi.AppendRules;
@@ -15,13 +18,15 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -39,28 +44,52 @@ import java.util.function.Supplier;
  * in its own savepoint and is decided by {@link AppendRules} against the state left by the appends
  * before it, so it succeeds or fails on its own. If the transaction cannot begin or commit, every
  * append in it fails and nothing of it is stored.
+ *
+ * <p>Waits for the database are bounded from the moment an append is queued: a leader waits for
+ * the database's write lock only until the earliest deadline in its group; then
+ * the appends whose busy timeout has run out fail with {@link EventStoreBusyException} and the
+ * others go back to the head of the queue. An interrupted thread leaves at once: with
+ * {@link EventStoreInterruptedException} while its append has not begun to be written (it never
+ * will be), with {@link AppendOutcomeUnknownException} once its group's transaction has begun.
  */
 public final class GroupCommitter {
+
+    /** Waiting for a leader to write it; may still be cancelled by its thread. */
+    private static final int QUEUED = 0;
+    /** A leader's transaction has begun and will write it or fail it. */
+    private static final int WRITING = 1;
+    /** Its thread has left; no leader may write it. */
+    private static final int CANCELLED = 2;
 
     private static final class Request {
         final StreamKey stream;
         final List<SerializedEvent> events;
         final ExpectedVersion expected;
+        /** {@link System#nanoTime()} by which the append must have the write lock. */
+        final long deadline;
+        final AtomicInteger phase = new AtomicInteger(QUEUED);
         AppendResult result;
         RuntimeException failure;
         boolean done;
 
-        Request(StreamKey stream, List<SerializedEvent> events, ExpectedVersion expected) {
+        Request(StreamKey stream, List<SerializedEvent> events, ExpectedVersion expected, long deadline) {
             this.stream = stream;
             this.events = events;
             this.expected = expected;
+            this.deadline = deadline;
+        }
+
+        List<UUID> eventIds() {
+            return events.stream().map(SerializedEvent::eventId).toList();
         }
     }
 
     private final Connections connections;
     private final SQLiteErrors errors;
+    private final BusyWait busyWait;
+    private final long busyTimeoutNanos;
     private final Supplier<Instant> clock;
-    private final ConcurrentLinkedQueue<Request> queue = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedDeque<Request> queue = new ConcurrentLinkedDeque<>();
     /** Guards {@link #leading} and every request's {@code done}; held only for bookkeeping, never during I/O. */
     private final ReentrantLock state = new ReentrantLock();
     private final Condition groupDone = state.newCondition();
@@ -76,9 +105,16 @@ public final class GroupCommitter {
     private PreparedStatement findEvent;
     private PreparedStatement lastPosition;
 
-    public GroupCommitter(Connections connections, SQLiteErrors errors, Supplier<Instant> clock) {
+    /**
+     * @param busyWait    the busy handler of the writer connection
+     * @param busyTimeout how long an append may wait for the write lock, counted from when it is queued
+     */
+    public GroupCommitter(Connections connections, SQLiteErrors errors, BusyWait busyWait, Duration busyTimeout,
+                          Supplier<Instant> clock) {
         this.connections = connections;
         this.errors = errors;
+        this.busyWait = busyWait;
+        this.busyTimeoutNanos = busyTimeout.toNanos();
         this.clock = clock;
     }
 
@@ -105,73 +141,180 @@ public final class GroupCommitter {
     /**
      * Appends under {@link AppendRules}, possibly in one transaction with other threads' appends.
      *
-     * @throws OptimisticLockException if the expected version does not hold
-     * @throws EventSourceException    translated from the driver; nothing of this append is stored
+     * @throws OptimisticLockException        if the expected version does not hold
+     * @throws EventStoreBusyException        if the write lock was not had within the busy timeout of
+     *                                        queueing; nothing was written
+     * @throws EventStoreInterruptedException if the thread is or gets interrupted before its append
+     *                                        began to be written; nothing was written, the flag stays set
+     * @throws AppendOutcomeUnknownException  if the thread got interrupted while its append's
+     *                                        transaction was running; the flag stays set
+     * @throws EventSourceException           translated from the driver; nothing of this append is stored
      */
     public AppendResult append(StreamKey stream, List<SerializedEvent> events, ExpectedVersion expected) {
-        Request request = new Request(stream, events, expected);
+        Request request = new Request(stream, events, expected, System.nanoTime() + busyTimeoutNanos);
+        if (Thread.currentThread().isInterrupted()) {
+            throw interrupted(request, null);
+        }
         queue.add(request);
         while (true) {
             state.lock();
             try {
                 // Waiting here, not on the write lock, lets a finished follower return while the next group commits.
                 while (!request.done && leading) {
-                    groupDone.awaitUninterruptibly();
+                    try {
+                        groupDone.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return leave(request, e);
+                    }
                 }
                 if (request.done) {
-                    if (request.failure != null) {
-                        throw request.failure;
-                    }
-                    return request.result;
+                    return outcome(request);
                 }
                 leading = true;
             } finally {
                 state.unlock();
             }
-            List<Request> group = new ArrayList<>();
-            try {
-                for (Request r; (r = queue.poll()) != null; ) {
+            lead(request);
+        }
+    }
+
+    /** For a follower interrupted while waiting; called under {@link #state}. */
+    private AppendResult leave(Request request, InterruptedException e) {
+        if (request.done) {
+            return outcome(request);
+        }
+        if (request.phase.compareAndSet(QUEUED, CANCELLED)) {
+            // A leader may hold it in its group already; it skips cancelled requests.
+            queue.remove(request);
+            throw interrupted(request, e);
+        }
+        throw new AppendOutcomeUnknownException(request.stream.aggregateType(), request.stream.aggregateId(),
+                request.eventIds(), "the thread was interrupted while the transaction writing it was running", e);
+    }
+
+    private static AppendResult outcome(Request request) {
+        if (request.failure != null) {
+            throw request.failure;
+        }
+        return request.result;
+    }
+
+    private EventStoreInterruptedException interrupted(Request request, InterruptedException cause) {
+        return new EventStoreInterruptedException("Append to " + request.stream + " was interrupted before it was"
+                + " written; nothing was written. The thread's interrupt flag is set.", cause);
+    }
+
+    /** Writes one group as its leader, then hands leadership on; {@code own} is the leader's request. */
+    private void lead(Request own) {
+        List<Request> group = new ArrayList<>();
+        List<Request> requeued = List.of();
+        try {
+            for (Request r; (r = queue.poll()) != null; ) {
+                if (r.phase.get() != CANCELLED) {
                     group.add(r);
                 }
-                ReentrantLock lock = connections.writeLock();
-                lock.lock();
-                try {
-                    writeGroup(group);
-                } finally {
-                    lock.unlock();
-                }
+            }
+            long deadline = group.stream().mapToLong(r -> r.deadline).min().orElse(own.deadline);
+            ReentrantLock lock = connections.writeLock();
+            try {
+                // Other holders (snapshots, checkpoints, imports, close) bound their own waits for the database.
+                lock.lockInterruptibly();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                requeued = giveUp(group, own, null, "waiting for this process's other writes");
+                return;
+            }
+            try {
+                requeued = writeGroup(group, own, deadline);
             } finally {
-                state.lock();
-                try {
-                    for (Request r : group) {
-                        if (r.result == null && r.failure == null) {
-                            r.failure = new EventSourceException("Append to " + r.stream + " was abandoned because the"
-                                    + " writer failed unexpectedly; it may not have been stored. Read the stream to check.");
-                        }
-                        r.done = true;
+                busyWait.reset();
+                lock.unlock();
+            }
+        } finally {
+            state.lock();
+            try {
+                for (Request r : group) {
+                    if (requeued.contains(r)) {
+                        continue;
                     }
-                    leading = false;
-                    groupDone.signalAll();
-                } finally {
-                    state.unlock();
+                    if (r.result == null && r.failure == null) {
+                        r.failure = new EventSourceException("Append to " + r.stream + " was abandoned because the"
+                                + " writer failed unexpectedly; it may not have been stored. Read the stream to check.");
+                    }
+                    r.done = true;
                 }
+                leading = false;
+                groupDone.signalAll();
+            } finally {
+                state.unlock();
             }
         }
     }
 
-    private void writeGroup(List<Request> group) {
+    /**
+     * The write lock was not had by the group's earliest deadline, or the leader was interrupted: fails
+     * the leader's own request if it was interrupted and every request whose time ran out, and puts
+     * the others back at the head of the queue in their order. Nothing of the group was written.
+     */
+    private List<Request> giveUp(List<Request> group, Request own, SQLException cause, String action) {
+        boolean interrupted = Thread.currentThread().isInterrupted();
+        long now = System.nanoTime();
+        List<Request> back = new ArrayList<>();
+        boolean failed = false;
+        boolean dropped = false;
+        for (Request r : group) {
+            if (r.phase.get() == CANCELLED) {
+                dropped = true;
+                continue;
+            }
+            if (r == own && interrupted) {
+                r.failure = interrupted(r, null);
+                failed = true;
+            } else if (now - r.deadline >= 0) {
+                r.failure = errors.busy(action + " to append to " + r.stream, cause);
+                failed = true;
+            } else {
+                back.add(r);
+            }
+        }
+        if (!failed && !dropped) {
+            // SQLite gave up before any deadline (it skips its busy handler in some cases); trying again would spin.
+            for (Request r : back) {
+                r.failure = errors.busy(action + " to append to " + r.stream, cause);
+            }
+            return List.of();
+        }
+        for (int i = back.size() - 1; i >= 0; i--) {
+            queue.addFirst(back.get(i));
+        }
+        return back;
+    }
+
+    /** Writes the group under the write lock; returns the requests put back in the queue. */
+    private List<Request> writeGroup(List<Request> group, Request own, long deadline) {
         try {
             Connection connection = connections.writer();
             prepare(connection);
+            busyWait.installOn(connection);
+            busyWait.until(deadline, true);
             try {
                 control.execute("BEGIN IMMEDIATE");
             } catch (SQLException e) {
+                if (SQLiteErrors.primaryCode(e) == 5 || SQLiteErrors.primaryCode(e) == 6) {
+                    return giveUp(group, own, e, "waiting for the database's write lock");
+                }
                 failAll(group, e, "starting a write transaction");
-                return;
+                return List.of();
             }
+            // From here the group is committed or rolled back as a whole; its callers wait for the outcome.
+            busyWait.until(group.stream().mapToLong(r -> r.deadline).max().orElse(deadline), false);
             int succeeded = 0;
             long written = 0;
             for (Request request : group) {
+                if (!request.phase.compareAndSet(QUEUED, WRITING)) {
+                    continue;
+                }
                 try {
                     long before = eventsWritten;
                     request.result = appendInSavepoint(request);
@@ -181,7 +324,7 @@ public final class GroupCommitter {
                     // Errors such as SQLITE_FULL or SQLITE_IOERR may have ended the transaction: abandon the group.
                     Schema.rollbackQuietly(control, e);
                     failAll(group, e, "appending to " + request.stream);
-                    return;
+                    return List.of();
                 } catch (RuntimeException e) {
                     request.failure = e;
                 }
@@ -192,7 +335,7 @@ public final class GroupCommitter {
             } catch (SQLException e) {
                 Schema.rollbackQuietly(control, e);
                 failAll(group, e, "committing appends");
-                return;
+                return List.of();
             }
             if (written > 0) {
                 commits.incrementAndGet();
@@ -207,6 +350,7 @@ public final class GroupCommitter {
                 request.result = null;
             }
         }
+        return List.of();
     }
 
     private AppendResult appendInSavepoint(Request request) throws SQLException {

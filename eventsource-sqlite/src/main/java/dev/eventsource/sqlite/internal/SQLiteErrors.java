@@ -74,10 +74,7 @@ public final class SQLiteErrors {
         String says = " (SQLite says: " + e.getMessage() + ")";
         switch (primaryCode(e)) {
             case 5, 6 -> {
-                return new EventStoreBusyException("SQLite database " + database + " is locked by another connection"
-                        + " or process; gave up after the busy timeout of " + busyTimeout.toMillis() + " ms while "
-                        + action + ". Nothing was written; retry, or configure a longer busyTimeout." + says,
-                        busyTimeout, e);
+                return busy(action, e);
             }
             case 26 -> {
                 return new EventSourceException(database + " is not a SQLite database, so it cannot hold events (error"
@@ -110,6 +107,18 @@ public final class SQLiteErrors {
                 return new EventSourceException("SQLite error on database " + database + " while " + action + says, e);
             }
         }
+    }
+
+    /**
+     * The store could not get the database's write lock within the busy timeout while doing
+     * {@code action}; {@code cause} is the driver's {@code SQLITE_BUSY}, or {@code null} when the
+     * time ran out before the database was asked.
+     */
+    public EventStoreBusyException busy(String action, SQLException cause) {
+        return new EventStoreBusyException("SQLite database " + database + " is locked by another connection"
+                + " or process; gave up after the busy timeout of " + busyTimeout.toMillis() + " ms while "
+                + action + ". Nothing was written; retry, or configure a longer busyTimeout."
+                + (cause == null ? "" : " (SQLite says: " + cause.getMessage() + ")"), busyTimeout, cause);
     }
 
     private String cannotOpenReason() {

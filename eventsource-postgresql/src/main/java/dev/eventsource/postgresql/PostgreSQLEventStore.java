@@ -28,8 +28,10 @@ import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -92,6 +94,12 @@ public final class PostgreSQLEventStore extends AbstractEventStore implements Ev
      * connection timeout, while a thread waiting here is released by {@link #close()}.
      */
     private final Semaphore connectionPermits;
+    /**
+     * Threads inside HikariCP's {@code getConnection}: a thread that took its permit just before
+     * {@link #close()} would otherwise wait there for its whole connection timeout, since a closing
+     * pool hands out nothing and wakes no one. {@link #close()} interrupts them.
+     */
+    private final Map<Thread, PoolWaiter> poolWaiters = new ConcurrentHashMap<>();
     private final String schema;
     private final String tablePrefix;
     private final Schema ddl;
@@ -288,6 +296,7 @@ public final class PostgreSQLEventStore extends AbstractEventStore implements Ev
         if (ownedPool != null) {
             // Wakes every thread waiting for a connection; each sees the store closed and takes nothing.
             connectionPermits.release(CLOSED_PERMITS);
+            poolWaiters.values().forEach(PoolWaiter::wake);
             ownedPool.close();
         }
     }
@@ -339,9 +348,21 @@ public final class PostgreSQLEventStore extends AbstractEventStore implements Ev
         if (connectionPermits != null) {
             takePermit(action);
         }
+        PoolWaiter waiter = ownedPool == null ? null : new PoolWaiter(Thread.currentThread());
         try {
             ensureOpen();
-            return dataSource.getConnection();
+            if (waiter == null) {
+                return dataSource.getConnection();
+            }
+            poolWaiters.put(waiter.thread, waiter);
+            try {
+                // Closed in between: close() may have woken the waiters before this one was listed.
+                ensureOpen();
+                return dataSource.getConnection();
+            } finally {
+                poolWaiters.remove(waiter.thread);
+                waiter.leave();
+            }
         } catch (SQLException e) {
             giveBackPermit();
             // A closed pool refuses connections: the store being closed, not a database failure.
@@ -375,6 +396,33 @@ public final class PostgreSQLEventStore extends AbstractEventStore implements Ev
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw interrupted(action, e);
+        }
+    }
+
+    /** A thread waiting in the pool; {@link #wake} interrupts it only while it still waits, {@link #leave} clears that interrupt. */
+    private static final class PoolWaiter {
+        final Thread thread;
+        private boolean waiting = true;
+        private boolean woken;
+
+        PoolWaiter(Thread thread) {
+            this.thread = thread;
+        }
+
+        synchronized void wake() {
+            if (waiting) {
+                woken = true;
+                thread.interrupt();
+            }
+        }
+
+        /** Called by the waiting thread itself once it has left the pool. */
+        synchronized void leave() {
+            waiting = false;
+            if (woken) {
+                // The interrupt was the store's, not the caller's: the thread carries on without it.
+                Thread.interrupted();
+            }
         }
     }
 

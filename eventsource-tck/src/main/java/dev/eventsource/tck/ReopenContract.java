@@ -155,6 +155,7 @@ public abstract class ReopenContract extends EventStoreFixture {
                 }
                 assertThat(warm.await(2, TimeUnit.MINUTES)).as("every writer appended before close").isTrue();
                 racing.close();
+                writers.forEach(CloseRaceWriter::closeReturned);
                 for (Future<?> f : running) {
                     f.get(2, TimeUnit.MINUTES);
                 }
@@ -191,16 +192,26 @@ public abstract class ReopenContract extends EventStoreFixture {
         List<NewEvent> closed;
         List<NewEvent> unknown;
         Throwable unexpected;
+        private volatile boolean closeReturned;
 
         CloseRaceWriter(EventStore target) {
             this.target = target;
         }
 
+        void closeReturned() {
+            closeReturned = true;
+        }
+
         void run(CountDownLatch warm) {
             while (true) {
                 List<NewEvent> batch = List.of(NewEvent.of(new TckEvent.Renamed("n", (int) version + 1)));
+                boolean afterClose = closeReturned;
                 try {
                     target.append(stream, TYPE, batch, ExpectedVersion.exactly(version));
+                    if (afterClose) {
+                        unexpected = new AssertionError("an append begun after close() returned succeeded");
+                        return;
+                    }
                     version++;
                     if (version == 3) {
                         warm.countDown();

@@ -98,11 +98,11 @@ public final class EventQueries {
         }
         if (options.fromTimestamp() != null) {
             sql.append(" AND occurred_at >= ?");
-            parameters.add(clampedMicros(options.fromTimestamp()));
+            parameters.add(micros(options.fromTimestamp()));
         }
         if (options.toTimestamp() != null) {
             sql.append(" AND occurred_at <= ?");
-            parameters.add(clampedMicros(options.toTimestamp()));
+            parameters.add(micros(options.toTimestamp()));
         }
         sql.append(" ORDER BY global_position ").append(forward ? "ASC" : "DESC").append(" LIMIT ?");
         parameters.add(max);
@@ -157,15 +157,6 @@ public final class EventQueries {
 
     public static long micros(Instant instant) {
         return Math.addExact(Math.multiplyExact(instant.getEpochSecond(), 1_000_000L), instant.getNano() / 1_000);
-    }
-
-    /** Like {@link #micros} but bounds beyond the representable range (e.g. {@code Instant.MIN}) saturate. */
-    private static long clampedMicros(Instant instant) {
-        try {
-            return micros(instant);
-        } catch (ArithmeticException e) {
-            return instant.isBefore(Instant.EPOCH) ? Long.MIN_VALUE : Long.MAX_VALUE;
-        }
     }
 
     public static Instant instant(long micros) {

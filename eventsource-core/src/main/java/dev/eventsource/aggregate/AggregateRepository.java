@@ -6,14 +6,17 @@ import dev.eventsource.snapshot.Snapshot;
 import dev.eventsource.snapshot.SnapshotPolicy;
 import dev.eventsource.snapshot.SnapshotStats;
 import dev.eventsource.snapshot.SnapshotStore;
+import dev.eventsource.event.EventRegistry;
 import dev.eventsource.store.AppendResult;
+import dev.eventsource.store.EventAppender;
 import dev.eventsource.store.EventStore;
 import dev.eventsource.store.EventStream;
 import dev.eventsource.store.ExpectedVersion;
 import dev.eventsource.store.NewEvent;
 import dev.eventsource.store.StoredEvent;
-import dev.eventsource.store.spi.AbstractEventStore;
+import dev.eventsource.store.StreamReader;
 import dev.eventsource.store.spi.EventMapper;
+import dev.eventsource.store.spi.RecordedLog;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -49,6 +52,11 @@ import java.util.function.Function;
  * once, counted in {@link #snapshotStats()}) and the aggregate is rebuilt by a full replay. A
  * snapshot that cannot be written never fails a save.
  *
+ * <p>It needs two roles of a store, an {@link EventAppender} and a {@link StreamReader}, and the
+ * store's {@link EventMapper} for snapshot JSON: {@link #builder(EventAppender, StreamReader, EventMapper, Function, String)}
+ * takes them one by one (e.g. a decorating appender); the constructor and
+ * {@link #builder(EventStore, Function, String)} take them from one store.
+ *
  * <p>Thread-safe; aggregates themselves are not.
  *
  * @param <A> the aggregate type
@@ -57,7 +65,10 @@ public final class AggregateRepository<A extends AggregateRoot<?>> {
 
     private static final System.Logger LOG = System.getLogger(AggregateRepository.class.getName());
 
+    /** The store the repository was built from; null when built from roles. */
     private final EventStore store;
+    private final EventAppender appender;
+    private final StreamReader reader;
     private final Function<UUID, A> factory;
     private final String aggregateType;
     private final SnapshotStore snapshots;
@@ -84,25 +95,54 @@ public final class AggregateRepository<A extends AggregateRoot<?>> {
 
     private AggregateRepository(Builder<A> b) {
         this.store = b.store;
+        this.appender = b.appender;
+        this.reader = b.reader;
         this.factory = b.factory;
         this.aggregateType = b.aggregateType;
         this.snapshots = b.snapshots;
         this.policy = b.policy;
         this.snapshotExecutor = b.executor;
-        this.json = store instanceof AbstractEventStore s ? s.mapper() : new EventMapper(new dev.eventsource.event.EventRegistry());
+        this.json = b.mapper;
     }
 
-    /** A builder, for repositories with snapshots. */
+    /**
+     * A builder, for repositories with snapshots, on one store. Snapshot JSON is written with the
+     * store's mapper when it offers its {@link EventStore#recordedLog()} (every built-in store
+     * does), else with a mapper of an empty registry (state JSON needs no event classes).
+     */
     public static <A extends AggregateRoot<?>> Builder<A> builder(EventStore store, Function<UUID, A> factory,
                                                                   String aggregateType) {
-        return new Builder<>(store, factory, aggregateType);
+        Objects.requireNonNull(store, "store");
+        EventMapper mapper = store.recordedLog().map(RecordedLog::mapper).orElseGet(() -> new EventMapper(new EventRegistry()));
+        return new Builder<>(store, store, store, mapper, factory, aggregateType);
+    }
+
+    /**
+     * A builder from the roles a repository uses: it appends through {@code appender}, loads
+     * through {@code reader}, and writes and reads snapshot JSON with {@code mapper} (a backend's
+     * {@code mapper()}). {@link #store()} is not available on such a repository.
+     */
+    public static <A extends AggregateRoot<?>> Builder<A> builder(EventAppender appender, StreamReader reader,
+                                                                  EventMapper mapper, Function<UUID, A> factory,
+                                                                  String aggregateType) {
+        return new Builder<>(null, Objects.requireNonNull(appender, "appender"), Objects.requireNonNull(reader, "reader"),
+                Objects.requireNonNull(mapper, "mapper"), factory, aggregateType);
     }
 
     public String aggregateType() {
         return aggregateType;
     }
 
+    /**
+     * The store this repository was built on.
+     *
+     * @throws IllegalStateException for a repository built from roles, which has no one store
+     */
     public EventStore store() {
+        if (store == null) {
+            throw new IllegalStateException("this repository was built from an appender and a reader, not from one"
+                    + " EventStore; keep a reference to the store you built it from");
+        }
         return store;
     }
 
@@ -130,11 +170,11 @@ public final class AggregateRepository<A extends AggregateRoot<?>> {
         Objects.requireNonNull(aggregateId, "aggregateId");
         A aggregate = fromSnapshot(aggregateId);
         long after = aggregate == null ? 0 : aggregate.version();
-        EventStream stream = store.getEvents(aggregateId, aggregateType, after);
+        EventStream stream = reader.getEvents(aggregateId, aggregateType, after);
         if (aggregate != null && stream.version() < after) {
             ignore(aggregateId, "is ahead of its stream (snapshot v" + after + ", stream v" + stream.version() + ")", null);
             aggregate = null;
-            stream = store.getEvents(aggregateId, aggregateType);
+            stream = reader.getEvents(aggregateId, aggregateType);
         }
         if (aggregate == null) {
             if (stream.isEmpty()) {
@@ -157,7 +197,7 @@ public final class AggregateRepository<A extends AggregateRoot<?>> {
 
     /** True when the aggregate has at least one event. */
     public boolean exists(UUID aggregateId) {
-        return store.getStreamVersion(aggregateId, aggregateType) > 0;
+        return reader.getStreamVersion(aggregateId, aggregateType) > 0;
     }
 
     /** Saves the uncommitted events without metadata; a no-op when there are none. */
@@ -184,7 +224,7 @@ public final class AggregateRepository<A extends AggregateRoot<?>> {
             events.add(new NewEvent(e, UUID.randomUUID(), now, metadata));
         }
         long before = aggregate.committedVersion();
-        AppendResult result = store.append(aggregate.aggregateId(), aggregateType, events, ExpectedVersion.exactly(before));
+        AppendResult result = appender.append(aggregate.aggregateId(), aggregateType, events, ExpectedVersion.exactly(before));
         aggregate.markCommitted();
         if (snapshots != null && policy.shouldSnapshot(before, aggregate.version())) {
             snapshot(aggregate);
@@ -305,14 +345,21 @@ public final class AggregateRepository<A extends AggregateRoot<?>> {
     /** Builds an {@link AggregateRepository}. */
     public static final class Builder<A extends AggregateRoot<?>> {
         private final EventStore store;
+        private final EventAppender appender;
+        private final StreamReader reader;
+        private final EventMapper mapper;
         private final Function<UUID, A> factory;
         private final String aggregateType;
         private SnapshotStore snapshots;
         private SnapshotPolicy policy = SnapshotPolicy.never();
         private Executor executor = Runnable::run;
 
-        private Builder(EventStore store, Function<UUID, A> factory, String aggregateType) {
-            this.store = Objects.requireNonNull(store, "store");
+        private Builder(EventStore store, EventAppender appender, StreamReader reader, EventMapper mapper,
+                        Function<UUID, A> factory, String aggregateType) {
+            this.store = store;
+            this.appender = appender;
+            this.reader = reader;
+            this.mapper = mapper;
             this.factory = Objects.requireNonNull(factory, "factory");
             if (aggregateType == null || aggregateType.isBlank()) {
                 throw new IllegalArgumentException("aggregateType must be non-blank, e.g. \"Note\"");

@@ -1,11 +1,10 @@
 package dev.eventsource.migration;
 
-import dev.eventsource.EventSourceException;
-import dev.eventsource.store.EventStore;
+import dev.eventsource.store.EventLookup;
 import dev.eventsource.store.ReadOptions;
 import dev.eventsource.store.spi.EventImporter;
 import dev.eventsource.store.spi.RecordedEvent;
-import dev.eventsource.store.spi.RecordedEventReader;
+import dev.eventsource.store.spi.RecordedLog;
 import dev.eventsource.store.spi.StreamKey;
 
 import java.time.Duration;
@@ -29,9 +28,14 @@ import java.util.stream.Stream;
  * has and continues. At the end the copy is verified: every source event is in the target and
  * every stream has the same version in both; otherwise {@link MigrationVerificationException}.
  *
- * <p>Refused: a source that cannot list its stored rows or a target that cannot import them
- * (both built-in persistent stores and the in-memory store can), a target holding different
- * events under the same ids or stream versions ({@code ImportConflictException}).
+ * <p>It takes the roles it uses: the source's {@link RecordedLog} (stored rows, and its head
+ * position for progress) and a target that is an {@link EventImporter} and an {@link EventLookup}
+ * (stream versions, to verify). Every built-in store is both; a backend hands them out as
+ * {@code backend.log()} and {@code backend.importer()}, and {@code EventStoreBackend.copy} takes two
+ * backends.
+ *
+ * <p>Refused: the same object as source and target, a target holding different events under the
+ * same ids or stream versions ({@code ImportConflictException}).
  */
 public final class StoreMigration {
 
@@ -42,7 +46,7 @@ public final class StoreMigration {
     }
 
     /** Copies and verifies, without progress reports. */
-    public static MigrationReport copy(EventStore source, EventStore target) {
+    public static <T extends EventImporter & EventLookup> MigrationReport copy(RecordedLog source, T target) {
         return copy(source, target, DEFAULT_BATCH_SIZE, progress -> { });
     }
 
@@ -51,22 +55,28 @@ public final class StoreMigration {
      *
      * @param batchSize rows per target transaction, 1 to 100000
      */
-    public static MigrationReport copy(EventStore source, EventStore target, int batchSize,
+    public static <T extends EventImporter & EventLookup> MigrationReport copy(RecordedLog source, T target, int batchSize,
+                                                                               Consumer<MigrationProgress> progress) {
+        return copy(source, target, target, batchSize, progress);
+    }
+
+    /**
+     * Copies and verifies with the target's roles given one by one: {@code importer} writes,
+     * {@code targetVersions} answers the stream versions the verification compares.
+     *
+     * @param batchSize rows per target transaction, 1 to 100000
+     */
+    public static MigrationReport copy(RecordedLog source, EventImporter importer, EventLookup targetVersions, int batchSize,
                                        Consumer<MigrationProgress> progress) {
+        Objects.requireNonNull(importer, "importer");
+        Objects.requireNonNull(targetVersions, "targetVersions");
         Objects.requireNonNull(source, "source");
-        Objects.requireNonNull(target, "target");
         Objects.requireNonNull(progress, "progress");
         if (batchSize < 1 || batchSize > 100_000) {
             throw new IllegalArgumentException("batchSize must be between 1 and 100000; got " + batchSize);
         }
-        if (source == target) {
+        if (source == importer || source == targetVersions) {
             throw new IllegalArgumentException("source and target are the same store");
-        }
-        if (!(source instanceof RecordedEventReader reader)) {
-            throw new EventSourceException(source + " cannot list its stored rows, so it cannot be a copy source");
-        }
-        if (!(target instanceof EventImporter importer)) {
-            throw new EventSourceException(target + " cannot import stored rows, so it cannot be a copy target");
         }
         long started = System.nanoTime();
         long end = source.globalPosition();
@@ -76,7 +86,7 @@ public final class StoreMigration {
         long skipped = 0;
         List<RecordedEvent> batch = new ArrayList<>(batchSize);
         ReadOptions all = ReadOptions.builder().pageSize(Math.min(batchSize, 100_000)).build();
-        try (Stream<RecordedEvent> rows = reader.readRecorded(all)) {
+        try (Stream<RecordedEvent> rows = source.readRecorded(all)) {
             Iterator<RecordedEvent> it = rows.iterator();
             while (it.hasNext()) {
                 RecordedEvent row = it.next();
@@ -92,11 +102,11 @@ public final class StoreMigration {
                 }
             }
         }
-        verify(target, versions, read, copied + skipped);
+        verify(targetVersions, versions, read, copied + skipped);
         return new MigrationReport(read, copied, skipped, versions.size(), Duration.ofNanos(System.nanoTime() - started));
     }
 
-    private static void verify(EventStore target, Map<StreamKey, Long> versions, long read, long accounted) {
+    private static void verify(EventLookup target, Map<StreamKey, Long> versions, long read, long accounted) {
         List<String> problems = new ArrayList<>();
         if (read != accounted) {
             problems.add("read " + read + " source events but the target accounted for " + accounted);

@@ -1,5 +1,10 @@
 package dev.eventsource.store;
 
+import dev.eventsource.store.spi.RecordedLog;
+
+import java.util.Optional;
+import java.util.UUID;
+
 /**
  * An append-only log of domain events, organised in streams, with one global order.
  *
@@ -15,8 +20,24 @@ package dev.eventsource.store;
  */
 public interface EventStore extends EventAppender, StreamReader, EventLogReader, EventLookup, AutoCloseable {
 
+    /** The current version of a stream, as a point query; 0 when it does not exist. */
+    @Override
+    long getStreamVersion(UUID aggregateId, String aggregateType);
+
     /** Connects if needed and creates or upgrades the schema; idempotent. */
     void initialize();
+
+    /**
+     * This store's stored rows, mapper and in-process append signal, for consumers built from the
+     * store alone ({@code SubscriptionManager.builder(store)}, {@code new AggregateRepository<>(store, ...)}):
+     * present for every store built on {@link dev.eventsource.store.spi.AbstractEventStore}, empty
+     * by default. A decorator returns its delegate's, or wires its consumers from the backend's
+     * roles instead ({@code dev.eventsource.backend.EventStoreBackend}); one that returns empty
+     * gets subscriptions that decode a page at a time and wake up only on their poll.
+     */
+    default Optional<RecordedLog> recordedLog() {
+        return Optional.empty();
+    }
 
     /** Releases connections and files; idempotent. Throws no checked exception. */
     @Override

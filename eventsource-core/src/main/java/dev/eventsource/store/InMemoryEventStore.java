@@ -10,11 +10,14 @@ import dev.eventsource.store.spi.RecordedEvent;
 import dev.eventsource.store.spi.RecordedStream;
 import dev.eventsource.store.spi.SerializedEvent;
 import dev.eventsource.store.spi.StreamKey;
+import io.opentelemetry.api.GlobalOpenTelemetry;
+import io.opentelemetry.api.OpenTelemetry;
 
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
@@ -38,8 +41,18 @@ public final class InMemoryEventStore extends AbstractEventStore implements Even
         this(EventRegistry.defaultRegistry());
     }
 
+    /** A store that looks events up in {@code registry}, traced through {@link GlobalOpenTelemetry}. */
     public InMemoryEventStore(EventRegistry registry) {
-        super("InMemoryEventStore", registry, true);
+        this(builder().eventRegistry(registry));
+    }
+
+    private InMemoryEventStore(Builder b) {
+        super("InMemoryEventStore", b.registry, b.tracing ? b.openTelemetry() : null, b.observer);
+    }
+
+    /** A builder, for a store with its own {@link OpenTelemetry} or a {@link StoreObserver}. */
+    public static Builder builder() {
+        return new Builder();
     }
 
     @Override
@@ -197,6 +210,52 @@ public final class InMemoryEventStore extends AbstractEventStore implements Even
             byId.clear();
         } finally {
             lock.writeLock().unlock();
+        }
+    }
+
+    /**
+     * Configures an {@link InMemoryEventStore}; every setter validates its argument at once.
+     * Defaults: the default registry, tracing on through {@link GlobalOpenTelemetry}, no observer.
+     */
+    public static final class Builder {
+        private EventRegistry registry = EventRegistry.defaultRegistry();
+        private boolean tracing = true;
+        private OpenTelemetry openTelemetry;
+        private StoreObserver observer = StoreObserver.NONE;
+
+        private Builder() {
+        }
+
+        /** The registry events are looked up in. */
+        public Builder eventRegistry(EventRegistry registry) {
+            this.registry = Objects.requireNonNull(registry, "registry");
+            return this;
+        }
+
+        /** Whether to emit OpenTelemetry spans (see {@link TracingObserver}); on unless set. */
+        public Builder tracing(boolean tracing) {
+            this.tracing = tracing;
+            return this;
+        }
+
+        /** Where spans go when tracing is on; {@link GlobalOpenTelemetry} unless set. */
+        public Builder openTelemetry(OpenTelemetry openTelemetry) {
+            this.openTelemetry = Objects.requireNonNull(openTelemetry, "openTelemetry");
+            return this;
+        }
+
+        /** Watches appends and reads (metrics, audit); see {@link StoreObserver}. */
+        public Builder observer(StoreObserver observer) {
+            this.observer = Objects.requireNonNull(observer, "observer");
+            return this;
+        }
+
+        public InMemoryEventStore build() {
+            return new InMemoryEventStore(this);
+        }
+
+        private OpenTelemetry openTelemetry() {
+            return openTelemetry != null ? openTelemetry : GlobalOpenTelemetry.get();
         }
     }
 }

@@ -24,4 +24,13 @@ public interface StreamReader {
     default EventStream getEvents(UUID aggregateId, String aggregateType) {
         return getEvents(aggregateId, aggregateType, 0);
     }
+
+    /**
+     * The current version of a stream; 0 when it does not exist. By default a read after the last
+     * possible version, so no event is loaded; a store implements it directly as
+     * {@link EventLookup#getStreamVersion}.
+     */
+    default long getStreamVersion(UUID aggregateId, String aggregateType) {
+        return getEvents(aggregateId, aggregateType, Long.MAX_VALUE).version();
+    }
 }

@@ -1,11 +1,11 @@
 package dev.eventsource.subscription;
 
-import dev.eventsource.store.EventStore;
+import dev.eventsource.store.EventLogReader;
 import dev.eventsource.store.ReadOptions;
 import dev.eventsource.store.StoredEvent;
-import dev.eventsource.store.spi.AbstractEventStore;
 import dev.eventsource.store.spi.EventMapper;
 import dev.eventsource.store.spi.RecordedEvent;
+import dev.eventsource.store.spi.RecordedLog;
 
 import java.time.Instant;
 import java.util.UUID;
@@ -30,16 +30,19 @@ final class LogEntry {
         this.decoded = decoded;
     }
 
+    /** How a subscription reads a {@link RecordedLog}: its stored rows, decoded one by one. */
+    static Function<ReadOptions, Stream<LogEntry>> rows(RecordedLog log) {
+        EventMapper mapper = log.mapper();
+        return options -> log.readRecorded(options).map(row -> new LogEntry(row, mapper, null));
+    }
+
     /**
-     * How a subscription reads {@code store}: its stored rows, decoded one by one, when it extends
-     * {@link AbstractEventStore}; otherwise {@code readAll}, which decodes a whole page at once, so
-     * that an undecodable event fails the page (the subscription then reports {@link SubscriptionState#STALLED}).
+     * How a subscription reads a store that offers only {@code readAll}, which decodes a whole page
+     * at once, so that an undecodable event fails the page (the subscription then reports
+     * {@link SubscriptionState#STALLED}).
      */
-    static Function<ReadOptions, Stream<LogEntry>> reader(EventStore store, AbstractEventStore local) {
-        if (local != null) {
-            return options -> local.readRecorded(options).map(row -> new LogEntry(row, local.mapper(), null));
-        }
-        return options -> store.readAll(options).map(event -> new LogEntry(null, null, event));
+    static Function<ReadOptions, Stream<LogEntry>> decoded(EventLogReader log) {
+        return options -> log.readAll(options).map(event -> new LogEntry(null, null, event));
     }
 
     UUID eventId() {

@@ -1,6 +1,6 @@
 package dev.eventsource.subscription;
 
-import dev.eventsource.store.EventStore;
+import dev.eventsource.store.EventLookup;
 import dev.eventsource.store.ReadOptions;
 import dev.eventsource.store.StoreClosedException;
 import dev.eventsource.store.StoredEvent;
@@ -49,7 +49,7 @@ public final class Subscription {
     private enum Outcome { HANDLED, DEAD_LETTERED, ABORTED }
 
     private final String name;
-    private final EventStore store;
+    private final EventLookup store;
     private final CheckpointStore checkpoints;
     private final DeadLetterStore deadLetters;
     private final Subscriber subscriber;
@@ -85,7 +85,7 @@ public final class Subscription {
     /** The unresolved dead letters of this subscription, by event id: handling such an event resolves its entry. */
     private final Map<UUID, Long> unresolved = new HashMap<>();
 
-    Subscription(String name, EventStore store, CheckpointStore checkpoints, DeadLetterStore deadLetters,
+    Subscription(String name, EventLookup store, CheckpointStore checkpoints, DeadLetterStore deadLetters,
                  Subscriber subscriber, TransactionalProjection transactional, SubscriptionOptions options,
                  Set<String> eventTypes, Set<String> aggregateTypes, Duration pollInterval, Clock clock,
                  Function<ReadOptions, Stream<LogEntry>> log, ThreadFactory threads) {

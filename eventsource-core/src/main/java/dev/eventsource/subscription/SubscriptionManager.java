@@ -1,8 +1,9 @@
 package dev.eventsource.subscription;
 
+import dev.eventsource.store.EventLookup;
 import dev.eventsource.store.EventStore;
 import dev.eventsource.store.ReadOptions;
-import dev.eventsource.store.spi.AbstractEventStore;
+import dev.eventsource.store.spi.RecordedLog;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -34,6 +35,10 @@ import java.util.stream.Stream;
  * }   // close(): finishes in-flight batches and saves checkpoints
  * }</pre>
  *
+ * <p>Built from a store ({@link #builder(EventStore)}) or from the roles it needs
+ * ({@link #builder(RecordedLog, AppendNotifier)}: a log of stored rows and an explicit notifier,
+ * as a {@code dev.eventsource.backend.EventStoreBackend} hands them out), plus a checkpoint store.
+ *
  * <p><b>Wake-ups.</b> A subscription that has reached the end of the log reads again when this
  * process appends through {@code store} (an in-process notification), when the optional
  * {@link AppendNotifier} reports an append (e.g. PostgreSQL {@code LISTEN/NOTIFY}), or after the
@@ -58,15 +63,15 @@ public final class SubscriptionManager implements AutoCloseable {
     /** How long {@link #close()} waits for in-flight batches. */
     public static final Duration DEFAULT_SHUTDOWN_DEADLINE = Duration.ofSeconds(30);
 
-    private final EventStore store;
-    /** The store as its base class, for in-process wake-ups and stored rows; null for another implementation. */
-    private final AbstractEventStore local;
+    private final EventLookup head;
     private final Function<ReadOptions, Stream<LogEntry>> log;
     private final CheckpointStore checkpoints;
+    /** The checkpoint store when it was given as transactional; null otherwise. */
+    private final TransactionalCheckpointStore transactionalCheckpoints;
     private final DeadLetterStore deadLetters;
     private final ThreadFactory threads;
     private final Duration pollInterval;
-    private final AppendNotifier notifier;
+    private final List<AppendNotifier> notifiers;
     private final Clock clock;
     private final Runnable wakeAll = this::wakeAll;
     private final ReentrantLock lock = new ReentrantLock();
@@ -74,29 +79,42 @@ public final class SubscriptionManager implements AutoCloseable {
     private volatile boolean shutDown;
 
     private SubscriptionManager(Builder b) {
-        this.store = b.store;
+        this.head = b.head;
+        this.log = b.log;
         this.checkpoints = b.checkpoints;
+        this.transactionalCheckpoints = b.transactionalCheckpoints;
         this.deadLetters = b.deadLetters;
         this.threads = b.threads;
         this.pollInterval = b.pollInterval;
-        this.notifier = b.notifier;
         this.clock = b.clock;
-        this.local = store instanceof AbstractEventStore base ? base : null;
-        this.log = LogEntry.reader(store, local);
-        if (local != null) {
-            local.addAppendListener(wakeAll);
-        }
-        if (notifier != null) {
+        this.notifiers = List.copyOf(b.notifiers);
+        for (AppendNotifier notifier : notifiers) {
             notifier.start(wakeAll);
         }
     }
 
     /**
-     * A builder for a manager over {@code store}. Defaults: in-memory checkpoints and dead letters,
-     * a poll interval of 1 s, virtual threads when the JVM has them (else daemon platform threads).
+     * A builder for a manager over {@code store}: it reads the store's stored rows and wakes on its
+     * in-process appends when the store offers its {@link EventStore#recordedLog()} (every built-in
+     * store does); otherwise it reads {@code readAll} and wakes on its poll and on
+     * {@link Builder#appendNotifier}. Defaults: in-memory checkpoints and dead letters, a poll
+     * interval of 1 s, virtual threads when the JVM has them (else daemon platform threads).
      */
     public static Builder builder(EventStore store) {
-        return new Builder(store);
+        Objects.requireNonNull(store, "store");
+        return store.recordedLog()
+                .map(log -> new Builder(log, LogEntry.rows(log), AppendNotifier.inProcess(log.appendSignal())))
+                .orElseGet(() -> new Builder(store, LogEntry.decoded(store), null));
+    }
+
+    /**
+     * A builder for a manager that reads {@code log}'s stored rows (decoding each itself, so that
+     * it can dead-letter the one it cannot decode) and wakes on {@code notifier}, which it starts
+     * and closes; {@link Builder#appendNotifier} adds another. Same defaults as {@link #builder(EventStore)}.
+     */
+    public static Builder builder(RecordedLog log, AppendNotifier notifier) {
+        Objects.requireNonNull(log, "log");
+        return new Builder(log, LogEntry.rows(log), Objects.requireNonNull(notifier, "notifier"));
     }
 
     /** Subscribes with the {@linkplain SubscriptionOptions#DEFAULTS default options}. */
@@ -127,14 +145,15 @@ public final class SubscriptionManager implements AutoCloseable {
      * exactly-once. Batches commit as one transaction with their checkpoint; when a batch fails, its
      * events are handled one transaction each so that only the failing one is retried.
      *
-     * @throws IllegalArgumentException if the checkpoint store is not a {@link TransactionalCheckpointStore}
+     * @throws IllegalArgumentException unless the manager was built with a {@link TransactionalCheckpointStore}
+     *                                  ({@link Builder#checkpoints(TransactionalCheckpointStore)})
      */
     public Subscription subscribe(String name, TransactionalProjection projection, SubscriptionOptions options) {
         Objects.requireNonNull(projection, "projection");
-        if (!(checkpoints instanceof TransactionalCheckpointStore)) {
+        if (transactionalCheckpoints == null) {
             throw new IllegalArgumentException("TransactionalProjection '" + name + "' needs a TransactionalCheckpointStore"
-                    + " in the same database as its read model (SQLiteCheckpointStore, PostgreSQLCheckpointStore); this"
-                    + " manager has " + checkpoints.getClass().getSimpleName());
+                    + " in the same database as its read model (SQLiteCheckpointStore, PostgreSQLCheckpointStore), given to"
+                    + " the builder's checkpoints(...) as that type; this manager has " + checkpoints);
         }
         return register(name, null, projection, options, merge(name, "event", projection.eventTypes(), options.eventTypes()),
                 merge(name, "aggregate", projection.aggregateTypes(), options.aggregateTypes()));
@@ -255,10 +274,7 @@ public final class SubscriptionManager implements AutoCloseable {
         } finally {
             lock.unlock();
         }
-        if (local != null) {
-            local.removeAppendListener(wakeAll);
-        }
-        if (notifier != null) {
+        for (AppendNotifier notifier : notifiers) {
             notifier.close();
         }
         all.forEach(Subscription::stop);
@@ -294,7 +310,7 @@ public final class SubscriptionManager implements AutoCloseable {
             throw new IllegalArgumentException("subscription name must be non-blank; it keys the checkpoint");
         }
         Objects.requireNonNull(options, "options");
-        Subscription s = new Subscription(name, store, checkpoints, deadLetters, subscriber, transactional, options,
+        Subscription s = new Subscription(name, head, checkpoints, deadLetters, subscriber, transactional, options,
                 eventTypes, aggregateTypes, pollInterval, clock, log, threads);
         lock.lock();
         try {
@@ -345,20 +361,44 @@ public final class SubscriptionManager implements AutoCloseable {
 
     /** Configures a {@link SubscriptionManager}; every setter validates its argument at once. */
     public static final class Builder {
-        private final EventStore store;
+        private final EventLookup head;
+        private final Function<ReadOptions, Stream<LogEntry>> log;
         private CheckpointStore checkpoints = new InMemoryCheckpointStore();
+        private TransactionalCheckpointStore transactionalCheckpoints;
         private DeadLetterStore deadLetters = new InMemoryDeadLetterStore();
         private ThreadFactory threads = defaultThreadFactory();
         private Duration pollInterval = Duration.ofSeconds(1);
-        private AppendNotifier notifier;
+        private final List<AppendNotifier> notifiers = new ArrayList<>(2);
+        /** Where {@link #appendNotifier}'s notifier sits in {@link #notifiers}; -1 before it is called. */
+        private int extra = -1;
         private Clock clock = Clock.systemUTC();
 
-        private Builder(EventStore store) {
-            this.store = Objects.requireNonNull(store, "store");
+        private Builder(EventLookup head, Function<ReadOptions, Stream<LogEntry>> log, AppendNotifier notifier) {
+            this.head = head;
+            this.log = log;
+            if (notifier != null) {
+                notifiers.add(notifier);
+            }
         }
 
+        /**
+         * Where subscriptions keep their checkpoints; in memory unless set. A
+         * {@link TransactionalProjection} needs {@link #checkpoints(TransactionalCheckpointStore)}.
+         */
         public Builder checkpoints(CheckpointStore checkpoints) {
             this.checkpoints = Objects.requireNonNull(checkpoints, "checkpoints");
+            this.transactionalCheckpoints = null;
+            return this;
+        }
+
+        /**
+         * Checkpoints in the read models' database, which also lets
+         * {@link SubscriptionManager#subscribe(String, TransactionalProjection, SubscriptionOptions)}
+         * update a read model in the checkpoint's transaction.
+         */
+        public Builder checkpoints(TransactionalCheckpointStore checkpoints) {
+            this.checkpoints = Objects.requireNonNull(checkpoints, "checkpoints");
+            this.transactionalCheckpoints = checkpoints;
             return this;
         }
 
@@ -383,9 +423,18 @@ public final class SubscriptionManager implements AutoCloseable {
             return this;
         }
 
-        /** An extra source of wake-ups, for appends by other processes; the manager starts and closes it. */
+        /**
+         * An extra source of wake-ups, for appends by other processes; the manager starts and closes
+         * it. Calling this again replaces the extra notifier given before.
+         */
         public Builder appendNotifier(AppendNotifier notifier) {
-            this.notifier = Objects.requireNonNull(notifier, "notifier");
+            Objects.requireNonNull(notifier, "notifier");
+            if (extra >= 0) {
+                notifiers.set(extra, notifier);
+            } else {
+                extra = notifiers.size();
+                notifiers.add(notifier);
+            }
             return this;
         }
 

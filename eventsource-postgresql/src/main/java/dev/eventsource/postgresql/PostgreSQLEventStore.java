@@ -16,6 +16,7 @@ import dev.eventsource.store.EventStores;
 import dev.eventsource.store.ExpectedVersion;
 import dev.eventsource.store.ReadOnlyStoreException;
 import dev.eventsource.store.ReadOptions;
+import dev.eventsource.store.StoreObserver;
 import dev.eventsource.store.StoreClosedException;
 import dev.eventsource.store.spi.AbstractEventStore;
 import dev.eventsource.store.spi.EventImporter;
@@ -23,6 +24,8 @@ import dev.eventsource.store.spi.RecordedEvent;
 import dev.eventsource.store.spi.RecordedStream;
 import dev.eventsource.store.spi.SerializedEvent;
 import dev.eventsource.store.spi.StreamKey;
+import io.opentelemetry.api.GlobalOpenTelemetry;
+import io.opentelemetry.api.OpenTelemetry;
 
 import javax.sql.DataSource;
 import java.sql.Connection;
@@ -128,7 +131,7 @@ public final class PostgreSQLEventStore extends AbstractEventStore implements Ev
     }
 
     private PostgreSQLEventStore(Builder b) {
-        super(describe(b), b.registry, b.tracing);
+        super(describe(b), b.registry, b.openTelemetry(), b.observer);
         this.schema = b.schema;
         this.tablePrefix = b.tablePrefix;
         this.ddl = new Schema(schema, tablePrefix);
@@ -471,6 +474,8 @@ public final class PostgreSQLEventStore extends AbstractEventStore implements Ev
         private final String jdbcUrl;
         private EventRegistry registry = EventRegistry.defaultRegistry();
         private boolean tracing = true;
+        private OpenTelemetry openTelemetry;
+        private StoreObserver observer = StoreObserver.NONE;
         private String schema = DEFAULT_SCHEMA;
         private String tablePrefix = DEFAULT_TABLE_PREFIX;
         private String user;
@@ -493,6 +498,23 @@ public final class PostgreSQLEventStore extends AbstractEventStore implements Ev
         public Builder tracing(boolean tracing) {
             this.tracing = tracing;
             return this;
+        }
+
+        /** Where spans go when tracing is on; {@link GlobalOpenTelemetry} unless set. */
+        public Builder openTelemetry(OpenTelemetry openTelemetry) {
+            this.openTelemetry = Objects.requireNonNull(openTelemetry, "openTelemetry");
+            return this;
+        }
+
+        /** Watches appends and reads (metrics, audit); see {@link StoreObserver}. None unless set. */
+        public Builder observer(StoreObserver observer) {
+            this.observer = Objects.requireNonNull(observer, "observer");
+            return this;
+        }
+
+        /** The OpenTelemetry the store traces through, or null with tracing off. */
+        private OpenTelemetry openTelemetry() {
+            return !tracing ? null : openTelemetry != null ? openTelemetry : GlobalOpenTelemetry.get();
         }
 
         /**

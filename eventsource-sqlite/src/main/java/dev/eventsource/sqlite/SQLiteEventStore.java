@@ -14,6 +14,7 @@ import dev.eventsource.store.EventStoreBusyException;
 import dev.eventsource.store.ExpectedVersion;
 import dev.eventsource.store.ReadOnlyStoreException;
 import dev.eventsource.store.ReadOptions;
+import dev.eventsource.store.StoreObserver;
 import dev.eventsource.store.spi.AbstractEventStore;
 import dev.eventsource.store.spi.EventImporter;
 import dev.eventsource.store.spi.RecordedEvent;
@@ -21,6 +22,8 @@ import dev.eventsource.store.spi.RecordedStream;
 import dev.eventsource.store.spi.SerializedEvent;
 import dev.eventsource.store.spi.StorageCheck;
 import dev.eventsource.store.spi.StreamKey;
+import io.opentelemetry.api.GlobalOpenTelemetry;
+import io.opentelemetry.api.OpenTelemetry;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -100,7 +103,7 @@ public final class SQLiteEventStore extends AbstractEventStore implements EventI
     }
 
     private SQLiteEventStore(Builder builder) {
-        super("SQLiteEventStore(" + builder.database + ")", builder.registry, builder.tracing);
+        super("SQLiteEventStore(" + builder.database + ")", builder.registry, builder.openTelemetry(), builder.observer);
         this.database = builder.database;
         this.busyTimeout = builder.busyTimeout;
         this.synchronous = builder.synchronous;
@@ -434,6 +437,8 @@ public final class SQLiteEventStore extends AbstractEventStore implements EventI
         private Duration busyTimeout = DEFAULT_BUSY_TIMEOUT;
         private Synchronous synchronous = Synchronous.FULL;
         private boolean tracing = true;
+        private OpenTelemetry openTelemetry;
+        private StoreObserver observer = StoreObserver.NONE;
         private boolean readOnly;
         private final Properties driverProperties = new Properties();
 
@@ -526,6 +531,23 @@ public final class SQLiteEventStore extends AbstractEventStore implements EventI
         public Builder tracing(boolean tracing) {
             this.tracing = tracing;
             return this;
+        }
+
+        /** Where spans go when tracing is on; {@link GlobalOpenTelemetry} unless set. */
+        public Builder openTelemetry(OpenTelemetry openTelemetry) {
+            this.openTelemetry = Objects.requireNonNull(openTelemetry, "openTelemetry");
+            return this;
+        }
+
+        /** Watches appends and reads (metrics, audit); see {@link StoreObserver}. None unless set. */
+        public Builder observer(StoreObserver observer) {
+            this.observer = Objects.requireNonNull(observer, "observer");
+            return this;
+        }
+
+        /** The OpenTelemetry the store traces through, or null with tracing off. */
+        private OpenTelemetry openTelemetry() {
+            return !tracing ? null : openTelemetry != null ? openTelemetry : GlobalOpenTelemetry.get();
         }
 
         /**

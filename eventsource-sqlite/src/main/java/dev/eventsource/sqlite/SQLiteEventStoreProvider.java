@@ -1,15 +1,15 @@
 package dev.eventsource.sqlite;
 
+import dev.eventsource.backend.EventStoreBackendProvider;
 import dev.eventsource.event.EventRegistry;
-import dev.eventsource.store.EventStore;
-import dev.eventsource.store.ReadOnlyStoreProvider;
 
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 
 /**
- * Opens {@link SQLiteEventStore}s for {@link dev.eventsource.store.EventStores#open(String)}.
+ * Opens {@link SQLiteBackend}s for {@link dev.eventsource.backend.EventStoreBackends#open(String)},
+ * and their {@link SQLiteEventStore}s for {@link dev.eventsource.store.EventStores#open(String)}.
  *
  * <p>Accepts {@code sqlite::memory:}, {@code sqlite:<path>} (e.g. {@code sqlite:./events.db}) and
  * {@code jdbc:sqlite:<path>}, optionally followed by {@code ?} parameters {@code walMode=true|false},
@@ -18,7 +18,7 @@ import java.util.Locale;
  * name that {@link SQLiteEventStore#builder(String)} refuses (a {@code file:} URI, a name starting
  * with {@code ':'} other than {@code :memory:}, such as {@code sqlite::resource:http://...}).
  */
-public final class SQLiteEventStoreProvider implements ReadOnlyStoreProvider {
+public final class SQLiteEventStoreProvider implements EventStoreBackendProvider {
 
     private static final List<String> PREFIXES = List.of("jdbc:sqlite:", "sqlite:");
 
@@ -36,17 +36,15 @@ public final class SQLiteEventStoreProvider implements ReadOnlyStoreProvider {
     }
 
     /**
-     * @throws IllegalArgumentException if the URL has no path or a parameter is unknown or malformed
+     * A backend on the store the URL names; {@code readOnly} gives a
+     * {@linkplain SQLiteEventStore.Builder#readOnly(boolean) read-only} store.
+     *
+     * @throws IllegalArgumentException if the URL has no path or a parameter is unknown or malformed,
+     *                                  and for a read-only {@code sqlite::memory:}
      */
     @Override
-    public EventStore open(String url, EventRegistry registry) {
-        return builder(url).eventRegistry(registry).build();
-    }
-
-    /** A {@linkplain SQLiteEventStore.Builder#readOnly(boolean) read-only} store; refuses {@code sqlite::memory:}. */
-    @Override
-    public EventStore openReadOnly(String url, EventRegistry registry) {
-        return builder(url).eventRegistry(registry).readOnly(true).build();
+    public SQLiteBackend openBackend(String url, EventRegistry registry, boolean readOnly) {
+        return new SQLiteBackend(builder(url).eventRegistry(registry).readOnly(readOnly).build());
     }
 
     /**

@@ -11,11 +11,10 @@ import dev.eventsource.store.ReadDirection;
 import dev.eventsource.store.ReadOptions;
 import dev.eventsource.store.StoreClosedException;
 import dev.eventsource.store.StoredEvent;
+import dev.eventsource.store.StoreObserver;
+import dev.eventsource.store.TracingObserver;
 import io.opentelemetry.api.GlobalOpenTelemetry;
-import io.opentelemetry.api.trace.Span;
-import io.opentelemetry.api.trace.StatusCode;
-import io.opentelemetry.api.trace.Tracer;
-import io.opentelemetry.context.Scope;
+import io.opentelemetry.api.OpenTelemetry;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -25,43 +24,59 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.Spliterator;
 import java.util.Spliterators;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.Supplier;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 
 /**
- * The base every backend extends: argument validation, serialization, lifecycle, tracing and
- * lazy paging are done here, once, and a backend implements only the storage of
- * {@link SerializedEvent}s and {@link RecordedEvent}s. Backends decide appends with
- * {@link AppendRules} inside their write transaction.
+ * The base every backend extends: argument validation, serialization, lifecycle and lazy paging
+ * are done here, once, and a backend implements only the storage of {@link SerializedEvent}s and
+ * {@link RecordedEvent}s. Backends decide appends with {@link AppendRules} inside their write
+ * transaction. What watches the store (tracing, the in-process {@link AppendSignal}, an
+ * application's {@link StoreObserver}) is composed in as observers, not built into this class.
  */
-public abstract class AbstractEventStore implements EventStore, RecordedEventReader {
+public abstract class AbstractEventStore implements EventStore, RecordedLog {
 
     private final String description;
     private final EventMapper mapper;
-    private final Tracer tracer;
+    private final InProcessAppendSignal appendSignal = new InProcessAppendSignal();
+    private final StoreObserver observer;
     private final Clock clock;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final ReentrantLock initLock = new ReentrantLock();
     private volatile boolean initialized;
-    private final List<Runnable> appendListeners = new CopyOnWriteArrayList<>();
 
     /**
+     * A store traced through {@link GlobalOpenTelemetry} when {@code tracing} is on.
+     *
      * @param description names the store in messages, e.g. {@code "SQLiteEventStore(./events.db)"}
      * @param registry    the registry events are looked up in
      * @param tracing     whether to emit OpenTelemetry spans (no-op when no SDK is installed)
      */
     protected AbstractEventStore(String description, EventRegistry registry, boolean tracing) {
+        this(description, registry, tracing ? GlobalOpenTelemetry.get() : null, StoreObserver.NONE);
+    }
+
+    /**
+     * @param description   names the store in messages and is the spans' {@code db.system}
+     * @param registry      the registry events are looked up in
+     * @param openTelemetry where the {@link TracingObserver}'s spans go; {@code null} for no tracing
+     * @param observer      an application's observer, called after the tracing one; {@link StoreObserver#NONE} for none
+     */
+    protected AbstractEventStore(String description, EventRegistry registry, OpenTelemetry openTelemetry,
+                                 StoreObserver observer) {
         this.description = Objects.requireNonNull(description, "description");
         this.mapper = new EventMapper(Objects.requireNonNull(registry, "registry"));
-        this.tracer = tracing ? GlobalOpenTelemetry.getTracer("dev.eventsource") : null;
+        Objects.requireNonNull(observer, "observer");
+        // The signal comes last, so that listeners woken by it see a store whose spans have ended.
+        this.observer = StoreObserver.of(openTelemetry == null ? StoreObserver.NONE : new TracingObserver(openTelemetry, description),
+                observer, appendSignal);
         this.clock = Clock.systemUTC();
     }
 
@@ -91,6 +106,7 @@ public abstract class AbstractEventStore implements EventStore, RecordedEventRea
     protected abstract void doClose();
 
     /** The mapper events go through. */
+    @Override
     public final EventMapper mapper() {
         return mapper;
     }
@@ -145,51 +161,47 @@ public abstract class AbstractEventStore implements EventStore, RecordedEventRea
             serialized.add(mapper.serialize(e));
         }
         ready();
-        AppendResult result = traced("eventsource.append", stream, () -> doAppend(stream, serialized, expected));
-        if (!serialized.isEmpty()) {
-            notifyAppendListeners();
+        StoreObserver.Observation seen = observer.appending(aggregateId, aggregateType, serialized.size());
+        AppendResult result;
+        try {
+            result = doAppend(stream, serialized, expected);
+        } catch (RuntimeException | Error e) {
+            seen.failed(e);
+            throw e;
         }
+        seen.succeeded(serialized.size());
         return result;
     }
 
-    /**
-     * Registers {@code listener} to run after every successful append of this store instance that
-     * carried events, on the appending thread and after the append's transaction committed. It is
-     * a wake-up, not a delivery: it says nothing about which events were written (an idempotent
-     * retry that wrote nothing also fires it), and subscribers read the log to find out. A listener
-     * must return quickly and do no I/O; an exception it throws is swallowed, so a listener can
-     * never fail an append. Writes by other store instances or processes do not fire it.
-     */
-    public final void addAppendListener(Runnable listener) {
-        appendListeners.add(Objects.requireNonNull(listener, "listener"));
+    /** This store itself: it reads its own rows and owns its mapper and append signal. */
+    @Override
+    public final Optional<RecordedLog> recordedLog() {
+        return Optional.of(this);
     }
 
-    /** Removes a listener added by {@link #addAppendListener}; unknown listeners are ignored. */
-    public final void removeAppendListener(Runnable listener) {
-        appendListeners.remove(listener);
-    }
-
-    private void notifyAppendListeners() {
-        for (Runnable listener : appendListeners) {
-            try {
-                listener.run();
-            } catch (RuntimeException ignored) {
-                // The append has committed; a broken listener must not turn it into a reported failure.
-            }
-        }
+    @Override
+    public final AppendSignal appendSignal() {
+        return appendSignal;
     }
 
     @Override
     public final EventStream getEvents(UUID aggregateId, String aggregateType, long afterVersion) {
         StreamKey stream = readableStream(aggregateType, aggregateId);
-        return traced("eventsource.read_stream", stream, () -> {
+        StoreObserver.Observation seen = observer.readingStream(aggregateId, aggregateType);
+        EventStream result;
+        try {
             RecordedStream rows = readRecordedStream(stream, afterVersion);
             List<StoredEvent> events = new ArrayList<>(rows.events().size());
             for (RecordedEvent row : rows.events()) {
                 events.add(mapper.toStoredEvent(row));
             }
-            return new EventStream(aggregateId, aggregateType, events, rows.version());
-        });
+            result = new EventStream(aggregateId, aggregateType, events, rows.version());
+        } catch (RuntimeException | Error e) {
+            seen.failed(e);
+            throw e;
+        }
+        seen.succeeded(result.events().size());
+        return result;
     }
 
     @Override
@@ -291,26 +303,6 @@ public abstract class AbstractEventStore implements EventStore, RecordedEventRea
         }
     }
 
-    private <T> T traced(String name, StreamKey stream, Supplier<T> work) {
-        if (tracer == null) {
-            return work.get();
-        }
-        Span span = tracer.spanBuilder(name)
-                .setAttribute("eventsource.aggregate_type", stream.aggregateType())
-                .setAttribute("eventsource.aggregate_id", stream.aggregateId().toString())
-                .setAttribute("db.system", description)
-                .startSpan();
-        try (Scope ignored = span.makeCurrent()) {
-            return work.get();
-        } catch (RuntimeException e) {
-            span.recordException(e);
-            span.setStatus(StatusCode.ERROR, e.getClass().getSimpleName());
-            throw e;
-        } finally {
-            span.end();
-        }
-    }
-
     /** Fetches one page at a time; holds nothing but the current page between calls. */
     private final class PageIterator implements Iterator<RecordedEvent> {
         private final ReadOptions options;
@@ -337,7 +329,14 @@ public abstract class AbstractEventStore implements EventStore, RecordedEventRea
             }
             ensureOpen();
             int max = (int) Math.min(options.pageSize(), remaining);
-            page = doReadPage(options, cursor, max);
+            StoreObserver.Observation seen = observer.readingPage(options, max);
+            try {
+                page = doReadPage(options, cursor, max);
+            } catch (RuntimeException | Error e) {
+                seen.failed(e);
+                throw e;
+            }
+            seen.succeeded(page.size());
             index = 0;
             if (page.size() < max) {
                 exhausted = true;

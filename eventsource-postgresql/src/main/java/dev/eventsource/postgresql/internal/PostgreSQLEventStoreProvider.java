@@ -1,9 +1,9 @@
 package dev.eventsource.postgresql.internal;
 
+import dev.eventsource.backend.EventStoreBackendProvider;
 import dev.eventsource.event.EventRegistry;
+import dev.eventsource.postgresql.PostgreSQLBackend;
 import dev.eventsource.postgresql.PostgreSQLEventStore;
-import dev.eventsource.store.EventStore;
-import dev.eventsource.store.ReadOnlyStoreProvider;
 
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -13,13 +13,14 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Opens {@link PostgreSQLEventStore}s for {@code EventStores.open(url)}:
+ * Opens {@link PostgreSQLBackend}s for {@code EventStoreBackends.open(url)}, and their
+ * {@link PostgreSQLEventStore}s for {@code EventStores.open(url)}:
  * {@code postgresql://user:pass@host:port/db} (user and password percent-encoded) and
  * {@code jdbc:postgresql://...} as the driver accepts it. In both forms the query parameters
  * {@code schema} and {@code tablePrefix} set the store's schema and table prefix (and are not passed
  * to the driver); the others are. The store owns its pool.
  */
-public final class PostgreSQLEventStoreProvider implements ReadOnlyStoreProvider {
+public final class PostgreSQLEventStoreProvider implements EventStoreBackendProvider {
 
     @Override
     public boolean accepts(String url) {
@@ -31,15 +32,10 @@ public final class PostgreSQLEventStoreProvider implements ReadOnlyStoreProvider
         return List.of("postgresql://user:pass@host:5432/db", "jdbc:postgresql://host:5432/db?user=u&password=p");
     }
 
+    /** A backend on the database the URL names; {@code readOnly} gives a {@linkplain PostgreSQLEventStore.Builder#readOnly(boolean) read-only} store. */
     @Override
-    public EventStore open(String url, EventRegistry registry) {
-        return parse(url).eventRegistry(registry).build();
-    }
-
-    /** A {@linkplain PostgreSQLEventStore.Builder#readOnly(boolean) read-only} store. */
-    @Override
-    public EventStore openReadOnly(String url, EventRegistry registry) {
-        return parse(url).eventRegistry(registry).readOnly(true).build();
+    public PostgreSQLBackend openBackend(String url, EventRegistry registry, boolean readOnly) {
+        return new PostgreSQLBackend(parse(url).eventRegistry(registry).readOnly(readOnly).build());
     }
 
     private static PostgreSQLEventStore.Builder parse(String url) {

@@ -1,0 +1,90 @@
+package dev.eventsource.postgresql;
+
+import dev.eventsource.backend.EventStoreBackend;
+import dev.eventsource.store.spi.EventImporter;
+import dev.eventsource.store.spi.RecordedLog;
+import dev.eventsource.store.spi.StorageCheck;
+import dev.eventsource.subscription.AppendNotifier;
+import dev.eventsource.subscription.TransactionalCheckpointStore;
+
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The PostgreSQL backend: a {@link PostgreSQLEventStore} and, in its schema under its table
+ * prefix, its {@link PostgreSQLSnapshotStore}, {@link PostgreSQLCheckpointStore} (transactional)
+ * and {@link PostgreSQLDeadLetterStore}. Each {@link #newAppendNotifier()} wakes subscriptions on
+ * appends through this store in-process and, through a {@link PostgreSQLAppendNotifier}, on every
+ * process's commits (it holds one pooled connection while its manager runs).
+ */
+public final class PostgreSQLBackend implements EventStoreBackend {
+
+    private final PostgreSQLEventStore store;
+    private final PostgreSQLSnapshotStore snapshots;
+    private final PostgreSQLCheckpointStore checkpoints;
+    private final PostgreSQLDeadLetterStore deadLetters;
+
+    /** A backend owning {@code store}: closing the backend closes it (and the pool it owns). */
+    public PostgreSQLBackend(PostgreSQLEventStore store) {
+        this.store = Objects.requireNonNull(store, "store");
+        this.snapshots = new PostgreSQLSnapshotStore(store);
+        this.checkpoints = new PostgreSQLCheckpointStore(store);
+        this.deadLetters = new PostgreSQLDeadLetterStore(store);
+    }
+
+    @Override
+    public PostgreSQLEventStore store() {
+        return store;
+    }
+
+    @Override
+    public RecordedLog log() {
+        return store;
+    }
+
+    @Override
+    public EventImporter importer() {
+        return store;
+    }
+
+    @Override
+    public PostgreSQLSnapshotStore snapshots() {
+        return snapshots;
+    }
+
+    @Override
+    public PostgreSQLCheckpointStore checkpoints() {
+        return checkpoints;
+    }
+
+    @Override
+    public Optional<TransactionalCheckpointStore> transactionalCheckpoints() {
+        return Optional.of(checkpoints);
+    }
+
+    @Override
+    public PostgreSQLDeadLetterStore deadLetters() {
+        return deadLetters;
+    }
+
+    @Override
+    public AppendNotifier newAppendNotifier() {
+        return AppendNotifier.allOf(AppendNotifier.inProcess(store.appendSignal()), new PostgreSQLAppendNotifier(store));
+    }
+
+    /** None: PostgreSQL checks its own storage. */
+    @Override
+    public Optional<StorageCheck> storageCheck() {
+        return Optional.empty();
+    }
+
+    @Override
+    public void close() {
+        store.close();
+    }
+
+    @Override
+    public String toString() {
+        return "PostgreSQLBackend(" + store + ")";
+    }
+}

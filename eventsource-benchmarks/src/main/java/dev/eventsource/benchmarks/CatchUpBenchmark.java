@@ -5,9 +5,9 @@ import dev.eventsource.postgresql.PostgreSQLCheckpointStore;
 import dev.eventsource.postgresql.PostgreSQLEventStore;
 import dev.eventsource.sqlite.SQLiteCheckpointStore;
 import dev.eventsource.sqlite.SQLiteEventStore;
+import dev.eventsource.store.EventStore;
 import dev.eventsource.store.ExpectedVersion;
 import dev.eventsource.store.StoredEvent;
-import dev.eventsource.store.spi.AbstractEventStore;
 import dev.eventsource.subscription.CheckpointStore;
 import dev.eventsource.subscription.StartFrom;
 import dev.eventsource.subscription.Subscription;
@@ -69,7 +69,9 @@ public class CatchUpBenchmark {
     @Param({"200000"})
     int events;
 
-    private AbstractEventStore store;
+    private EventStore store;
+    /** The PostgreSQL store when that is the backend, so the trial can drop its schema; null otherwise. */
+    private PostgreSQLEventStore postgres;
     private CheckpointStore checkpoints;
     private Path file;
     private String schema;
@@ -86,7 +88,7 @@ public class CatchUpBenchmark {
             }
             case "postgresql" -> {
                 schema = PostgresTestServer.freshSchema();
-                PostgreSQLEventStore postgres = PostgreSQLEventStore.builder(PostgresTestServer.url()).schema(schema)
+                postgres = PostgreSQLEventStore.builder(PostgresTestServer.url()).schema(schema)
                         .maxPoolSize(4).tracing(false).build();
                 postgres.initialize();
                 store = postgres;
@@ -107,7 +109,7 @@ public class CatchUpBenchmark {
 
     @TearDown(Level.Trial)
     public void close() throws Exception {
-        if (store instanceof PostgreSQLEventStore postgres) {
+        if (postgres != null) {
             try (Connection c = postgres.dataSource().getConnection(); Statement sql = c.createStatement()) {
                 sql.execute("DROP SCHEMA " + schema + " CASCADE");
             }

@@ -6,7 +6,7 @@ import dev.eventsource.postgresql.PostgreSQLSnapshotStore;
 import dev.eventsource.snapshot.SnapshotPolicy;
 import dev.eventsource.snapshot.SnapshotStore;
 import dev.eventsource.sqlite.SQLiteSnapshotStore;
-import dev.eventsource.store.spi.AbstractEventStore;
+import dev.eventsource.store.EventStore;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -57,7 +57,9 @@ public class SnapshotLoadBenchmark {
     @Param({"1000", "10000"})
     int events;
 
-    private AbstractEventStore store;
+    private EventStore store;
+    /** The PostgreSQL store when that is the backend, so the trial can drop its schema; null otherwise. */
+    private PostgreSQLEventStore postgres;
     private Path file;
     private String schema;
     private AggregateRepository<BenchEvents.Order> replaying;
@@ -120,7 +122,7 @@ public class SnapshotLoadBenchmark {
             throw new IllegalStateException(note);
         }
         schema = "bench_snapshots_" + Long.toString(System.nanoTime(), 36);
-        var postgres = PostgreSQLEventStore.builder(url).schema(schema).maxPoolSize(2).tracing(false).build();
+        postgres = PostgreSQLEventStore.builder(url).schema(schema).maxPoolSize(2).tracing(false).build();
         postgres.initialize();
         store = postgres;
         return new PostgreSQLSnapshotStore(postgres);
@@ -128,7 +130,7 @@ public class SnapshotLoadBenchmark {
 
     @TearDown(Level.Trial)
     public void close() throws Exception {
-        if (store instanceof PostgreSQLEventStore postgres) {
+        if (postgres != null) {
             try (Connection c = postgres.dataSource().getConnection(); Statement sql = c.createStatement()) {
                 sql.execute("DROP SCHEMA " + schema + " CASCADE");
             }

@@ -1,7 +1,7 @@
 package dev.eventsource.cli;
 
+import dev.eventsource.backend.EventStoreBackend;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.eventsource.store.EventStore;
 import dev.eventsource.store.spi.RecordedEvent;
 import dev.eventsource.store.spi.RecordedStream;
 import dev.eventsource.store.spi.StreamKey;
@@ -45,8 +45,8 @@ final class EventsCommand extends BaseCommand {
         }
         StreamKey key = new StreamKey(type, id);
         RecordedStream stream;
-        try (EventStore store = Stores.openExisting(url)) {
-            stream = Stores.reader(store).readRecordedStream(key, 0);
+        try (EventStoreBackend backend = Stores.openExisting(url)) {
+            stream = backend.log().readRecordedStream(key, 0);
         }
         if (stream.events().isEmpty()) {
             throw new CommandFailure(ExitCode.FAILURE, "no stream " + key + " in " + Stores.shown(url) + "; list the streams with: "

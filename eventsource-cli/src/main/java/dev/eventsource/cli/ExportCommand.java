@@ -1,6 +1,6 @@
 package dev.eventsource.cli;
 
-import dev.eventsource.store.EventStore;
+import dev.eventsource.backend.EventStoreBackend;
 import dev.eventsource.store.ReadOptions;
 import dev.eventsource.store.spi.RecordedEvent;
 import picocli.CommandLine.Command;
@@ -39,10 +39,10 @@ final class ExportCommand extends BaseCommand {
         Path target = toStdout ? null : Path.of(outFile);
         Path partial = toStdout ? null : target.resolveSibling(target.getFileName() + ".partial");
         long count = 0;
-        try (EventStore store = Stores.openExisting(url);
+        try (EventStoreBackend backend = Stores.openExisting(url);
              Writer writer = toStdout ? keepOpen(out()) : Files.newBufferedWriter(partial, StandardCharsets.UTF_8);
-             Progress progress = progress("Exporting", store.globalPosition(), "events");
-             Stream<RecordedEvent> rows = Stores.reader(store).readRecorded(ReadOptions.builder().pageSize(5_000).build())) {
+             Progress progress = progress("Exporting", backend.log().globalPosition(), "events");
+             Stream<RecordedEvent> rows = backend.log().readRecorded(ReadOptions.builder().pageSize(5_000).build())) {
             for (Iterator<RecordedEvent> it = rows.iterator(); it.hasNext(); ) {
                 RecordedEvent row = it.next();
                 writer.write(EventJson.toLine(row));

@@ -1,7 +1,7 @@
 package dev.eventsource.cli;
 
+import dev.eventsource.backend.EventStoreBackend;
 import dev.eventsource.event.SerializationException;
-import dev.eventsource.store.EventStore;
 import dev.eventsource.store.spi.EventImporter;
 import dev.eventsource.store.spi.ImportConflictException;
 import dev.eventsource.store.spi.RecordedEvent;
@@ -56,9 +56,9 @@ final class ImportCommand extends BaseCommand {
         long size = fromStdin ? 0 : fileSize(Path.of(inFile));
         Optional<Path> created = Stores.newSqliteFile(url);
         try (JsonLinesReader in = new JsonLinesReader(fromStdin ? System.in : Files.newInputStream(Path.of(inFile)));
-             EventStore store = Stores.openOrCreate(url);
+             EventStoreBackend backend = Stores.openOrCreate(url);
              Progress progress = progress("Importing", size, "bytes")) {
-            EventImporter importer = Stores.importer(store);
+            EventImporter importer = backend.importer();
             List<RecordedEvent> batch = new ArrayList<>(batchSize);
             List<Integer> lines = new ArrayList<>(batchSize);
             int lineNo = 0;

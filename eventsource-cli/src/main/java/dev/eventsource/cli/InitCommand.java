@@ -1,6 +1,6 @@
 package dev.eventsource.cli;
 
-import dev.eventsource.store.EventStore;
+import dev.eventsource.backend.EventStoreBackend;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
@@ -15,8 +15,8 @@ final class InitCommand extends BaseCommand {
 
     @Override
     public Integer call() {
-        try (EventStore store = Stores.openOrCreate(url)) {
-            out().println("Initialized " + Stores.shown(url) + ": schema ready, " + store.globalPosition() + " events stored.");
+        try (EventStoreBackend backend = Stores.openOrCreate(url)) {
+            out().println("Initialized " + Stores.shown(url) + ": schema ready, " + backend.log().globalPosition() + " events stored.");
         }
         return ExitCode.OK;
     }

@@ -1,8 +1,7 @@
 package dev.eventsource.cli;
 
+import dev.eventsource.backend.EventStoreBackend;
 import dev.eventsource.migration.MigrationReport;
-import dev.eventsource.migration.StoreMigration;
-import dev.eventsource.store.EventStore;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -42,12 +41,10 @@ final class MigrateCommand extends BaseCommand {
         MigrationReport report;
         Optional<Path> created = Stores.newSqliteFile(to);
         AtomicLong copied = new AtomicLong();
-        try (EventStore source = Stores.openExisting(from);
-             EventStore target = Stores.openOrCreate(to)) {
-            Stores.reader(source);
-            Stores.importer(target);
-            try (Progress progress = progress("Copying", source.globalPosition(), "events")) {
-                report = StoreMigration.copy(source, target, batchSize, p -> {
+        try (EventStoreBackend source = Stores.openExisting(from);
+             EventStoreBackend target = Stores.openOrCreate(to)) {
+            try (Progress progress = progress("Copying", source.log().globalPosition(), "events")) {
+                report = EventStoreBackend.copy(source, target, batchSize, p -> {
                     copied.set(p.copied());
                     progress.total(p.sourceEnd());
                     progress.update(p.sourcePosition());

@@ -1,7 +1,7 @@
 package dev.eventsource.cli;
 
+import dev.eventsource.backend.EventStoreBackend;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.eventsource.store.EventStore;
 import dev.eventsource.store.ReadOptions;
 import dev.eventsource.store.spi.RecordedEvent;
 import dev.eventsource.store.spi.StreamKey;
@@ -46,10 +46,10 @@ final class StatsCommand extends BaseCommand {
         Instant firstAt = null;
         Instant lastAt = null;
         long storePosition;
-        try (EventStore store = Stores.openExisting(url)) {
-            storePosition = store.globalPosition();
+        try (EventStoreBackend backend = Stores.openExisting(url)) {
+            storePosition = backend.log().globalPosition();
             try (Progress progress = progress("Counting", storePosition, "events");
-                 Stream<RecordedEvent> rows = Stores.reader(store).readRecorded(ReadOptions.builder().pageSize(5_000).build())) {
+                 Stream<RecordedEvent> rows = backend.log().readRecorded(ReadOptions.builder().pageSize(5_000).build())) {
                 for (var it = rows.iterator(); it.hasNext(); ) {
                     RecordedEvent row = it.next();
                     events++;

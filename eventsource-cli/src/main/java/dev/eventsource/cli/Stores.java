@@ -1,13 +1,12 @@
 package dev.eventsource.cli;
 
+import dev.eventsource.backend.EventStoreBackend;
+import dev.eventsource.backend.EventStoreBackends;
 import dev.eventsource.event.EventRegistry;
 import dev.eventsource.sqlite.SQLiteEventStore;
 import dev.eventsource.sqlite.SQLiteEventStoreProvider;
-import dev.eventsource.store.EventStore;
-import dev.eventsource.store.EventStoreProvider;
+import dev.eventsource.backend.EventStoreBackendProvider;
 import dev.eventsource.store.EventStores;
-import dev.eventsource.store.spi.EventImporter;
-import dev.eventsource.store.spi.RecordedEventReader;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -22,7 +21,9 @@ import java.util.ServiceLoader;
 import java.util.function.Supplier;
 
 /**
- * Opens stores from the URLs of {@link EventStores#open(String)} the way the commands need them.
+ * Opens backends from the URLs of {@link EventStoreBackends#open(String)} the way the commands need
+ * them; the commands take the parts they use from the backend (its stored-row log, its importer,
+ * its storage check).
  *
  * <p>Commands that only read use {@link #openExisting}, which opens the store
  * {@linkplain EventStores#openReadOnly read-only}: nothing is created or written, not even a
@@ -48,7 +49,7 @@ final class Stores {
     }
 
     /** Opens a store that must already exist, read-only; see the class comment. */
-    static EventStore openExisting(String url) {
+    static EventStoreBackend openExisting(String url) {
         requireBackend(url);
         Optional<Path> file = sqliteFile(url);
         if (file.isPresent()) {
@@ -63,17 +64,17 @@ final class Stores {
             throw new CommandFailure(ExitCode.USAGE, shown(url) + " is a new, empty in-memory store; there is nothing"
                     + " to read in it. Give the URL of an existing store");
         }
-        return open(url, () -> EventStores.openReadOnly(url, new EventRegistry()));
+        return open(url, () -> EventStoreBackends.openReadOnly(url, new EventRegistry()));
     }
 
     /** Opens a store, creating a SQLite file if there is none; see the class comment. */
-    static EventStore openOrCreate(String url) {
+    static EventStoreBackend openOrCreate(String url) {
         requireBackend(url);
         Optional<Path> file = sqliteFile(url);
         if (file.isPresent() && Files.exists(file.get())) {
             requireSqliteFile(file.get());
         }
-        return open(url, () -> EventStores.open(url, new EventRegistry()));
+        return open(url, () -> EventStoreBackends.open(url, new EventRegistry()));
     }
 
     /** The URL as it may be printed: passwords replaced by {@code ***} ({@link EventStores#redact}). */
@@ -84,24 +85,6 @@ final class Stores {
     /** {@code text} with every occurrence of {@code url} {@linkplain #shown(String) redacted}. */
     static String shown(String text, String url) {
         return text == null || url == null || url.isEmpty() ? text : text.replace(url, shown(url));
-    }
-
-    /** The store's stored-row reader, or a failure naming the store. */
-    static RecordedEventReader reader(EventStore store) {
-        if (store instanceof RecordedEventReader reader) {
-            return reader;
-        }
-        throw new CommandFailure(ExitCode.FAILURE, store + " cannot list its stored rows (its backend does not implement"
-                + " RecordedEventReader), so the tools cannot read it");
-    }
-
-    /** The store's importer, or a failure naming the store. */
-    static EventImporter importer(EventStore store) {
-        if (store instanceof EventImporter importer) {
-            return importer;
-        }
-        throw new CommandFailure(ExitCode.FAILURE, store + " cannot import events: its backend does not implement"
-                + " EventImporter in this version");
     }
 
     /**
@@ -154,7 +137,7 @@ final class Stores {
         }
     }
 
-    private static EventStore open(String url, Supplier<EventStore> opening) {
+    private static EventStoreBackend open(String url, Supplier<EventStoreBackend> opening) {
         try {
             return opening.get();
         } catch (RuntimeException e) {
@@ -172,7 +155,7 @@ final class Stores {
             return;
         }
         List<String> known = new ArrayList<>(List.of("memory:"));
-        for (EventStoreProvider provider : ServiceLoader.load(EventStoreProvider.class, Stores.class.getClassLoader())) {
+        for (EventStoreBackendProvider provider : ServiceLoader.load(EventStoreBackendProvider.class, Stores.class.getClassLoader())) {
             if (provider.accepts(url)) {
                 return;
             }

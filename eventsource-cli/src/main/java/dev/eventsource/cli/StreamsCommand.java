@@ -1,8 +1,8 @@
 package dev.eventsource.cli;
 
+import dev.eventsource.backend.EventStoreBackend;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.eventsource.store.EventStore;
 import dev.eventsource.store.ReadOptions;
 import dev.eventsource.store.spi.RecordedEvent;
 import dev.eventsource.store.spi.StreamKey;
@@ -54,13 +54,13 @@ final class StreamsCommand extends BaseCommand {
                     + limit + " --offset " + offset);
         }
         Map<StreamKey, Summary> streams = new LinkedHashMap<>();
-        try (EventStore store = Stores.openExisting(url);
-             Progress progress = progress("Reading streams", store.globalPosition(), "events")) {
+        try (EventStoreBackend backend = Stores.openExisting(url);
+             Progress progress = progress("Reading streams", backend.log().globalPosition(), "events")) {
             ReadOptions.Builder options = ReadOptions.builder().pageSize(5_000);
             if (!types.isEmpty()) {
                 options.aggregateTypes(types.toArray(String[]::new));
             }
-            try (Stream<RecordedEvent> rows = Stores.reader(store).readRecorded(options.build())) {
+            try (Stream<RecordedEvent> rows = backend.log().readRecorded(options.build())) {
                 rows.forEach(row -> {
                     streams.merge(row.stream(), new Summary(row.stream(), row.version(), 1, row.occurredAt()),
                             (a, b) -> new Summary(a.key(), Math.max(a.version(), b.version()), a.events() + 1, b.lastEventAt()));

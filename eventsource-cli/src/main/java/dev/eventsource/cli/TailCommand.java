@@ -1,6 +1,6 @@
 package dev.eventsource.cli;
 
-import dev.eventsource.store.EventStore;
+import dev.eventsource.backend.EventStoreBackend;
 import dev.eventsource.store.ReadOptions;
 import dev.eventsource.store.spi.RecordedEvent;
 import dev.eventsource.store.spi.RecordedEventReader;
@@ -62,9 +62,9 @@ final class TailCommand extends BaseCommand {
         }
         long deadline = timeout == null ? Long.MAX_VALUE : System.nanoTime() + timeout.toNanos();
         long printed = 0;
-        try (EventStore store = Stores.openExisting(url)) {
-            RecordedEventReader reader = Stores.reader(store);
-            long cursor = fromPosition != null ? fromPosition : store.globalPosition();
+        try (EventStoreBackend backend = Stores.openExisting(url)) {
+            RecordedEventReader reader = backend.log();
+            long cursor = fromPosition != null ? fromPosition : backend.log().globalPosition();
             hint("Following " + Stores.shown(url) + " after position " + cursor + " (Ctrl-C to stop)");
             ReadOptions.Builder filter = ReadOptions.builder().pageSize(1_000);
             if (!eventTypes.isEmpty()) {

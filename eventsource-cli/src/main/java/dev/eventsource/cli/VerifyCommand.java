@@ -1,12 +1,13 @@
 package dev.eventsource.cli;
 
+import dev.eventsource.backend.EventStoreBackend;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.eventsource.store.EventStore;
 import dev.eventsource.store.EventStoreBusyException;
 import dev.eventsource.store.ReadOptions;
 import dev.eventsource.store.StoreClosedException;
 import dev.eventsource.store.spi.RecordedEvent;
-import dev.eventsource.store.spi.RecordedEventReader;
+import dev.eventsource.store.spi.RecordedLog;
 import dev.eventsource.store.spi.StorageCheck;
 import dev.eventsource.store.spi.StreamKey;
 import picocli.CommandLine.Command;
@@ -18,6 +19,7 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Objects;
 import java.util.stream.Stream;
 
@@ -65,15 +67,15 @@ final class VerifyCommand extends BaseCommand {
         Map<StreamKey, Long> versions = new HashMap<>();
         long events;
         String storage;
-        try (EventStore store = Stores.openExisting(url)) {
-            storage = checkStorage(store);
-            events = checkRows(store, versions);
+        try (EventStoreBackend backend = Stores.openExisting(url)) {
+            storage = checkStorage(backend.storageCheck());
+            events = checkRows(backend.log(), versions);
             if (!versions.isEmpty()) {
                 try (Progress progress = progress("Verifying streams", versions.size(), "streams")) {
                     long checked = 0;
                     for (Map.Entry<StreamKey, Long> stream : versions.entrySet()) {
                         StreamKey key = stream.getKey();
-                        long reported = store.getStreamVersion(key.aggregateId(), key.aggregateType());
+                        long reported = backend.store().getStreamVersion(key.aggregateId(), key.aggregateType());
                         if (reported != stream.getValue()) {
                             problem(key + ": the store reports version " + reported + " but its events end at v" + stream.getValue());
                         }
@@ -110,15 +112,15 @@ final class VerifyCommand extends BaseCommand {
     }
 
     /** Runs the backend's storage check and records what it finds; says what was checked. */
-    private String checkStorage(EventStore store) {
-        if (!(store instanceof StorageCheck check)) {
+    private String checkStorage(Optional<StorageCheck> offered) {
+        if (offered.isEmpty()) {
             return "not checked: this backend offers no storage check (PostgreSQL checks its own pages as it reads"
                     + " them; run amcheck for a deep check)";
         }
         String pragma = full ? "PRAGMA integrity_check" : "PRAGMA quick_check";
         List<String> found;
         try {
-            found = check.checkStorage(full);
+            found = offered.get().checkStorage(full);
         } catch (RuntimeException e) {
             if (isStoreUnavailable(e)) {
                 throw e;
@@ -135,9 +137,8 @@ final class VerifyCommand extends BaseCommand {
      * too, named by the last readable position before it, and reading goes on after it: a failed
      * page is read again row by row to find the damaged row, and full pages resume after it.
      */
-    private long checkRows(EventStore store, Map<StreamKey, Long> versions) {
-        RecordedEventReader reader = Stores.reader(store);
-        long end = store.globalPosition();
+    private long checkRows(RecordedLog reader, Map<StreamKey, Long> versions) {
+        long end = reader.globalPosition();
         long events = 0;
         long previous = 0;
         long cursor = 0;

@@ -119,7 +119,7 @@ class SubscriptionManagerTest {
 
     @Test
     void a_failing_append_listener_never_fails_the_append() {
-        store.addAppendListener(() -> {
+        store.appendSignal().onAppend(() -> {
             throw new IllegalStateException("broken listener");
         });
 

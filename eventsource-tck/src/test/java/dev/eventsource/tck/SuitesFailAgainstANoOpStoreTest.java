@@ -1,9 +1,15 @@
 package dev.eventsource.tck;
 
+import dev.eventsource.backend.EventStoreBackend;
 import dev.eventsource.event.EventRegistry;
 import dev.eventsource.snapshot.Snapshot;
 import dev.eventsource.snapshot.SnapshotStore;
 import dev.eventsource.store.EventStore;
+import dev.eventsource.store.spi.EventImporter;
+import dev.eventsource.store.spi.RecordedLog;
+import dev.eventsource.store.spi.StorageCheck;
+import dev.eventsource.subscription.AppendNotifier;
+import dev.eventsource.subscription.TransactionalCheckpointStore;
 import dev.eventsource.subscription.Checkpoint;
 import dev.eventsource.subscription.CheckpointStore;
 import dev.eventsource.subscription.DeadLetter;
@@ -38,7 +44,7 @@ class SuitesFailAgainstANoOpStoreTest {
     @ValueSource(classes = {NoOpAppend.class, NoOpStreamRead.class, NoOpGlobalRead.class, NoOpLookup.class,
             NoOpSerialization.class, NoOpValidation.class, NoOpLifecycle.class, NoOpConcurrency.class, NoOpAggregate.class, NoOpReopen.class,
             NoOpSnapshots.class, NoOpSnapshotRepository.class, NoOpImport.class, NoOpEverything.class, NoOpSubscriptions.class,
-            NoOpCheckpoints.class, NoOpDeadLetters.class, NoOpDifferential.class})
+            NoOpCheckpoints.class, NoOpDeadLetters.class, NoOpDifferential.class, NoOpBackend.class})
     void the_suite_reports_failures_against_a_no_op_store(Class<?> boundSuite) {
         TestExecutionSummary summary = run(boundSuite);
 
@@ -53,6 +59,69 @@ class SuitesFailAgainstANoOpStoreTest {
         SummaryGeneratingListener listener = new SummaryGeneratingListener();
         launcher.execute(request, listener);
         return listener.getSummary();
+    }
+
+    static class NoOpBackend extends BackendContract {
+        @Override
+        protected EventStoreBackend newBackend(EventRegistry registry) {
+            NoOpImportingEventStore store = new NoOpImportingEventStore(registry);
+            return new EventStoreBackend() {
+                @Override
+                public EventStore store() {
+                    return store;
+                }
+
+                @Override
+                public RecordedLog log() {
+                    return store;
+                }
+
+                @Override
+                public EventImporter importer() {
+                    return store;
+                }
+
+                @Override
+                public SnapshotStore snapshots() {
+                    return noOpSnapshots();
+                }
+
+                @Override
+                public CheckpointStore checkpoints() {
+                    return new InMemoryCheckpointStore();
+                }
+
+                @Override
+                public Optional<TransactionalCheckpointStore> transactionalCheckpoints() {
+                    return Optional.empty();
+                }
+
+                @Override
+                public DeadLetterStore deadLetters() {
+                    return new InMemoryDeadLetterStore();
+                }
+
+                @Override
+                public AppendNotifier newAppendNotifier() {
+                    return AppendNotifier.inProcess(store.appendSignal());
+                }
+
+                @Override
+                public Optional<StorageCheck> storageCheck() {
+                    return Optional.empty();
+                }
+
+                @Override
+                public void close() {
+                    store.close();
+                }
+            };
+        }
+
+        @Override
+        protected Duration timeout() {
+            return Duration.ofMillis(200);
+        }
     }
 
     static class NoOpDifferential extends DifferentialContract {

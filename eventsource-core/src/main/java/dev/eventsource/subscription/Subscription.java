@@ -51,6 +51,8 @@ public final class Subscription {
     private final String name;
     private final EventLookup store;
     private final CheckpointStore checkpoints;
+    /** The same store, typed for a transactional projection's path; null for a plain subscriber. */
+    private final TransactionalCheckpointStore transactionalCheckpoints;
     private final DeadLetterStore deadLetters;
     private final Subscriber subscriber;
     private final TransactionalProjection transactional;
@@ -85,13 +87,15 @@ public final class Subscription {
     /** The unresolved dead letters of this subscription, by event id: handling such an event resolves its entry. */
     private final Map<UUID, Long> unresolved = new HashMap<>();
 
-    Subscription(String name, EventLookup store, CheckpointStore checkpoints, DeadLetterStore deadLetters,
+    Subscription(String name, EventLookup store, CheckpointStore checkpoints,
+                 TransactionalCheckpointStore transactionalCheckpoints, DeadLetterStore deadLetters,
                  Subscriber subscriber, TransactionalProjection transactional, SubscriptionOptions options,
                  Set<String> eventTypes, Set<String> aggregateTypes, Duration pollInterval, Clock clock,
                  Function<ReadOptions, Stream<LogEntry>> log, ThreadFactory threads) {
         this.name = name;
         this.store = store;
         this.checkpoints = checkpoints;
+        this.transactionalCheckpoints = transactionalCheckpoints;
         this.deadLetters = deadLetters;
         this.subscriber = subscriber;
         this.transactional = transactional;
@@ -227,7 +231,7 @@ public final class Subscription {
         work.lock();
         try {
             if (transactional != null) {
-                ((TransactionalCheckpointStore) checkpoints).resetInTransaction(name, transactional::reset);
+                transactionalCheckpoints.resetInTransaction(name, transactional::reset);
             } else {
                 ((Projection) subscriber).reset();
                 checkpoints.reset(name);
@@ -266,7 +270,7 @@ public final class Subscription {
                 StoredEvent event = entry.decode();
                 try {
                     if (transactional != null) {
-                        ((TransactionalCheckpointStore) checkpoints).saveInTransaction(null, c -> transactional.handle(event, c));
+                        transactionalCheckpoints.saveInTransaction(null, c -> transactional.handle(event, c));
                     } else {
                         subscriber.handle(event);
                     }
@@ -427,7 +431,7 @@ public final class Subscription {
         }
         Checkpoint after = checkpoint(events.get(events.size() - 1), processedTotal + events.size());
         try {
-            ((TransactionalCheckpointStore) checkpoints).saveInTransaction(after, c -> {
+            transactionalCheckpoints.saveInTransaction(after, c -> {
                 for (StoredEvent event : events) {
                     transactional.handle(event, c);
                 }
@@ -459,7 +463,7 @@ public final class Subscription {
         for (int attempt = 1; ; attempt++) {
             try {
                 if (transactional != null) {
-                    ((TransactionalCheckpointStore) checkpoints).saveInTransaction(
+                    transactionalCheckpoints.saveInTransaction(
                             checkpoint(event, processedTotal + 1), c -> transactional.handle(event, c));
                     lastSaveNanos = System.nanoTime();
                 } else {

@@ -310,7 +310,8 @@ public final class SubscriptionManager implements AutoCloseable {
             throw new IllegalArgumentException("subscription name must be non-blank; it keys the checkpoint");
         }
         Objects.requireNonNull(options, "options");
-        Subscription s = new Subscription(name, head, checkpoints, deadLetters, subscriber, transactional, options,
+        Subscription s = new Subscription(name, head, checkpoints, transactional == null ? null : transactionalCheckpoints,
+                deadLetters, subscriber, transactional, options,
                 eventTypes, aggregateTypes, pollInterval, clock, log, threads);
         lock.lock();
         try {

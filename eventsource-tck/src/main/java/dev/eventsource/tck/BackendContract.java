@@ -78,7 +78,7 @@ public abstract class BackendContract {
                         TckAccount::new, TckAccount.TYPE)
                 .snapshots(backend.snapshots()).snapshotPolicy(SnapshotPolicy.everyEvents(2)).build();
         TckAccount account = accounts.createNew(UUID.randomUUID());
-        account.rename("savings");
+        account.deposit(3);
         account.deposit(5);
         accounts.save(account);
         account.deposit(7);
@@ -88,7 +88,7 @@ public abstract class BackendContract {
 
         assertThat(loaded.state()).isEqualTo(account.state());
         assertThat(loaded.version()).isEqualTo(3);
-        assertThat(accounts.snapshotStats().loadedFromSnapshot()).isEqualTo(1);
+        assertThat(accounts.snapshotStats().loaded()).isEqualTo(1);
         assertThat(accounts.exists(account.aggregateId())).isTrue();
         assertThat(decorated.appends()).isEqualTo(2);
     }
@@ -141,7 +141,8 @@ public abstract class BackendContract {
     }
 
     private EventStoreBackend open() {
-        EventRegistry registry = TckAccount.registry().register(TckEvent.class);
+        // TckAccount.Renamed would share its type name with TckEvent.Renamed, so only deposits are registered.
+        EventRegistry registry = new EventRegistry().register(TckAccount.Deposited.class).register(TckEvent.class);
         EventStoreBackend opened = newBackend(registry);
         backends.add(opened);
         opened.store().initialize();

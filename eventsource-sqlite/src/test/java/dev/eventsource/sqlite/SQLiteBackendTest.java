@@ -1,0 +1,77 @@
+package dev.eventsource.sqlite;
+
+import dev.eventsource.EventSourceException;
+import dev.eventsource.backend.EventStoreBackend;
+import dev.eventsource.backend.EventStoreBackends;
+import dev.eventsource.event.EventRegistry;
+import dev.eventsource.store.ExpectedVersion;
+import dev.eventsource.store.StoreClosedException;
+import dev.eventsource.store.StoreObserver;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The SQLite backend opened from a URL: one object owning the store and its sibling stores. */
+class SQLiteBackendTest {
+
+    @TempDir
+    Path dir;
+
+    private final EventRegistry registry = new EventRegistry().register(Notes.NoteCreated.class);
+
+    @Test
+    void a_url_opens_an_initialized_backend_whose_parts_share_the_file() {
+        String url = "sqlite:" + dir.resolve("events.db");
+        try (EventStoreBackend backend = EventStoreBackends.open(url, registry)) {
+            assertThat(backend).isInstanceOf(SQLiteBackend.class);
+            assertThat(backend.transactionalCheckpoints()).containsSame(backend.checkpoints());
+            assertThat(backend.storageCheck()).isPresent();
+            backend.store().appendEvents(UUID.randomUUID(), "Note", List.of(new Notes.NoteCreated("t", "c")), ExpectedVersion.NO_STREAM);
+
+            assertThat(backend.log().globalPosition()).isEqualTo(1);
+            assertThat(backend.storageCheck().orElseThrow().checkStorage(false)).isEmpty();
+        }
+    }
+
+    @Test
+    void closing_the_backend_closes_its_store() {
+        SQLiteBackend backend = new SQLiteBackend(new SQLiteEventStore(dir.resolve("closed.db").toString(), registry));
+        backend.store().initialize();
+
+        backend.close();
+
+        assertThatThrownBy(() -> backend.store().globalPosition()).isInstanceOf(StoreClosedException.class);
+        assertThatThrownBy(() -> backend.checkpoints().findAll()).isInstanceOf(StoreClosedException.class);
+    }
+
+    @Test
+    void a_read_only_backend_refuses_a_file_that_does_not_exist() {
+        assertThatThrownBy(() -> EventStoreBackends.openReadOnly("sqlite:" + dir.resolve("missing.db"), registry))
+                .isInstanceOf(EventSourceException.class).hasMessageContaining("No SQLite database file");
+    }
+
+    @Test
+    void the_store_builder_takes_an_observer() {
+        AtomicInteger appends = new AtomicInteger();
+        StoreObserver counting = new StoreObserver() {
+            @Override
+            public Observation appending(UUID aggregateId, String aggregateType, int events) {
+                appends.incrementAndGet();
+                return Observation.NONE;
+            }
+        };
+        try (SQLiteEventStore store = SQLiteEventStore.builder(dir.resolve("observed.db").toString()).eventRegistry(registry)
+                .observer(counting).build()) {
+            store.appendEvents(UUID.randomUUID(), "Note", List.of(new Notes.NoteCreated("t", "c")), ExpectedVersion.NO_STREAM);
+        }
+
+        assertThat(appends).hasValue(1);
+    }
+}

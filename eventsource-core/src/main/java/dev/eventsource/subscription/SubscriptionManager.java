@@ -3,6 +3,7 @@ package dev.eventsource.subscription;
 import dev.eventsource.store.EventLookup;
 import dev.eventsource.store.EventStore;
 import dev.eventsource.store.ReadOptions;
+import dev.eventsource.store.spi.AppendSignal;
 import dev.eventsource.store.spi.RecordedLog;
 
 import java.time.Clock;
@@ -87,7 +88,13 @@ public final class SubscriptionManager implements AutoCloseable {
         this.threads = b.threads;
         this.pollInterval = b.pollInterval;
         this.clock = b.clock;
-        this.notifiers = List.copyOf(b.notifiers);
+        List<AppendNotifier> all = new ArrayList<>(3);
+        if (b.signal != null) {
+            // Made per manager, so that one builder can build several managers, as it always could.
+            all.add(AppendNotifier.inProcess(b.signal));
+        }
+        all.addAll(b.notifiers);
+        this.notifiers = List.copyOf(all);
         for (AppendNotifier notifier : notifiers) {
             notifier.start(wakeAll);
         }
@@ -103,18 +110,19 @@ public final class SubscriptionManager implements AutoCloseable {
     public static Builder builder(EventStore store) {
         Objects.requireNonNull(store, "store");
         return store.recordedLog()
-                .map(log -> new Builder(log, LogEntry.rows(log), AppendNotifier.inProcess(log.appendSignal())))
-                .orElseGet(() -> new Builder(store, LogEntry.decoded(store), null));
+                .map(log -> new Builder(log, LogEntry.rows(log), log.appendSignal(), null))
+                .orElseGet(() -> new Builder(store, LogEntry.decoded(store), null, null));
     }
 
     /**
      * A builder for a manager that reads {@code log}'s stored rows (decoding each itself, so that
      * it can dead-letter the one it cannot decode) and wakes on {@code notifier}, which it starts
-     * and closes; {@link Builder#appendNotifier} adds another. Same defaults as {@link #builder(EventStore)}.
+     * and closes; {@link Builder#appendNotifier} adds another. A notifier serves one manager, so such
+     * a builder builds one manager. Same defaults as {@link #builder(EventStore)}.
      */
     public static Builder builder(RecordedLog log, AppendNotifier notifier) {
         Objects.requireNonNull(log, "log");
-        return new Builder(log, LogEntry.rows(log), Objects.requireNonNull(notifier, "notifier"));
+        return new Builder(log, LogEntry.rows(log), null, Objects.requireNonNull(notifier, "notifier"));
     }
 
     /** Subscribes with the {@linkplain SubscriptionOptions#DEFAULTS default options}. */
@@ -153,7 +161,7 @@ public final class SubscriptionManager implements AutoCloseable {
         if (transactionalCheckpoints == null) {
             throw new IllegalArgumentException("TransactionalProjection '" + name + "' needs a TransactionalCheckpointStore"
                     + " in the same database as its read model (SQLiteCheckpointStore, PostgreSQLCheckpointStore), given to"
-                    + " the builder's checkpoints(...) as that type; this manager has " + checkpoints);
+                    + " the builder's checkpoints(...) as that type; this manager has " + checkpoints.getClass().getSimpleName());
         }
         return register(name, null, projection, options, merge(name, "event", projection.eventTypes(), options.eventTypes()),
                 merge(name, "aggregate", projection.aggregateTypes(), options.aggregateTypes()));
@@ -364,6 +372,8 @@ public final class SubscriptionManager implements AutoCloseable {
     public static final class Builder {
         private final EventLookup head;
         private final Function<ReadOptions, Stream<LogEntry>> log;
+        /** The store's in-process signal, for a manager built from a store; null otherwise. */
+        private final AppendSignal signal;
         private CheckpointStore checkpoints = new InMemoryCheckpointStore();
         private TransactionalCheckpointStore transactionalCheckpoints;
         private DeadLetterStore deadLetters = new InMemoryDeadLetterStore();
@@ -374,9 +384,11 @@ public final class SubscriptionManager implements AutoCloseable {
         private int extra = -1;
         private Clock clock = Clock.systemUTC();
 
-        private Builder(EventLookup head, Function<ReadOptions, Stream<LogEntry>> log, AppendNotifier notifier) {
+        private Builder(EventLookup head, Function<ReadOptions, Stream<LogEntry>> log, AppendSignal signal,
+                        AppendNotifier notifier) {
             this.head = head;
             this.log = log;
+            this.signal = signal;
             if (notifier != null) {
                 notifiers.add(notifier);
             }

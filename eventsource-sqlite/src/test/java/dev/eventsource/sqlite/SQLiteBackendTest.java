@@ -7,10 +7,16 @@ import dev.eventsource.event.EventRegistry;
 import dev.eventsource.store.ExpectedVersion;
 import dev.eventsource.store.StoreClosedException;
 import dev.eventsource.store.StoreObserver;
+import dev.eventsource.store.StoredEvent;
+import dev.eventsource.subscription.CheckpointStore;
+import dev.eventsource.subscription.SubscriptionManager;
+import dev.eventsource.subscription.SubscriptionOptions;
+import dev.eventsource.subscription.TransactionalProjection;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.sql.Connection;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -31,7 +37,7 @@ class SQLiteBackendTest {
         String url = "sqlite:" + dir.resolve("events.db");
         try (EventStoreBackend backend = EventStoreBackends.open(url, registry)) {
             assertThat(backend).isInstanceOf(SQLiteBackend.class);
-            assertThat(backend.transactionalCheckpoints()).containsSame(backend.checkpoints());
+            assertThat(backend.transactionalCheckpoints().orElseThrow()).isSameAs(backend.checkpoints());
             assertThat(backend.storageCheck()).isPresent();
             backend.store().appendEvents(UUID.randomUUID(), "Note", List.of(new Notes.NoteCreated("t", "c")), ExpectedVersion.NO_STREAM);
 
@@ -55,6 +61,30 @@ class SQLiteBackendTest {
     void a_read_only_backend_refuses_a_file_that_does_not_exist() {
         assertThatThrownBy(() -> EventStoreBackends.openReadOnly("sqlite:" + dir.resolve("missing.db"), registry))
                 .isInstanceOf(EventSourceException.class).hasMessageContaining("No SQLite database file");
+    }
+
+    @Test
+    void a_transactional_projection_needs_its_checkpoint_store_given_as_transactional() {
+        try (SQLiteBackend backend = new SQLiteBackend(new SQLiteEventStore(dir.resolve("typed.db").toString(), registry))) {
+            CheckpointStore untyped = backend.checkpoints();
+            TransactionalProjection counting = new TransactionalProjection() {
+                @Override
+                public void handle(StoredEvent event, Connection connection) {
+                }
+
+                @Override
+                public void reset(Connection connection) {
+                }
+            };
+            try (SubscriptionManager plain = SubscriptionManager.builder(backend.store()).checkpoints(untyped).build();
+                 SubscriptionManager wired = backend.subscriptions().build()) {
+                assertThatThrownBy(() -> plain.subscribe("counting", counting, SubscriptionOptions.DEFAULTS))
+                        .isInstanceOf(IllegalArgumentException.class)
+                        .hasMessageContaining("given to the builder's checkpoints(...) as that type");
+
+                assertThat(wired.subscribe("counting", counting, SubscriptionOptions.DEFAULTS).name()).isEqualTo("counting");
+            }
+        }
     }
 
     @Test

@@ -20,7 +20,10 @@ public class StoreUnavailableException extends EventSourceException {
     public enum Reason {
         /** The server refused the user or password (or the user may not log in): fix the credentials. */
         CREDENTIALS_REFUSED,
-        /** The database (PostgreSQL) or the database file (a SQLite store opened read-only) does not exist: create it or fix the URL or path. */
+        /**
+         * The database (PostgreSQL) or the database file (a SQLite store opened read-only) does not
+         * exist: create it, or fix the URL or path.
+         */
         DATABASE_MISSING,
         /** The database user lacks a privilege, or the process lacks permission on the file: grant it. */
         ACCESS_DENIED,

@@ -148,14 +148,15 @@ public final class Schema {
         try (Statement sql = connection.createStatement()) {
             int version = version(sql, database);
             if (version == 0) {
-                String noSchema = "SQLite database " + database + " is not an eventsource store (it has no event store"
-                        + " schema); a read-only store creates nothing. Check the path, or create the store by opening it"
-                        + " writable.";
                 if (holdsTables(sql)) {
-                    throw new IncompatibleStoreException(IncompatibleStoreException.Kind.NOT_AN_EVENT_STORE,
-                            noSchema + " It holds another application's tables.", null);
+                    throw new IncompatibleStoreException(IncompatibleStoreException.Kind.NOT_AN_EVENT_STORE, "SQLite"
+                            + " database " + database + " is not an eventsource store (it holds another application's"
+                            + " tables and no event store schema); a read-only store creates nothing. Check the path.",
+                            null);
                 }
-                throw new StoreNotInitializedException(noSchema, null);
+                throw new StoreNotInitializedException("SQLite database " + database + " is not an eventsource store (it"
+                        + " has no event store schema); a read-only store creates nothing. Check the path, or create the"
+                        + " store by opening it writable.", null);
             }
             if (version < CURRENT_VERSION) {
                 throw new StoreNotInitializedException("SQLite database " + database + " has event store schema version "

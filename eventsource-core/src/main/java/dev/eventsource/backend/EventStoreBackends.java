@@ -1,8 +1,8 @@
 package dev.eventsource.backend;
 
-import dev.eventsource.EventSourceException;
 import dev.eventsource.event.EventRegistry;
 import dev.eventsource.store.EventStores;
+import dev.eventsource.store.StoreUnavailableException;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -27,8 +27,8 @@ public final class EventStoreBackends {
     /**
      * Opens and initializes a backend.
      *
-     * @throws IllegalArgumentException for a blank or malformed URL
-     * @throws EventSourceException     naming the supported forms when no backend accepts the URL
+     * @throws IllegalArgumentException  for a blank or malformed URL
+     * @throws StoreUnavailableException ({@code NO_BACKEND}) naming the supported forms when no backend accepts the URL
      */
     public static EventStoreBackend open(String url, EventRegistry registry) {
         return open(url, registry, false);
@@ -65,9 +65,9 @@ public final class EventStoreBackends {
                 known.addAll(provider.examples());
             }
             if (backend == null) {
-                throw new EventSourceException("No event store backend accepts '" + EventStores.redact(url)
-                        + "'. Supported forms: " + known
-                        + ". For SQLite or PostgreSQL add eventsource-sqlite or eventsource-postgresql to the class path.");
+                throw new StoreUnavailableException(StoreUnavailableException.Reason.NO_BACKEND, "No event store backend"
+                        + " accepts '" + EventStores.redact(url) + "'. Supported forms: " + known + ". For SQLite or"
+                        + " PostgreSQL add eventsource-sqlite or eventsource-postgresql to the class path.", null);
             }
         }
         try {

@@ -1,12 +1,12 @@
 package dev.eventsource.sqlite;
 
-import dev.eventsource.EventSourceException;
 import dev.eventsource.backend.EventStoreBackend;
 import dev.eventsource.backend.EventStoreBackends;
 import dev.eventsource.event.EventRegistry;
 import dev.eventsource.store.ExpectedVersion;
 import dev.eventsource.store.StoreClosedException;
 import dev.eventsource.store.StoreObserver;
+import dev.eventsource.store.StoreUnavailableException;
 import dev.eventsource.store.StoredEvent;
 import dev.eventsource.subscription.CheckpointStore;
 import dev.eventsource.subscription.SubscriptionManager;
@@ -60,7 +60,7 @@ class SQLiteBackendTest {
     @Test
     void a_read_only_backend_refuses_a_file_that_does_not_exist() {
         assertThatThrownBy(() -> EventStoreBackends.openReadOnly("sqlite:" + dir.resolve("missing.db"), registry))
-                .isInstanceOf(EventSourceException.class).hasMessageContaining("No SQLite database file");
+                .isInstanceOf(StoreUnavailableException.class).hasMessageContaining("No SQLite database file");
     }
 
     @Test

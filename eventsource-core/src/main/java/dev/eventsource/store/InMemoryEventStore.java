@@ -47,7 +47,7 @@ public final class InMemoryEventStore extends AbstractEventStore implements Even
     }
 
     private InMemoryEventStore(Builder b) {
-        super("InMemoryEventStore", b.registry, b.tracing ? b.openTelemetry() : null, b.observer);
+        super("InMemoryEventStore", b.registry, b.tracing, b.openTelemetry, b.observer);
     }
 
     /** A builder, for a store with its own {@link OpenTelemetry} or a {@link StoreObserver}. */
@@ -252,10 +252,6 @@ public final class InMemoryEventStore extends AbstractEventStore implements Even
 
         public InMemoryEventStore build() {
             return new InMemoryEventStore(this);
-        }
-
-        private OpenTelemetry openTelemetry() {
-            return openTelemetry != null ? openTelemetry : GlobalOpenTelemetry.get();
         }
     }
 }

@@ -132,7 +132,7 @@ public final class PostgreSQLEventStore extends AbstractEventStore implements Ev
     }
 
     private PostgreSQLEventStore(Builder b) {
-        super(describe(b), b.registry, b.openTelemetry(), b.observer);
+        super(describe(b), b.registry, b.tracing, b.openTelemetry, b.observer);
         this.schema = b.schema;
         this.tablePrefix = b.tablePrefix;
         this.ddl = new Schema(schema, tablePrefix);
@@ -511,11 +511,6 @@ public final class PostgreSQLEventStore extends AbstractEventStore implements Ev
         public Builder observer(StoreObserver observer) {
             this.observer = Objects.requireNonNull(observer, "observer");
             return this;
-        }
-
-        /** The OpenTelemetry the store traces through, or null with tracing off. */
-        private OpenTelemetry openTelemetry() {
-            return !tracing ? null : openTelemetry != null ? openTelemetry : GlobalOpenTelemetry.get();
         }
 
         /**

@@ -104,7 +104,8 @@ public final class SQLiteEventStore extends AbstractEventStore implements EventI
     }
 
     private SQLiteEventStore(Builder builder) {
-        super("SQLiteEventStore(" + builder.database + ")", builder.registry, builder.openTelemetry(), builder.observer);
+        super("SQLiteEventStore(" + builder.database + ")", builder.registry, builder.tracing, builder.openTelemetry,
+                builder.observer);
         this.database = builder.database;
         this.busyTimeout = builder.busyTimeout;
         this.synchronous = builder.synchronous;
@@ -547,11 +548,6 @@ public final class SQLiteEventStore extends AbstractEventStore implements EventI
         public Builder observer(StoreObserver observer) {
             this.observer = Objects.requireNonNull(observer, "observer");
             return this;
-        }
-
-        /** The OpenTelemetry the store traces through, or null with tracing off. */
-        private OpenTelemetry openTelemetry() {
-            return !tracing ? null : openTelemetry != null ? openTelemetry : GlobalOpenTelemetry.get();
         }
 
         /**

@@ -60,23 +60,25 @@ public abstract class AbstractEventStore implements EventStore, RecordedLog {
      * @param tracing     whether to emit OpenTelemetry spans (no-op when no SDK is installed)
      */
     protected AbstractEventStore(String description, EventRegistry registry, boolean tracing) {
-        this(description, registry, tracing ? GlobalOpenTelemetry.get() : null, StoreObserver.NONE);
+        this(description, registry, tracing, null, StoreObserver.NONE);
     }
 
     /**
      * @param description   names the store in messages and is the spans' {@code db.system}
      * @param registry      the registry events are looked up in
-     * @param openTelemetry where the {@link TracingObserver}'s spans go; {@code null} for no tracing
+     * @param tracing       whether the {@link TracingObserver} emits spans
+     * @param openTelemetry where its spans go; {@code null} for {@link GlobalOpenTelemetry}
      * @param observer      an application's observer, called after the tracing one; {@link StoreObserver#NONE} for none
      */
-    protected AbstractEventStore(String description, EventRegistry registry, OpenTelemetry openTelemetry,
+    protected AbstractEventStore(String description, EventRegistry registry, boolean tracing, OpenTelemetry openTelemetry,
                                  StoreObserver observer) {
         this.description = Objects.requireNonNull(description, "description");
         this.mapper = new EventMapper(Objects.requireNonNull(registry, "registry"));
         Objects.requireNonNull(observer, "observer");
+        StoreObserver tracer = !tracing ? StoreObserver.NONE
+                : new TracingObserver(openTelemetry != null ? openTelemetry : GlobalOpenTelemetry.get(), description);
         // The signal comes last, so that listeners woken by it see a store whose spans have ended.
-        this.observer = StoreObserver.of(openTelemetry == null ? StoreObserver.NONE : new TracingObserver(openTelemetry, description),
-                observer, appendSignal);
+        this.observer = StoreObserver.of(tracer, observer, appendSignal);
         this.clock = Clock.systemUTC();
     }
 

@@ -13,9 +13,10 @@ public interface BusSubscription extends AutoCloseable {
     boolean isActive();
 
     /**
-     * Leaves the group: once this returns, the handler is not called again (a call already running
-     * finishes first, unless this is called from inside it). The group's remaining members take
-     * over its share. Calling it twice, or after the consumer's shutdown, does nothing.
+     * Leaves the group: once this returns, the handler is not called again, and calls already running
+     * have finished (called from inside the handler, it cannot wait for the call it runs in, nor for
+     * calls other threads make at the same time). The group's remaining members take over its share.
+     * Calling it twice, or after the consumer's shutdown, does nothing.
      */
     void unsubscribe();
 

@@ -319,7 +319,7 @@ public final class InMemoryEventBus implements EventBus {
                         + "' has no member left; event " + d.event.eventId() + " is dropped");
                 return;
             }
-            member.running.lock();
+            member.running.readLock().lock();
             try {
                 if (!member.active) {
                     continue;   // it left between the pick and now; pick again without spending an attempt
@@ -340,7 +340,7 @@ public final class InMemoryEventBus implements EventBus {
                 LOG.log(System.Logger.Level.DEBUG, () -> "attempt " + n + " of consumer group '" + d.group.spec.name()
                         + "' failed on event " + d.event.eventId(), e);
             } finally {
-                member.running.unlock();
+                member.running.readLock().unlock();
             }
             if (attempt < policy.maxAttempts() && !sleep(policy.delayAfter(attempt))) {
                 return;   // abandoned by shutdown
@@ -503,8 +503,11 @@ public final class InMemoryEventBus implements EventBus {
     private final class Member implements BusSubscription {
         final Group group;
         final EventHandler<DomainEvent> handler;
-        /** Held while the handler runs, so that unsubscribe can wait for a running call. */
-        final ReentrantLock running = new ReentrantLock();
+        /**
+         * Held shared while the handler runs (lanes call it in parallel), and exclusively by
+         * unsubscribe to wait for the calls in progress.
+         */
+        final ReentrantReadWriteLock running = new ReentrantReadWriteLock();
         volatile boolean active = true;
 
         Member(Group group, EventHandler<DomainEvent> handler) {
@@ -529,8 +532,10 @@ public final class InMemoryEventBus implements EventBus {
             }
             leave(this);
             active = false;
-            running.lock();   // waits for a call in progress on another thread
-            running.unlock();
+            if (running.getReadHoldCount() == 0) {   // from inside its own handler, waiting would wait for itself
+                running.writeLock().lock();
+                running.writeLock().unlock();
+            }
         }
     }
 

@@ -10,7 +10,8 @@ import java.util.Set;
  *
  * <p>Each published event that a group selects is delivered once to the group, to one live member,
  * and to every group independently. The events of one aggregate reach a group in the order they
- * were published; a handler is never called for two events of one aggregate at once. A handler's
+ * were published, one at a time (a synchronous in-process bus runs handlers on the publishers'
+ * threads, so there only one publishing thread per aggregate gives that). A handler's
  * failure is retried per the group's policy, then dead-lettered ({@link BusDeadLetters}); it never
  * stops the other events, the other groups or the publisher. A subscription receives the events
  * published after {@code subscribe} returned; events published before are not replayed (read them

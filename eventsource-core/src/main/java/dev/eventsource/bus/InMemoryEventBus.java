@@ -1,6 +1,5 @@
 package dev.eventsource.bus;
 
-import dev.eventsource.EventSourceException;
 import dev.eventsource.event.DomainEvent;
 import dev.eventsource.store.StoredEvent;
 
@@ -150,6 +149,12 @@ public final class InMemoryEventBus implements EventBus {
 
     // ---- publishing ----
 
+    /**
+     * {@inheritDoc}
+     *
+     * @throws IllegalStateException if the executor given to {@link #asynchronous(Executor)} refuses work
+     *                               (it was shut down before the bus); the events not yet queued are dropped
+     */
     @Override
     public void publish(List<StoredEvent> events) {
         List<StoredEvent> checked = EventPublisher.checkPublishable(events);
@@ -171,7 +176,14 @@ public final class InMemoryEventBus implements EventBus {
             }
             published.add(checked.size());
             if (executor != null) {
-                accepted.forEach(this::enqueue);
+                for (int i = 0; i < accepted.size(); i++) {
+                    try {
+                        enqueue(accepted.get(i));
+                    } catch (IllegalStateException refused) {
+                        accepted.subList(i + 1, accepted.size()).forEach(this::finished);
+                        throw refused;
+                    }
+                }
             }
         } finally {
             accepting.readLock().unlock();
@@ -247,6 +259,7 @@ public final class InMemoryEventBus implements EventBus {
     @Override
     public boolean replay(String id) {
         Delivery d;
+        BusDeadLetter letter;
         accepting.readLock().lock();
         try {
             if (shutDown) {
@@ -254,7 +267,7 @@ public final class InMemoryEventBus implements EventBus {
             }
             lock.lock();
             try {
-                BusDeadLetter letter = deadLetters.get(id);
+                letter = deadLetters.get(id);
                 if (letter == null) {
                     return false;
                 }
@@ -270,7 +283,17 @@ public final class InMemoryEventBus implements EventBus {
                 lock.unlock();
             }
             if (executor != null) {
-                enqueue(d);
+                try {
+                    enqueue(d);
+                } catch (IllegalStateException refused) {
+                    lock.lock();
+                    try {
+                        deadLetters.put(id, letter);   // not delivered, so still dead
+                    } finally {
+                        lock.unlock();
+                    }
+                    throw refused;
+                }
             }
         } finally {
             accepting.readLock().unlock();
@@ -568,8 +591,8 @@ public final class InMemoryEventBus implements EventBus {
                     laneLock.unlock();
                 }
                 finished(d);
-                throw new EventSourceException("the executor of " + InMemoryEventBus.this + " refused work, so event "
-                        + d.event.eventId() + " was not published to consumer group '" + d.group.spec.name()
+                throw new IllegalStateException("the executor of " + InMemoryEventBus.this + " refused work, so event "
+                        + d.event.eventId() + " was not delivered to consumer group '" + d.group.spec.name()
                         + "'; shut the bus down before its executor", e);
             }
         }

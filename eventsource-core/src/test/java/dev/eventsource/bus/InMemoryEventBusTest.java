@@ -236,6 +236,20 @@ class InMemoryEventBusTest {
     }
 
     @Test
+    void publishing_on_an_executor_shut_down_before_the_bus_is_refused_and_leaves_nothing_pending() {
+        ExecutorService gone = Executors.newSingleThreadExecutor();
+        gone.shutdown();
+        InMemoryEventBus bus = track(InMemoryEventBus.asynchronous(gone));
+        bus.subscribeToAll((e, envelope) -> { });
+        bus.subscribe(ConsumerGroup.named("second"), (e, envelope) -> { });
+
+        assertThatThrownBy(() -> bus.publish(List.of(event(UUID.randomUUID(), 1), event(UUID.randomUUID(), 1))))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("refused work").hasMessageContaining("shut the bus down before its executor");
+        assertThat(bus.stats().pending()).isZero();
+    }
+
+    @Test
     void refuses_bad_construction_and_deadlines() {
         assertThatThrownBy(() -> InMemoryEventBus.asynchronous(null)).isInstanceOf(NullPointerException.class)
                 .hasMessageContaining("executor");

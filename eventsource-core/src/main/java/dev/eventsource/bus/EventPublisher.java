@@ -18,9 +18,10 @@ import java.util.Objects;
  * list and across calls from one thread. Calls from several threads are ordered as they reach the
  * bus, so a publisher that needs the store's order publishes from one thread, as a relay does.
  *
- * <p>Refused, before anything is published: a null list or element, and an event that is not a
- * stored one (no event id, aggregate id, type or payload, or a version or global position below 1)
- * with {@link IllegalArgumentException}; any call after shutdown with {@link EventBusClosedException}.
+ * <p>Refused, before anything of the list is published: a null list ({@link NullPointerException});
+ * a null element, or an event that is not a stored one (no event id, aggregate id, type, payload or
+ * metadata, or a version or global position below 1), with {@link IllegalArgumentException}; any
+ * call after shutdown with {@link EventBusClosedException}.
  */
 public interface EventPublisher extends BusEndpoint {
 

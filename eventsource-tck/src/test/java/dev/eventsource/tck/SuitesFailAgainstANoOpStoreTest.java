@@ -1,6 +1,8 @@
 package dev.eventsource.tck;
 
 import dev.eventsource.backend.EventStoreBackend;
+import dev.eventsource.bus.EventBus;
+import dev.eventsource.bus.EventConsumer;
 import dev.eventsource.event.EventRegistry;
 import dev.eventsource.snapshot.Snapshot;
 import dev.eventsource.snapshot.SnapshotStore;
@@ -9,13 +11,13 @@ import dev.eventsource.store.spi.EventImporter;
 import dev.eventsource.store.spi.RecordedLog;
 import dev.eventsource.store.spi.StorageCheck;
 import dev.eventsource.subscription.AppendNotifier;
-import dev.eventsource.subscription.TransactionalCheckpointStore;
 import dev.eventsource.subscription.Checkpoint;
 import dev.eventsource.subscription.CheckpointStore;
 import dev.eventsource.subscription.DeadLetter;
 import dev.eventsource.subscription.DeadLetterStore;
 import dev.eventsource.subscription.InMemoryCheckpointStore;
 import dev.eventsource.subscription.InMemoryDeadLetterStore;
+import dev.eventsource.subscription.TransactionalCheckpointStore;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.platform.launcher.Launcher;
@@ -36,7 +38,8 @@ import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass
 
 /**
  * A suite that passes against a store that keeps nothing pins nothing: each suite, bound to a
- * no-op store, must report failures.
+ * no-op store, must report failures. The bus suites are held to more: every single test of
+ * theirs must fail against a bus that delivers nothing, so no bus test passes vacuously.
  */
 class SuitesFailAgainstANoOpStoreTest {
 
@@ -51,6 +54,17 @@ class SuitesFailAgainstANoOpStoreTest {
         assertThat(summary.getTestsFoundCount()).isPositive();
         assertThat(summary.getTotalFailureCount()).as("failures of %s", boundSuite.getSuperclass().getSimpleName())
                 .isPositive();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(classes = {NoOpBusDelivery.class, NoOpBusDeadLetters.class, NoOpBusCompetingConsumers.class,
+            NoOpBusRedelivery.class})
+    void every_test_of_the_bus_suite_fails_against_a_no_op_bus(Class<?> boundSuite) {
+        TestExecutionSummary summary = run(boundSuite);
+
+        assertThat(summary.getTestsFoundCount()).isPositive();
+        assertThat(summary.getFailures()).as("failures of %s", boundSuite.getSuperclass().getSimpleName())
+                .hasSize((int) summary.getTestsFoundCount());
     }
 
     static TestExecutionSummary run(Class<?> testClass) {
@@ -355,6 +369,59 @@ class SuitesFailAgainstANoOpStoreTest {
                     return 0;
                 }
             };
+        }
+    }
+
+    static class NoOpBusDelivery extends EventBusDeliveryContract {
+        @Override
+        protected EventBus newBus(EventRegistry registry) {
+            return new NoOpEventBus();
+        }
+
+        @Override
+        protected Duration timeout() {
+            return Duration.ofMillis(200);
+        }
+    }
+
+    static class NoOpBusDeadLetters extends EventBusDeadLetterContract {
+        @Override
+        protected EventBus newBus(EventRegistry registry) {
+            return new NoOpEventBus();
+        }
+
+        @Override
+        protected Duration timeout() {
+            return Duration.ofMillis(200);
+        }
+    }
+
+    static class NoOpBusCompetingConsumers extends EventBusCompetingConsumersContract {
+        @Override
+        protected EventBus newBus(EventRegistry registry) {
+            return new NoOpEventBus();
+        }
+
+        @Override
+        protected Duration timeout() {
+            return Duration.ofMillis(200);
+        }
+    }
+
+    static class NoOpBusRedelivery extends EventBusRedeliveryContract {
+        @Override
+        protected EventBus newBus(EventRegistry registry) {
+            return new NoOpEventBus();
+        }
+
+        @Override
+        protected EventConsumer newConsumer(EventBus bus) {
+            return new NoOpEventBus();
+        }
+
+        @Override
+        protected Duration timeout() {
+            return Duration.ofMillis(200);
         }
     }
 }

@@ -13,32 +13,34 @@ import java.util.List;
  * checkpoints and waits, without asking which kind of handler it has.
  *
  * <p>Retries, dead letters and positions are the subscription's: a delivery only makes one
- * attempt and reports its outcome by returning or throwing. Called on the subscription's thread,
- * under its work lock, never concurrently.
+ * attempt and reports its outcome by returning or throwing. Called on the subscription's thread
+ * (or, for {@link #redeliver}, the caller's), under the subscription's work lock, never concurrently.
  */
 interface Delivery {
 
     /**
-     * Hands every event of {@code batch} to the handler as one unit committed together with
-     * {@code after}, the checkpoint past its last event.
+     * Hands every event of {@code batch} to the handler as one unit committed together with the
+     * checkpoint past its last event.
      *
+     * @param eventsProcessed the subscription's count of handled events once the batch is, for that checkpoint
      * @return true if the events and the checkpoint are committed; false if nothing was written,
      *         because this delivery has no such unit, an event cannot be decoded, or the handler or
      *         the commit failed (rolled back): the subscription then delivers the batch event by event,
      *         which finds and retries only the failing event
      */
-    boolean deliverAsOne(List<LogEntry> batch, Checkpoint after);
+    boolean deliverAsOne(List<LogEntry> batch, long eventsProcessed);
 
     /**
      * Hands {@code event} to the handler: one attempt, in order, as the subscription's next event.
+     * A delivery that writes checkpoints with events commits the checkpoint covering
+     * {@code event} with the handler's work, or neither.
      *
-     * @param after the checkpoint that covers {@code event}; a delivery that writes checkpoints
-     *              with events commits it with the handler's work, or neither
-     * @return whether {@code after} was saved, so that the subscription need not save it again
+     * @param eventsProcessed the subscription's count of handled events once this one is, for that checkpoint
+     * @return whether the checkpoint was saved, so that the subscription need not save it again
      * @throws Exception what the handler (or the transaction around it) threw; nothing of this
      *                   attempt was committed by a transactional delivery
      */
-    boolean deliver(StoredEvent event, Checkpoint after) throws Exception;
+    boolean deliver(StoredEvent event, long eventsProcessed) throws Exception;
 
     /**
      * Hands a dead-lettered {@code event} to the handler again, out of order: the subscription has
@@ -50,12 +52,12 @@ interface Delivery {
 
     /**
      * The work a rebuild runs between two batches to empty the read model and forget the
-     * checkpoint of {@code subscription}; nothing is reset until it runs.
+     * subscription's checkpoint; nothing is reset until it runs.
      *
      * @throws IllegalArgumentException at once, if the handler keeps no read model (a plain
      *                                  {@link Subscriber}): there is nothing to rebuild
      */
-    Reset readModelReset(String subscription);
+    Reset readModelReset();
 
     /** A read-model reset, prepared by {@link #readModelReset}; throws what the reset threw. */
     @FunctionalInterface

@@ -13,23 +13,25 @@ import java.util.Objects;
  */
 final class PlainDelivery implements Delivery {
 
+    private final String subscription;
     private final Subscriber subscriber;
     private final CheckpointStore checkpoints;
 
-    PlainDelivery(Subscriber subscriber, CheckpointStore checkpoints) {
+    PlainDelivery(String subscription, Subscriber subscriber, CheckpointStore checkpoints) {
+        this.subscription = subscription;
         this.subscriber = Objects.requireNonNull(subscriber, "subscriber");
         this.checkpoints = Objects.requireNonNull(checkpoints, "checkpoints");
     }
 
     /** Always false: without a transaction there is nothing that could commit a batch as one unit. */
     @Override
-    public boolean deliverAsOne(List<LogEntry> batch, Checkpoint after) {
+    public boolean deliverAsOne(List<LogEntry> batch, long eventsProcessed) {
         return false;
     }
 
-    /** Calls the handler; never saves {@code after}, which is the checkpoint strategy's to save. */
+    /** Calls the handler; never saves the checkpoint, which is the checkpoint strategy's to save. */
     @Override
-    public boolean deliver(StoredEvent event, Checkpoint after) throws Exception {
+    public boolean deliver(StoredEvent event, long eventsProcessed) throws Exception {
         subscriber.handle(event);
         return false;
     }
@@ -40,7 +42,7 @@ final class PlainDelivery implements Delivery {
     }
 
     @Override
-    public Reset readModelReset(String subscription) {
+    public Reset readModelReset() {
         if (!(subscriber instanceof Projection projection)) {
             throw new IllegalArgumentException("subscription '" + subscription + "' has a plain Subscriber, which has no"
                     + " read model to reset; implement Projection (or TransactionalProjection) to rebuild it");

@@ -224,7 +224,7 @@ public final class Subscription {
 
     void rebuild() throws Exception {
         // Prepared before waiting for the batch in progress, so that a handler without a read model is refused at once.
-        Delivery.Reset reset = delivery.readModelReset(name);
+        Delivery.Reset reset = delivery.readModelReset();
         work.lock();
         try {
             reset.run();
@@ -373,7 +373,7 @@ public final class Subscription {
 
     /** Handles a batch; false if the subscription must stop on a dead letter. */
     private boolean handle(List<LogEntry> batch) {
-        // A batch of one goes event by event straight away: trying it as a unit first would only add an attempt if it fails.
+        // A batch of one goes event by event at once: trying it as a unit first would only add an attempt if it fails.
         if (batch.size() > 1 && deliverAsOne(batch)) {
             return true;
         }
@@ -407,7 +407,7 @@ public final class Subscription {
 
     /** The whole batch and its checkpoint as one unit, when the delivery has one; false if nothing was written. */
     private boolean deliverAsOne(List<LogEntry> batch) {
-        if (!delivery.deliverAsOne(batch, checkpoint(batch.get(batch.size() - 1), processedTotal + batch.size()))) {
+        if (!delivery.deliverAsOne(batch, processedTotal + batch.size())) {
             return false;
         }
         for (LogEntry entry : batch) {
@@ -432,7 +432,7 @@ public final class Subscription {
         RetryPolicy retry = options.retryPolicy();
         for (int attempt = 1; ; attempt++) {
             try {
-                if (delivery.deliver(event, checkpoint(entry, processedTotal + 1))) {
+                if (delivery.deliver(event, processedTotal + 1)) {
                     lastSaveNanos = System.nanoTime();
                     return Outcome.CHECKPOINTED;
                 }
@@ -476,10 +476,6 @@ public final class Subscription {
         DeadLetter queued = deadLetters.add(letter);
         unresolved.put(queued.eventId(), queued.id());
         lastError = queued.error();
-    }
-
-    private Checkpoint checkpoint(LogEntry last, long total) {
-        return new Checkpoint(name, last.globalPosition(), total, last.eventId(), last.eventType(), clock.instant());
     }
 
     private void saveIfDirtyLocked() {

@@ -119,7 +119,7 @@ public final class SubscriptionManager implements AutoCloseable {
             eventTypes = merge(name, "event", p.eventTypes(), eventTypes);
             aggregateTypes = merge(name, "aggregate", p.aggregateTypes(), aggregateTypes);
         }
-        return register(name, new PlainDelivery(subscriber, checkpoints), options, eventTypes, aggregateTypes);
+        return register(name, new PlainDelivery(name, subscriber, checkpoints), options, eventTypes, aggregateTypes);
     }
 
     /**
@@ -136,7 +136,7 @@ public final class SubscriptionManager implements AutoCloseable {
                     + " in the same database as its read model (SQLiteCheckpointStore, PostgreSQLCheckpointStore); this"
                     + " manager has " + checkpoints.getClass().getSimpleName());
         }
-        return register(name, new TransactionalDelivery(projection, transactional), options,
+        return register(name, new TransactionalDelivery(name, projection, transactional, clock), options,
                 merge(name, "event", projection.eventTypes(), options.eventTypes()),
                 merge(name, "aggregate", projection.aggregateTypes(), options.aggregateTypes()));
     }

@@ -2,6 +2,7 @@ package dev.eventsource.subscription;
 
 import dev.eventsource.store.StoredEvent;
 
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -14,16 +15,21 @@ import java.util.Objects;
  */
 final class TransactionalDelivery implements Delivery {
 
+    private final String subscription;
     private final TransactionalProjection projection;
     private final TransactionalCheckpointStore checkpoints;
+    private final Clock clock;
 
-    TransactionalDelivery(TransactionalProjection projection, TransactionalCheckpointStore checkpoints) {
+    TransactionalDelivery(String subscription, TransactionalProjection projection, TransactionalCheckpointStore checkpoints,
+                          Clock clock) {
+        this.subscription = subscription;
         this.projection = Objects.requireNonNull(projection, "projection");
         this.checkpoints = Objects.requireNonNull(checkpoints, "checkpoints");
+        this.clock = Objects.requireNonNull(clock, "clock");
     }
 
     @Override
-    public boolean deliverAsOne(List<LogEntry> batch, Checkpoint after) {
+    public boolean deliverAsOne(List<LogEntry> batch, long eventsProcessed) {
         List<StoredEvent> events = new ArrayList<>(batch.size());
         for (LogEntry entry : batch) {
             if (entry.decodingFailure() != null) {
@@ -32,6 +38,7 @@ final class TransactionalDelivery implements Delivery {
             }
             events.add(entry.decode());
         }
+        Checkpoint after = checkpointAfter(events.get(events.size() - 1), eventsProcessed);
         try {
             checkpoints.saveInTransaction(after, c -> {
                 for (StoredEvent event : events) {
@@ -45,10 +52,10 @@ final class TransactionalDelivery implements Delivery {
         }
     }
 
-    /** Handles {@code event} and saves {@code after} in one transaction; true once both are committed. */
+    /** Handles {@code event} and saves its checkpoint in one transaction; true once both are committed. */
     @Override
-    public boolean deliver(StoredEvent event, Checkpoint after) throws Exception {
-        checkpoints.saveInTransaction(after, c -> projection.handle(event, c));
+    public boolean deliver(StoredEvent event, long eventsProcessed) throws Exception {
+        checkpoints.saveInTransaction(checkpointAfter(event, eventsProcessed), c -> projection.handle(event, c));
         return true;
     }
 
@@ -60,7 +67,12 @@ final class TransactionalDelivery implements Delivery {
 
     /** Empties the read model and forgets the checkpoint in one transaction. */
     @Override
-    public Reset readModelReset(String subscription) {
+    public Reset readModelReset() {
         return () -> checkpoints.resetInTransaction(subscription, projection::reset);
+    }
+
+    private Checkpoint checkpointAfter(StoredEvent last, long eventsProcessed) {
+        return new Checkpoint(subscription, last.globalPosition(), eventsProcessed, last.eventId(), last.eventType(),
+                clock.instant());
     }
 }

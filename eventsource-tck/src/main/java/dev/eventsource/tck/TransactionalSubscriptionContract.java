@@ -108,7 +108,8 @@ public abstract class TransactionalSubscriptionContract {
         readModel = table(store, "tck_read_model");
         checkpoints.saveInTransaction(null, c -> {
             try (Statement s = c.createStatement()) {
-                s.execute("CREATE TABLE " + readModel + " (event_id VARCHAR(36) PRIMARY KEY, global_position BIGINT NOT NULL)");
+                s.execute("CREATE TABLE " + readModel
+                        + " (event_id VARCHAR(36) PRIMARY KEY, global_position BIGINT NOT NULL)");
             }
         });
     }

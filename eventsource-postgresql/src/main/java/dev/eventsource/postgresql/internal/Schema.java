@@ -1,6 +1,8 @@
 package dev.eventsource.postgresql.internal;
 
-import dev.eventsource.EventSourceException;
+import dev.eventsource.store.IncompatibleStoreException;
+import dev.eventsource.store.IncompatibleStoreException.Kind;
+import dev.eventsource.store.StoreNotInitializedException;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -46,7 +48,7 @@ public final class Schema {
     /**
      * Creates or upgrades the schema; idempotent. Runs in its own transaction on {@code c}.
      *
-     * @throws EventSourceException if the database holds a newer schema version than this library knows
+     * @throws IncompatibleStoreException if the database holds a newer schema version than this library knows
      */
     public void migrate(Connection c) throws SQLException {
         boolean autoCommit = c.getAutoCommit();
@@ -63,9 +65,9 @@ public final class Schema {
             }
             int current = currentVersion(c);
             if (current > LATEST) {
-                throw new EventSourceException("Schema " + schema + " holds event store tables at schema version " + current
-                        + " (table prefix '" + prefix + "'), but this eventsource-postgresql knows versions up to " + LATEST
-                        + ". Upgrade eventsource-postgresql; nothing was changed.");
+                throw new IncompatibleStoreException(Kind.NEWER_SCHEMA, "Schema " + schema + " holds event store tables at"
+                        + " schema version " + current + " (table prefix '" + prefix + "'), but this eventsource-postgresql"
+                        + " knows versions up to " + LATEST + ". Upgrade eventsource-postgresql; nothing was changed.", null);
             }
             for (int v = current + 1; v <= LATEST; v++) {
                 try (Statement s = c.createStatement()) {
@@ -85,20 +87,24 @@ public final class Schema {
      * Checks, without writing or locking, that the schema and prefix hold this library's current
      * tables; what a read-only store needs, since it cannot create or upgrade them.
      *
-     * @throws EventSourceException naming the schema and prefix when they hold no event store, or
-     *                              one of another version
+     * @throws StoreNotInitializedException naming the schema and prefix when they hold no event store, or an
+     *                                      older version of it
+     * @throws IncompatibleStoreException   when they hold a newer version than this library reads
      */
     public void requireCurrent(Connection c) throws SQLException {
         int current = currentVersion(c);
         if (current == 0) {
-            throw new EventSourceException("Schema " + schema + " holds no event store tables with prefix '" + prefix
-                    + "' (it is not an eventsource store); a read-only store creates nothing. Check the database, the"
-                    + " schema and the table prefix.");
+            throw new StoreNotInitializedException("Schema " + schema + " holds no event store tables with prefix '"
+                    + prefix + "' (it is not an eventsource store); a read-only store creates nothing. Check the database,"
+                    + " the schema and the table prefix, or initialize the store writable first.", null);
         }
-        if (current != LATEST) {
-            throw new EventSourceException("Schema " + schema + " holds event store tables at schema version " + current
-                    + " (table prefix '" + prefix + "'), but this eventsource-postgresql reads version " + LATEST
-                    + (current < LATEST ? "; open it writable once to upgrade it." : "; upgrade eventsource-postgresql."));
+        String found = "Schema " + schema + " holds event store tables at schema version " + current + " (table prefix '"
+                + prefix + "'), but this eventsource-postgresql reads version " + LATEST;
+        if (current < LATEST) {
+            throw new StoreNotInitializedException(found + "; open it writable once to upgrade it.", null);
+        }
+        if (current > LATEST) {
+            throw new IncompatibleStoreException(Kind.NEWER_SCHEMA, found + "; upgrade eventsource-postgresql.", null);
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.eventsource.sqlite.internal;
 
-import dev.eventsource.EventSourceException;
+import dev.eventsource.store.IncompatibleStoreException;
+import dev.eventsource.store.StoreNotInitializedException;
 
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -109,7 +110,7 @@ public final class Schema {
     /**
      * Brings the database to {@link #CURRENT_VERSION}.
      *
-     * @throws EventSourceException if the database was written by a newer version of this library
+     * @throws IncompatibleStoreException if the database was written by a newer version of this library
      */
     public static void migrate(Connection connection, String database) throws SQLException {
         try (Statement sql = connection.createStatement()) {
@@ -139,26 +140,43 @@ public final class Schema {
      * Checks, without writing, that the database holds exactly the schema this code writes; what a
      * read-only store needs, since it cannot create or upgrade one.
      *
-     * @throws EventSourceException naming the database when it holds no event store (an empty
-     *                              file, another application's tables) or an older or newer schema
+     * @throws StoreNotInitializedException naming the database when it holds no event store schema (an
+     *                                      empty file) or an older one
+     * @throws IncompatibleStoreException   when it holds only another application's tables, or a newer schema
      */
     public static void requireCurrent(Connection connection, String database) throws SQLException {
         try (Statement sql = connection.createStatement()) {
             int version = version(sql, database);
             if (version == 0) {
-                throw new EventSourceException("SQLite database " + database + " is not an eventsource store (it has no"
-                        + " event store schema); a read-only store creates nothing. Check the path, or create the store"
-                        + " by opening it writable.");
+                if (holdsTables(sql)) {
+                    throw new IncompatibleStoreException(IncompatibleStoreException.Kind.NOT_AN_EVENT_STORE, "SQLite"
+                            + " database " + database + " is not an eventsource store (it holds another application's"
+                            + " tables and no event store schema); a read-only store creates nothing. Check the path.",
+                            null);
+                }
+                throw new StoreNotInitializedException("SQLite database " + database + " is not an eventsource store (it"
+                        + " has no event store schema); a read-only store creates nothing. Check the path, or create the"
+                        + " store by opening it writable.", null);
             }
             if (version < CURRENT_VERSION) {
-                throw new EventSourceException("SQLite database " + database + " has event store schema version " + version
-                        + ", older than this library's " + CURRENT_VERSION + "; a read-only store cannot upgrade it."
-                        + " Open it writable once to upgrade it.");
+                throw new StoreNotInitializedException("SQLite database " + database + " has event store schema version "
+                        + version + ", older than this library's " + CURRENT_VERSION + "; a read-only store cannot upgrade"
+                        + " it. Open it writable once to upgrade it.", null);
             }
         }
     }
 
-    /** The schema version stored in the database; 0 for a database without our tables. */
+    private static boolean holdsTables(Statement sql) throws SQLException {
+        try (ResultSet tables = sql.executeQuery("SELECT 1 FROM sqlite_master WHERE type = 'table' LIMIT 1")) {
+            return tables.next();
+        }
+    }
+
+    /**
+     * The schema version stored in the database; 0 for a database without our tables.
+     *
+     * @throws IncompatibleStoreException when the database holds a newer schema than this library knows
+     */
     public static int version(Statement sql, String database) throws SQLException {
         try (ResultSet tables = sql.executeQuery(
                 "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'eventsource_schema'")) {
@@ -170,9 +188,10 @@ public final class Schema {
             rs.next();
             int version = rs.getInt(1);
             if (version > CURRENT_VERSION) {
-                throw new EventSourceException("SQLite database " + database + " has event store schema version "
-                        + version + " but this library knows versions up to " + CURRENT_VERSION
-                        + "; it was written by a newer eventsource. Upgrade eventsource-sqlite to use it.");
+                throw new IncompatibleStoreException(IncompatibleStoreException.Kind.NEWER_SCHEMA, "SQLite database "
+                        + database + " has event store schema version " + version + " but this library knows versions up"
+                        + " to " + CURRENT_VERSION + "; it was written by a newer eventsource. Upgrade eventsource-sqlite"
+                        + " to use it.", null);
             }
             return version;
         }

@@ -145,7 +145,7 @@ public final class SubscriptionManager implements AutoCloseable {
             eventTypes = merge(name, "event", p.eventTypes(), eventTypes);
             aggregateTypes = merge(name, "aggregate", p.aggregateTypes(), aggregateTypes);
         }
-        return register(name, subscriber, null, options, eventTypes, aggregateTypes);
+        return register(name, new PlainDelivery(name, subscriber, checkpoints), options, eventTypes, aggregateTypes);
     }
 
     /**
@@ -163,7 +163,8 @@ public final class SubscriptionManager implements AutoCloseable {
                     + " in the same database as its read model (SQLiteCheckpointStore, PostgreSQLCheckpointStore), given to"
                     + " the builder's checkpoints(...) as that type; this manager has " + checkpoints.getClass().getSimpleName());
         }
-        return register(name, null, projection, options, merge(name, "event", projection.eventTypes(), options.eventTypes()),
+        return register(name, new TransactionalDelivery(name, projection, transactionalCheckpoints, clock), options,
+                merge(name, "event", projection.eventTypes(), options.eventTypes()),
                 merge(name, "aggregate", projection.aggregateTypes(), options.aggregateTypes()));
     }
 
@@ -312,15 +313,14 @@ public final class SubscriptionManager implements AutoCloseable {
         }
     }
 
-    private Subscription register(String name, Subscriber subscriber, TransactionalProjection transactional,
-                                  SubscriptionOptions options, Set<String> eventTypes, Set<String> aggregateTypes) {
+    private Subscription register(String name, Delivery delivery, SubscriptionOptions options, Set<String> eventTypes,
+                                  Set<String> aggregateTypes) {
         if (name == null || name.isBlank()) {
             throw new IllegalArgumentException("subscription name must be non-blank; it keys the checkpoint");
         }
         Objects.requireNonNull(options, "options");
-        Subscription s = new Subscription(name, head, checkpoints, transactional == null ? null : transactionalCheckpoints,
-                deadLetters, subscriber, transactional, options,
-                eventTypes, aggregateTypes, pollInterval, clock, log, threads);
+        Subscription s = new Subscription(name, head, checkpoints, deadLetters, delivery, options, eventTypes,
+                aggregateTypes, pollInterval, clock, log, threads);
         lock.lock();
         try {
             if (shutDown) {

@@ -179,7 +179,7 @@ public final class Schema {
     }
 
     /** Rolls back, keeping a rollback failure as suppressed on {@code failure}. */
-    static void rollbackQuietly(Statement sql, Exception failure) {
+    public static void rollbackQuietly(Statement sql, Exception failure) {
         try {
             sql.execute("ROLLBACK");
         } catch (SQLException e) {

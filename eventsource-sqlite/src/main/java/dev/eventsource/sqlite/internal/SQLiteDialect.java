@@ -11,6 +11,7 @@ import java.util.UUID;
 /** SQLite's side of the shared stores: plain table names, ids as their canonical text, times as microseconds since the epoch. */
 public final class SQLiteDialect implements SqlDialect {
 
+    /** The dialect; it holds no state. */
     public static final SQLiteDialect INSTANCE = new SQLiteDialect();
 
     private SQLiteDialect() {

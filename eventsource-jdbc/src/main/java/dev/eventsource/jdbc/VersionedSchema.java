@@ -94,6 +94,7 @@ public abstract class VersionedSchema {
     /** Inside the transaction: takes the schema from {@code version - 1} to {@code version} and records it. */
     protected abstract void apply(Connection c, int version) throws SQLException;
 
+    /** Ends the transaction of {@link #begin}, making every applied version durable at once, and releases the lock. */
     protected abstract void commit(Connection c) throws SQLException;
 
     /** Rolls back; a failure to do so is kept as suppressed on {@code failure}, which is what the caller sees. */

@@ -1,6 +1,9 @@
 package dev.eventsource.cli;
 
-import dev.eventsource.store.EventStoreBusyException;
+import dev.eventsource.store.IncompatibleStoreException;
+import dev.eventsource.store.StoreNotInitializedException;
+import dev.eventsource.store.StoreUnavailableException;
+import dev.eventsource.store.TransientEventStoreException;
 import dev.eventsource.store.spi.ImportConflictException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -85,7 +88,7 @@ public final class EventsourceCli implements Callable<Integer> {
         int code;
         if (e instanceof CommandFailure failure) {
             code = failure.exitCode();
-        } else if (e instanceof EventStoreBusyException) {
+        } else if (storeUnavailable(e)) {
             code = ExitCode.STORE_UNAVAILABLE;
         } else if (e instanceof ImportConflictException) {
             code = ExitCode.DATA_REJECTED;
@@ -99,6 +102,12 @@ public final class EventsourceCli implements Callable<Integer> {
         }
         cl.getErr().flush();
         return code;
+    }
+
+    /** The store failed as a whole, by type: the exit code scripts read to wait, retry or alert. */
+    static boolean storeUnavailable(Throwable e) {
+        return e instanceof TransientEventStoreException || e instanceof StoreUnavailableException
+                || e instanceof IncompatibleStoreException || e instanceof StoreNotInitializedException;
     }
 
     private static boolean verbose(ParseResult parsed) {

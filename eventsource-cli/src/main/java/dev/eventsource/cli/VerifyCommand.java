@@ -2,9 +2,9 @@ package dev.eventsource.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.eventsource.store.EventStore;
-import dev.eventsource.store.EventStoreBusyException;
 import dev.eventsource.store.ReadOptions;
 import dev.eventsource.store.StoreClosedException;
+import dev.eventsource.store.TransientEventStoreException;
 import dev.eventsource.store.spi.RecordedEvent;
 import dev.eventsource.store.spi.RecordedEventReader;
 import dev.eventsource.store.spi.StorageCheck;
@@ -228,9 +228,12 @@ final class VerifyCommand extends BaseCommand {
         }
     }
 
-    /** Failures of the store as a whole (locked, closed) end the command; damage to a row does not. */
+    /**
+     * Failures of the store as a whole (locked, connection lost, closed) end the command; damage to a
+     * row does not, and a corrupt page is damage the check reports.
+     */
     private static boolean isStoreUnavailable(RuntimeException e) {
-        return e instanceof EventStoreBusyException || e instanceof StoreClosedException;
+        return e instanceof TransientEventStoreException || e instanceof StoreClosedException;
     }
 
     private void problem(String text) {

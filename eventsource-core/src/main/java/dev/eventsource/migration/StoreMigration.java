@@ -1,6 +1,5 @@
 package dev.eventsource.migration;
 
-import dev.eventsource.EventSourceException;
 import dev.eventsource.store.EventStore;
 import dev.eventsource.store.ReadOptions;
 import dev.eventsource.store.spi.EventImporter;
@@ -30,7 +29,7 @@ import java.util.stream.Stream;
  * every stream has the same version in both; otherwise {@link MigrationVerificationException}.
  *
  * <p>Refused: a source that cannot list its stored rows or a target that cannot import them
- * (both built-in persistent stores and the in-memory store can), a target holding different
+ * ({@link IllegalArgumentException}; both built-in persistent stores and the in-memory store can), a target holding different
  * events under the same ids or stream versions ({@code ImportConflictException}).
  */
 public final class StoreMigration {
@@ -63,10 +62,12 @@ public final class StoreMigration {
             throw new IllegalArgumentException("source and target are the same store");
         }
         if (!(source instanceof RecordedEventReader reader)) {
-            throw new EventSourceException(source + " cannot list its stored rows, so it cannot be a copy source");
+            throw new IllegalArgumentException(source + " cannot list its stored rows (it is no RecordedEventReader), so"
+                    + " it cannot be a copy source");
         }
         if (!(target instanceof EventImporter importer)) {
-            throw new EventSourceException(target + " cannot import stored rows, so it cannot be a copy target");
+            throw new IllegalArgumentException(target + " cannot import stored rows (it is no EventImporter), so it cannot"
+                    + " be a copy target");
         }
         long started = System.nanoTime();
         long end = source.globalPosition();

@@ -15,6 +15,9 @@ import java.util.UUID;
  * nothing and returns the original {@link AppendResult} if the first attempt was stored. A retry
  * with fresh ids would store the events twice. Never thrown when the store knows nothing was
  * written: that is {@link StoreClosedException} or {@link EventStoreInterruptedException}.
+ *
+ * <p>Deliberately not a {@link TransientEventStoreException}: a generic retry policy re-runs the
+ * command, which makes new events with new ids, and that is exactly the retry that duplicates.
  */
 public class AppendOutcomeUnknownException extends EventSourceException {
 

@@ -1,14 +1,13 @@
 package dev.eventsource.store;
 
-import dev.eventsource.EventSourceException;
-
 import java.time.Duration;
 
 /**
  * The store could not get the lock it needed within its busy timeout (for SQLite: another
- * process held the database's write lock). Nothing was written; the operation may be retried.
+ * connection or process held the database's write lock). Nothing was written; the operation may
+ * be retried, as every {@link TransientEventStoreException} may.
  */
-public class EventStoreBusyException extends EventSourceException {
+public class EventStoreBusyException extends TransientEventStoreException {
 
     private final Duration busyTimeout;
 

@@ -1,6 +1,5 @@
 package dev.eventsource.store;
 
-import dev.eventsource.EventSourceException;
 import dev.eventsource.event.EventRegistry;
 
 import java.util.ArrayList;
@@ -29,7 +28,7 @@ public final class EventStores {
     /**
      * Opens and initializes a store.
      *
-     * @throws EventSourceException naming the supported forms when no backend accepts the URL
+     * @throws StoreUnavailableException ({@code NO_BACKEND}) naming the supported forms when no backend accepts the URL
      */
     public static EventStore open(String url, EventRegistry registry) {
         if (url == null || url.isBlank()) {
@@ -48,8 +47,9 @@ public final class EventStores {
                 known.addAll(provider.examples());
             }
             if (store == null) {
-                throw new EventSourceException("No event store backend accepts '" + redact(url) + "'. Supported forms: " + known
-                        + ". For SQLite or PostgreSQL add eventsource-sqlite or eventsource-postgresql to the class path.");
+                throw new StoreUnavailableException(StoreUnavailableException.Reason.NO_BACKEND, "No event store backend"
+                        + " accepts '" + redact(url) + "'. Supported forms: " + known + ". For SQLite or PostgreSQL add"
+                        + " eventsource-sqlite or eventsource-postgresql to the class path.", null);
             }
         }
         try {
@@ -66,9 +66,10 @@ public final class EventStores {
      * even a missing file or schema. See {@link ReadOnlyStoreProvider#openReadOnly}.
      *
      * @throws IllegalArgumentException for a blank URL, and for {@code memory:}, which would be empty
-     * @throws EventSourceException     when no backend accepts the URL, when its backend cannot open
-     *                                  stores read-only, or when the store does not exist or holds no
-     *                                  current schema
+     * @throws StoreUnavailableException    when no backend accepts the URL or its backend cannot open
+     *                                       stores read-only ({@code NO_BACKEND}), or the store does not
+     *                                       exist ({@code DATABASE_MISSING})
+     * @throws StoreNotInitializedException when the store holds no current schema
      */
     public static EventStore openReadOnly(String url, EventRegistry registry) {
         if (url == null || url.isBlank()) {
@@ -81,7 +82,8 @@ public final class EventStores {
         for (EventStoreProvider provider : ServiceLoader.load(EventStoreProvider.class, EventStores.class.getClassLoader())) {
             if (provider.accepts(url)) {
                 if (!(provider instanceof ReadOnlyStoreProvider readOnly)) {
-                    throw new EventSourceException("The backend of '" + redact(url) + "' cannot open stores read-only");
+                    throw new StoreUnavailableException(StoreUnavailableException.Reason.NO_BACKEND, "The backend of '"
+                            + redact(url) + "' cannot open stores read-only", null);
                 }
                 EventStore store = readOnly.openReadOnly(url, registry);
                 try {
@@ -94,7 +96,8 @@ public final class EventStores {
             }
             known.addAll(provider.examples());
         }
-        throw new EventSourceException("No event store backend accepts '" + redact(url) + "'. Supported forms: " + known);
+        throw new StoreUnavailableException(StoreUnavailableException.Reason.NO_BACKEND, "No event store backend accepts '"
+                + redact(url) + "'. Supported forms: " + known, null);
     }
 
     /**

@@ -19,7 +19,9 @@ class EventStoresTest {
     @Test
     void an_unknown_scheme_names_the_supported_forms() {
         assertThatThrownBy(() -> EventStores.open("mongodb://localhost/events"))
-                .isInstanceOf(EventSourceException.class)
+                .isInstanceOf(StoreUnavailableException.class)
+                .satisfies(e -> assertThat(((StoreUnavailableException) e).reason())
+                        .isEqualTo(StoreUnavailableException.Reason.NO_BACKEND))
                 .hasMessageContaining("mongodb://localhost/events")
                 .hasMessageContaining("memory:");
     }

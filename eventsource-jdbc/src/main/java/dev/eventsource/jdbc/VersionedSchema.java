@@ -72,7 +72,7 @@ public abstract class VersionedSchema {
     public final void requireCurrent(Connection c) throws SQLException {
         int found = version(c);
         if (found == 0) {
-            throw notAStore();
+            throw notAStore(c);
         }
         if (found < latest) {
             throw older(found);
@@ -100,8 +100,8 @@ public abstract class VersionedSchema {
     /** Rolls back; a failure to do so is kept as suppressed on {@code failure}, which is what the caller sees. */
     protected abstract void rollback(Connection c, Exception failure);
 
-    /** The refusal of a read-only store on a database that holds no event store. */
-    protected abstract EventSourceException notAStore();
+    /** The refusal of a read-only store on a database that holds no event store; it may look at what the database holds. */
+    protected abstract EventSourceException notAStore(Connection c) throws SQLException;
 
     /** The refusal of a read-only store on a database of an older version, which it cannot upgrade. */
     protected abstract EventSourceException older(int found);

@@ -19,6 +19,7 @@ import dev.eventsource.store.ReadOptions;
 import dev.eventsource.store.StoreClosedException;
 import dev.eventsource.store.spi.AbstractEventStore;
 import dev.eventsource.store.spi.EventImporter;
+import dev.eventsource.store.spi.ImportOutcomeUnknownException;
 import dev.eventsource.store.spi.RecordedEvent;
 import dev.eventsource.store.spi.RecordedStream;
 import dev.eventsource.store.spi.SerializedEvent;
@@ -274,10 +275,10 @@ public final class PostgreSQLEventStore extends AbstractEventStore implements Ev
     public ImportResult importRecorded(List<RecordedEvent> batch) {
         ready();
         refuseIfReadOnly("importing events");
-        return run("import a batch of events", c -> importer.importRecorded(c, batch), e -> new EventSourceException(this
-                + " was closed while importing a batch of " + batch.size() + " events; the batch may or may not have been"
-                + " stored. Import it again into a new store: events already stored are recognised by their ids and"
-                + " skipped.", e));
+        return run("import a batch of events", c -> importer.importRecorded(c, batch), e -> new ImportOutcomeUnknownException(
+                this + " was closed while importing a batch of " + batch.size() + " events; the batch may or may not have"
+                + " been stored. Import it again into a new store: events already stored are recognised by their ids and"
+                + " skipped.", batch.stream().map(RecordedEvent::eventId).toList(), e));
     }
 
     /** Whether the store was built {@linkplain Builder#readOnly(boolean) read-only}. */

@@ -5,10 +5,17 @@ import dev.eventsource.event.EventRegistry;
 import dev.eventsource.event.SerializationException;
 import dev.eventsource.postgresql.internal.PgErrors;
 import dev.eventsource.store.ExpectedVersion;
+import dev.eventsource.store.IncompatibleStoreException;
 import dev.eventsource.store.OptimisticLockException;
+import dev.eventsource.store.StoreNotInitializedException;
+import dev.eventsource.store.StoreUnavailableException;
+import dev.eventsource.store.StoreUnavailableException.Reason;
+import dev.eventsource.store.TransientEventStoreException;
+import dev.eventsource.store.UnexpectedStoreException;
 import dev.eventsource.test.PostgresTestServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import dev.eventsource.postgresql.internal.EventsTable;
@@ -30,6 +37,7 @@ import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 /**
  * SQLState translation, case by case, on exceptions a real PostgreSQL raised: by {@code RAISE ...
@@ -59,12 +67,38 @@ class PostgreSQLErrorTranslationTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"40001", "40P01", "08000", "08003", "08006", "57P01", "57P02", "57P03", "53300"})
+    @ValueSource(strings = {"40001", "40P01", "55P03", "08000", "08003", "08006", "57P01", "57P02", "57P03", "53300"})
     void serialization_failures_deadlocks_and_lost_connections_are_transient(String state) throws SQLException {
         EventSourceException e = translated(state);
 
-        assertThat(e).isInstanceOf(TransientStoreException.class);
+        assertThat(e).isInstanceOf(TransientStoreException.class).isInstanceOf(TransientEventStoreException.class);
         assertThat(((TransientStoreException) e).sqlState()).isEqualTo(state);
+    }
+
+    @ParameterizedTest
+    @CsvSource({"28000, CREDENTIALS_REFUSED", "28P01, CREDENTIALS_REFUSED", "3D000, DATABASE_MISSING",
+            "42501, ACCESS_DENIED", "25006, READ_ONLY", "53100, STORAGE_FULL", "58030, IO_ERROR"})
+    void configuration_and_storage_problems_are_an_unavailable_store_with_their_reason(String state, Reason reason)
+            throws SQLException {
+        EventSourceException e = translated(state);
+
+        assertThat(e).isInstanceOf(StoreUnavailableException.class).isNotInstanceOf(TransientEventStoreException.class);
+        assertThat(((StoreUnavailableException) e).reason()).isEqualTo(reason);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"42P01", "42883", "3F000"})
+    void missing_tables_functions_or_schema_are_a_store_not_initialized(String state) throws SQLException {
+        assertThat(translated(state)).isInstanceOf(StoreNotInitializedException.class);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"XX001", "XX002"})
+    void damaged_pages_are_a_corrupt_store(String state) throws SQLException {
+        EventSourceException e = translated(state);
+
+        assertThat(e).isInstanceOf(IncompatibleStoreException.class).hasMessageContaining("backup");
+        assertThat(((IncompatibleStoreException) e).kind()).isEqualTo(IncompatibleStoreException.Kind.CORRUPT);
     }
 
     @Test
@@ -100,11 +134,22 @@ class PostgreSQLErrorTranslationTest {
     }
 
     @Test
-    void any_other_state_is_a_plain_event_source_exception_keeping_the_state_in_the_message() throws SQLException {
+    void any_other_state_is_an_unexpected_store_exception_keeping_the_state_in_the_message() throws SQLException {
         EventSourceException e = translated("XX000");
 
-        assertThat(e.getClass()).isEqualTo(EventSourceException.class);
+        assertThat(e.getClass()).isEqualTo(UnexpectedStoreException.class);
         assertThat(e).hasMessageContaining("SQLState XX000");
+    }
+
+    @Test
+    void a_user_the_server_does_not_know_is_refused_credentials() {
+        String url = PostgresTestServer.url().replaceFirst("\\?.*$", "");
+        try (PostgreSQLEventStore store = PostgreSQLEventStore.builder(url).credentials("no_such_role", "secret").build()) {
+            StoreUnavailableException e = catchThrowableOfType(StoreUnavailableException.class, store::initialize);
+
+            assertThat(e).isNotNull().hasMessageContaining("refused the credentials").hasMessageNotContaining("secret");
+            assertThat(e.reason()).isEqualTo(Reason.CREDENTIALS_REFUSED);
+        }
     }
 
     @Test
@@ -132,6 +177,7 @@ class PostgreSQLErrorTranslationTest {
                 .credentials("app", "secret").build()) {
             assertThatThrownBy(store::initialize)
                     .isInstanceOf(TransientStoreException.class)
+                    .isInstanceOf(TransientEventStoreException.class)
                     .hasMessageContaining("127.0.0.1:1/app")
                     .hasMessageNotContaining("secret");
         }
@@ -143,7 +189,8 @@ class PostgreSQLErrorTranslationTest {
         try (PostgreSQLEventStore store = PostgreSQLEventStore.builder(url).build()) {
             assertThatThrownBy(store::initialize)
                     .isNotInstanceOf(TransientStoreException.class)
-                    .isInstanceOf(EventSourceException.class)
+                    .isInstanceOf(StoreUnavailableException.class)
+                    .satisfies(e -> assertThat(((StoreUnavailableException) e).reason()).isEqualTo(Reason.DATABASE_MISSING))
                     .hasMessageContaining("does not exist");
         }
     }

@@ -1,5 +1,6 @@
 package dev.eventsource.postgresql;
 
+import dev.eventsource.store.IncompatibleStoreException;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.eventsource.EventSourceException;
 import dev.eventsource.event.DomainEvent;
@@ -122,7 +123,9 @@ class PostgreSQLEventStoreTest {
 
         try (PostgreSQLEventStore store = newStore(schema)) {
             assertThatThrownBy(store::initialize)
-                    .isInstanceOf(EventSourceException.class)
+                    .isInstanceOf(IncompatibleStoreException.class)
+                    .satisfies(e -> assertThat(((IncompatibleStoreException) e).kind())
+                            .isEqualTo(IncompatibleStoreException.Kind.NEWER_SCHEMA))
                     .hasMessageContaining("schema version 99")
                     .hasMessageContaining("Upgrade eventsource-postgresql");
         }

@@ -1,5 +1,6 @@
 package dev.eventsource.postgresql;
 
+import dev.eventsource.store.StoreNotInitializedException;
 import dev.eventsource.EventSourceException;
 import dev.eventsource.event.DomainEvent;
 import dev.eventsource.event.EventRegistry;
@@ -37,7 +38,7 @@ class PostgreSQLReadOnlyTest {
         String schema = PostgresTestServer.freshSchema();
 
         try (PostgreSQLEventStore store = readOnly(schema)) {
-            assertThatThrownBy(store::initialize).isInstanceOf(EventSourceException.class)
+            assertThatThrownBy(store::initialize).isInstanceOf(StoreNotInitializedException.class)
                     .hasMessageContaining("Schema " + schema + " holds no event store tables")
                     .hasMessageContaining("not an eventsource store");
         }

@@ -1,5 +1,6 @@
 package dev.eventsource.postgresql;
 
+import dev.eventsource.store.UnexpectedStoreException;
 import dev.eventsource.EventSourceException;
 import dev.eventsource.aggregate.AggregateRepository;
 import dev.eventsource.snapshot.Snapshot;
@@ -85,7 +86,7 @@ class PostgreSQLSnapshotTest {
         UUID id = UUID.randomUUID();
 
         assertThatThrownBy(() -> snapshots.save(new Snapshot(id, "Account", 1, 1, "{not json", Instant.now())))
-                .isInstanceOf(EventSourceException.class)
+                .isInstanceOf(UnexpectedStoreException.class)
                 .hasMessageContaining("save the snapshot of Account " + id)
                 .hasMessageContaining("SQLState 22P02")
                 .hasCauseInstanceOf(SQLException.class);

@@ -1,6 +1,5 @@
 package dev.eventsource.sqlite;
 
-import dev.eventsource.EventSourceException;
 import dev.eventsource.event.EventRegistry;
 import dev.eventsource.sqlite.internal.BusyWait;
 import dev.eventsource.sqlite.internal.Connections;
@@ -14,6 +13,7 @@ import dev.eventsource.store.EventStoreBusyException;
 import dev.eventsource.store.ExpectedVersion;
 import dev.eventsource.store.ReadOnlyStoreException;
 import dev.eventsource.store.ReadOptions;
+import dev.eventsource.store.StoreUnavailableException;
 import dev.eventsource.store.spi.AbstractEventStore;
 import dev.eventsource.store.spi.EventImporter;
 import dev.eventsource.store.spi.RecordedEvent;
@@ -66,10 +66,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@code ?} parameters: give a plain path), store URLs ({@code jdbc:sqlite:...}: give the path, or
  * use {@code EventStores.open}), every name starting with {@code ':'} except {@code ":memory:"}
  * (the driver reads {@code :resource:...} as "download a temporary copy", so writes would vanish)
- * and a negative busy timeout. A file that is not a
- * SQLite database, a read-only file or folder, a full disk or a missing folder raise an
- * {@link EventSourceException} naming the database and the cause; what was stored before is
- * never altered. Driver exceptions never escape raw.
+ * and a negative busy timeout. A file that is not a SQLite database or is corrupt raises an
+ * {@link dev.eventsource.store.IncompatibleStoreException}; a read-only file or folder, a full disk
+ * or a missing folder a {@link StoreUnavailableException} with its reason; a locked database an
+ * {@link EventStoreBusyException}. Each names the database and the cause; what was stored before is
+ * never altered. Driver exceptions never escape raw (see {@code docs/semantics.md}, "Errors").
  */
 public final class SQLiteEventStore extends AbstractEventStore implements EventImporter, StorageCheck {
 
@@ -169,7 +170,7 @@ public final class SQLiteEventStore extends AbstractEventStore implements EventI
      *
      * @throws IllegalArgumentException for {@code ":memory:"}, which has no files (close the store
      *                                  instead), and for a directory
-     * @throws EventSourceException     naming the file that could not be deleted
+     * @throws StoreUnavailableException naming the file that could not be deleted ({@code IO_ERROR})
      */
     public static void deleteDatabase(Path path) {
         Objects.requireNonNull(path, "path");
@@ -185,7 +186,9 @@ public final class SQLiteEventStore extends AbstractEventStore implements EventI
             try {
                 Files.deleteIfExists(file);
             } catch (IOException e) {
-                throw new EventSourceException("Cannot delete SQLite database file " + file + ": " + e, e);
+                throw new StoreUnavailableException(StoreUnavailableException.Reason.IO_ERROR, "Cannot delete SQLite"
+                        + " database file " + file + ": " + e + ". Check the permissions of the file and its folder, and"
+                        + " that no other process holds it open.", e);
             }
         }
     }
@@ -204,8 +207,9 @@ public final class SQLiteEventStore extends AbstractEventStore implements EventI
     @Override
     protected void doInitialize() {
         if (readOnly && !Files.isRegularFile(Path.of(database))) {
-            throw new EventSourceException("No SQLite database file at " + Path.of(database).toAbsolutePath().normalize()
-                    + "; a read-only store opens an existing event store and creates nothing. Check the path.");
+            throw new StoreUnavailableException(StoreUnavailableException.Reason.DATABASE_MISSING, "No SQLite database file"
+                    + " at " + Path.of(database).toAbsolutePath().normalize() + "; a read-only store opens an existing"
+                    + " event store and creates nothing. Check the path.", null);
         }
         try {
             connections.open();

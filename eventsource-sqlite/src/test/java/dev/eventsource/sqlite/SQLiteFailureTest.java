@@ -1,5 +1,8 @@
 package dev.eventsource.sqlite;
 
+import dev.eventsource.store.TransientEventStoreException;
+import dev.eventsource.store.StoreUnavailableException;
+import dev.eventsource.store.IncompatibleStoreException;
 import dev.eventsource.EventSourceException;
 import dev.eventsource.event.EventRegistry;
 import dev.eventsource.sqlite.Notes.NoteCreated;
@@ -42,7 +45,9 @@ class SQLiteFailureTest {
 
         try (SQLiteEventStore store = new SQLiteEventStore(file.toString(), registry)) {
             assertThatThrownBy(store::initialize)
-                    .isInstanceOf(EventSourceException.class)
+                    .isInstanceOf(IncompatibleStoreException.class)
+                    .satisfies(e -> assertThat(((IncompatibleStoreException) e).kind())
+                            .isEqualTo(IncompatibleStoreException.Kind.NOT_A_DATABASE))
                     .hasMessageContaining(file.toString())
                     .hasMessageContaining("is not a SQLite database")
                     .hasCauseInstanceOf(SQLException.class);
@@ -55,7 +60,9 @@ class SQLiteFailureTest {
         Path missing = dir.resolve("no-such-folder");
         try (SQLiteEventStore store = new SQLiteEventStore(missing.resolve("events.db").toString(), registry)) {
             assertThatThrownBy(store::initialize)
-                    .isInstanceOf(EventSourceException.class)
+                    .isInstanceOf(StoreUnavailableException.class)
+                    .satisfies(e -> assertThat(((StoreUnavailableException) e).reason())
+                            .isEqualTo(StoreUnavailableException.Reason.CANNOT_OPEN))
                     .hasMessageContaining(missing.resolve("events.db").toString())
                     .hasMessageContaining("folder " + missing + " does not exist")
                     .hasCauseInstanceOf(SQLException.class);
@@ -67,7 +74,7 @@ class SQLiteFailureTest {
     void a_path_that_is_a_directory_is_refused() {
         try (SQLiteEventStore store = new SQLiteEventStore(dir.toString(), registry)) {
             assertThatThrownBy(store::initialize)
-                    .isInstanceOf(EventSourceException.class)
+                    .isInstanceOf(StoreUnavailableException.class)
                     .hasMessageContaining("is a directory");
         }
     }
@@ -83,7 +90,9 @@ class SQLiteFailureTest {
             store.initialize();
 
             assertThatThrownBy(() -> store.appendEvents(id, "Note", List.of(new NoteCreated("more", "")), ExpectedVersion.exactly(1)))
-                    .isInstanceOf(EventSourceException.class)
+                    .isInstanceOf(StoreUnavailableException.class)
+                    .satisfies(e -> assertThat(((StoreUnavailableException) e).reason())
+                            .isEqualTo(StoreUnavailableException.Reason.READ_ONLY))
                     .hasMessageContaining(db.toString())
                     .hasMessageContaining("read-only")
                     .hasCauseInstanceOf(SQLException.class);
@@ -109,7 +118,9 @@ class SQLiteFailureTest {
                 }
             });
 
-            assertThat(full).isNotNull()
+            assertThat(full).isInstanceOf(StoreUnavailableException.class)
+                    .satisfies(e -> assertThat(((StoreUnavailableException) e).reason())
+                            .isEqualTo(StoreUnavailableException.Reason.STORAGE_FULL))
                     .hasMessageContaining(db.toString())
                     .hasMessageContaining("is full")
                     .hasCauseInstanceOf(SQLException.class);
@@ -136,7 +147,8 @@ class SQLiteFailureTest {
             EventStoreBusyException busy = catchThrowableOfType(EventStoreBusyException.class,
                     () -> store.appendEvents(id, "Note", List.of(new NoteCreated("blocked", "")), ExpectedVersion.exactly(1)));
 
-            assertThat(busy).isNotNull().hasMessageContaining(db.toString()).hasCauseInstanceOf(SQLException.class);
+            assertThat(busy).isNotNull().isInstanceOf(TransientEventStoreException.class)
+                    .hasMessageContaining(db.toString()).hasCauseInstanceOf(SQLException.class);
             assertThat(busy.busyTimeout()).isEqualTo(Duration.ZERO);
             other.createStatement().execute("ROLLBACK");
             assertThat(store.getStreamVersion(id, "Note")).isEqualTo(1);
@@ -174,7 +186,9 @@ class SQLiteFailureTest {
 
         try (SQLiteEventStore store = new SQLiteEventStore(db.toString(), registry)) {
             assertThatThrownBy(store::initialize)
-                    .isInstanceOf(EventSourceException.class)
+                    .isInstanceOf(IncompatibleStoreException.class)
+                    .satisfies(e -> assertThat(((IncompatibleStoreException) e).kind())
+                            .isEqualTo(IncompatibleStoreException.Kind.NEWER_SCHEMA))
                     .hasMessageContaining("schema version 99")
                     .hasMessageContaining("newer");
         }

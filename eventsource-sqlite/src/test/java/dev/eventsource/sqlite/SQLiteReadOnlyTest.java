@@ -1,5 +1,8 @@
 package dev.eventsource.sqlite;
 
+import dev.eventsource.store.StoreUnavailableException;
+import dev.eventsource.store.StoreNotInitializedException;
+import dev.eventsource.store.IncompatibleStoreException;
 import dev.eventsource.EventSourceException;
 import dev.eventsource.event.EventRegistry;
 import dev.eventsource.sqlite.Notes.NoteCreated;
@@ -75,7 +78,9 @@ class SQLiteReadOnlyTest {
         Path db = dir.resolve("missing.db");
 
         try (SQLiteEventStore store = readOnly(db)) {
-            assertThatThrownBy(store::initialize).isInstanceOf(EventSourceException.class)
+            assertThatThrownBy(store::initialize).isInstanceOf(StoreUnavailableException.class)
+                    .satisfies(e -> assertThat(((StoreUnavailableException) e).reason())
+                            .isEqualTo(StoreUnavailableException.Reason.DATABASE_MISSING))
                     .hasMessageContaining("No SQLite database file at " + db);
         }
         assertThat(db).doesNotExist();
@@ -86,7 +91,7 @@ class SQLiteReadOnlyTest {
         Path db = Files.createFile(dir.resolve("empty.db"));
 
         try (SQLiteEventStore store = readOnly(db)) {
-            assertThatThrownBy(store::initialize).isInstanceOf(EventSourceException.class)
+            assertThatThrownBy(store::initialize).isInstanceOf(StoreNotInitializedException.class)
                     .hasMessageContaining("is not an eventsource store");
         }
         assertThat(Files.size(db)).isZero();
@@ -100,7 +105,9 @@ class SQLiteReadOnlyTest {
         byte[] before = Files.readAllBytes(db);
 
         try (SQLiteEventStore store = readOnly(db)) {
-            assertThatThrownBy(store::initialize).isInstanceOf(EventSourceException.class)
+            assertThatThrownBy(store::initialize).isInstanceOf(IncompatibleStoreException.class)
+                    .satisfies(e -> assertThat(((IncompatibleStoreException) e).kind())
+                            .isEqualTo(IncompatibleStoreException.Kind.NOT_AN_EVENT_STORE))
                     .hasMessageContaining("is not an eventsource store");
         }
         assertThat(Files.readAllBytes(db)).isEqualTo(before);
@@ -113,7 +120,7 @@ class SQLiteReadOnlyTest {
         sql(db, "DELETE FROM eventsource_schema WHERE version > 1");
 
         try (SQLiteEventStore store = readOnly(db)) {
-            assertThatThrownBy(store::initialize).isInstanceOf(EventSourceException.class)
+            assertThatThrownBy(store::initialize).isInstanceOf(StoreNotInitializedException.class)
                     .hasMessageContaining("schema version 1, older than")
                     .hasMessageContaining("Open it writable once");
         }

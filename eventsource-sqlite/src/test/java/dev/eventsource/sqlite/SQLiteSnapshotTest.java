@@ -1,5 +1,6 @@
 package dev.eventsource.sqlite;
 
+import dev.eventsource.store.IncompatibleStoreException;
 import dev.eventsource.EventSourceException;
 import dev.eventsource.aggregate.AggregateRepository;
 import dev.eventsource.snapshot.Snapshot;
@@ -161,7 +162,7 @@ class SQLiteSnapshotTest {
         SQLiteSnapshotStore snapshots = new SQLiteSnapshotStore(store(text));
 
         assertThatThrownBy(() -> snapshots.find(UUID.randomUUID(), "Account"))
-                .isInstanceOf(EventSourceException.class)
+                .isInstanceOf(IncompatibleStoreException.class)
                 .hasMessageContaining(text.toString())
                 .hasMessageContaining("is not a SQLite database")
                 .hasCauseInstanceOf(SQLException.class);

@@ -17,7 +17,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 /**
  * The append role: the expected-version matrix, conflicts that write nothing, atomic batches,
- * idempotent retries, skipped duplicates and empty appends (SPEC section 3, items 3 to 5).
+ * idempotent retries, skipped duplicates and empty appends (see {@code docs/semantics.md}, "Appending").
  */
 public abstract class AppendContract extends EventStoreFixture {
 

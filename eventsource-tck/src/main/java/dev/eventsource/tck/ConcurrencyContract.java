@@ -25,7 +25,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * One store shared by many threads: racing writers on one stream get exactly one winner per
  * version, writers on distinct streams never lose an event or share a position, and a
- * checkpointing reader never misses an event (SPEC section 3, items 3, 6 and 11).
+ * checkpointing reader never misses an event (see {@code docs/semantics.md}, "Appending",
+ * "The global log" and "Lifecycle and threads").
  */
 public abstract class ConcurrencyContract extends EventStoreFixture {
 

@@ -26,7 +26,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /**
  * The global-read role: one log in global position order, 1-based strictly increasing positions,
  * exclusive {@code fromPosition} both ways, limits, filters, and lazy paging that holds neither
- * memory nor a connection between pages (SPEC section 3, items 6 and 7).
+ * memory nor a connection between pages (see {@code docs/semantics.md}, "The global log").
  */
 public abstract class GlobalReadContract extends EventStoreFixture {
 

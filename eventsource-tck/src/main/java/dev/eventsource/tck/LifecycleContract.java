@@ -20,7 +20,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /**
  * Lifecycle: {@code initialize()} is idempotent, a store initializes itself on first use, every
  * operation after {@code close()} throws {@link StoreClosedException}, and closing twice is
- * harmless (SPEC section 3, item 12).
+ * harmless (see {@code docs/semantics.md}, "Lifecycle and threads").
  */
 public abstract class LifecycleContract extends EventStoreFixture {
 

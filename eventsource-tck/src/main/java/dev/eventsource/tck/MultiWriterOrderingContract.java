@@ -30,8 +30,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * An optional suite for backends that many writers use at once, each on its own connection and
  * transaction (PostgreSQL): the global order stays gap-safe for a checkpointing reader while
- * writers commit in parallel, hold transactions open and roll back (SPEC section 3, item 6: a reader
- * that has seen position {@code p} never later receives an event below {@code p}).
+ * writers commit in parallel, hold transactions open and roll back (see {@code docs/semantics.md},
+ * "The global log": a reader that has seen position {@code p} never later receives an event below
+ * {@code p}).
  *
  * <p>Not part of {@link EventStoreContract}, because a store that serializes its writers has no
  * open write transactions to hold. A backend extends this class and implements

@@ -33,7 +33,8 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
  * Behaviour that needs a second store over the same data: data outlives the store object, two
  * instances (two application processes) share streams, versions and positions, a registry that
  * lacks a stored type fails with {@link UnknownEventTypeException}, old schema versions are
- * upcast on read (SPEC section 3, items 10 and 12), and an append racing {@code close()} is either
+ * upcast on read (see {@code docs/semantics.md}, "Events, metadata and time" and
+ * "Lifecycle and threads"), and an append racing {@code close()} is either
  * stored, or refused with {@link StoreClosedException} having written nothing, or reported as
  * {@link AppendOutcomeUnknownException} (checked through a second store after the close).
  *

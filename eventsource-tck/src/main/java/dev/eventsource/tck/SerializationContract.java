@@ -23,7 +23,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Payloads, metadata and timestamps round-trip exactly, and events that cannot be stored are
- * refused the same way everywhere, before anything is written (SPEC section 3, items 8 to 10).
+ * refused the same way everywhere, before anything is written (see {@code docs/semantics.md},
+ * "Events, metadata and time" and "What a store accepts").
  *
  * <p>Reading with a registry that lacks a type ({@code UnknownEventTypeException}) and upcasting
  * old schema versions need a second store over the same data: they live in {@link ReopenContract}.

@@ -15,7 +15,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /**
  * The stream-read role: streams keyed by (aggregateType, aggregateId), version order, exclusive
  * {@code afterVersion}, and {@link EventStream#version()} as the stream's current version
- * (SPEC section 3, items 1 and 2).
+ * (see {@code docs/semantics.md}, "Streams and versions").
  */
 public abstract class StreamReadContract extends EventStoreFixture {
 

@@ -10,10 +10,14 @@ import java.util.UUID;
  * rows already stored, and a row written before a limit existed must stay readable. Writes check
  * the limits where they enter a store.
  *
- * @throws IllegalArgumentException if the type is blank or the id is null
+ * @param aggregateType the aggregate type, e.g. {@code "Note"}
+ * @param aggregateId   the aggregate id
  */
 public record StreamKey(String aggregateType, UUID aggregateId) {
 
+    /**
+     * @throws IllegalArgumentException if the type is blank or the id is null
+     */
     public StreamKey {
         if (aggregateType == null || aggregateType.isBlank()) {
             throw new IllegalArgumentException("aggregateType must be non-blank (e.g. \"Note\"); got "

@@ -3,6 +3,11 @@ package dev.eventsource.postgresql.internal;
 import dev.eventsource.EventSourceException;
 import dev.eventsource.event.SerializationException;
 import dev.eventsource.postgresql.TransientStoreException;
+import dev.eventsource.store.IncompatibleStoreException;
+import dev.eventsource.store.StoreNotInitializedException;
+import dev.eventsource.store.StoreUnavailableException;
+import dev.eventsource.store.StoreUnavailableException.Reason;
+import dev.eventsource.store.UnexpectedStoreException;
 
 import java.sql.SQLException;
 import java.sql.SQLTransientException;
@@ -34,11 +39,16 @@ public final class PgErrors {
                 return new TransientStoreException(what + " (no connection available): " + detail
                         + ". Nothing was written; retry, or give the pool more connections.", null, e);
             }
-            return new EventSourceException(what + ": " + detail, e);
+            return new UnexpectedStoreException(what + ": " + detail, e);
         }
-        if (state.equals("40001") || state.equals("40P01")) {
-            return new TransientStoreException(what + " because of a " + (state.equals("40001") ? "serialization failure"
-                    : "deadlock") + ": " + detail + ". Nothing was written; the operation may be retried.", state, e);
+        if (state.equals("40001") || state.equals("40P01") || state.equals("55P03")) {
+            String why = switch (state) {
+                case "40001" -> "serialization failure";
+                case "40P01" -> "deadlock";
+                default -> "lock that was not available in time";
+            };
+            return new TransientStoreException(what + " because of a " + why + ": " + detail
+                    + ". Nothing was written; the operation may be retried.", state, e);
         }
         if (state.startsWith("08") || state.equals("57P01") || state.equals("57P02") || state.equals("57P03")
                 || state.equals("53300")) {
@@ -52,22 +62,42 @@ public final class PgErrors {
                     + " encoding): " + detail + ". Nothing was written.", e);
         }
         if (state.startsWith("28")) {
-            return new EventSourceException(what + ": PostgreSQL refused the credentials: " + detail
-                    + ". Check the user name and password in the URL or DataSource.", e);
+            return new StoreUnavailableException(Reason.CREDENTIALS_REFUSED, what + ": PostgreSQL refused the credentials: "
+                    + detail + ". Check the user name and password in the URL or DataSource.", e);
         }
         if (state.equals("3D000")) {
-            return new EventSourceException(what + ": the database does not exist: " + detail
+            return new StoreUnavailableException(Reason.DATABASE_MISSING, what + ": the database does not exist: " + detail
                     + ". Create it first (CREATE DATABASE) or fix the URL.", e);
         }
         if (state.equals("42501")) {
-            return new EventSourceException(what + ": the database user lacks a privilege: " + detail
-                    + ". Grant it, or create the schema with PostgreSQLEventStore.schemaSql(...) as an owner.", e);
+            return new StoreUnavailableException(Reason.ACCESS_DENIED, what + ": the database user lacks a privilege: "
+                    + detail + ". Grant it, or create the schema with PostgreSQLEventStore.schemaSql(...) as an owner.", e);
         }
-        if (state.equals("42P01") || state.equals("42883")) {
-            return new EventSourceException(what + ": the event store tables or functions are missing: " + detail
-                    + ". Call initialize() or apply PostgreSQLEventStore.schemaSql(...) for this schema and prefix.", e);
+        if (state.equals("25006")) {
+            return new StoreUnavailableException(Reason.READ_ONLY, what + ": the database accepts no writes (a hot"
+                    + " standby, or default_transaction_read_only): " + detail + ". Nothing was written; point the"
+                    + " store at the primary.", e);
         }
-        return new EventSourceException(what + ": " + detail, e);
+        if (state.equals("53100")) {
+            return new StoreUnavailableException(Reason.STORAGE_FULL, what + ": the database server's disk is full: "
+                    + detail + ". Nothing of this operation was written; events stored before are intact. Free space"
+                    + " on the server.", e);
+        }
+        if (state.equals("58030")) {
+            return new StoreUnavailableException(Reason.IO_ERROR, what + ": the database server reported an I/O"
+                    + " error: " + detail + ". Check the server's disk.", e);
+        }
+        if (state.equals("42P01") || state.equals("42883") || state.equals("3F000")) {
+            return new StoreNotInitializedException(what + ": the event store schema, tables or functions are missing: "
+                    + detail + ". Call initialize() or apply PostgreSQLEventStore.schemaSql(...) for this schema and"
+                    + " prefix.", e);
+        }
+        if (state.equals("XX001") || state.equals("XX002")) {
+            return new IncompatibleStoreException(IncompatibleStoreException.Kind.CORRUPT, what + ": PostgreSQL reports"
+                    + " damaged data or index pages: " + detail + ". Restore the database from a backup (or REINDEX"
+                    + " a damaged index).", e);
+        }
+        return new UnexpectedStoreException(what + ": " + detail, e);
     }
 
     /** True for a unique violation. */

@@ -1,6 +1,9 @@
 package dev.eventsource.postgresql.internal;
 
 import dev.eventsource.EventSourceException;
+import dev.eventsource.store.IncompatibleStoreException;
+import dev.eventsource.store.IncompatibleStoreException.Kind;
+import dev.eventsource.store.StoreNotInitializedException;
 import dev.eventsource.jdbc.VersionedSchema;
 
 import java.io.IOException;
@@ -108,24 +111,24 @@ public final class Schema extends VersionedSchema {
     }
 
     @Override
-    protected EventSourceException notAStore() {
-        return new EventSourceException("Schema " + schema + " holds no event store tables with prefix '" + prefix
-                + "' (it is not an eventsource store); a read-only store creates nothing. Check the database, the"
-                + " schema and the table prefix.");
+    protected EventSourceException notAStore(Connection c) {
+        return new StoreNotInitializedException("Schema " + schema + " holds no event store tables with prefix '"
+                + prefix + "' (it is not an eventsource store); a read-only store creates nothing. Check the database,"
+                + " the schema and the table prefix, or initialize the store writable first.", null);
     }
 
     @Override
     protected EventSourceException older(int found) {
-        return new EventSourceException("Schema " + schema + " holds event store tables at schema version " + found
-                + " (table prefix '" + prefix + "'), but this eventsource-postgresql reads version " + LATEST
-                + "; open it writable once to upgrade it.");
+        return new StoreNotInitializedException("Schema " + schema + " holds event store tables at schema version "
+                + found + " (table prefix '" + prefix + "'), but this eventsource-postgresql reads version " + LATEST
+                + "; open it writable once to upgrade it.", null);
     }
 
     @Override
     protected EventSourceException newer(int found) {
-        return new EventSourceException("Schema " + schema + " holds event store tables at schema version " + found
-                + " (table prefix '" + prefix + "'), but this eventsource-postgresql knows versions up to " + LATEST
-                + ". Upgrade eventsource-postgresql; nothing was changed.");
+        return new IncompatibleStoreException(Kind.NEWER_SCHEMA, "Schema " + schema + " holds event store tables at"
+                + " schema version " + found + " (table prefix '" + prefix + "'), but this eventsource-postgresql"
+                + " knows versions up to " + LATEST + ". Upgrade eventsource-postgresql; nothing was changed.", null);
     }
 
     private boolean schemaExists(Connection c) throws SQLException {

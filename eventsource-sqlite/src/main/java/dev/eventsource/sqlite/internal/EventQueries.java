@@ -169,7 +169,7 @@ public final class EventQueries {
         insert.setString(11, event.payloadJson());
     }
 
-    /** Reads the current row of a result set selected with the store's column list, in {@link #EVENT_COLUMNS} order. */
+    /** Reads the current row of a result set selected with the store's column list, in {@code EVENT_COLUMNS} order. */
     public static RecordedEvent row(ResultSet rs) throws SQLException {
         return new RecordedEvent(UUID.fromString(rs.getString(2)), rs.getString(6), rs.getInt(7),
                 UUID.fromString(rs.getString(4)), rs.getString(3), rs.getLong(5), rs.getLong(1),

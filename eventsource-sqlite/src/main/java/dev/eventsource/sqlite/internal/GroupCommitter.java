@@ -239,8 +239,8 @@ public final class GroupCommitter {
                         continue;
                     }
                     if (r.result == null && r.failure == null) {
-                        r.failure = new EventSourceException("Append to " + r.stream + " was abandoned because the"
-                                + " writer failed unexpectedly; it may not have been stored. Read the stream to check.");
+                        r.failure = new AppendOutcomeUnknownException(r.stream.aggregateType(), r.stream.aggregateId(),
+                                r.eventIds(), "the writer of its group failed unexpectedly", null);
                     }
                     r.done = true;
                 }

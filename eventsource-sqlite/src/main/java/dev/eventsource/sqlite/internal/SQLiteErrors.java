@@ -3,7 +3,12 @@ package dev.eventsource.sqlite.internal;
 import dev.eventsource.EventSourceException;
 import dev.eventsource.store.EventStoreBusyException;
 import dev.eventsource.store.ExpectedVersion;
+import dev.eventsource.store.IncompatibleStoreException;
+import dev.eventsource.store.IncompatibleStoreException.Kind;
 import dev.eventsource.store.OptimisticLockException;
+import dev.eventsource.store.StoreUnavailableException;
+import dev.eventsource.store.StoreUnavailableException.Reason;
+import dev.eventsource.store.UnexpectedStoreException;
 import dev.eventsource.store.spi.StreamKey;
 import org.sqlite.SQLiteErrorCode;
 import org.sqlite.SQLiteException;
@@ -77,34 +82,41 @@ public final class SQLiteErrors {
                 return busy(action, e);
             }
             case 26 -> {
-                return new EventSourceException(database + " is not a SQLite database, so it cannot hold events (error"
-                        + " while " + action + "). The file was not changed; point the store at a new file or at an"
-                        + " event store database." + says, e);
-            }
-            case 8 -> {
-                return new EventSourceException("SQLite database " + database + " is read-only for this process (error"
-                        + " while " + action + "); nothing was written. Make the file and its folder writable (WAL mode"
-                        + " also creates " + database + "-wal and -shm beside it)." + says, e);
-            }
-            case 13 -> {
-                return new EventSourceException("SQLite database " + database + " is full: the disk has no space left"
-                        + " or the database reached its size limit (error while " + action + "). This operation wrote"
-                        + " nothing; events stored before are intact. Free some space and retry." + says, e);
-            }
-            case 14 -> {
-                return new EventSourceException("Cannot open SQLite database " + database + ": " + cannotOpenReason()
-                        + " (error while " + action + ")." + says, e);
+                return new IncompatibleStoreException(Kind.NOT_A_DATABASE, database + " is not a SQLite database, so it"
+                        + " cannot hold events (error while " + action + "). The file was not changed; point the store at"
+                        + " a new file or at an event store database." + says, e);
             }
             case 11 -> {
-                return new EventSourceException("SQLite database " + database + " is corrupt (error while " + action
-                        + "). Restore it from a backup; this store will not write to it." + says, e);
+                return new IncompatibleStoreException(Kind.CORRUPT, "SQLite database " + database + " is corrupt (error"
+                        + " while " + action + "). Restore it from a backup; this store will not write to it." + says, e);
+            }
+            case 8 -> {
+                return new StoreUnavailableException(Reason.READ_ONLY, "SQLite database " + database + " is read-only for"
+                        + " this process (error while " + action + "); nothing was written. Make the file and its folder"
+                        + " writable (WAL mode also creates " + database + "-wal and -shm beside it)." + says, e);
+            }
+            case 13 -> {
+                return new StoreUnavailableException(Reason.STORAGE_FULL, "SQLite database " + database + " is full: the"
+                        + " disk has no space left or the database reached its size limit (error while " + action + ")."
+                        + " This operation wrote nothing; events stored before are intact. Free some space and retry."
+                        + says, e);
+            }
+            case 14 -> {
+                return new StoreUnavailableException(Reason.CANNOT_OPEN, "Cannot open SQLite database " + database + ": "
+                        + cannotOpenReason() + " (error while " + action + ")." + says, e);
+            }
+            case 3 -> {
+                return new StoreUnavailableException(Reason.ACCESS_DENIED, "SQLite was denied access to database "
+                        + database + " (error while " + action + "); nothing was written. Check the permissions of the"
+                        + " file and its folder." + says, e);
             }
             case 10 -> {
-                return new EventSourceException("I/O error on SQLite database " + database + " while " + action
-                        + "; nothing of this operation was written. Check the disk and the file's permissions." + says, e);
+                return new StoreUnavailableException(Reason.IO_ERROR, "I/O error on SQLite database " + database
+                        + " while " + action + "; nothing of this operation was written. Check the disk and the file's"
+                        + " permissions." + says, e);
             }
             default -> {
-                return new EventSourceException("SQLite error on database " + database + " while " + action + says, e);
+                return new UnexpectedStoreException("SQLite error on database " + database + " while " + action + says, e);
             }
         }
     }

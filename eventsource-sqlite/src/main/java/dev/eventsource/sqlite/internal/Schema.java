@@ -1,6 +1,8 @@
 package dev.eventsource.sqlite.internal;
 
 import dev.eventsource.EventSourceException;
+import dev.eventsource.store.IncompatibleStoreException;
+import dev.eventsource.store.StoreNotInitializedException;
 import dev.eventsource.jdbc.VersionedSchema;
 
 import java.sql.Connection;
@@ -114,7 +116,7 @@ public final class Schema extends VersionedSchema {
     /**
      * Brings the database to {@link #CURRENT_VERSION}; see {@link VersionedSchema#migrate}.
      *
-     * @throws EventSourceException if the database was written by a newer version of this library
+     * @throws IncompatibleStoreException if the database was written by a newer version of this library
      */
     public static void migrate(Connection connection, String database) throws SQLException {
         new Schema(database).migrate(connection);
@@ -124,8 +126,9 @@ public final class Schema extends VersionedSchema {
      * Checks, without writing, that the database holds exactly the schema this code writes; what a
      * read-only store needs, since it cannot create or upgrade one.
      *
-     * @throws EventSourceException naming the database when it holds no event store (an empty
-     *                              file, another application's tables) or an older or newer schema
+     * @throws StoreNotInitializedException naming the database when it holds no event store schema (an
+     *                                      empty file) or an older one
+     * @throws IncompatibleStoreException   when it holds only another application's tables, or a newer schema
      */
     public static void requireCurrent(Connection connection, String database) throws SQLException {
         new Schema(database).requireCurrent(connection);
@@ -182,24 +185,38 @@ public final class Schema extends VersionedSchema {
     }
 
     @Override
-    protected EventSourceException notAStore() {
-        return new EventSourceException("SQLite database " + database + " is not an eventsource store (it has no"
-                + " event store schema); a read-only store creates nothing. Check the path, or create the store"
-                + " by opening it writable.");
+    protected EventSourceException notAStore(Connection c) throws SQLException {
+        if (holdsTables(c)) {
+            return new IncompatibleStoreException(IncompatibleStoreException.Kind.NOT_AN_EVENT_STORE, "SQLite"
+                    + " database " + database + " is not an eventsource store (it holds another application's"
+                    + " tables and no event store schema); a read-only store creates nothing. Check the path.",
+                    null);
+        }
+        return new StoreNotInitializedException("SQLite database " + database + " is not an eventsource store (it"
+                + " has no event store schema); a read-only store creates nothing. Check the path, or create the"
+                + " store by opening it writable.", null);
     }
 
     @Override
     protected EventSourceException older(int found) {
-        return new EventSourceException("SQLite database " + database + " has event store schema version " + found
-                + ", older than this library's " + CURRENT_VERSION + "; a read-only store cannot upgrade it."
-                + " Open it writable once to upgrade it.");
+        return new StoreNotInitializedException("SQLite database " + database + " has event store schema version "
+                + found + ", older than this library's " + CURRENT_VERSION + "; a read-only store cannot upgrade"
+                + " it. Open it writable once to upgrade it.", null);
     }
 
     @Override
     protected EventSourceException newer(int found) {
-        return new EventSourceException("SQLite database " + database + " has event store schema version "
-                + found + " but this library knows versions up to " + CURRENT_VERSION
-                + "; it was written by a newer eventsource. Upgrade eventsource-sqlite to use it.");
+        return new IncompatibleStoreException(IncompatibleStoreException.Kind.NEWER_SCHEMA, "SQLite database "
+                + database + " has event store schema version " + found + " but this library knows versions up"
+                + " to " + CURRENT_VERSION + "; it was written by a newer eventsource. Upgrade eventsource-sqlite"
+                + " to use it.", null);
+    }
+
+    private static boolean holdsTables(Connection c) throws SQLException {
+        try (Statement sql = c.createStatement();
+             ResultSet tables = sql.executeQuery("SELECT 1 FROM sqlite_master WHERE type = 'table' LIMIT 1")) {
+            return tables.next();
+        }
     }
 
     private static void execute(Connection c, String statement) throws SQLException {

@@ -3,6 +3,12 @@ package dev.eventsource.sqlite.internal;
 import dev.eventsource.EventSourceException;
 import dev.eventsource.store.EventStoreBusyException;
 import dev.eventsource.store.ExpectedVersion;
+import dev.eventsource.store.IncompatibleStoreException;
+import dev.eventsource.store.IncompatibleStoreException.Kind;
+import dev.eventsource.store.StoreUnavailableException;
+import dev.eventsource.store.StoreUnavailableException.Reason;
+import dev.eventsource.store.TransientEventStoreException;
+import dev.eventsource.store.UnexpectedStoreException;
 import dev.eventsource.store.OptimisticLockException;
 import dev.eventsource.store.spi.StreamKey;
 import org.junit.jupiter.api.Test;
@@ -63,7 +69,8 @@ class SQLiteErrorsTest {
             EventSourceException translated = errors(db).translate(e, "appending");
 
             assertThat(SQLiteErrors.primaryCode(e)).isEqualTo(5);
-            assertThat(translated).isInstanceOf(EventStoreBusyException.class).hasCause(e)
+            assertThat(translated).isInstanceOf(EventStoreBusyException.class).isInstanceOf(TransientEventStoreException.class)
+                    .hasCause(e)
                     .hasMessageContaining(db.toString()).hasMessageContaining("250 ms");
             assertThat(((EventStoreBusyException) translated).busyTimeout()).isEqualTo(Duration.ofMillis(250));
         }
@@ -93,7 +100,35 @@ class SQLiteErrorsTest {
         SQLException e = failure(db, sql -> sql.execute("SELECT * FROM sqlite_master"));
 
         assertThat(errors(db).translate(e, "opening")).isNotInstanceOf(EventStoreBusyException.class).hasCause(e)
-                .hasMessageContaining(db + " is not a SQLite database");
+                .hasMessageContaining(db + " is not a SQLite database")
+                .isInstanceOfSatisfying(IncompatibleStoreException.class, i -> assertThat(i.kind()).isEqualTo(Kind.NOT_A_DATABASE));
+    }
+
+    @Test
+    void sqlite_corrupt_is_a_corrupt_store_saying_to_restore_a_backup() throws Exception {
+        Path db = dir.resolve("corrupt.db");
+        failure(db, sql -> {
+            sql.execute("CREATE TABLE t (x TEXT)");
+            sql.execute("CREATE INDEX t_x ON t (x)");
+            sql.execute("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2000)"
+                    + " INSERT INTO t SELECT printf('%0100d', i) FROM n");
+        });
+        try (var file = java.nio.channels.FileChannel.open(db, java.nio.file.StandardOpenOption.WRITE)) {
+            // Page 3 onwards holds table and index b-tree pages; garbage there is damage SQLite detects on read.
+            file.write(java.nio.ByteBuffer.wrap("garbage ".repeat(512).getBytes()), 2 * 4096L);
+        }
+        SQLException e = failure(db, sql -> {
+            try (ResultSet rs = sql.executeQuery("SELECT count(*) FROM t WHERE x > ''")) {
+                rs.next();
+            }
+            try (ResultSet rs = sql.executeQuery("SELECT max(x) FROM t NOT INDEXED")) {
+                rs.next();
+            }
+        });
+
+        assertThat(SQLiteErrors.primaryCode(e)).isEqualTo(11);
+        assertThat(errors(db).translate(e, "reading the event log")).hasCause(e).hasMessageContaining("Restore it from a backup")
+                .isInstanceOfSatisfying(IncompatibleStoreException.class, i -> assertThat(i.kind()).isEqualTo(Kind.CORRUPT));
     }
 
     @Test
@@ -108,7 +143,8 @@ class SQLiteErrorsTest {
         }
 
         assertThat(errors(db).translate(e, "appending")).hasCause(e)
-                .hasMessageContaining(db.toString()).hasMessageContaining("read-only");
+                .hasMessageContaining(db.toString()).hasMessageContaining("read-only")
+                .isInstanceOfSatisfying(StoreUnavailableException.class, u -> assertThat(u.reason()).isEqualTo(Reason.READ_ONLY));
     }
 
     @Test
@@ -122,7 +158,8 @@ class SQLiteErrorsTest {
 
         assertThat(SQLiteErrors.primaryCode(e)).isEqualTo(13);
         assertThat(errors(db).translate(e, "appending")).hasCause(e)
-                .hasMessageContaining(db + " is full").hasMessageContaining("intact");
+                .hasMessageContaining(db + " is full").hasMessageContaining("intact")
+                .isInstanceOfSatisfying(StoreUnavailableException.class, u -> assertThat(u.reason()).isEqualTo(Reason.STORAGE_FULL));
     }
 
     @Test
@@ -131,7 +168,8 @@ class SQLiteErrorsTest {
         SQLException e = failure(db, sql -> sql.execute("SELECT 1"));
 
         assertThat(errors(db).translate(e, "opening")).hasCause(e)
-                .hasMessageContaining("folder " + dir.resolve("missing") + " does not exist");
+                .hasMessageContaining("folder " + dir.resolve("missing") + " does not exist")
+                .isInstanceOfSatisfying(StoreUnavailableException.class, u -> assertThat(u.reason()).isEqualTo(Reason.CANNOT_OPEN));
     }
 
     @Test
@@ -146,7 +184,7 @@ class SQLiteErrorsTest {
         Path db = dir.resolve("other.db");
         SQLException e = failure(db, sql -> sql.execute("SELECT * FROM no_such_table"));
 
-        assertThat(errors(db).translate(e, "reading the event log")).hasCause(e)
+        assertThat(errors(db).translate(e, "reading the event log")).hasCause(e).isExactlyInstanceOf(UnexpectedStoreException.class)
                 .hasMessageContaining("reading the event log").hasMessageContaining("no_such_table");
     }
 

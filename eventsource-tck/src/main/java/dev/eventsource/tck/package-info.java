@@ -21,6 +21,12 @@
  * backend's store, checkpoint store and dead-letter queue), {@link dev.eventsource.tck.CheckpointStoreContract}
  * and {@link dev.eventsource.tck.DeadLetterStoreContract}.
  *
+ * <p>Event buses: {@link dev.eventsource.tck.EventBusContract} runs the suites every bus passes
+ * ({@link dev.eventsource.tck.EventBusDeliveryContract}, {@link dev.eventsource.tck.EventBusDeadLetterContract},
+ * {@link dev.eventsource.tck.EventBusCompetingConsumersContract}); {@link dev.eventsource.tck.DurableEventBusContract}
+ * adds {@link dev.eventsource.tck.EventBusRedeliveryContract} for a bus that declares durable groups. A bus
+ * that declares a capability whose suite it does not run fails its contract.
+ *
  * <p>Each test gets a fresh, empty store built with a fresh registry, and closes it. No suite can
  * skip a test: the TCK's own tests refuse assumptions and {@code @Disabled}, and prove that every
  * suite fails against a store that keeps nothing.

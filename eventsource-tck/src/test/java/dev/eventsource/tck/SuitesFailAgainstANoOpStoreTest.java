@@ -1,5 +1,7 @@
 package dev.eventsource.tck;
 
+import dev.eventsource.bus.EventBus;
+import dev.eventsource.bus.EventConsumer;
 import dev.eventsource.event.EventRegistry;
 import dev.eventsource.snapshot.Snapshot;
 import dev.eventsource.snapshot.SnapshotStore;
@@ -30,7 +32,8 @@ import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass
 
 /**
  * A suite that passes against a store that keeps nothing pins nothing: each suite, bound to a
- * no-op store, must report failures.
+ * no-op store, must report failures. The bus suites are held to more: every single test of
+ * theirs must fail against a bus that delivers nothing, so no bus test passes vacuously.
  */
 class SuitesFailAgainstANoOpStoreTest {
 
@@ -45,6 +48,17 @@ class SuitesFailAgainstANoOpStoreTest {
         assertThat(summary.getTestsFoundCount()).isPositive();
         assertThat(summary.getTotalFailureCount()).as("failures of %s", boundSuite.getSuperclass().getSimpleName())
                 .isPositive();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(classes = {NoOpBusDelivery.class, NoOpBusDeadLetters.class, NoOpBusCompetingConsumers.class,
+            NoOpBusRedelivery.class})
+    void every_test_of_the_bus_suite_fails_against_a_no_op_bus(Class<?> boundSuite) {
+        TestExecutionSummary summary = run(boundSuite);
+
+        assertThat(summary.getTestsFoundCount()).isPositive();
+        assertThat(summary.getFailures()).as("failures of %s", boundSuite.getSuperclass().getSimpleName())
+                .hasSize((int) summary.getTestsFoundCount());
     }
 
     static TestExecutionSummary run(Class<?> testClass) {
@@ -286,6 +300,59 @@ class SuitesFailAgainstANoOpStoreTest {
                     return 0;
                 }
             };
+        }
+    }
+
+    static class NoOpBusDelivery extends EventBusDeliveryContract {
+        @Override
+        protected EventBus newBus(EventRegistry registry) {
+            return new NoOpEventBus();
+        }
+
+        @Override
+        protected Duration timeout() {
+            return Duration.ofMillis(200);
+        }
+    }
+
+    static class NoOpBusDeadLetters extends EventBusDeadLetterContract {
+        @Override
+        protected EventBus newBus(EventRegistry registry) {
+            return new NoOpEventBus();
+        }
+
+        @Override
+        protected Duration timeout() {
+            return Duration.ofMillis(200);
+        }
+    }
+
+    static class NoOpBusCompetingConsumers extends EventBusCompetingConsumersContract {
+        @Override
+        protected EventBus newBus(EventRegistry registry) {
+            return new NoOpEventBus();
+        }
+
+        @Override
+        protected Duration timeout() {
+            return Duration.ofMillis(200);
+        }
+    }
+
+    static class NoOpBusRedelivery extends EventBusRedeliveryContract {
+        @Override
+        protected EventBus newBus(EventRegistry registry) {
+            return new NoOpEventBus();
+        }
+
+        @Override
+        protected EventConsumer newConsumer(EventBus bus) {
+            return new NoOpEventBus();
+        }
+
+        @Override
+        protected Duration timeout() {
+            return Duration.ofMillis(200);
         }
     }
 }

@@ -10,7 +10,6 @@ import java.io.StringWriter;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,6 +35,12 @@ import java.util.stream.Stream;
  * no switch: the store's rule that a reader who has seen position p never later gets an event
  * below p makes the sequence gap-free and duplicate-free.
  *
+ * <p><b>One loop for both kinds of handler.</b> How events reach the handler, and whether the
+ * checkpoint is committed with them, is fixed when the manager registers the subscription: a
+ * {@link Subscriber} gets each event and the checkpoint is saved per {@link CheckpointStrategy}; a
+ * {@link TransactionalProjection} gets each batch (or, when the batch fails, each event) in the
+ * transaction that writes its checkpoint. Retries, dead letters and positions work the same for both.
+ *
  * <p><b>Events it cannot decode.</b> It reads stored rows and decodes each one itself, so a row
  * whose type this process has not registered, or whose JSON no longer fits its class, is
  * dead-lettered at once (decoding is not retried: it fails the same way until the code changes)
@@ -46,14 +51,14 @@ import java.util.stream.Stream;
  */
 public final class Subscription {
 
-    private enum Outcome { HANDLED, DEAD_LETTERED, ABORTED }
+    /** What delivering one event came to; CHECKPOINTED is HANDLED with its checkpoint committed alongside. */
+    private enum Outcome { HANDLED, CHECKPOINTED, DEAD_LETTERED, ABORTED }
 
     private final String name;
     private final EventStore store;
     private final CheckpointStore checkpoints;
     private final DeadLetterStore deadLetters;
-    private final Subscriber subscriber;
-    private final TransactionalProjection transactional;
+    private final Delivery delivery;
     private final SubscriptionOptions options;
     private final ReadOptions filter;
     private final Duration pollInterval;
@@ -86,15 +91,13 @@ public final class Subscription {
     private final Map<UUID, Long> unresolved = new HashMap<>();
 
     Subscription(String name, EventStore store, CheckpointStore checkpoints, DeadLetterStore deadLetters,
-                 Subscriber subscriber, TransactionalProjection transactional, SubscriptionOptions options,
-                 Set<String> eventTypes, Set<String> aggregateTypes, Duration pollInterval, Clock clock,
-                 Function<ReadOptions, Stream<LogEntry>> log, ThreadFactory threads) {
+                 Delivery delivery, SubscriptionOptions options, Set<String> eventTypes, Set<String> aggregateTypes,
+                 Duration pollInterval, Clock clock, Function<ReadOptions, Stream<LogEntry>> log, ThreadFactory threads) {
         this.name = name;
         this.store = store;
         this.checkpoints = checkpoints;
         this.deadLetters = deadLetters;
-        this.subscriber = subscriber;
-        this.transactional = transactional;
+        this.delivery = delivery;
         this.options = options;
         ReadOptions.Builder read = ReadOptions.builder().limit(options.batchSize()).pageSize(options.batchSize());
         if (!eventTypes.isEmpty()) {
@@ -220,18 +223,11 @@ public final class Subscription {
     }
 
     void rebuild() throws Exception {
-        if (transactional == null && !(subscriber instanceof Projection)) {
-            throw new IllegalArgumentException("subscription '" + name + "' has a plain Subscriber, which has no read"
-                    + " model to reset; implement Projection (or TransactionalProjection) to rebuild it");
-        }
+        // Prepared before waiting for the batch in progress, so that a handler without a read model is refused at once.
+        Delivery.Reset reset = delivery.readModelReset();
         work.lock();
         try {
-            if (transactional != null) {
-                ((TransactionalCheckpointStore) checkpoints).resetInTransaction(name, transactional::reset);
-            } else {
-                ((Projection) subscriber).reset();
-                checkpoints.reset(name);
-            }
+            reset.run();
             position = 0;
             processedTotal = 0;
             processed = 0;
@@ -263,13 +259,8 @@ public final class Subscription {
             }
             Throwable failure = entry.decodingFailure();
             if (failure == null) {
-                StoredEvent event = entry.decode();
                 try {
-                    if (transactional != null) {
-                        ((TransactionalCheckpointStore) checkpoints).saveInTransaction(null, c -> transactional.handle(event, c));
-                    } else {
-                        subscriber.handle(event);
-                    }
+                    delivery.redeliver(entry.decode());
                 } catch (Exception e) {
                     failure = e;
                 }
@@ -349,12 +340,13 @@ public final class Subscription {
                     await();
                 }
             }
+        } catch (Error e) {
+            lastError = describe(e);
+            state = SubscriptionState.FAILED;
+            throw e;
         } catch (Throwable t) {
             lastError = describe(t);
             state = SubscriptionState.FAILED;
-            if (t instanceof Error error) {
-                throw error;
-            }
         } finally {
             if (state != SubscriptionState.FAILED) {
                 try {
@@ -381,7 +373,8 @@ public final class Subscription {
 
     /** Handles a batch; false if the subscription must stop on a dead letter. */
     private boolean handle(List<LogEntry> batch) {
-        if (transactional != null && batch.size() > 1 && handleInOneTransaction(batch)) {
+        // A batch of one goes event by event at once: trying it as a unit first would only add an attempt if it fails.
+        if (batch.size() > 1 && deliverAsOne(batch)) {
             return true;
         }
         for (LogEntry entry : batch) {
@@ -393,10 +386,10 @@ public final class Subscription {
                 saveIfDirty();
                 return false;
             }
-            advance(entry, outcome == Outcome.HANDLED);
-            // A transactional projection saved the checkpoint with the event; only a dead letter leaves it behind.
-            dirty = transactional == null || outcome == Outcome.DEAD_LETTERED;
-            if (outcome == Outcome.HANDLED) {
+            boolean handled = outcome != Outcome.DEAD_LETTERED;
+            advance(entry, handled);
+            dirty = outcome != Outcome.CHECKPOINTED;
+            if (handled) {
                 resolveQueued(entry.eventId());
             }
             if (options.checkpointStrategy().kind() == CheckpointStrategy.Kind.EVERY_EVENT) {
@@ -412,28 +405,9 @@ public final class Subscription {
         return true;
     }
 
-    /**
-     * The fast path of a transactional projection: the whole batch and its checkpoint in one
-     * transaction. False, with nothing written, if an event fails to decode or to be handled.
-     */
-    private boolean handleInOneTransaction(List<LogEntry> batch) {
-        List<StoredEvent> events = new ArrayList<>(batch.size());
-        for (LogEntry entry : batch) {
-            if (entry.decodingFailure() != null) {
-                // The event-by-event path dead-letters it and handles the others.
-                return false;
-            }
-            events.add(entry.decode());
-        }
-        Checkpoint after = checkpoint(events.get(events.size() - 1), processedTotal + events.size());
-        try {
-            ((TransactionalCheckpointStore) checkpoints).saveInTransaction(after, c -> {
-                for (StoredEvent event : events) {
-                    transactional.handle(event, c);
-                }
-            });
-        } catch (Exception e) {
-            // Rolled back as a whole; the event-by-event path finds the failing event and retries only it.
+    /** The whole batch and its checkpoint as one unit, when the delivery has one; false if nothing was written. */
+    private boolean deliverAsOne(List<LogEntry> batch) {
+        if (!delivery.deliverAsOne(batch, processedTotal + batch.size())) {
             return false;
         }
         for (LogEntry entry : batch) {
@@ -458,12 +432,9 @@ public final class Subscription {
         RetryPolicy retry = options.retryPolicy();
         for (int attempt = 1; ; attempt++) {
             try {
-                if (transactional != null) {
-                    ((TransactionalCheckpointStore) checkpoints).saveInTransaction(
-                            checkpoint(event, processedTotal + 1), c -> transactional.handle(event, c));
+                if (delivery.deliver(event, processedTotal + 1)) {
                     lastSaveNanos = System.nanoTime();
-                } else {
-                    subscriber.handle(event);
+                    return Outcome.CHECKPOINTED;
                 }
                 return Outcome.HANDLED;
             } catch (Exception e) {
@@ -505,10 +476,6 @@ public final class Subscription {
         DeadLetter queued = deadLetters.add(letter);
         unresolved.put(queued.eventId(), queued.id());
         lastError = queued.error();
-    }
-
-    private Checkpoint checkpoint(StoredEvent last, long total) {
-        return new Checkpoint(name, last.globalPosition(), total, last.eventId(), last.eventType(), clock.instant());
     }
 
     private void saveIfDirtyLocked() {

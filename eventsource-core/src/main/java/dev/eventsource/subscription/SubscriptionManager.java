@@ -119,7 +119,7 @@ public final class SubscriptionManager implements AutoCloseable {
             eventTypes = merge(name, "event", p.eventTypes(), eventTypes);
             aggregateTypes = merge(name, "aggregate", p.aggregateTypes(), aggregateTypes);
         }
-        return register(name, subscriber, null, options, eventTypes, aggregateTypes);
+        return register(name, new PlainDelivery(name, subscriber, checkpoints), options, eventTypes, aggregateTypes);
     }
 
     /**
@@ -131,12 +131,13 @@ public final class SubscriptionManager implements AutoCloseable {
      */
     public Subscription subscribe(String name, TransactionalProjection projection, SubscriptionOptions options) {
         Objects.requireNonNull(projection, "projection");
-        if (!(checkpoints instanceof TransactionalCheckpointStore)) {
+        if (!(checkpoints instanceof TransactionalCheckpointStore transactional)) {
             throw new IllegalArgumentException("TransactionalProjection '" + name + "' needs a TransactionalCheckpointStore"
                     + " in the same database as its read model (SQLiteCheckpointStore, PostgreSQLCheckpointStore); this"
                     + " manager has " + checkpoints.getClass().getSimpleName());
         }
-        return register(name, null, projection, options, merge(name, "event", projection.eventTypes(), options.eventTypes()),
+        return register(name, new TransactionalDelivery(name, projection, transactional, clock), options,
+                merge(name, "event", projection.eventTypes(), options.eventTypes()),
                 merge(name, "aggregate", projection.aggregateTypes(), options.aggregateTypes()));
     }
 
@@ -288,14 +289,14 @@ public final class SubscriptionManager implements AutoCloseable {
         }
     }
 
-    private Subscription register(String name, Subscriber subscriber, TransactionalProjection transactional,
-                                  SubscriptionOptions options, Set<String> eventTypes, Set<String> aggregateTypes) {
+    private Subscription register(String name, Delivery delivery, SubscriptionOptions options, Set<String> eventTypes,
+                                  Set<String> aggregateTypes) {
         if (name == null || name.isBlank()) {
             throw new IllegalArgumentException("subscription name must be non-blank; it keys the checkpoint");
         }
         Objects.requireNonNull(options, "options");
-        Subscription s = new Subscription(name, store, checkpoints, deadLetters, subscriber, transactional, options,
-                eventTypes, aggregateTypes, pollInterval, clock, log, threads);
+        Subscription s = new Subscription(name, store, checkpoints, deadLetters, delivery, options, eventTypes,
+                aggregateTypes, pollInterval, clock, log, threads);
         lock.lock();
         try {
             if (shutDown) {

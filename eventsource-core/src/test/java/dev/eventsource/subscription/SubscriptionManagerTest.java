@@ -20,6 +20,9 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
@@ -82,6 +85,37 @@ class SubscriptionManagerTest {
         assertThatThrownBy(() -> manager.rebuild("plain"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("implement Projection");
+    }
+
+    @Test
+    void a_plain_subscriber_is_refused_a_rebuild_without_waiting_for_its_batch_in_progress() throws Exception {
+        CountDownLatch handling = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicBoolean releasedByWatchdog = new AtomicBoolean();
+        manager.subscribe("busy", e -> {
+            handling.countDown();
+            release.await();
+        });
+        store.appendEvents(UUID.randomUUID(), "Note", List.of(new Noted("x")), ExpectedVersion.NO_STREAM);
+        handling.await();
+        // Only keeps a regression from hanging the build: the assertion is on order, not on time.
+        Thread watchdog = new Thread(() -> {
+            try {
+                if (!release.await(30, TimeUnit.SECONDS)) {
+                    releasedByWatchdog.set(true);
+                    release.countDown();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        watchdog.setDaemon(true);
+        watchdog.start();
+
+        assertThatThrownBy(() -> manager.rebuild("busy")).isInstanceOf(IllegalArgumentException.class);
+        assertThat(releasedByWatchdog).as("refused only after the batch in progress ended").isFalse();
+        release.countDown();
+        watchdog.join();
     }
 
     @Test

@@ -19,7 +19,9 @@
  * {@link dev.eventsource.tck.MultiWriterOrderingContract} (stores that many writers use at once).
  * Subscriptions: {@link dev.eventsource.tck.SubscriptionContract} (the subscription engine over the
  * backend's store, checkpoint store and dead-letter queue), {@link dev.eventsource.tck.CheckpointStoreContract}
- * and {@link dev.eventsource.tck.DeadLetterStoreContract}.
+ * and {@link dev.eventsource.tck.DeadLetterStoreContract}; backends with a
+ * {@code TransactionalCheckpointStore} also run {@link dev.eventsource.tck.TransactionalSubscriptionContract}
+ * (read model and checkpoint in one transaction).
  *
  * <p>Event buses: {@link dev.eventsource.tck.EventBusContract} runs the suites every bus passes
  * ({@link dev.eventsource.tck.EventBusDeliveryContract}, {@link dev.eventsource.tck.EventBusDeadLetterContract},

@@ -233,7 +233,8 @@ public final class Subscription {
             processed = 0;
             lastHandled = null;
             dirty = false;
-            if (state != SubscriptionState.PAUSED) {
+            // A FAILED subscription stays FAILED here, so that restartIfFailed() below starts its thread again.
+            if (state != SubscriptionState.PAUSED && state != SubscriptionState.FAILED) {
                 state = SubscriptionState.CATCHING_UP;
             }
         } finally {
@@ -279,8 +280,20 @@ public final class Subscription {
     }
 
     private void restartIfFailed() {
+        if (state != SubscriptionState.FAILED) {
+            return;
+        }
         Thread t = thread;
-        if (state == SubscriptionState.FAILED && (t == null || !t.isAlive())) {
+        if (t != null && t != Thread.currentThread()) {
+            // FAILED is set just before the thread returns; a resume in that window must not be lost.
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        if (t == null || !t.isAlive()) {
             start();
         }
     }

@@ -838,7 +838,7 @@ public abstract class SubscriptionContract {
     // ---- rebuild ----
 
     /** A read model: the event ids it has applied, in order; reset empties it. */
-    private static final class ListProjection implements Projection {
+    private static class ListProjection implements Projection {
         final List<UUID> applied = Collections.synchronizedList(new ArrayList<>());
         final AtomicInteger resets = new AtomicInteger();
 
@@ -884,6 +884,32 @@ public abstract class SubscriptionContract {
         eventually("live with every event", () -> projection.applied.size() >= 1_100 && s.state() == SubscriptionState.LIVE);
         settle();
         assertThat(projection.resets).hasValue(1);
+        assertThat(projection.snapshot()).isEqualTo(storedIds(ReadOptions.ALL));
+    }
+
+    @Test
+    void a_failed_subscription_that_is_rebuilt_runs_again_and_replays_everything() throws Exception {
+        seed(10, 5);
+        UUID poison = poisonAt(storedPositions().get(4));
+        AtomicBoolean failing = new AtomicBoolean(true);
+        ListProjection projection = new ListProjection() {
+            @Override
+            public void handle(StoredEvent event) {
+                if (failing.get() && event.eventId().equals(poison)) {
+                    throw new IllegalStateException("cannot handle " + poison);
+                }
+                super.handle(event);
+            }
+        };
+        SubscriptionManager m = newManager();
+        Subscription s = m.subscribe("rebuilt-after-failure", projection,
+                options().afterDeadLetter(AfterDeadLetter.STOP).build());
+        eventually("failed", () -> s.state() == SubscriptionState.FAILED);
+
+        failing.set(false);
+        m.rebuild("rebuilt-after-failure");
+
+        eventually("live with every event", () -> projection.applied.size() >= 10 && s.state() == SubscriptionState.LIVE);
         assertThat(projection.snapshot()).isEqualTo(storedIds(ReadOptions.ALL));
     }
 

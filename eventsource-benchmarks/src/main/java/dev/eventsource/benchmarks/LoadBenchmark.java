@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.eventsource.aggregate.AggregateRepository;
 import dev.eventsource.event.DomainEvent;
 import dev.eventsource.sqlite.SQLiteEventStore;
-import dev.eventsource.sqlite.internal.EventQueries;
 import dev.eventsource.store.ExpectedVersion;
 import dev.eventsource.store.spi.EventMapper;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -66,7 +65,10 @@ public class LoadBenchmark {
         store.appendEvents(order, BenchEvents.TYPE, batch, ExpectedVersion.NO_STREAM);
         repository = new AggregateRepository<>(store, BenchEvents.Order::new, BenchEvents.TYPE);
         raw = DriverManager.getConnection("jdbc:sqlite:" + file);
-        select = raw.prepareStatement(EventQueries.READ_STREAM);
+        // What a plain JDBC application writes: the store's stream read, columns and order, with nothing of the library.
+        select = raw.prepareStatement("SELECT global_position, event_id, version, event_type, schema_version, occurred_at,"
+                + " recorded_at, tenant_id, metadata, payload FROM events WHERE aggregate_type = ? AND aggregate_id = ?"
+                + " AND version > ? ORDER BY version");
     }
 
     @TearDown(Level.Trial)

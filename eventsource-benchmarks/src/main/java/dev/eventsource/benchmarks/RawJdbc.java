@@ -1,7 +1,5 @@
 package dev.eventsource.benchmarks;
 
-import dev.eventsource.sqlite.internal.EventQueries;
-
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -30,8 +28,12 @@ final class RawJdbc implements AutoCloseable {
             sql.execute("PRAGMA busy_timeout = 5000");
         }
         connection.setAutoCommit(true);
-        insert = connection.prepareStatement(EventQueries.INSERT);
-        version = connection.prepareStatement(EventQueries.STREAM_VERSION);
+        // The store's own statements, written out as a plain JDBC application would, with nothing of the library.
+        insert = connection.prepareStatement("INSERT INTO events (event_id, aggregate_type, aggregate_id, version,"
+                + " event_type, schema_version, occurred_at, recorded_at, tenant_id, metadata, payload)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        version = connection.prepareStatement(
+                "SELECT COALESCE(MAX(version), 0) FROM events WHERE aggregate_type = ? AND aggregate_id = ?");
         payload = BenchEvents.json(UUID.randomUUID(), 1);
     }
 

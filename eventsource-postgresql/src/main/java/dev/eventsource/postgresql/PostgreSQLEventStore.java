@@ -311,7 +311,7 @@ public final class PostgreSQLEventStore extends AbstractEventStore implements Ev
 
     /**
      * Runs work on a pooled connection in autocommit mode and translates what goes wrong, once;
-     * {@link PostgreSQLSnapshotStore} works through it too. Work that {@link #close()} cuts short
+     * the shared snapshot, checkpoint and dead-letter stores work through it too ({@link PostgreSQLAccess}). Work that {@link #close()} cuts short
      * throws {@link StoreClosedException}: use it only for work that writes nothing, or whose
      * outcome does not matter.
      */

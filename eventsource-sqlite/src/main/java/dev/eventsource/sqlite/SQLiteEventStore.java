@@ -388,7 +388,7 @@ public final class SQLiteEventStore extends AbstractEventStore implements EventI
         return connections.writeLock().isLocked();
     }
 
-    /** Runs read-only work on a reader connection, translating driver errors; for {@link SQLiteSnapshotStore} too. */
+    /** Runs read-only work on a reader connection, translating driver errors; for the shared stores ({@link SQLiteAccess}) too. */
     <T> T read(String action, Connections.SqlWork<T> work) {
         try {
             return connections.read(work);

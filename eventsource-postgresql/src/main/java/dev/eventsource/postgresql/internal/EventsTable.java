@@ -38,19 +38,30 @@ import java.util.UUID;
  */
 public final class EventsTable {
 
-    private static final String COLUMNS = "event_id, event_type, schema_version, aggregate_id, aggregate_type, version,"
-            + " global_position, occurred_at, recorded_at, tenant_id, metadata::text AS metadata, payload::text AS payload";
+    /**
+     * The events table's columns, the one list of them outside the schema scripts: the store's and
+     * the importer's statements are built from it, and {@link #row} reads them in this order.
+     */
+    private static final List<String> EVENT_COLUMNS = List.of("global_position", "event_id", "aggregate_type",
+            "aggregate_id", "version", "event_type", "schema_version", "occurred_at", "recorded_at", "tenant_id", "metadata",
+            "payload");
 
-    private static final String E_COLUMNS = "e.event_id, e.event_type, e.schema_version, e.aggregate_id, e.aggregate_type,"
-            + " e.version, e.global_position, e.occurred_at, e.recorded_at, e.tenant_id, e.metadata, e.payload";
+    /** Every column; the JSON ones as text, which is what the mapper reads. */
+    public static final String COLUMNS = String.join(", ", EVENT_COLUMNS.stream()
+            .map(column -> column.equals("metadata") || column.equals("payload") ? column + "::text AS " + column : column)
+            .toList());
+
+    private static final String E_COLUMNS = String.join(", ", EVENT_COLUMNS.stream().map(column -> "e." + column).toList());
+
+    /** The columns an insert writes, in order: all but the position, which the sequence hands out. */
+    public static final List<String> INSERTED = EVENT_COLUMNS.subList(1, EVENT_COLUMNS.size());
 
     /** The events of an append as parallel arrays, numbered from 1 in append order. */
     private static final String UNNEST = "unnest(?::uuid[], ?::text[], ?::int[], ?::timestamptz[], ?::text[],"
             + " ?::jsonb[], ?::jsonb[]) WITH ORDINALITY AS e(event_id, event_type, schema_version, occurred_at, tenant_id,"
             + " metadata, payload, ord)";
 
-    private static final String INSERT_COLUMNS = " (event_id, aggregate_type, aggregate_id, version, event_type,"
-            + " schema_version, occurred_at, recorded_at, tenant_id, metadata, payload)";
+    private static final String INSERT_COLUMNS = " (" + String.join(", ", INSERTED) + ")";
 
     private static final String EVENT_VALUES = " e.event_type, e.schema_version, e.occurred_at, ?, e.tenant_id,"
             + " e.metadata, e.payload";
@@ -408,9 +419,10 @@ public final class EventsTable {
         }
     }
 
-    private static RecordedEvent row(ResultSet rs, int i) throws SQLException {
-        return new RecordedEvent(rs.getObject(i, UUID.class), rs.getString(i + 1), rs.getInt(i + 2),
-                rs.getObject(i + 3, UUID.class), rs.getString(i + 4), rs.getLong(i + 5), rs.getLong(i + 6),
+    /** Reads the current row from column {@code i} on, selected with {@link #COLUMNS}. */
+    public static RecordedEvent row(ResultSet rs, int i) throws SQLException {
+        return new RecordedEvent(rs.getObject(i + 1, UUID.class), rs.getString(i + 5), rs.getInt(i + 6),
+                rs.getObject(i + 3, UUID.class), rs.getString(i + 2), rs.getLong(i + 4), rs.getLong(i),
                 instant(rs, i + 7), instant(rs, i + 8), rs.getString(i + 9), rs.getString(i + 10), rs.getString(i + 11));
     }
 

@@ -2,7 +2,6 @@ package dev.eventsource.postgresql.internal;
 
 import dev.eventsource.postgresql.TransientStoreException;
 import dev.eventsource.store.spi.EventImporter.ImportResult;
-import java.time.OffsetDateTime;
 import dev.eventsource.store.spi.ImportConflictException;
 import dev.eventsource.store.spi.ImportRules;
 import dev.eventsource.store.spi.RecordedEvent;
@@ -55,23 +54,19 @@ public final class PostgreSQLImporter {
         this.lockStreams = "WITH writer AS MATERIALIZED (SELECT " + s + "." + p + "announce_writer())"
                 + " SELECT count(pg_advisory_xact_lock(u.k)) FROM writer, unnest(?::bigint[]) AS u(k)";
         // Stored ids come with their content: a row "already there" must be the same event, not only at the same place.
-        this.facts = "SELECT event_id, aggregate_type, aggregate_id, version, global_position, event_type, schema_version,"
-                + " occurred_at, recorded_at, tenant_id, metadata::text, payload::text FROM " + table
-                + " WHERE event_id = ANY(?::uuid[])"
+        this.facts = "SELECT " + EventsTable.COLUMNS + " FROM " + table + " WHERE event_id = ANY(?::uuid[])"
                 + " UNION ALL"
                 // A stream's head as the append path reads it: one backward index step, never an aggregate.
-                + " SELECT NULL, s.t, s.i, coalesce((SELECT version FROM " + table
-                + " WHERE aggregate_type = s.t AND aggregate_id = s.i ORDER BY version DESC LIMIT 1), 0), NULL,"
+                + " SELECT NULL, NULL, s.t, s.i, coalesce((SELECT version FROM " + table
+                + " WHERE aggregate_type = s.t AND aggregate_id = s.i ORDER BY version DESC LIMIT 1), 0),"
                 + " NULL, NULL, NULL, NULL, NULL, NULL, NULL"
                 + " FROM unnest(?::text[], ?::uuid[]) AS s(t, i)";
-        this.insert = "INSERT INTO " + table + " (event_id, aggregate_type, aggregate_id, version, event_type,"
-                + " schema_version, occurred_at, recorded_at, tenant_id, metadata, payload)"
-                + " SELECT e.event_id, e.aggregate_type, e.aggregate_id, e.version, e.event_type, e.schema_version,"
-                + " e.occurred_at, e.recorded_at, e.tenant_id, e.metadata, e.payload"
+        // One typed array per inserted column, in EventsTable.INSERTED order.
+        this.insert = "INSERT INTO " + table + " (" + String.join(", ", EventsTable.INSERTED) + ")"
+                + " SELECT " + String.join(", ", EventsTable.INSERTED.stream().map(column -> "e." + column).toList())
                 + " FROM unnest(?::uuid[], ?::text[], ?::uuid[], ?::bigint[], ?::text[], ?::int[], ?::timestamptz[],"
-                + " ?::timestamptz[], ?::text[], ?::jsonb[], ?::jsonb[]) WITH ORDINALITY AS e(event_id, aggregate_type,"
-                + " aggregate_id, version, event_type, schema_version, occurred_at, recorded_at, tenant_id, metadata,"
-                + " payload, ord)"
+                + " ?::timestamptz[], ?::text[], ?::jsonb[], ?::jsonb[]) WITH ORDINALITY AS e("
+                + String.join(", ", EventsTable.INSERTED) + ", ord)"
                 + " ORDER BY e.ord";
     }
 
@@ -139,15 +134,12 @@ public final class PostgreSQLImporter {
             s.setArray(3, c.createArrayOf("uuid", streams.stream().map(StreamKey::aggregateId).toArray()));
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
-                    UUID id = rs.getObject(1, UUID.class);
-                    StreamKey stream = new StreamKey(rs.getString(2), rs.getObject(3, UUID.class));
-                    if (id == null) {
-                        versions.put(stream, rs.getLong(4));
+                    // Stream heads are the rows without a position.
+                    if (rs.getObject(1) == null) {
+                        versions.put(new StreamKey(rs.getString(3), rs.getObject(4, UUID.class)), rs.getLong(5));
                     } else {
-                        stored.put(id, new RecordedEvent(id, rs.getString(6), rs.getInt(7), stream.aggregateId(),
-                                stream.aggregateType(), rs.getLong(4), rs.getLong(5),
-                                rs.getObject(8, OffsetDateTime.class).toInstant(), rs.getObject(9, OffsetDateTime.class).toInstant(),
-                                rs.getString(10), rs.getString(11), rs.getString(12)));
+                        RecordedEvent row = EventsTable.row(rs, 1);
+                        stored.put(row.eventId(), row);
                     }
                 }
             }

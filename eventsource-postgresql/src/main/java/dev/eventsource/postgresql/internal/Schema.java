@@ -1,8 +1,10 @@
 package dev.eventsource.postgresql.internal;
 
+import dev.eventsource.EventSourceException;
 import dev.eventsource.store.IncompatibleStoreException;
 import dev.eventsource.store.IncompatibleStoreException.Kind;
 import dev.eventsource.store.StoreNotInitializedException;
+import dev.eventsource.jdbc.VersionedSchema;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,11 +18,11 @@ import java.sql.Statement;
 import java.util.List;
 
 /**
- * The versioned schema of one store (a schema name plus a table prefix): renders the DDL scripts
- * and applies the missing ones under a transaction-scoped advisory lock, so that any number of
- * instances may initialize at once.
+ * The versioned schema of one store (a schema name plus a table prefix): renders the DDL scripts,
+ * which the shared {@link VersionedSchema} bootstrap applies under a transaction-scoped advisory
+ * lock, so that any number of instances may initialize at once.
  */
-public final class Schema {
+public final class Schema extends VersionedSchema {
 
     /** The scripts, in order; script {@code i} brings the schema to version {@code i + 1}. */
     private static final List<String> SCRIPTS = List.of("schema-v1.sql", "schema-v2.sql", "schema-v3.sql");
@@ -32,6 +34,7 @@ public final class Schema {
     private final String prefix;
 
     public Schema(String schema, String prefix) {
+        super(LATEST);
         this.schema = SqlNames.schema(schema);
         this.prefix = SqlNames.tablePrefix(prefix);
     }
@@ -45,81 +48,9 @@ public final class Schema {
         return sql.toString();
     }
 
-    /**
-     * Creates or upgrades the schema; idempotent. Runs in its own transaction on {@code c}.
-     *
-     * @throws IncompatibleStoreException if the database holds a newer schema version than this library knows
-     */
-    public void migrate(Connection c) throws SQLException {
-        boolean autoCommit = c.getAutoCommit();
-        c.setAutoCommit(false);
-        try {
-            try (PreparedStatement lock = c.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
-                lock.setLong(1, lockKey());
-                lock.execute();
-            }
-            if (!schemaExists(c)) {
-                try (Statement s = c.createStatement()) {
-                    s.execute("CREATE SCHEMA " + schema);
-                }
-            }
-            int current = currentVersion(c);
-            if (current > LATEST) {
-                throw new IncompatibleStoreException(Kind.NEWER_SCHEMA, "Schema " + schema + " holds event store tables at"
-                        + " schema version " + current + " (table prefix '" + prefix + "'), but this eventsource-postgresql"
-                        + " knows versions up to " + LATEST + ". Upgrade eventsource-postgresql; nothing was changed.", null);
-            }
-            for (int v = current + 1; v <= LATEST; v++) {
-                try (Statement s = c.createStatement()) {
-                    s.execute(script(v));
-                }
-            }
-            c.commit();
-        } catch (SQLException | RuntimeException e) {
-            c.rollback();
-            throw e;
-        } finally {
-            c.setAutoCommit(autoCommit);
-        }
-    }
-
-    /**
-     * Checks, without writing or locking, that the schema and prefix hold this library's current
-     * tables; what a read-only store needs, since it cannot create or upgrade them.
-     *
-     * @throws StoreNotInitializedException naming the schema and prefix when they hold no event store, or an
-     *                                      older version of it
-     * @throws IncompatibleStoreException   when they hold a newer version than this library reads
-     */
-    public void requireCurrent(Connection c) throws SQLException {
-        int current = currentVersion(c);
-        if (current == 0) {
-            throw new StoreNotInitializedException("Schema " + schema + " holds no event store tables with prefix '"
-                    + prefix + "' (it is not an eventsource store); a read-only store creates nothing. Check the database,"
-                    + " the schema and the table prefix, or initialize the store writable first.", null);
-        }
-        String found = "Schema " + schema + " holds event store tables at schema version " + current + " (table prefix '"
-                + prefix + "'), but this eventsource-postgresql reads version " + LATEST;
-        if (current < LATEST) {
-            throw new StoreNotInitializedException(found + "; open it writable once to upgrade it.", null);
-        }
-        if (current > LATEST) {
-            throw new IncompatibleStoreException(Kind.NEWER_SCHEMA, found + "; upgrade eventsource-postgresql.", null);
-        }
-    }
-
-    private boolean schemaExists(Connection c) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = ?")) {
-            s.setString(1, schema);
-            try (ResultSet rs = s.executeQuery()) {
-                return rs.next();
-            }
-        }
-    }
-
-    private int currentVersion(Connection c) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement(
-                "SELECT to_regclass(?) IS NOT NULL")) {
+    @Override
+    protected int version(Connection c) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {
             s.setString(1, schema + "." + prefix + "schema_version");
             try (ResultSet rs = s.executeQuery()) {
                 rs.next();
@@ -132,6 +63,80 @@ public final class Schema {
              ResultSet rs = s.executeQuery("SELECT coalesce(max(version), 0) FROM " + schema + "." + prefix + "schema_version")) {
             rs.next();
             return rs.getInt(1);
+        }
+    }
+
+    /** A transaction-scoped advisory lock per schema and prefix: instances starting at once migrate one after the other. */
+    @Override
+    protected void begin(Connection c) throws SQLException {
+        c.setAutoCommit(false);
+        try (PreparedStatement lock = c.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
+            lock.setLong(1, lockKey());
+            lock.execute();
+        }
+    }
+
+    @Override
+    protected void prepare(Connection c) throws SQLException {
+        if (!schemaExists(c)) {
+            try (Statement s = c.createStatement()) {
+                s.execute("CREATE SCHEMA " + schema);
+            }
+        }
+    }
+
+    /** Each script records its own version. */
+    @Override
+    protected void apply(Connection c, int version) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute(script(version));
+        }
+    }
+
+    // The store hands out connections in autocommit mode and expects them back so.
+    @Override
+    protected void commit(Connection c) throws SQLException {
+        c.commit();
+        c.setAutoCommit(true);
+    }
+
+    @Override
+    protected void rollback(Connection c, Exception failure) {
+        try {
+            c.rollback();
+            c.setAutoCommit(true);
+        } catch (SQLException e) {
+            failure.addSuppressed(e);
+        }
+    }
+
+    @Override
+    protected EventSourceException notAStore(Connection c) {
+        return new StoreNotInitializedException("Schema " + schema + " holds no event store tables with prefix '"
+                + prefix + "' (it is not an eventsource store); a read-only store creates nothing. Check the database,"
+                + " the schema and the table prefix, or initialize the store writable first.", null);
+    }
+
+    @Override
+    protected EventSourceException older(int found) {
+        return new StoreNotInitializedException("Schema " + schema + " holds event store tables at schema version "
+                + found + " (table prefix '" + prefix + "'), but this eventsource-postgresql reads version " + LATEST
+                + "; open it writable once to upgrade it.", null);
+    }
+
+    @Override
+    protected EventSourceException newer(int found) {
+        return new IncompatibleStoreException(Kind.NEWER_SCHEMA, "Schema " + schema + " holds event store tables at"
+                + " schema version " + found + " (table prefix '" + prefix + "'), but this eventsource-postgresql"
+                + " knows versions up to " + LATEST + ". Upgrade eventsource-postgresql; nothing was changed.", null);
+    }
+
+    private boolean schemaExists(Connection c) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = ?")) {
+            s.setString(1, schema);
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next();
+            }
         }
     }
 

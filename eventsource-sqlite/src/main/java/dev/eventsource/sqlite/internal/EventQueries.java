@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Predicate;
 
 /**
  * Every SQL statement the store runs, and the mapping between rows and records. Timestamps are
@@ -22,19 +23,51 @@ import java.util.UUID;
  */
 public final class EventQueries {
 
-    private static final String COLUMNS = "global_position, event_id, aggregate_type, aggregate_id, version,"
-            + " event_type, schema_version, occurred_at, recorded_at, tenant_id, metadata, payload";
+    /**
+     * The events table's columns, the one list of them outside the schema's migrations: every
+     * statement below is built from it, and {@link #row} reads them in this order. Each carries the
+     * storage class the store writes, which {@link #MISTYPED_ROWS} checks, since SQLite does not
+     * enforce column types.
+     */
+    private static final List<Column> EVENT_COLUMNS = List.of(
+            new Column("global_position", "integer", false, 0),
+            new Column("event_id", "text", false, 36),
+            new Column("aggregate_type", "text", false, 0),
+            new Column("aggregate_id", "text", false, 36),
+            new Column("version", "integer", false, 0),
+            new Column("event_type", "text", false, 0),
+            new Column("schema_version", "integer", false, 0),
+            new Column("occurred_at", "integer", false, 0),
+            new Column("recorded_at", "integer", false, 0),
+            new Column("tenant_id", "text", true, 0),
+            new Column("metadata", "text", false, 0),
+            new Column("payload", "text", false, 0));
 
-    public static final String INSERT = "INSERT INTO events (event_id, aggregate_type, aggregate_id, version,"
-            + " event_type, schema_version, occurred_at, recorded_at, tenant_id, metadata, payload)"
-            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    /** A column, the storage class the store writes into it, whether it may be NULL and its fixed length (0: any). */
+    private record Column(String name, String type, boolean nullable, int length) {
+
+        /** The SQL that yields this column's name when a row holds a value of another type (or a missing one) in it. */
+        String typeCheck() {
+            String wrong = nullable ? "typeof(" + name + ") NOT IN ('" + type + "', 'null')" : "typeof(" + name + ") <> '" + type + "'";
+            if (length > 0) {
+                wrong += " OR length(" + name + ") <> " + length;
+            }
+            return "CASE WHEN " + wrong + " THEN '" + name + " ' ELSE '' END";
+        }
+    }
+
+    private static final String COLUMNS = columns(column -> true);
+
+    /** Positions come from the table; every other column is written. */
+    public static final String INSERT = "INSERT INTO events (" + columns(column -> !column.equals("global_position"))
+            + ") VALUES (" + "?, ".repeat(EVENT_COLUMNS.size() - 2) + "?)";
 
     public static final String STREAM_VERSION =
             "SELECT COALESCE(MAX(version), 0) FROM events WHERE aggregate_type = ? AND aggregate_id = ?";
 
     /** Leaves out the stream's own columns: every JDBC getter is a native call, and a stream read knows them. */
-    public static final String READ_STREAM = "SELECT global_position, event_id, version, event_type, schema_version,"
-            + " occurred_at, recorded_at, tenant_id, metadata, payload"
+    public static final String READ_STREAM = "SELECT "
+            + columns(column -> !column.equals("aggregate_type") && !column.equals("aggregate_id"))
             + " FROM events WHERE aggregate_type = ? AND aggregate_id = ? AND version > ? ORDER BY version";
 
     public static final String FIND_EVENT = "SELECT " + COLUMNS + " FROM events WHERE event_id = ?";
@@ -47,18 +80,9 @@ public final class EventQueries {
 
     /** Rows whose columns do not hold the type the store writes (SQLite does not enforce column types), at most 100. */
     public static final String MISTYPED_ROWS = "SELECT global_position, trim("
-            + "CASE WHEN typeof(event_id) <> 'text' OR length(event_id) <> 36 THEN 'event_id ' ELSE '' END"
-            + " || CASE WHEN typeof(aggregate_type) <> 'text' THEN 'aggregate_type ' ELSE '' END"
-            + " || CASE WHEN typeof(aggregate_id) <> 'text' OR length(aggregate_id) <> 36 THEN 'aggregate_id ' ELSE '' END"
-            + " || CASE WHEN typeof(version) <> 'integer' THEN 'version ' ELSE '' END"
-            + " || CASE WHEN typeof(event_type) <> 'text' THEN 'event_type ' ELSE '' END"
-            + " || CASE WHEN typeof(schema_version) <> 'integer' THEN 'schema_version ' ELSE '' END"
-            + " || CASE WHEN typeof(occurred_at) <> 'integer' THEN 'occurred_at ' ELSE '' END"
-            + " || CASE WHEN typeof(recorded_at) <> 'integer' THEN 'recorded_at ' ELSE '' END"
-            + " || CASE WHEN typeof(tenant_id) NOT IN ('text', 'null') THEN 'tenant_id ' ELSE '' END"
-            + " || CASE WHEN typeof(metadata) <> 'text' THEN 'metadata ' ELSE '' END"
-            + " || CASE WHEN typeof(payload) <> 'text' THEN 'payload ' ELSE '' END) AS columns"
-            + " FROM events WHERE columns <> '' ORDER BY global_position LIMIT 100";
+            + String.join(" || ", EVENT_COLUMNS.stream().filter(column -> !column.name().equals("global_position"))
+                    .map(Column::typeCheck).toList())
+            + ") AS columns FROM events WHERE columns <> '' ORDER BY global_position LIMIT 100";
 
     private EventQueries() {
     }
@@ -109,6 +133,10 @@ public final class EventQueries {
         return new PageQuery(sql.toString(), parameters);
     }
 
+    private static String columns(Predicate<String> keep) {
+        return String.join(", ", EVENT_COLUMNS.stream().map(Column::name).filter(keep).toList());
+    }
+
     private static void in(StringBuilder sql, List<Object> parameters, String column, Collection<String> values) {
         if (values.isEmpty()) {
             return;
@@ -141,14 +169,14 @@ public final class EventQueries {
         insert.setString(11, event.payloadJson());
     }
 
-    /** Reads the current row of a result set selected with the store's column list. */
+    /** Reads the current row of a result set selected with the store's column list, in {@code EVENT_COLUMNS} order. */
     public static RecordedEvent row(ResultSet rs) throws SQLException {
         return new RecordedEvent(UUID.fromString(rs.getString(2)), rs.getString(6), rs.getInt(7),
                 UUID.fromString(rs.getString(4)), rs.getString(3), rs.getLong(5), rs.getLong(1),
                 instant(rs.getLong(8)), instant(rs.getLong(9)), rs.getString(10), rs.getString(11), rs.getString(12));
     }
 
-    /** Reads the current row of a result set selected with {@link #READ_STREAM}. */
+    /** Reads the current row of a result set selected with {@link #READ_STREAM}: the column list without the stream's two. */
     public static RecordedEvent streamRow(ResultSet rs, StreamKey stream) throws SQLException {
         return new RecordedEvent(UUID.fromString(rs.getString(2)), rs.getString(4), rs.getInt(5), stream.aggregateId(),
                 stream.aggregateType(), rs.getLong(3), rs.getLong(1), instant(rs.getLong(6)), instant(rs.getLong(7)),

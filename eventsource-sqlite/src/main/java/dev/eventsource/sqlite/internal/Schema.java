@@ -1,7 +1,9 @@
 package dev.eventsource.sqlite.internal;
 
+import dev.eventsource.EventSourceException;
 import dev.eventsource.store.IncompatibleStoreException;
 import dev.eventsource.store.StoreNotInitializedException;
+import dev.eventsource.jdbc.VersionedSchema;
 
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -11,11 +13,11 @@ import java.util.List;
 
 /**
  * The store's tables, created and upgraded by numbered migrations recorded in
- * {@code eventsource_schema}. Migrating is idempotent and safe when several processes do it at
- * once: the version is re-read inside {@code BEGIN IMMEDIATE}, so exactly one of them applies each
- * step and the others find it done.
+ * {@code eventsource_schema}, bootstrapped by the shared {@link VersionedSchema}. Migrating is
+ * idempotent and safe when several processes do it at once: the version is re-read inside
+ * {@code BEGIN IMMEDIATE}, so exactly one of them applies each step and the others find it done.
  */
-public final class Schema {
+public final class Schema extends VersionedSchema {
 
     /** Migration {@code i} takes the schema from version {@code i} to {@code i + 1}. Append only; never edit one. */
     private static final List<List<String>> MIGRATIONS = List.of(List.of(
@@ -86,7 +88,11 @@ public final class Schema {
     private static final String SCHEMA_TABLE = "CREATE TABLE IF NOT EXISTS eventsource_schema (version INTEGER PRIMARY KEY,"
             + " applied_at INTEGER NOT NULL)";
 
-    private Schema() {
+    private final String database;
+
+    private Schema(String database) {
+        super(CURRENT_VERSION);
+        this.database = database;
     }
 
     /**
@@ -108,32 +114,12 @@ public final class Schema {
     }
 
     /**
-     * Brings the database to {@link #CURRENT_VERSION}.
+     * Brings the database to {@link #CURRENT_VERSION}; see {@link VersionedSchema#migrate}.
      *
      * @throws IncompatibleStoreException if the database was written by a newer version of this library
      */
     public static void migrate(Connection connection, String database) throws SQLException {
-        try (Statement sql = connection.createStatement()) {
-            // The common case, an up-to-date database, needs no write lock, so read-only files still open.
-            if (version(sql, database) == CURRENT_VERSION) {
-                return;
-            }
-            sql.execute("BEGIN IMMEDIATE");
-            try {
-                sql.execute(SCHEMA_TABLE);
-                for (int v = version(sql, database); v < CURRENT_VERSION; v++) {
-                    for (String statement : MIGRATIONS.get(v)) {
-                        sql.execute(statement);
-                    }
-                    sql.execute("INSERT INTO eventsource_schema (version, applied_at) VALUES (" + (v + 1) + ", "
-                            + System.currentTimeMillis() * 1000 + ")");
-                }
-                sql.execute("COMMIT");
-            } catch (SQLException | RuntimeException e) {
-                rollbackQuietly(sql, e);
-                throw e;
-            }
-        }
+        new Schema(database).migrate(connection);
     }
 
     /**
@@ -145,60 +131,102 @@ public final class Schema {
      * @throws IncompatibleStoreException   when it holds only another application's tables, or a newer schema
      */
     public static void requireCurrent(Connection connection, String database) throws SQLException {
-        try (Statement sql = connection.createStatement()) {
-            int version = version(sql, database);
-            if (version == 0) {
-                if (holdsTables(sql)) {
-                    throw new IncompatibleStoreException(IncompatibleStoreException.Kind.NOT_AN_EVENT_STORE, "SQLite"
-                            + " database " + database + " is not an eventsource store (it holds another application's"
-                            + " tables and no event store schema); a read-only store creates nothing. Check the path.",
-                            null);
+        new Schema(database).requireCurrent(connection);
+    }
+
+    @Override
+    protected int version(Connection c) throws SQLException {
+        try (Statement sql = c.createStatement()) {
+            try (ResultSet tables = sql.executeQuery(
+                    "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'eventsource_schema'")) {
+                if (!tables.next()) {
+                    return 0;
                 }
-                throw new StoreNotInitializedException("SQLite database " + database + " is not an eventsource store (it"
-                        + " has no event store schema); a read-only store creates nothing. Check the path, or create the"
-                        + " store by opening it writable.", null);
             }
-            if (version < CURRENT_VERSION) {
-                throw new StoreNotInitializedException("SQLite database " + database + " has event store schema version "
-                        + version + ", older than this library's " + CURRENT_VERSION + "; a read-only store cannot upgrade"
-                        + " it. Open it writable once to upgrade it.", null);
+            try (ResultSet rs = sql.executeQuery("SELECT COALESCE(MAX(version), 0) FROM eventsource_schema")) {
+                rs.next();
+                return rs.getInt(1);
             }
         }
     }
 
-    private static boolean holdsTables(Statement sql) throws SQLException {
-        try (ResultSet tables = sql.executeQuery("SELECT 1 FROM sqlite_master WHERE type = 'table' LIMIT 1")) {
+    /** {@code BEGIN IMMEDIATE} takes SQLite's write lock at once, so exactly one process migrates at a time. */
+    @Override
+    protected void begin(Connection c) throws SQLException {
+        execute(c, "BEGIN IMMEDIATE");
+    }
+
+    @Override
+    protected void prepare(Connection c) throws SQLException {
+        execute(c, SCHEMA_TABLE);
+    }
+
+    @Override
+    protected void apply(Connection c, int version) throws SQLException {
+        for (String statement : MIGRATIONS.get(version - 1)) {
+            execute(c, statement);
+        }
+        execute(c, "INSERT INTO eventsource_schema (version, applied_at) VALUES (" + version + ", "
+                + System.currentTimeMillis() * 1000 + ")");
+    }
+
+    @Override
+    protected void commit(Connection c) throws SQLException {
+        execute(c, "COMMIT");
+    }
+
+    @Override
+    protected void rollback(Connection c, Exception failure) {
+        try (Statement sql = c.createStatement()) {
+            rollbackQuietly(sql, failure);
+        } catch (SQLException e) {
+            failure.addSuppressed(e);
+        }
+    }
+
+    @Override
+    protected EventSourceException notAStore(Connection c) throws SQLException {
+        if (holdsTables(c)) {
+            return new IncompatibleStoreException(IncompatibleStoreException.Kind.NOT_AN_EVENT_STORE, "SQLite"
+                    + " database " + database + " is not an eventsource store (it holds another application's"
+                    + " tables and no event store schema); a read-only store creates nothing. Check the path.",
+                    null);
+        }
+        return new StoreNotInitializedException("SQLite database " + database + " is not an eventsource store (it"
+                + " has no event store schema); a read-only store creates nothing. Check the path, or create the"
+                + " store by opening it writable.", null);
+    }
+
+    @Override
+    protected EventSourceException older(int found) {
+        return new StoreNotInitializedException("SQLite database " + database + " has event store schema version "
+                + found + ", older than this library's " + CURRENT_VERSION + "; a read-only store cannot upgrade"
+                + " it. Open it writable once to upgrade it.", null);
+    }
+
+    @Override
+    protected EventSourceException newer(int found) {
+        return new IncompatibleStoreException(IncompatibleStoreException.Kind.NEWER_SCHEMA, "SQLite database "
+                + database + " has event store schema version " + found + " but this library knows versions up"
+                + " to " + CURRENT_VERSION + "; it was written by a newer eventsource. Upgrade eventsource-sqlite"
+                + " to use it.", null);
+    }
+
+    private static boolean holdsTables(Connection c) throws SQLException {
+        try (Statement sql = c.createStatement();
+             ResultSet tables = sql.executeQuery("SELECT 1 FROM sqlite_master WHERE type = 'table' LIMIT 1")) {
             return tables.next();
         }
     }
 
-    /**
-     * The schema version stored in the database; 0 for a database without our tables.
-     *
-     * @throws IncompatibleStoreException when the database holds a newer schema than this library knows
-     */
-    public static int version(Statement sql, String database) throws SQLException {
-        try (ResultSet tables = sql.executeQuery(
-                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'eventsource_schema'")) {
-            if (!tables.next()) {
-                return 0;
-            }
-        }
-        try (ResultSet rs = sql.executeQuery("SELECT COALESCE(MAX(version), 0) FROM eventsource_schema")) {
-            rs.next();
-            int version = rs.getInt(1);
-            if (version > CURRENT_VERSION) {
-                throw new IncompatibleStoreException(IncompatibleStoreException.Kind.NEWER_SCHEMA, "SQLite database "
-                        + database + " has event store schema version " + version + " but this library knows versions up"
-                        + " to " + CURRENT_VERSION + "; it was written by a newer eventsource. Upgrade eventsource-sqlite"
-                        + " to use it.", null);
-            }
-            return version;
+    private static void execute(Connection c, String statement) throws SQLException {
+        try (Statement sql = c.createStatement()) {
+            sql.execute(statement);
         }
     }
 
     /** Rolls back, keeping a rollback failure as suppressed on {@code failure}. */
-    static void rollbackQuietly(Statement sql, Exception failure) {
+    public static void rollbackQuietly(Statement sql, Exception failure) {
         try {
             sql.execute("ROLLBACK");
         } catch (SQLException e) {

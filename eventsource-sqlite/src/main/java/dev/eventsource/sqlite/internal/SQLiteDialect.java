@@ -1,0 +1,46 @@
+package dev.eventsource.sqlite.internal;
+
+import dev.eventsource.jdbc.SqlDialect;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.UUID;
+
+/** SQLite's side of the shared stores: plain table names, ids as their canonical text, times as microseconds since the epoch. */
+public final class SQLiteDialect implements SqlDialect {
+
+    /** The dialect; it holds no state. */
+    public static final SQLiteDialect INSTANCE = new SQLiteDialect();
+
+    private SQLiteDialect() {
+    }
+
+    @Override
+    public String table(String name) {
+        return name;
+    }
+
+    @Override
+    public void setUuid(PreparedStatement statement, int index, UUID id) throws SQLException {
+        statement.setString(index, id == null ? null : id.toString());
+    }
+
+    @Override
+    public UUID getUuid(ResultSet row, int index) throws SQLException {
+        String id = row.getString(index);
+        return id == null ? null : UUID.fromString(id);
+    }
+
+    @Override
+    public void setInstant(PreparedStatement statement, int index, Instant at) throws SQLException {
+        statement.setLong(index, EventQueries.micros(at));
+    }
+
+    @Override
+    public Instant getInstant(ResultSet row, int index) throws SQLException {
+        long micros = row.getLong(index);
+        return row.wasNull() ? null : EventQueries.instant(micros);
+    }
+}

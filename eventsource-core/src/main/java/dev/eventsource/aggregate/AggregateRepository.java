@@ -1,5 +1,6 @@
 package dev.eventsource.aggregate;
 
+import dev.eventsource.bus.EventPublisher;
 import dev.eventsource.event.DomainEvent;
 import dev.eventsource.event.EventMetadata;
 import dev.eventsource.snapshot.Snapshot;
@@ -21,6 +22,7 @@ import dev.eventsource.store.spi.RecordedLog;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -75,6 +77,7 @@ public final class AggregateRepository<A extends AggregateRoot<?>> {
     private final SnapshotPolicy policy;
     private final Executor snapshotExecutor;
     private final EventMapper json;
+    private final EventPublisher publisher;
     private final Set<CompletableFuture<Void>> pending = ConcurrentHashMap.newKeySet();
     private final Set<String> warned = ConcurrentHashMap.newKeySet();
     private final AtomicLong taken = new AtomicLong();
@@ -103,6 +106,7 @@ public final class AggregateRepository<A extends AggregateRoot<?>> {
         this.policy = b.policy;
         this.snapshotExecutor = b.executor;
         this.json = b.mapper;
+        this.publisher = b.publisher;
     }
 
     /**
@@ -229,7 +233,35 @@ public final class AggregateRepository<A extends AggregateRoot<?>> {
         if (snapshots != null && policy.shouldSnapshot(before, aggregate.version())) {
             snapshot(aggregate);
         }
+        if (publisher != null) {
+            publish(aggregate.aggregateId(), before, events, result);
+        }
         return Optional.of(result);
+    }
+
+    /**
+     * Publishes what this save stored, as the store recorded it (ids, versions, positions, times):
+     * the stream read back after {@code before}, keeping only this save's events that the append
+     * did not skip as already stored. The save is committed, so a failure here is logged, never thrown.
+     */
+    private void publish(UUID aggregateId, long before, List<NewEvent> saved, AppendResult result) {
+        Set<UUID> written = new HashSet<>();
+        for (NewEvent e : saved) {
+            written.add(e.eventId());
+        }
+        result.skippedEventIds().forEach(written::remove);
+        if (written.isEmpty()) {
+            return;
+        }
+        try {
+            List<StoredEvent> stored = reader.getEvents(aggregateId, aggregateType, before).events().stream()
+                    .filter(e -> e.version() <= result.newVersion() && written.contains(e.eventId()))
+                    .toList();
+            publisher.publish(stored);
+        } catch (RuntimeException e) {
+            warnOnce("publish", "Could not publish the events saved to " + aggregateType + " " + aggregateId + " up to v"
+                    + result.newVersion() + "; they are stored, and a relay tailing the log would still deliver them", e);
+        }
     }
 
     /**
@@ -353,6 +385,7 @@ public final class AggregateRepository<A extends AggregateRoot<?>> {
         private SnapshotStore snapshots;
         private SnapshotPolicy policy = SnapshotPolicy.never();
         private Executor executor = Runnable::run;
+        private EventPublisher publisher;
 
         private Builder(EventStore store, EventAppender appender, StreamReader reader, EventMapper mapper,
                         Function<UUID, A> factory, String aggregateType) {
@@ -382,6 +415,20 @@ public final class AggregateRepository<A extends AggregateRoot<?>> {
         /** Where snapshots are written; default: synchronously, in the saving thread. */
         public Builder<A> snapshotExecutor(Executor executor) {
             this.executor = Objects.requireNonNull(executor, "executor");
+            return this;
+        }
+
+        /**
+         * Publishes the events each save stored, as stored envelopes (ids, versions, positions,
+         * times), after the append committed: handlers of a synchronous bus have run when
+         * {@code save} returns. At most once: a process that stops between the commit and the
+         * publish, or a publish the bus refuses (logged, never thrown: the save is committed), loses
+         * that publication, and two threads saving one aggregate may publish out of version order. A
+         * save that wrote nothing (nothing new, or an idempotent retry) publishes nothing. For
+         * at-least-once delivery in order, relay the store's log instead.
+         */
+        public Builder<A> publishTo(EventPublisher publisher) {
+            this.publisher = Objects.requireNonNull(publisher, "publisher");
             return this;
         }
 

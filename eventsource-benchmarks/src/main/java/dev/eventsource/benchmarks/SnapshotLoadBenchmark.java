@@ -77,7 +77,8 @@ public class SnapshotLoadBenchmark {
         var writer = AggregateRepository.builder(store, BenchEvents.Order::new, BenchEvents.TYPE)
                 .snapshots(snapshots).snapshotPolicy(SnapshotPolicy.everyEvents(SNAPSHOT_EVERY)).build();
         replaying = new AggregateRepository<>(store, BenchEvents.Order::new, BenchEvents.TYPE);
-        snapshotting = AggregateRepository.builder(store, BenchEvents.Order::new, BenchEvents.TYPE).snapshots(snapshots).build();
+        snapshotting = AggregateRepository.builder(store, BenchEvents.Order::new, BenchEvents.TYPE).snapshots(snapshots)
+                .snapshotPolicy(SnapshotPolicy.never()).build();
         int tail = SNAPSHOT_EVERY;
         write(writer, 0, events - tail);
         write(replaying, events - tail, events);

@@ -384,6 +384,7 @@ public final class AggregateRepository<A extends AggregateRoot<?>> {
         private final String aggregateType;
         private SnapshotStore snapshots;
         private SnapshotPolicy policy = SnapshotPolicy.never();
+        private boolean policySet;
         private Executor executor = Runnable::run;
         private EventPublisher publisher;
 
@@ -406,9 +407,14 @@ public final class AggregateRepository<A extends AggregateRoot<?>> {
             return this;
         }
 
-        /** When saves take snapshots; default {@link SnapshotPolicy#never()}. */
+        /**
+         * When saves take snapshots; default {@link SnapshotPolicy#never()}. A repository built with a
+         * snapshot store and no policy set logs a warning, since it would load snapshots but never
+         * take one; setting {@code never()} explicitly says that is meant.
+         */
         public Builder<A> snapshotPolicy(SnapshotPolicy policy) {
             this.policy = Objects.requireNonNull(policy, "policy");
+            this.policySet = true;
             return this;
         }
 
@@ -438,6 +444,11 @@ public final class AggregateRepository<A extends AggregateRoot<?>> {
         public AggregateRepository<A> build() {
             if (snapshots == null && policy != SnapshotPolicy.never()) {
                 throw new IllegalStateException("a snapshot policy (" + policy + ") needs a snapshot store: call snapshots(...)");
+            }
+            if (snapshots != null && !policySet) {
+                LOG.log(System.Logger.Level.WARNING, "The " + aggregateType + " repository has a snapshot store but no"
+                        + " snapshot policy: it loads snapshots but takes none on save. Set snapshotPolicy(SnapshotPolicy"
+                        + ".everyEvents(n)), or snapshotPolicy(SnapshotPolicy.never()) if that is what you want.");
             }
             return new AggregateRepository<>(this);
         }

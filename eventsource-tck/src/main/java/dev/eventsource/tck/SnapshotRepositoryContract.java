@@ -198,7 +198,8 @@ public abstract class SnapshotRepositoryContract {
         store.appendEvents(id, TckAccount.TYPE, List.of(new TckAccount.Deposited(5)), ExpectedVersion.exactly(10_000));
         var events = new CountingEvents(store);
         var snapshots = new CountingSnapshots(snapshotStoreFor(store));
-        var reader = AggregateRepository.builder(events, TckAccount::new, TckAccount.TYPE).snapshots(snapshots).build();
+        var reader = AggregateRepository.builder(events, TckAccount::new, TckAccount.TYPE).snapshots(snapshots)
+                .snapshotPolicy(SnapshotPolicy.never()).build();
 
         TckAccount loaded = reader.load(id);
 

@@ -10,11 +10,13 @@ import dev.eventsource.snapshot.SnapshotStore;
 import dev.eventsource.event.EventRegistry;
 import dev.eventsource.store.AppendResult;
 import dev.eventsource.store.EventAppender;
+import dev.eventsource.store.EventLimits;
 import dev.eventsource.store.EventStore;
 import dev.eventsource.store.EventStream;
 import dev.eventsource.store.ExpectedVersion;
 import dev.eventsource.store.NewEvent;
 import dev.eventsource.store.StoredEvent;
+import dev.eventsource.store.StreamId;
 import dev.eventsource.store.StreamReader;
 import dev.eventsource.store.spi.EventMapper;
 import dev.eventsource.store.spi.RecordedLog;
@@ -96,6 +98,19 @@ public final class AggregateRepository<A extends AggregateRoot<?>> {
         this(builder(store, factory, aggregateType));
     }
 
+    /**
+     * A repository without snapshots, for an aggregate class that declares its type with
+     * {@link AggregateType}.
+     *
+     * @param store          where the events live
+     * @param aggregateClass the aggregate class, annotated {@code @AggregateType("...")}
+     * @param factory        creates an empty aggregate for an id, e.g. {@code NoteAggregate::new}
+     * @throws IllegalArgumentException as {@link #aggregateTypeOf(Class)} does
+     */
+    public AggregateRepository(EventStore store, Class<A> aggregateClass, Function<UUID, A> factory) {
+        this(builder(store, factory, aggregateTypeOf(aggregateClass)));
+    }
+
     private AggregateRepository(Builder<A> b) {
         this.store = b.store;
         this.appender = b.appender;
@@ -122,6 +137,54 @@ public final class AggregateRepository<A extends AggregateRoot<?>> {
     }
 
     /**
+     * {@link #builder(EventStore, Function, String)} for an aggregate class that declares its type
+     * with {@link AggregateType}.
+     *
+     * @throws IllegalArgumentException as {@link #aggregateTypeOf(Class)} does
+     */
+    public static <A extends AggregateRoot<?>> Builder<A> builder(EventStore store, Class<A> aggregateClass,
+                                                                  Function<UUID, A> factory) {
+        return builder(store, factory, aggregateTypeOf(aggregateClass));
+    }
+
+    /**
+     * {@link #builder(EventAppender, StreamReader, EventMapper, Function, String)} for an aggregate
+     * class that declares its type with {@link AggregateType}.
+     *
+     * @throws IllegalArgumentException as {@link #aggregateTypeOf(Class)} does
+     */
+    public static <A extends AggregateRoot<?>> Builder<A> builder(EventAppender appender, StreamReader reader,
+                                                                  EventMapper mapper, Class<A> aggregateClass,
+                                                                  Function<UUID, A> factory) {
+        return builder(appender, reader, mapper, factory, aggregateTypeOf(aggregateClass));
+    }
+
+    /**
+     * The aggregate type an aggregate class declares with {@link AggregateType} (on the class
+     * itself; the annotation is not inherited).
+     *
+     * @throws IllegalArgumentException if the class is null, not annotated {@code @AggregateType},
+     *                                  or its value is blank or holds a NUL or an unpaired surrogate
+     */
+    public static String aggregateTypeOf(Class<?> aggregateClass) {
+        if (aggregateClass == null) {
+            throw new IllegalArgumentException("aggregateClass must not be null; pass the aggregate's class, e.g. NoteAggregate.class");
+        }
+        AggregateType declared = aggregateClass.getAnnotation(AggregateType.class);
+        if (declared == null) {
+            throw new IllegalArgumentException(aggregateClass.getName() + " declares no aggregate type: annotate it"
+                    + " @AggregateType(\"" + aggregateClass.getSimpleName() + "\") (dev.eventsource.aggregate.AggregateType),"
+                    + " or pass the type to the repository as a string");
+        }
+        String type = declared.value();
+        if (type.isBlank()) {
+            throw new IllegalArgumentException("@AggregateType on " + aggregateClass.getName() + " must be non-blank, e.g."
+                    + " @AggregateType(\"" + aggregateClass.getSimpleName() + "\")");
+        }
+        return EventLimits.requireWellFormed("@AggregateType on " + aggregateClass.getName(), type);
+    }
+
+    /**
      * A builder from the roles a repository uses: it appends through {@code appender}, loads
      * through {@code reader}, and writes and reads snapshot JSON with {@code mapper} (a backend's
      * {@code mapper()}). {@link #store()} is not available on such a repository.
@@ -133,8 +196,19 @@ public final class AggregateRepository<A extends AggregateRoot<?>> {
                 Objects.requireNonNull(mapper, "mapper"), factory, aggregateType);
     }
 
+    /** The aggregate type of the streams this repository reads and writes, e.g. {@code "Note"}. */
     public String aggregateType() {
         return aggregateType;
+    }
+
+    /**
+     * The stream of the aggregate with this id.
+     *
+     * @throws IllegalArgumentException if the id is null, or this repository's type cannot name a
+     *                                  stream (see {@link StreamId})
+     */
+    public StreamId streamId(UUID aggregateId) {
+        return StreamId.of(aggregateType, aggregateId);
     }
 
     /**

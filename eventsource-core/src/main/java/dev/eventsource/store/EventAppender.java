@@ -37,6 +37,16 @@ public interface EventAppender {
      */
     AppendResult append(UUID aggregateId, String aggregateType, List<NewEvent> events, ExpectedVersion expected);
 
+    /**
+     * Appends to {@code stream}; exactly {@link #append(UUID, String, List, ExpectedVersion)}.
+     *
+     * @throws IllegalArgumentException if {@code stream} is null, or as that method does
+     */
+    default AppendResult append(StreamId stream, List<NewEvent> events, ExpectedVersion expected) {
+        StreamId s = StreamId.require(stream);
+        return append(s.aggregateId(), s.aggregateType(), events, expected);
+    }
+
     /** Appends events with random ids, occurring now, without metadata. */
     default AppendResult appendEvents(UUID aggregateId, String aggregateType, List<? extends DomainEvent> events,
                                       ExpectedVersion expected) {
@@ -57,5 +67,28 @@ public interface EventAppender {
             wrapped.add(NewEvent.of(e, metadata));
         }
         return append(aggregateId, aggregateType, wrapped, expected);
+    }
+
+    /**
+     * Appends to {@code stream} with random ids, occurring now, without metadata; exactly
+     * {@link #appendEvents(UUID, String, List, ExpectedVersion)}.
+     *
+     * @throws IllegalArgumentException if {@code stream} is null, or as that method does
+     */
+    default AppendResult appendEvents(StreamId stream, List<? extends DomainEvent> events, ExpectedVersion expected) {
+        StreamId s = StreamId.require(stream);
+        return appendEvents(s.aggregateId(), s.aggregateType(), events, expected);
+    }
+
+    /**
+     * Appends to {@code stream} with random ids, occurring now, all carrying {@code metadata};
+     * exactly {@link #appendEvents(UUID, String, List, ExpectedVersion, EventMetadata)}.
+     *
+     * @throws IllegalArgumentException if {@code stream} is null, or as that method does
+     */
+    default AppendResult appendEvents(StreamId stream, List<? extends DomainEvent> events, ExpectedVersion expected,
+                                      EventMetadata metadata) {
+        StreamId s = StreamId.require(stream);
+        return appendEvents(s.aggregateId(), s.aggregateType(), events, expected, metadata);
     }
 }

@@ -21,6 +21,16 @@ public record EventStream(UUID aggregateId, String aggregateType, List<StoredEve
         events = List.copyOf(events);
     }
 
+    /**
+     * The stream that was read.
+     *
+     * @throws IllegalArgumentException as {@link StreamId} does, for a hand-built stream whose type
+     *                                  could not name a stream
+     */
+    public StreamId streamId() {
+        return new StreamId(aggregateType, aggregateId);
+    }
+
     /** True when the read returned no events. */
     public boolean isEmpty() {
         return events.isEmpty();

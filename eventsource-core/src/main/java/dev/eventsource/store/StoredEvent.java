@@ -25,6 +25,16 @@ public record StoredEvent(UUID eventId, String eventType, UUID aggregateId, Stri
                           long globalPosition, Instant occurredAt, Instant recordedAt, EventMetadata metadata,
                           DomainEvent event) {
 
+    /**
+     * The stream this event belongs to.
+     *
+     * @throws IllegalArgumentException as {@link StreamId} does, for a hand-built envelope whose
+     *                                  type or id could not name a stream
+     */
+    public StreamId streamId() {
+        return new StreamId(aggregateType, aggregateId);
+    }
+
     /** The tenant of the event, or {@code null}. */
     public String tenantId() {
         return metadata.tenantId();

@@ -33,4 +33,36 @@ public interface StreamReader {
     default long getStreamVersion(UUID aggregateId, String aggregateType) {
         return getEvents(aggregateId, aggregateType, Long.MAX_VALUE).version();
     }
+
+    /**
+     * The events of {@code stream} above {@code afterVersion}; exactly
+     * {@link #getEvents(UUID, String, long)}.
+     *
+     * @throws IllegalArgumentException if {@code stream} is null or {@code afterVersion} is negative
+     */
+    default EventStream getEvents(StreamId stream, long afterVersion) {
+        StreamId s = StreamId.require(stream);
+        return getEvents(s.aggregateId(), s.aggregateType(), afterVersion);
+    }
+
+    /**
+     * The whole of {@code stream}; exactly {@link #getEvents(UUID, String)}.
+     *
+     * @throws IllegalArgumentException if {@code stream} is null
+     */
+    default EventStream getEvents(StreamId stream) {
+        StreamId s = StreamId.require(stream);
+        return getEvents(s.aggregateId(), s.aggregateType());
+    }
+
+    /**
+     * The current version of {@code stream}, 0 when it does not exist; exactly
+     * {@link #getStreamVersion(UUID, String)}.
+     *
+     * @throws IllegalArgumentException if {@code stream} is null
+     */
+    default long getStreamVersion(StreamId stream) {
+        StreamId s = StreamId.require(stream);
+        return getStreamVersion(s.aggregateId(), s.aggregateType());
+    }
 }

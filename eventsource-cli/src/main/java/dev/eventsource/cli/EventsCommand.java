@@ -4,7 +4,7 @@ import dev.eventsource.backend.EventStoreBackend;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.eventsource.store.spi.RecordedEvent;
 import dev.eventsource.store.spi.RecordedStream;
-import dev.eventsource.store.spi.StreamKey;
+import dev.eventsource.store.StreamId;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -43,7 +43,7 @@ final class EventsCommand extends BaseCommand {
         if (type.isBlank()) {
             throw new CommandFailure(ExitCode.USAGE, "the aggregate type must be non-blank, e.g. Note");
         }
-        StreamKey key = new StreamKey(type, id);
+        StreamId key = new StreamId(type, id);
         RecordedStream stream;
         try (EventStoreBackend backend = Stores.openExisting(url)) {
             stream = backend.log().readRecordedStream(key, 0);

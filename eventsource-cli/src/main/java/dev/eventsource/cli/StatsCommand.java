@@ -4,7 +4,7 @@ import dev.eventsource.backend.EventStoreBackend;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.eventsource.store.ReadOptions;
 import dev.eventsource.store.spi.RecordedEvent;
-import dev.eventsource.store.spi.StreamKey;
+import dev.eventsource.store.StreamId;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -39,7 +39,7 @@ final class StatsCommand extends BaseCommand {
     public Integer call() throws Exception {
         Map<String, Long> byEventType = new TreeMap<>();
         Map<String, Long> byAggregateType = new TreeMap<>();
-        Set<StreamKey> streams = new HashSet<>();
+        Set<StreamId> streams = new HashSet<>();
         long events = 0;
         long firstPosition = 0;
         long lastPosition = 0;

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.eventsource.store.ReadOptions;
 import dev.eventsource.store.spi.RecordedEvent;
-import dev.eventsource.store.spi.StreamKey;
+import dev.eventsource.store.StreamId;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -44,7 +44,7 @@ final class StreamsCommand extends BaseCommand {
     boolean json;
 
     /** One stream as listed. */
-    record Summary(StreamKey key, long version, long events, Instant lastEventAt) {
+    record Summary(StreamId key, long version, long events, Instant lastEventAt) {
     }
 
     @Override
@@ -53,7 +53,7 @@ final class StreamsCommand extends BaseCommand {
             throw new CommandFailure(ExitCode.USAGE, "--limit must be at least 1 and --offset at least 0; got --limit "
                     + limit + " --offset " + offset);
         }
-        Map<StreamKey, Summary> streams = new LinkedHashMap<>();
+        Map<StreamId, Summary> streams = new LinkedHashMap<>();
         try (EventStoreBackend backend = Stores.openExisting(url);
              Progress progress = progress("Reading streams", backend.log().globalPosition(), "events")) {
             ReadOptions.Builder options = ReadOptions.builder().pageSize(5_000);

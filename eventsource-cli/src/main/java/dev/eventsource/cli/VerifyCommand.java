@@ -9,7 +9,7 @@ import dev.eventsource.store.TransientEventStoreException;
 import dev.eventsource.store.spi.RecordedEvent;
 import dev.eventsource.store.spi.RecordedLog;
 import dev.eventsource.store.spi.StorageCheck;
-import dev.eventsource.store.spi.StreamKey;
+import dev.eventsource.store.StreamId;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -64,7 +64,7 @@ final class VerifyCommand extends BaseCommand {
         if (maxProblems < 0) {
             throw new CommandFailure(ExitCode.USAGE, "--max-problems must be >= 0; got " + maxProblems);
         }
-        Map<StreamKey, Long> versions = new HashMap<>();
+        Map<StreamId, Long> versions = new HashMap<>();
         long events;
         String storage;
         try (EventStoreBackend backend = Stores.openExisting(url)) {
@@ -73,8 +73,8 @@ final class VerifyCommand extends BaseCommand {
             if (!versions.isEmpty()) {
                 try (Progress progress = progress("Verifying streams", versions.size(), "streams")) {
                     long checked = 0;
-                    for (Map.Entry<StreamKey, Long> stream : versions.entrySet()) {
-                        StreamKey key = stream.getKey();
+                    for (Map.Entry<StreamId, Long> stream : versions.entrySet()) {
+                        StreamId key = stream.getKey();
                         long reported = backend.store().getStreamVersion(key.aggregateId(), key.aggregateType());
                         if (reported != stream.getValue()) {
                             problem(key + ": the store reports version " + reported + " but its events end at v" + stream.getValue());
@@ -137,7 +137,7 @@ final class VerifyCommand extends BaseCommand {
      * too, named by the last readable position before it, and reading goes on after it: a failed
      * page is read again row by row to find the damaged row, and full pages resume after it.
      */
-    private long checkRows(RecordedLog reader, Map<StreamKey, Long> versions) {
+    private long checkRows(RecordedLog reader, Map<StreamId, Long> versions) {
         long end = reader.globalPosition();
         long events = 0;
         long previous = 0;
@@ -200,7 +200,7 @@ final class VerifyCommand extends BaseCommand {
         }
     }
 
-    private void check(RecordedEvent row, long previous, Map<StreamKey, Long> versions) {
+    private void check(RecordedEvent row, long previous, Map<StreamId, Long> versions) {
         String where = "position " + row.globalPosition() + " (" + row.aggregateType() + "/" + row.aggregateId() + " v"
                 + row.version() + ", event " + row.eventId() + ")";
         try {
@@ -211,7 +211,7 @@ final class VerifyCommand extends BaseCommand {
                     || row.recordedAt() == null) {
                 problem(where + ": a required column is empty (event id, aggregate id, event type or a time)");
             }
-            StreamKey stream = row.stream();
+            StreamId stream = row.stream();
             long last = versions.getOrDefault(stream, 0L);
             if (row.version() != last + 1) {
                 problem(where + ": version " + row.version() + " follows "

@@ -105,6 +105,17 @@ public interface EventStoreBackend extends AutoCloseable {
     }
 
     /**
+     * {@link #repository(Function, String)} for an aggregate class that declares its type with
+     * {@link dev.eventsource.aggregate.AggregateType}.
+     *
+     * @throws IllegalArgumentException as {@link AggregateRepository#aggregateTypeOf(Class)} does
+     */
+    default <A extends AggregateRoot<?>> AggregateRepository.Builder<A> repository(Class<A> aggregateClass,
+                                                                                  Function<UUID, A> factory) {
+        return AggregateRepository.builder(store(), aggregateClass, factory);
+    }
+
+    /**
      * Copies every event of {@code source} into {@code target} and verifies the copy; see
      * {@link StoreMigration}.
      */

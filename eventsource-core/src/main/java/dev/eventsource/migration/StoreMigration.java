@@ -5,7 +5,7 @@ import dev.eventsource.store.ReadOptions;
 import dev.eventsource.store.spi.EventImporter;
 import dev.eventsource.store.spi.RecordedEvent;
 import dev.eventsource.store.spi.RecordedLog;
-import dev.eventsource.store.spi.StreamKey;
+import dev.eventsource.store.StreamId;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -80,7 +80,7 @@ public final class StoreMigration {
         }
         long started = System.nanoTime();
         long end = source.globalPosition();
-        Map<StreamKey, Long> versions = new HashMap<>();
+        Map<StreamId, Long> versions = new HashMap<>();
         long read = 0;
         long copied = 0;
         long skipped = 0;
@@ -90,10 +90,13 @@ public final class StoreMigration {
             Iterator<RecordedEvent> it = rows.iterator();
             while (it.hasNext()) {
                 RecordedEvent row = it.next();
-                versions.merge(row.stream(), row.version(), Math::max);
                 batch.add(row);
                 if (batch.size() == batchSize || !it.hasNext()) {
+                    // imported first: a row no store can take is refused by the importer, naming it
                     EventImporter.ImportResult result = importer.importRecorded(batch);
+                    for (RecordedEvent imported : batch) {
+                        versions.merge(imported.stream(), imported.version(), Math::max);
+                    }
                     read += batch.size();
                     copied += result.imported();
                     skipped += result.skipped();
@@ -106,13 +109,13 @@ public final class StoreMigration {
         return new MigrationReport(read, copied, skipped, versions.size(), Duration.ofNanos(System.nanoTime() - started));
     }
 
-    private static void verify(EventLookup target, Map<StreamKey, Long> versions, long read, long accounted) {
+    private static void verify(EventLookup target, Map<StreamId, Long> versions, long read, long accounted) {
         List<String> problems = new ArrayList<>();
         if (read != accounted) {
             problems.add("read " + read + " source events but the target accounted for " + accounted);
         }
-        for (Map.Entry<StreamKey, Long> stream : versions.entrySet()) {
-            StreamKey key = stream.getKey();
+        for (Map.Entry<StreamId, Long> stream : versions.entrySet()) {
+            StreamId key = stream.getKey();
             long actual = target.getStreamVersion(key.aggregateId(), key.aggregateType());
             if (actual != stream.getValue()) {
                 problems.add(key + " is at version " + actual + " in the target but " + stream.getValue() + " in the source");

@@ -9,7 +9,6 @@ import dev.eventsource.store.spi.ImportRules;
 import dev.eventsource.store.spi.RecordedEvent;
 import dev.eventsource.store.spi.RecordedStream;
 import dev.eventsource.store.spi.SerializedEvent;
-import dev.eventsource.store.spi.StreamKey;
 import io.opentelemetry.api.GlobalOpenTelemetry;
 import io.opentelemetry.api.OpenTelemetry;
 
@@ -33,7 +32,7 @@ public final class InMemoryEventStore extends AbstractEventStore implements Even
 
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     private final List<RecordedEvent> log = new ArrayList<>();
-    private final Map<StreamKey, List<RecordedEvent>> streams = new HashMap<>();
+    private final Map<StreamId, List<RecordedEvent>> streams = new HashMap<>();
     private final Map<UUID, RecordedEvent> byId = new HashMap<>();
 
     /** A store using {@link EventRegistry#defaultRegistry()}. */
@@ -61,7 +60,7 @@ public final class InMemoryEventStore extends AbstractEventStore implements Even
     }
 
     @Override
-    protected AppendResult doAppend(StreamKey stream, List<SerializedEvent> events, ExpectedVersion expected) {
+    protected AppendResult doAppend(StreamId stream, List<SerializedEvent> events, ExpectedVersion expected) {
         lock.writeLock().lock();
         try {
             ensureOpen();
@@ -107,7 +106,7 @@ public final class InMemoryEventStore extends AbstractEventStore implements Even
         try {
             ensureOpen();
             Map<UUID, RecordedEvent> stored = new HashMap<>();
-            Map<StreamKey, Long> versions = new HashMap<>();
+            Map<StreamId, Long> versions = new HashMap<>();
             for (RecordedEvent row : batch) {
                 RecordedEvent found = byId.get(row.eventId());
                 if (found != null) {
@@ -131,7 +130,7 @@ public final class InMemoryEventStore extends AbstractEventStore implements Even
     }
 
     @Override
-    protected RecordedStream doReadStream(StreamKey stream, long afterVersion) {
+    protected RecordedStream doReadStream(StreamId stream, long afterVersion) {
         lock.readLock().lock();
         try {
             List<RecordedEvent> rows = streams.getOrDefault(stream, List.of());
@@ -171,7 +170,7 @@ public final class InMemoryEventStore extends AbstractEventStore implements Even
     }
 
     @Override
-    protected long doStreamVersion(StreamKey stream) {
+    protected long doStreamVersion(StreamId stream) {
         lock.readLock().lock();
         try {
             List<RecordedEvent> rows = streams.get(stream);

@@ -24,7 +24,7 @@ import dev.eventsource.store.spi.ImportOutcomeUnknownException;
 import dev.eventsource.store.spi.RecordedEvent;
 import dev.eventsource.store.spi.RecordedStream;
 import dev.eventsource.store.spi.SerializedEvent;
-import dev.eventsource.store.spi.StreamKey;
+import dev.eventsource.store.StreamId;
 import io.opentelemetry.api.GlobalOpenTelemetry;
 import io.opentelemetry.api.OpenTelemetry;
 
@@ -228,7 +228,7 @@ public final class PostgreSQLEventStore extends AbstractEventStore implements Ev
     }
 
     @Override
-    protected AppendResult doAppend(StreamKey stream, List<SerializedEvent> batch, ExpectedVersion expected) {
+    protected AppendResult doAppend(StreamId stream, List<SerializedEvent> batch, ExpectedVersion expected) {
         refuseIfReadOnly("appending to " + stream);
         return run("append to " + stream, c -> {
             try {
@@ -245,7 +245,7 @@ public final class PostgreSQLEventStore extends AbstractEventStore implements Ev
     }
 
     @Override
-    protected RecordedStream doReadStream(StreamKey stream, long afterVersion) {
+    protected RecordedStream doReadStream(StreamId stream, long afterVersion) {
         return run("read stream " + stream, c -> events.readStream(c, stream, afterVersion));
     }
 
@@ -255,7 +255,7 @@ public final class PostgreSQLEventStore extends AbstractEventStore implements Ev
     }
 
     @Override
-    protected long doStreamVersion(StreamKey stream) {
+    protected long doStreamVersion(StreamId stream) {
         return run("read the version of " + stream, c -> events.streamVersion(c, stream));
     }
 

@@ -20,7 +20,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import dev.eventsource.postgresql.internal.EventsTable;
 import dev.eventsource.store.NewEvent;
-import dev.eventsource.store.spi.StreamKey;
+import dev.eventsource.store.StreamId;
 
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -205,7 +205,7 @@ class PostgreSQLErrorTranslationTest {
             ExecutorService racer = Executors.newSingleThreadExecutor();
             try (Connection holder = PostgresTestServer.connect()) {
                 holder.setAutoCommit(false);
-                new EventsTable(store.schema(), store.tablePrefix()).appendInTransaction(holder, new StreamKey("Note", id),
+                new EventsTable(store.schema(), store.tablePrefix()).appendInTransaction(holder, new StreamId("Note", id),
                         List.of(store.mapper().serialize(NewEvent.of(new Noted("first")))), ExpectedVersion.NO_STREAM,
                         Instant.now().truncatedTo(ChronoUnit.MICROS));
                 Future<?> append = racer.submit(() ->

@@ -6,7 +6,7 @@ import dev.eventsource.store.EventStore;
 import dev.eventsource.store.ExpectedVersion;
 import dev.eventsource.store.NewEvent;
 import dev.eventsource.store.spi.SerializedEvent;
-import dev.eventsource.store.spi.StreamKey;
+import dev.eventsource.store.StreamId;
 import dev.eventsource.tck.MultiWriterOrderingContract;
 import dev.eventsource.test.PostgresTestServer;
 
@@ -38,7 +38,7 @@ class PostgreSQLMultiWriterOrderingTest extends MultiWriterOrderingContract {
         try {
             Connection c = PostgresTestServer.connect();
             c.setAutoCommit(false);
-            new EventsTable(pg.schema(), pg.tablePrefix()).appendInTransaction(c, new StreamKey(aggregateType, aggregateId),
+            new EventsTable(pg.schema(), pg.tablePrefix()).appendInTransaction(c, new StreamId(aggregateType, aggregateId),
                     serialized, ExpectedVersion.NO_STREAM, Instant.now().truncatedTo(ChronoUnit.MICROS));
             return new PendingAppend() {
                 @Override

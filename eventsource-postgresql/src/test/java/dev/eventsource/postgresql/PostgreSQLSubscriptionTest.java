@@ -6,7 +6,7 @@ import dev.eventsource.store.ExpectedVersion;
 import dev.eventsource.store.NewEvent;
 import dev.eventsource.store.StoredEvent;
 import dev.eventsource.store.spi.SerializedEvent;
-import dev.eventsource.store.spi.StreamKey;
+import dev.eventsource.store.StreamId;
 import dev.eventsource.subscription.Checkpoint;
 import dev.eventsource.subscription.SubscriptionManager;
 import dev.eventsource.test.PostgresTestServer;
@@ -144,7 +144,7 @@ class PostgreSQLSubscriptionTest {
                 List<SerializedEvent> heldEvents = Stream.of(new NoteCreated("held open"))
                         .map(e -> store.mapper().serialize(NewEvent.of(e))).toList();
                 long heldPosition = new EventsTable(schema, store.tablePrefix()).appendInTransaction(held,
-                        new StreamKey("Note", UUID.randomUUID()), heldEvents, ExpectedVersion.NO_STREAM,
+                        new StreamId("Note", UUID.randomUUID()), heldEvents, ExpectedVersion.NO_STREAM,
                         Instant.now().truncatedTo(ChronoUnit.MICROS)).globalPosition();
                 for (int w = 0; w < 2; w++) {
                     writing.add(writers.submit(() -> seed(store, 300)));

@@ -21,7 +21,7 @@ import dev.eventsource.store.spi.RecordedEvent;
 import dev.eventsource.store.spi.RecordedStream;
 import dev.eventsource.store.spi.SerializedEvent;
 import dev.eventsource.store.spi.StorageCheck;
-import dev.eventsource.store.spi.StreamKey;
+import dev.eventsource.store.StreamId;
 import io.opentelemetry.api.GlobalOpenTelemetry;
 import io.opentelemetry.api.OpenTelemetry;
 
@@ -238,13 +238,13 @@ public final class SQLiteEventStore extends AbstractEventStore implements EventI
     }
 
     @Override
-    protected AppendResult doAppend(StreamKey stream, List<SerializedEvent> events, ExpectedVersion expected) {
+    protected AppendResult doAppend(StreamId stream, List<SerializedEvent> events, ExpectedVersion expected) {
         refuseIfReadOnly("appending to " + stream);
         return writer.append(stream, events, expected);
     }
 
     @Override
-    protected RecordedStream doReadStream(StreamKey stream, long afterVersion) {
+    protected RecordedStream doReadStream(StreamId stream, long afterVersion) {
         return read("reading " + stream, c -> {
             while (true) {
                 List<RecordedEvent> rows = new ArrayList<>();
@@ -286,7 +286,7 @@ public final class SQLiteEventStore extends AbstractEventStore implements EventI
     }
 
     @Override
-    protected long doStreamVersion(StreamKey stream) {
+    protected long doStreamVersion(StreamId stream) {
         return read("reading the version of " + stream, c -> streamVersion(c, stream));
     }
 
@@ -420,7 +420,7 @@ public final class SQLiteEventStore extends AbstractEventStore implements EventI
         }
     }
 
-    private static long streamVersion(Connection c, StreamKey stream) throws SQLException {
+    private static long streamVersion(Connection c, StreamId stream) throws SQLException {
         try (PreparedStatement query = c.prepareStatement(EventQueries.STREAM_VERSION)) {
             query.setString(1, stream.aggregateType());
             query.setString(2, stream.aggregateId().toString());

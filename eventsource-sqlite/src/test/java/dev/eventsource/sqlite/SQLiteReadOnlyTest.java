@@ -1,5 +1,6 @@
 package dev.eventsource.sqlite;
 
+import dev.eventsource.store.StreamId;
 import dev.eventsource.store.StoreUnavailableException;
 import dev.eventsource.store.StoreNotInitializedException;
 import dev.eventsource.store.IncompatibleStoreException;
@@ -64,7 +65,7 @@ class SQLiteReadOnlyTest {
                     .isInstanceOf(ReadOnlyStoreException.class)
                     .hasMessageContaining(db.toString())
                     .hasMessageContaining("read-only");
-            RecordedEvent row = store.readRecordedStream(new dev.eventsource.store.spi.StreamKey("Note", id), 0).events().get(0);
+            RecordedEvent row = store.readRecordedStream(new dev.eventsource.store.StreamId("Note", id), 0).events().get(0);
             RecordedEvent copy = new RecordedEvent(UUID.randomUUID(), row.eventType(), 1, UUID.randomUUID(), "Note", 1, 0,
                     row.occurredAt(), row.recordedAt(), null, "{}", row.payloadJson());
             assertThatThrownBy(() -> store.importRecorded(List.of(copy))).isInstanceOf(ReadOnlyStoreException.class);

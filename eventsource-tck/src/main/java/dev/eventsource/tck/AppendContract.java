@@ -6,6 +6,7 @@ import dev.eventsource.store.ExpectedVersion;
 import dev.eventsource.store.NewEvent;
 import dev.eventsource.store.OptimisticLockException;
 import dev.eventsource.store.StoredEvent;
+import dev.eventsource.store.StreamId;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -103,6 +104,48 @@ public abstract class AppendContract extends EventStoreFixture {
         UUID id = streamWith(1);
 
         assertConflict(id, ExpectedVersion.exactly(5), 1);
+    }
+
+    // Stream ids.
+
+    @Test
+    void appending_through_a_stream_id_appends_to_its_type_and_id() {
+        UUID id = UUID.randomUUID();
+        StreamId stream = StreamId.of(TYPE, id);
+
+        AppendResult first = store.appendEvents(stream, List.of(new TckEvent.Created("a")), ExpectedVersion.NO_STREAM);
+        AppendResult second = store.append(stream, List.of(NewEvent.of(new TckEvent.Renamed("b", 2))), ExpectedVersion.exactly(1));
+        AppendResult third = store.appendEvents(id, TYPE, List.of(new TckEvent.Renamed("c", 3)), ExpectedVersion.exactly(2));
+
+        assertThat(List.of(first.newVersion(), second.newVersion(), third.newVersion())).containsExactly(1L, 2L, 3L);
+        assertThat(store.getEvents(id, TYPE).events()).extracting(StoredEvent::version).containsExactly(1L, 2L, 3L);
+        assertThat(store.getEvents(id, "Other").events()).isEmpty();
+    }
+
+    @Test
+    void a_conflict_through_a_stream_id_is_the_conflict_of_its_type_and_id() {
+        UUID id = streamWith(2);
+
+        OptimisticLockException conflict = catchThrowableOfType(OptimisticLockException.class,
+                () -> store.appendEvents(StreamId.of(TYPE, id), List.of(RENAMED), ExpectedVersion.exactly(1)));
+
+        assertThat(conflict).isNotNull();
+        assertThat(conflict.aggregateId()).isEqualTo(id);
+        assertThat(conflict.aggregateType()).isEqualTo(TYPE);
+        assertThat(conflict.expected()).isEqualTo(ExpectedVersion.exactly(1));
+        assertThat(conflict.actualVersion()).isEqualTo(2);
+        assertThat(store.getStreamVersion(id, TYPE)).isEqualTo(2);
+    }
+
+    @Test
+    void a_null_stream_id_is_refused_and_writes_nothing() {
+        long before = store.globalPosition();
+
+        assertThatThrownBy(() -> store.appendEvents((StreamId) null, List.of(RENAMED), ExpectedVersion.ANY))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("StreamId.of");
+        assertThatThrownBy(() -> store.append((StreamId) null, List.of(NewEvent.of(RENAMED)), ExpectedVersion.ANY))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("StreamId.of");
+        assertThat(store.globalPosition()).isEqualTo(before);
     }
 
     // Conflicts.

@@ -18,7 +18,7 @@ import dev.eventsource.store.spi.EventImporter.ImportResult;
 import dev.eventsource.store.spi.ImportConflictException;
 import dev.eventsource.store.spi.RecordedEvent;
 import dev.eventsource.store.spi.RecordedEventReader;
-import dev.eventsource.store.spi.StreamKey;
+import dev.eventsource.store.StreamId;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -244,7 +244,7 @@ public abstract class ImportContract {
 
         assertThat(result).isEqualTo(new ImportResult(1, 0));
         assertSameRows(recorded(), List.of(legacy));
-        assertSameRows(reader.readRecordedStream(new StreamKey(TYPE, a), 0).events(), List.of(legacy));
+        assertSameRows(reader.readRecordedStream(new StreamId(TYPE, a), 0).events(), List.of(legacy));
     }
 
     @Test

@@ -4,6 +4,7 @@ import dev.eventsource.store.EventStream;
 import dev.eventsource.store.ExpectedVersion;
 import dev.eventsource.store.NewEvent;
 import dev.eventsource.store.StoredEvent;
+import dev.eventsource.store.StreamId;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -50,6 +51,46 @@ public abstract class StreamReadContract extends EventStoreFixture {
 
         assertThat(stream.aggregateId()).isEqualTo(id);
         assertThat(stream.aggregateType()).isEqualTo(TYPE);
+    }
+
+    @Test
+    void a_stream_id_reads_exactly_what_its_type_and_id_read() {
+        UUID id = streamWith(3);
+        store.appendEvents(id, "Other", List.of(new TckEvent.Created("other")), ExpectedVersion.NO_STREAM);
+        StreamId stream = StreamId.of(TYPE, id);
+
+        assertThat(store.getEvents(stream)).isEqualTo(store.getEvents(id, TYPE));
+        assertThat(store.getEvents(stream, 1)).isEqualTo(store.getEvents(id, TYPE, 1));
+        assertThat(store.getEvents(stream, 3)).isEqualTo(store.getEvents(id, TYPE, 3));
+        assertThat(store.getStreamVersion(stream)).isEqualTo(store.getStreamVersion(id, TYPE)).isEqualTo(3);
+        assertThat(store.getEvents(StreamId.of("Other", id)).events()).extracting(StoredEvent::version).containsExactly(1L);
+    }
+
+    @Test
+    void a_stream_id_of_an_absent_stream_reads_an_empty_stream_at_version_zero() {
+        StreamId stream = StreamId.of(TYPE, UUID.randomUUID());
+
+        assertThat(store.getEvents(stream)).isEqualTo(store.getEvents(stream.aggregateId(), TYPE));
+        assertThat(store.getEvents(stream).events()).isEmpty();
+        assertThat(store.getStreamVersion(stream)).isZero();
+    }
+
+    @Test
+    void a_stream_and_its_events_name_their_stream_id() {
+        UUID id = streamWith(2);
+
+        EventStream stream = store.getEvents(StreamId.of(TYPE, id));
+
+        assertThat(stream.streamId()).isEqualTo(StreamId.of(TYPE, id));
+        assertThat(stream.events()).extracting(StoredEvent::streamId).containsOnly(StreamId.of(TYPE, id));
+    }
+
+    @Test
+    void a_null_stream_id_is_refused_on_read() {
+        assertThatThrownBy(() -> store.getEvents((StreamId) null)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("StreamId.of");
+        assertThatThrownBy(() -> store.getEvents((StreamId) null, 0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> store.getStreamVersion((StreamId) null)).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

@@ -9,7 +9,7 @@ import dev.eventsource.store.spi.EventImporter;
 import dev.eventsource.store.spi.RecordedEvent;
 import dev.eventsource.store.spi.RecordedStream;
 import dev.eventsource.store.spi.SerializedEvent;
-import dev.eventsource.store.spi.StreamKey;
+import dev.eventsource.store.StreamId;
 
 import java.util.List;
 import java.util.UUID;
@@ -31,12 +31,12 @@ final class NoOpImportingEventStore extends AbstractEventStore implements EventI
     }
 
     @Override
-    protected AppendResult doAppend(StreamKey stream, List<SerializedEvent> events, ExpectedVersion expected) {
+    protected AppendResult doAppend(StreamId stream, List<SerializedEvent> events, ExpectedVersion expected) {
         return new AppendResult(0, 0);
     }
 
     @Override
-    protected RecordedStream doReadStream(StreamKey stream, long afterVersion) {
+    protected RecordedStream doReadStream(StreamId stream, long afterVersion) {
         return new RecordedStream(List.of(), 0);
     }
 
@@ -46,7 +46,7 @@ final class NoOpImportingEventStore extends AbstractEventStore implements EventI
     }
 
     @Override
-    protected long doStreamVersion(StreamKey stream) {
+    protected long doStreamVersion(StreamId stream) {
         return 0;
     }
 

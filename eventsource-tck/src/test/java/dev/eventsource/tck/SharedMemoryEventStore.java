@@ -11,7 +11,7 @@ import dev.eventsource.store.spi.ExistingEvent;
 import dev.eventsource.store.spi.RecordedEvent;
 import dev.eventsource.store.spi.RecordedStream;
 import dev.eventsource.store.spi.SerializedEvent;
-import dev.eventsource.store.spi.StreamKey;
+import dev.eventsource.store.StreamId;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -30,7 +30,7 @@ final class SharedMemoryEventStore extends AbstractEventStore {
     static final class Database {
         private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
         private final List<RecordedEvent> log = new ArrayList<>();
-        private final Map<StreamKey, List<RecordedEvent>> streams = new HashMap<>();
+        private final Map<StreamId, List<RecordedEvent>> streams = new HashMap<>();
         private final Map<UUID, RecordedEvent> byId = new HashMap<>();
     }
 
@@ -50,7 +50,7 @@ final class SharedMemoryEventStore extends AbstractEventStore {
     }
 
     @Override
-    protected AppendResult doAppend(StreamKey stream, List<SerializedEvent> events, ExpectedVersion expected) {
+    protected AppendResult doAppend(StreamId stream, List<SerializedEvent> events, ExpectedVersion expected) {
         db.lock.writeLock().lock();
         try {
             List<RecordedEvent> rows = db.streams.getOrDefault(stream, List.of());
@@ -82,7 +82,7 @@ final class SharedMemoryEventStore extends AbstractEventStore {
     }
 
     @Override
-    protected RecordedStream doReadStream(StreamKey stream, long afterVersion) {
+    protected RecordedStream doReadStream(StreamId stream, long afterVersion) {
         db.lock.readLock().lock();
         try {
             List<RecordedEvent> rows = db.streams.getOrDefault(stream, List.of());
@@ -117,7 +117,7 @@ final class SharedMemoryEventStore extends AbstractEventStore {
     }
 
     @Override
-    protected long doStreamVersion(StreamKey stream) {
+    protected long doStreamVersion(StreamId stream) {
         return doReadStream(stream, Long.MAX_VALUE).version();
     }
 

@@ -93,7 +93,7 @@ public final class EventSourceExtension implements ParameterResolver, BeforeEach
         }
         if (type == AggregateRepository.class && aggregate == null) {
             throw new ExtensionConfigurationException(where + " needs @Aggregate(type = \"...\") naming the aggregate type"
-                    + " of its streams, e.g. @Aggregate(type = \"Note\")");
+                    + " of its streams, e.g. @Aggregate(type = \"Note\") (or @Aggregate alone, on a class annotated @AggregateType)");
         }
         TestResources resources = resources(context);
         if (type == EventRegistry.class) {
@@ -143,6 +143,14 @@ public final class EventSourceExtension implements ParameterResolver, BeforeEach
         if (aggregateClass.isMemberClass() && !Modifier.isStatic(aggregateClass.getModifiers())) {
             throw new ExtensionConfigurationException(aggregateClass.getName() + " is an inner class; make it static so"
                     + " that it can be created from a UUID alone");
+        }
+        if (aggregateType.isEmpty()) {
+            try {
+                aggregateType = AggregateRepository.aggregateTypeOf(aggregateClass);
+            } catch (IllegalArgumentException e) {
+                throw new ExtensionConfigurationException(where + " has @Aggregate without a type: " + e.getMessage()
+                        + ", e.g. @Aggregate(type = \"" + aggregateClass.getSimpleName() + "\")", e);
+            }
         }
         try {
             Constructor<?> constructor = aggregateClass.getDeclaredConstructor(UUID.class);

@@ -61,6 +61,13 @@ class EventSourceExtensionFixturesTest {
     }
 
     @Test
+    void refuses_a_repository_without_a_type_whose_aggregate_declares_none() {
+        assertThat(FixtureRun.of(AggregateWithoutDeclaredType.class).onlyFailure())
+                .hasMessageContaining("parameter 'named' of test()")
+                .hasMessageContaining("@AggregateType(\"NamedAggregate\")");
+    }
+
+    @Test
     void refuses_a_repository_without_an_aggregate_class() {
         assertThat(FixtureRun.of(RawRepository.class).onlyFailure())
                 .hasMessageContaining("must name its aggregate class, e.g. AggregateRepository<NoteAggregate>");
@@ -191,6 +198,14 @@ class EventSourceExtensionFixturesTest {
         @Override
         protected String apply(String state, DomainEvent event) {
             return state;
+        }
+    }
+
+    @FixtureRun.Fixture
+    @EventStoreTest
+    static class AggregateWithoutDeclaredType {
+        @Test
+        void test(@Aggregate AggregateRepository<NamedAggregate> named) {
         }
     }
 

@@ -59,6 +59,18 @@ class EventSourceExtensionTest {
     }
 
     @Test
+    void a_repository_without_a_type_takes_the_one_its_aggregate_class_declares(@Aggregate AggregateRepository<NoteAggregate> notes,
+                                                                                EventStore store) {
+        UUID id = UUID.randomUUID();
+        NoteAggregate note = notes.createNew(id);
+        note.create("t", "c");
+        notes.save(note);
+
+        assertThat(notes.aggregateType()).isEqualTo("Note");
+        assertThat(store.getStreamVersion(id, "Note")).isEqualTo(1);
+    }
+
+    @Test
     void gives_the_backend_class_to_a_parameter_declared_with_it(InMemoryEventStore store) {
         assertThat(store).isSameAs(fieldStore);
     }

@@ -1,6 +1,7 @@
 package dev.eventsource.test;
 
 import dev.eventsource.aggregate.AggregateRoot;
+import dev.eventsource.aggregate.AggregateType;
 import dev.eventsource.event.DomainEvent;
 
 import java.util.UUID;
@@ -20,6 +21,7 @@ final class Notes {
     record NoteState(UUID noteId, String title, String content) {
     }
 
+    @AggregateType("Note")
     static final class NoteAggregate extends AggregateRoot<NoteState> {
 
         NoteAggregate(UUID id) {

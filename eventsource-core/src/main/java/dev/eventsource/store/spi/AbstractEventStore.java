@@ -1,5 +1,6 @@
 package dev.eventsource.store.spi;
 
+import dev.eventsource.store.StreamId;
 import dev.eventsource.event.EventRegistry;
 import dev.eventsource.store.AppendResult;
 import dev.eventsource.store.EventLimits;
@@ -86,10 +87,10 @@ public abstract class AbstractEventStore implements EventStore, RecordedLog {
     protected abstract void doInitialize();
 
     /** Appends under {@link AppendRules}; atomically. */
-    protected abstract AppendResult doAppend(StreamKey stream, List<SerializedEvent> events, ExpectedVersion expected);
+    protected abstract AppendResult doAppend(StreamId stream, List<SerializedEvent> events, ExpectedVersion expected);
 
     /** The rows of a stream with version above {@code afterVersion}, and its current version. */
-    protected abstract RecordedStream doReadStream(StreamKey stream, long afterVersion);
+    protected abstract RecordedStream doReadStream(StreamId stream, long afterVersion);
 
     /**
      * One page of the global log: at most {@code max} rows matching {@code options}'s filters,
@@ -98,7 +99,7 @@ public abstract class AbstractEventStore implements EventStore, RecordedLog {
      */
     protected abstract List<RecordedEvent> doReadPage(ReadOptions options, long cursor, int max);
 
-    protected abstract long doStreamVersion(StreamKey stream);
+    protected abstract long doStreamVersion(StreamId stream);
 
     protected abstract boolean doEventExists(UUID eventId);
 
@@ -143,7 +144,7 @@ public abstract class AbstractEventStore implements EventStore, RecordedLog {
     @Override
     public final AppendResult append(UUID aggregateId, String aggregateType, List<NewEvent> events,
                                      ExpectedVersion expected) {
-        StreamKey stream = new StreamKey(aggregateType, aggregateId);
+        StreamId stream = new StreamId(aggregateType, aggregateId);
         EventLimits.requireName("aggregateType", aggregateType);
         if (expected == null) {
             throw new IllegalArgumentException("expected version must not be null; use ExpectedVersion.ANY to skip the check");
@@ -188,7 +189,7 @@ public abstract class AbstractEventStore implements EventStore, RecordedLog {
 
     @Override
     public final EventStream getEvents(UUID aggregateId, String aggregateType, long afterVersion) {
-        StreamKey stream = readableStream(aggregateType, aggregateId);
+        StreamId stream = readableStream(aggregateType, aggregateId);
         StoreObserver.Observation seen = observer.readingStream(aggregateId, aggregateType);
         EventStream result;
         try {
@@ -227,7 +228,7 @@ public abstract class AbstractEventStore implements EventStore, RecordedLog {
     }
 
     @Override
-    public final RecordedStream readRecordedStream(StreamKey stream, long afterVersion) {
+    public final RecordedStream readRecordedStream(StreamId stream, long afterVersion) {
         Objects.requireNonNull(stream, "stream");
         if (afterVersion < 0) {
             throw new IllegalArgumentException("afterVersion must be >= 0; got " + afterVersion);
@@ -238,7 +239,7 @@ public abstract class AbstractEventStore implements EventStore, RecordedLog {
 
     @Override
     public final long getStreamVersion(UUID aggregateId, String aggregateType) {
-        StreamKey stream = readableStream(aggregateType, aggregateId);
+        StreamId stream = readableStream(aggregateType, aggregateId);
         ready();
         return doStreamVersion(stream);
     }
@@ -276,15 +277,13 @@ public abstract class AbstractEventStore implements EventStore, RecordedLog {
     }
 
     /**
-     * The stream a read names. A type that no store can hold (a NUL or an unpaired surrogate) is
-     * refused rather than looked up: SQLite and PostgreSQL would match it against a different,
-     * stored type, and the in-memory store would not. Length is not checked, so streams stored
-     * before the name limit existed stay readable.
+     * The stream a read names. {@link StreamId} refuses a type that no store can hold (a NUL or an
+     * unpaired surrogate) rather than let it be looked up: SQLite and PostgreSQL would match it
+     * against a different, stored type, and the in-memory store would not. Length is not checked,
+     * so streams stored before the name limit existed stay readable.
      */
-    private static StreamKey readableStream(String aggregateType, UUID aggregateId) {
-        StreamKey stream = new StreamKey(aggregateType, aggregateId);
-        EventLimits.requireWellFormed("aggregateType", aggregateType);
-        return stream;
+    private static StreamId readableStream(String aggregateType, UUID aggregateId) {
+        return new StreamId(aggregateType, aggregateId);
     }
 
     /** Throws {@link StoreClosedException} after close. */

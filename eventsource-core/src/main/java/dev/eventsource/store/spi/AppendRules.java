@@ -1,5 +1,6 @@
 package dev.eventsource.store.spi;
 
+import dev.eventsource.store.StreamId;
 import dev.eventsource.store.AppendResult;
 import dev.eventsource.store.ExpectedVersion;
 import dev.eventsource.store.OptimisticLockException;
@@ -51,7 +52,7 @@ public final class AppendRules {
      * @param existing       the incoming ids that are already stored, and where
      * @throws OptimisticLockException when the expectation fails and the append is not a retry
      */
-    public static Decision decide(StreamKey stream, ExpectedVersion expected, long currentVersion,
+    public static Decision decide(StreamId stream, ExpectedVersion expected, long currentVersion,
                                   List<SerializedEvent> events, Map<UUID, ExistingEvent> existing) {
         if (!events.isEmpty() && existing.size() == events.size()) {
             AppendResult original = originalResult(stream, expected, events, existing);
@@ -78,7 +79,7 @@ public final class AppendRules {
     }
 
     /** The original result if every event sits, in order, in this stream right after the expected version. */
-    private static AppendResult originalResult(StreamKey stream, ExpectedVersion expected, List<SerializedEvent> events,
+    private static AppendResult originalResult(StreamId stream, ExpectedVersion expected, List<SerializedEvent> events,
                                                Map<UUID, ExistingEvent> existing) {
         ExistingEvent first = existing.get(events.get(0).eventId());
         long firstVersion = expected.isExact() ? expected.version() + 1 : first.version();

@@ -1,5 +1,6 @@
 package dev.eventsource.store.spi;
 
+import dev.eventsource.store.StreamId;
 import dev.eventsource.EventSourceException;
 
 import java.util.UUID;
@@ -20,7 +21,7 @@ public class ImportConflictException extends EventSourceException {
     }
 
     /** The row's id is stored at another place in the target. */
-    public static ImportConflictException elsewhere(RecordedEvent row, StreamKey storedIn, long storedVersion) {
+    public static ImportConflictException elsewhere(RecordedEvent row, StreamId storedIn, long storedVersion) {
         return new ImportConflictException(row.eventId(), "Cannot import event " + row.eventId() + " as " + row.stream()
                 + " v" + row.version() + ": the target already stores that id as " + storedIn + " v" + storedVersion
                 + ". The target holds different data; import into an empty store.");

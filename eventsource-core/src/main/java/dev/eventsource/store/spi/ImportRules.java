@@ -1,5 +1,6 @@
 package dev.eventsource.store.spi;
 
+import dev.eventsource.store.StreamId;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -42,7 +43,7 @@ public final class ImportRules {
 
     /**
      * Refuses a batch that cannot be imported whatever the target holds: null, holding a null row or
-     * a row without an event id, event type, time, metadata or payload ({@link IllegalArgumentException}),
+     * a row without an event id, aggregate id, aggregate type, event type, time, metadata or payload ({@link IllegalArgumentException}),
      * or holding a row outside {@link EventLimits} ({@link SerializationException} naming the row's
      * event id): names, text, payload and metadata JSON (each one JSON object; metadata as a mapper
      * writes it), times, and a schema version from 1. So an import accepts exactly what an append
@@ -60,6 +61,8 @@ public final class ImportRules {
         for (int i = 0; i < batch.size(); i++) {
             RecordedEvent row = batch.get(i);
             String missing = row == null ? "the row" : row.eventId() == null ? "eventId"
+                    : row.aggregateId() == null ? "aggregateId"
+                    : row.aggregateType() == null || row.aggregateType().isBlank() ? "aggregateType"
                     : row.eventType() == null ? "eventType" : row.occurredAt() == null ? "occurredAt"
                     : row.recordedAt() == null ? "recordedAt" : row.metadataJson() == null ? "metadataJson"
                     : row.payloadJson() == null ? "payloadJson" : null;
@@ -67,7 +70,6 @@ public final class ImportRules {
                 throw new IllegalArgumentException("row " + i + " of the import batch has no " + missing
                         + "; every imported row needs its full identity, times, metadata and payload");
             }
-            row.stream();
             valid.add(requireStorable(i, row));
         }
         return valid;
@@ -125,8 +127,8 @@ public final class ImportRules {
      *                                 directly follow its stream's
      */
     public static List<RecordedEvent> decide(List<RecordedEvent> batch, Map<UUID, RecordedEvent> stored,
-                                             Map<StreamKey, Long> versions) {
-        Map<StreamKey, Long> current = new HashMap<>();
+                                             Map<StreamId, Long> versions) {
+        Map<StreamId, Long> current = new HashMap<>();
         Map<UUID, RecordedEvent> seen = new HashMap<>(stored);
         List<RecordedEvent> toWrite = new ArrayList<>(batch.size());
         for (RecordedEvent row : batch) {

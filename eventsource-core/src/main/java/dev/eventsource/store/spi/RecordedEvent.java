@@ -1,5 +1,7 @@
 package dev.eventsource.store.spi;
 
+import dev.eventsource.store.StreamId;
+
 import java.time.Instant;
 import java.util.UUID;
 
@@ -13,7 +15,7 @@ public record RecordedEvent(UUID eventId, String eventType, int schemaVersion, U
                             long version, long globalPosition, Instant occurredAt, Instant recordedAt, String tenantId,
                             String metadataJson, String payloadJson) {
 
-    public StreamKey stream() {
-        return new StreamKey(aggregateType, aggregateId);
+    public StreamId stream() {
+        return new StreamId(aggregateType, aggregateId);
     }
 }

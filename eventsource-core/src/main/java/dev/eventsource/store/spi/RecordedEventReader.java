@@ -1,5 +1,6 @@
 package dev.eventsource.store.spi;
 
+import dev.eventsource.store.StreamId;
 import dev.eventsource.store.ReadOptions;
 
 import java.util.stream.Stream;
@@ -15,5 +16,5 @@ public interface RecordedEventReader {
     Stream<RecordedEvent> readRecorded(ReadOptions options);
 
     /** The rows of one stream with a version above {@code afterVersion}, and its current version. */
-    RecordedStream readRecordedStream(StreamKey stream, long afterVersion);
+    RecordedStream readRecordedStream(StreamId stream, long afterVersion);
 }

@@ -1,5 +1,7 @@
 package dev.eventsource.store.spi;
 
+import dev.eventsource.store.StreamId;
+
 import java.time.Instant;
 import java.util.UUID;
 
@@ -15,7 +17,7 @@ public record SerializedEvent(UUID eventId, String eventType, int schemaVersion,
                               String metadataJson, String payloadJson) {
 
     /** This event as recorded in {@code stream} at {@code version} and {@code globalPosition}. */
-    public RecordedEvent recorded(StreamKey stream, long version, long globalPosition, Instant recordedAt) {
+    public RecordedEvent recorded(StreamId stream, long version, long globalPosition, Instant recordedAt) {
         return new RecordedEvent(eventId, eventType, schemaVersion, stream.aggregateId(), stream.aggregateType(),
                 version, globalPosition, occurredAt, recordedAt, tenantId, metadataJson, payloadJson);
     }

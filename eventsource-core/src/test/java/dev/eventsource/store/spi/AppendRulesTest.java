@@ -1,5 +1,6 @@
 package dev.eventsource.store.spi;
 
+import dev.eventsource.store.StreamId;
 import dev.eventsource.store.AppendResult;
 import dev.eventsource.store.ExpectedVersion;
 import dev.eventsource.store.OptimisticLockException;
@@ -15,7 +16,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class AppendRulesTest {
 
-    private final StreamKey stream = new StreamKey("Note", UUID.randomUUID());
+    private final StreamId stream = new StreamId("Note", UUID.randomUUID());
     private final SerializedEvent a = event();
     private final SerializedEvent b = event();
 
@@ -60,7 +61,7 @@ class AppendRulesTest {
 
     @Test
     void an_id_stored_elsewhere_is_skipped_and_consumes_no_version() {
-        StreamKey other = new StreamKey("Note", UUID.randomUUID());
+        StreamId other = new StreamId("Note", UUID.randomUUID());
         var existing = Map.of(a.eventId(), new ExistingEvent(a.eventId(), other, 1, 1));
 
         var write = (AppendRules.Write) AppendRules.decide(stream, ExpectedVersion.NO_STREAM, 0, List.of(a, b), existing);

@@ -1,5 +1,6 @@
 package dev.eventsource.store.spi;
 
+import dev.eventsource.store.StreamId;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.eventsource.event.DomainEvent;
 import dev.eventsource.event.EventMetadata;
@@ -49,7 +50,7 @@ class EventMapperTest {
         }
     }
 
-    private static final StreamKey STREAM = new StreamKey("Note", UUID.randomUUID());
+    private static final StreamId STREAM = new StreamId("Note", UUID.randomUUID());
 
     @Test
     void round_trips_records_with_every_supported_component_type() {

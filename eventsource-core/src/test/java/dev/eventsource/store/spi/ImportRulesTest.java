@@ -1,5 +1,6 @@
 package dev.eventsource.store.spi;
 
+import dev.eventsource.store.StreamId;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
@@ -13,7 +14,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class ImportRulesTest {
 
     private static final UUID STREAM = UUID.randomUUID();
-    private static final StreamKey KEY = new StreamKey("Counter", STREAM);
+    private static final StreamId KEY = new StreamId("Counter", STREAM);
 
     private static RecordedEvent row(UUID eventId, long version, String payload) {
         Instant at = Instant.parse("2025-01-31T09:15:00.000001Z");

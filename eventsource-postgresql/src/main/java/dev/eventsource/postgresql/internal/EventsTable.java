@@ -9,7 +9,7 @@ import dev.eventsource.store.spi.ExistingEvent;
 import dev.eventsource.store.spi.RecordedEvent;
 import dev.eventsource.store.spi.RecordedStream;
 import dev.eventsource.store.spi.SerializedEvent;
-import dev.eventsource.store.spi.StreamKey;
+import dev.eventsource.store.StreamId;
 
 import java.sql.Array;
 import java.sql.Connection;
@@ -130,7 +130,7 @@ public final class EventsTable {
      * @param maxAttempts how often to re-decide after a unique violation before giving up
      * @throws SQLException with SQLState {@code 23505} only if {@code maxAttempts} ran out
      */
-    public AppendResult append(Connection c, StreamKey stream, List<SerializedEvent> events, ExpectedVersion expected,
+    public AppendResult append(Connection c, StreamId stream, List<SerializedEvent> events, ExpectedVersion expected,
                                Instant recordedAt, int maxAttempts) throws SQLException {
         if (!events.isEmpty()) {
             try {
@@ -177,7 +177,7 @@ public final class EventsTable {
      * never take it for a writer's announcement). Two streams sharing a key only wait for each other.
      * Imports take the same locks.
      */
-    long streamLockKey(StreamKey stream) {
+    long streamLockKey(StreamId stream) {
         UUID id = stream.aggregateId();
         return id.getMostSignificantBits() ^ id.getLeastSignificantBits() ^ ((long) stream.aggregateType().hashCode() << 16)
                 ^ table.hashCode();
@@ -188,7 +188,7 @@ public final class EventsTable {
      * the incoming ids that exist, decides with {@link AppendRules} and inserts. A unique violation
      * (another writer got in between) is thrown as it is and leaves the transaction failed.
      */
-    public AppendResult appendInTransaction(Connection c, StreamKey stream, List<SerializedEvent> events,
+    public AppendResult appendInTransaction(Connection c, StreamId stream, List<SerializedEvent> events,
                                             ExpectedVersion expected, Instant recordedAt) throws SQLException {
         long current = 0;
         Map<UUID, ExistingEvent> existing = new HashMap<>();
@@ -202,7 +202,7 @@ public final class EventsTable {
                     if (id == null) {
                         current = rs.getLong(4);
                     } else {
-                        StreamKey where = new StreamKey(rs.getString(2), rs.getObject(3, UUID.class));
+                        StreamId where = new StreamId(rs.getString(2), rs.getObject(3, UUID.class));
                         existing.put(id, new ExistingEvent(id, where, rs.getLong(4), rs.getLong(5)));
                     }
                 }
@@ -226,7 +226,7 @@ public final class EventsTable {
         }
     }
 
-    private AppendResult optimisticAppend(Connection c, StreamKey stream, List<SerializedEvent> events,
+    private AppendResult optimisticAppend(Connection c, StreamId stream, List<SerializedEvent> events,
                                           ExpectedVersion expected, Instant recordedAt) throws SQLException {
         long lowest;
         long highest;
@@ -307,7 +307,7 @@ public final class EventsTable {
     }
 
     /** A stream's rows above {@code afterVersion} and its current version, from one snapshot. */
-    public RecordedStream readStream(Connection c, StreamKey stream, long afterVersion) throws SQLException {
+    public RecordedStream readStream(Connection c, StreamId stream, long afterVersion) throws SQLException {
         try (PreparedStatement s = c.prepareStatement(readStream)) {
             s.setString(1, stream.aggregateType());
             s.setObject(2, stream.aggregateId());
@@ -390,7 +390,7 @@ public final class EventsTable {
         }
     }
 
-    public long streamVersion(Connection c, StreamKey stream) throws SQLException {
+    public long streamVersion(Connection c, StreamId stream) throws SQLException {
         try (PreparedStatement s = c.prepareStatement(streamVersion)) {
             s.setString(1, stream.aggregateType());
             s.setObject(2, stream.aggregateId());

@@ -5,7 +5,7 @@ import dev.eventsource.store.spi.EventImporter.ImportResult;
 import dev.eventsource.store.spi.ImportConflictException;
 import dev.eventsource.store.spi.ImportRules;
 import dev.eventsource.store.spi.RecordedEvent;
-import dev.eventsource.store.spi.StreamKey;
+import dev.eventsource.store.StreamId;
 
 import java.sql.Array;
 import java.sql.Connection;
@@ -124,19 +124,19 @@ public final class PostgreSQLImporter {
     }
 
     private List<RecordedEvent> decide(Connection c, List<RecordedEvent> batch) throws SQLException {
-        Set<StreamKey> streams = new LinkedHashSet<>();
+        Set<StreamId> streams = new LinkedHashSet<>();
         batch.forEach(row -> streams.add(row.stream()));
         Map<UUID, RecordedEvent> stored = new HashMap<>();
-        Map<StreamKey, Long> versions = new HashMap<>();
+        Map<StreamId, Long> versions = new HashMap<>();
         try (PreparedStatement s = c.prepareStatement(facts)) {
             s.setArray(1, c.createArrayOf("uuid", batch.stream().map(RecordedEvent::eventId).toArray()));
-            s.setArray(2, c.createArrayOf("text", streams.stream().map(StreamKey::aggregateType).toArray()));
-            s.setArray(3, c.createArrayOf("uuid", streams.stream().map(StreamKey::aggregateId).toArray()));
+            s.setArray(2, c.createArrayOf("text", streams.stream().map(StreamId::aggregateType).toArray()));
+            s.setArray(3, c.createArrayOf("uuid", streams.stream().map(StreamId::aggregateId).toArray()));
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
                     // Stream heads are the rows without a position.
                     if (rs.getObject(1) == null) {
-                        versions.put(new StreamKey(rs.getString(3), rs.getObject(4, UUID.class)), rs.getLong(5));
+                        versions.put(new StreamId(rs.getString(3), rs.getObject(4, UUID.class)), rs.getLong(5));
                     } else {
                         RecordedEvent row = EventsTable.row(rs, 1);
                         stored.put(row.eventId(), row);

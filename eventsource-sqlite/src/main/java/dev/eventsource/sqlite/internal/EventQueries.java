@@ -4,7 +4,7 @@ import dev.eventsource.store.ReadDirection;
 import dev.eventsource.store.ReadOptions;
 import dev.eventsource.store.spi.RecordedEvent;
 import dev.eventsource.store.spi.SerializedEvent;
-import dev.eventsource.store.spi.StreamKey;
+import dev.eventsource.store.StreamId;
 
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -150,7 +150,7 @@ public final class EventQueries {
     }
 
     /** Binds one row of {@link #INSERT}. */
-    public static void bindInsert(PreparedStatement insert, StreamKey stream, SerializedEvent event, long version,
+    public static void bindInsert(PreparedStatement insert, StreamId stream, SerializedEvent event, long version,
                                   long recordedAtMicros) throws SQLException {
         insert.setString(1, event.eventId().toString());
         insert.setString(2, stream.aggregateType());
@@ -177,7 +177,7 @@ public final class EventQueries {
     }
 
     /** Reads the current row of a result set selected with {@link #READ_STREAM}: the column list without the stream's two. */
-    public static RecordedEvent streamRow(ResultSet rs, StreamKey stream) throws SQLException {
+    public static RecordedEvent streamRow(ResultSet rs, StreamId stream) throws SQLException {
         return new RecordedEvent(UUID.fromString(rs.getString(2)), rs.getString(4), rs.getInt(5), stream.aggregateId(),
                 stream.aggregateType(), rs.getLong(3), rs.getLong(1), instant(rs.getLong(6)), instant(rs.getLong(7)),
                 rs.getString(8), rs.getString(9), rs.getString(10));

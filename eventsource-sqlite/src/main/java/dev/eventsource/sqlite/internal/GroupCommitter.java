@@ -11,7 +11,7 @@ import dev.eventsource.store.spi.AppendRules;
 import dev.eventsource.store.spi.ExistingEvent;
 import dev.eventsource.store.spi.RecordedEvent;
 import dev.eventsource.store.spi.SerializedEvent;
-import dev.eventsource.store.spi.StreamKey;
+import dev.eventsource.store.StreamId;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -62,7 +62,7 @@ public final class GroupCommitter {
     private static final int CANCELLED = 2;
 
     private static final class Request {
-        final StreamKey stream;
+        final StreamId stream;
         final List<SerializedEvent> events;
         final ExpectedVersion expected;
         /** {@link System#nanoTime()} by which the append must have the write lock. */
@@ -72,7 +72,7 @@ public final class GroupCommitter {
         RuntimeException failure;
         boolean done;
 
-        Request(StreamKey stream, List<SerializedEvent> events, ExpectedVersion expected, long deadline) {
+        Request(StreamId stream, List<SerializedEvent> events, ExpectedVersion expected, long deadline) {
             this.stream = stream;
             this.events = events;
             this.expected = expected;
@@ -150,7 +150,7 @@ public final class GroupCommitter {
      *                                        transaction was running; the flag stays set
      * @throws EventSourceException           translated from the driver; nothing of this append is stored
      */
-    public AppendResult append(StreamKey stream, List<SerializedEvent> events, ExpectedVersion expected) {
+    public AppendResult append(StreamId stream, List<SerializedEvent> events, ExpectedVersion expected) {
         Request request = new Request(stream, events, expected, System.nanoTime() + busyTimeoutNanos);
         if (Thread.currentThread().isInterrupted()) {
             throw interrupted(request, null);
@@ -403,7 +403,7 @@ public final class GroupCommitter {
         }
     }
 
-    private AppendResult write(StreamKey stream, AppendRules.Decision decision) throws SQLException {
+    private AppendResult write(StreamId stream, AppendRules.Decision decision) throws SQLException {
         if (decision instanceof AppendRules.Retry retry) {
             return retry.result();
         }
@@ -411,7 +411,7 @@ public final class GroupCommitter {
         return write.events().isEmpty() ? write.result(0) : write.result(insert(stream, write));
     }
 
-    private long insert(StreamKey stream, AppendRules.Write write) throws SQLException {
+    private long insert(StreamId stream, AppendRules.Write write) throws SQLException {
         long recordedAt = EventQueries.micros(clock.get());
         long version = write.firstVersion();
         for (SerializedEvent event : write.events()) {
@@ -430,7 +430,7 @@ public final class GroupCommitter {
         }
     }
 
-    private long streamVersion(StreamKey stream) throws SQLException {
+    private long streamVersion(StreamId stream) throws SQLException {
         streamVersion.setString(1, stream.aggregateType());
         streamVersion.setString(2, stream.aggregateId().toString());
         try (ResultSet rs = streamVersion.executeQuery()) {

@@ -9,7 +9,7 @@ import dev.eventsource.store.OptimisticLockException;
 import dev.eventsource.store.StoreUnavailableException;
 import dev.eventsource.store.StoreUnavailableException.Reason;
 import dev.eventsource.store.UnexpectedStoreException;
-import dev.eventsource.store.spi.StreamKey;
+import dev.eventsource.store.StreamId;
 import org.sqlite.SQLiteErrorCode;
 import org.sqlite.SQLiteException;
 
@@ -59,7 +59,7 @@ public final class SQLiteErrors {
      * versions is the optimistic-concurrency conflict it stands for; anything else goes to
      * {@link #translate}.
      */
-    public EventSourceException translateAppend(SQLException e, StreamKey stream, ExpectedVersion expected,
+    public EventSourceException translateAppend(SQLException e, StreamId stream, ExpectedVersion expected,
                                                 long actualVersion) {
         if (isUniqueViolation(e)) {
             OptimisticLockException conflict = new OptimisticLockException(stream.aggregateId(), stream.aggregateType(),

@@ -6,7 +6,7 @@ import dev.eventsource.store.spi.ImportConflictException;
 import dev.eventsource.store.spi.ImportRules;
 import dev.eventsource.store.spi.RecordedEvent;
 import dev.eventsource.store.spi.SerializedEvent;
-import dev.eventsource.store.spi.StreamKey;
+import dev.eventsource.store.StreamId;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -83,8 +83,8 @@ public final class SQLiteImporter {
         return found;
     }
 
-    private static Map<StreamKey, Long> versions(Connection c, List<RecordedEvent> batch) throws SQLException {
-        Map<StreamKey, Long> versions = new HashMap<>();
+    private static Map<StreamId, Long> versions(Connection c, List<RecordedEvent> batch) throws SQLException {
+        Map<StreamId, Long> versions = new HashMap<>();
         try (PreparedStatement version = c.prepareStatement(EventQueries.STREAM_VERSION)) {
             for (RecordedEvent row : batch) {
                 if (!versions.containsKey(row.stream())) {

@@ -10,7 +10,7 @@ import dev.eventsource.store.StoreUnavailableException.Reason;
 import dev.eventsource.store.TransientEventStoreException;
 import dev.eventsource.store.UnexpectedStoreException;
 import dev.eventsource.store.OptimisticLockException;
-import dev.eventsource.store.spi.StreamKey;
+import dev.eventsource.store.StreamId;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.ThrowingConsumer;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,7 +45,7 @@ class SQLiteErrorsTest {
             sql.execute("INSERT INTO events VALUES ('Note', '" + id + "', 1)");
             sql.execute("INSERT INTO events VALUES ('Note', '" + id + "', 1)");
         });
-        StreamKey stream = new StreamKey("Note", id);
+        StreamId stream = new StreamId("Note", id);
 
         EventSourceException translated = errors(db).translateAppend(e, stream, ExpectedVersion.exactly(0), 1);
 

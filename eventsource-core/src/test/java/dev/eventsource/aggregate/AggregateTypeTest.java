@@ -4,6 +4,7 @@ import dev.eventsource.event.DomainEvent;
 import dev.eventsource.event.EventRegistry;
 import dev.eventsource.store.InMemoryEventStore;
 import dev.eventsource.store.StreamId;
+import dev.eventsource.subscription.SubscriptionOptions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -85,6 +86,14 @@ class AggregateTypeTest {
         try (var backend = new dev.eventsource.backend.InMemoryBackend(new EventRegistry())) {
             assertThat(backend.repository(Note.class, Note::new).build().aggregateType()).isEqualTo("Note");
         }
+    }
+
+    @Test
+    void subscription_options_filter_on_the_types_aggregate_classes_declare() {
+        assertThat(SubscriptionOptions.builder().aggregateTypesOf(Note.class, AnnotatedBase.class).build().aggregateTypes())
+                .containsExactlyInAnyOrder("Note", "Base");
+        assertThatThrownBy(() -> SubscriptionOptions.builder().aggregateTypesOf(Undeclared.class))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("@AggregateType");
     }
 
     @Test

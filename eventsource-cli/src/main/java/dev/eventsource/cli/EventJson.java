@@ -12,7 +12,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.eventsource.store.spi.EventMapper;
-import dev.eventsource.store.spi.RecordedEvent;
+import dev.eventsource.store.RecordedEvent;
 
 import java.time.Instant;
 import java.time.ZoneOffset;

@@ -2,8 +2,8 @@ package dev.eventsource.cli;
 
 import dev.eventsource.backend.EventStoreBackend;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.eventsource.store.spi.RecordedEvent;
-import dev.eventsource.store.spi.RecordedStream;
+import dev.eventsource.store.RecordedEvent;
+import dev.eventsource.store.RecordedStream;
 import dev.eventsource.store.StreamId;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

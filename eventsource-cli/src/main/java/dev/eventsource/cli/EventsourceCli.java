@@ -4,7 +4,7 @@ import dev.eventsource.store.IncompatibleStoreException;
 import dev.eventsource.store.StoreNotInitializedException;
 import dev.eventsource.store.StoreUnavailableException;
 import dev.eventsource.store.TransientEventStoreException;
-import dev.eventsource.store.spi.ImportConflictException;
+import dev.eventsource.store.ImportConflictException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

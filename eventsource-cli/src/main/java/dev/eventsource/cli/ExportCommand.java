@@ -2,7 +2,7 @@ package dev.eventsource.cli;
 
 import dev.eventsource.backend.EventStoreBackend;
 import dev.eventsource.store.ReadOptions;
-import dev.eventsource.store.spi.RecordedEvent;
+import dev.eventsource.store.RecordedEvent;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;

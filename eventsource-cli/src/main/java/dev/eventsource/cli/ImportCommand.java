@@ -2,9 +2,9 @@ package dev.eventsource.cli;
 
 import dev.eventsource.backend.EventStoreBackend;
 import dev.eventsource.event.SerializationException;
-import dev.eventsource.store.spi.EventImporter;
-import dev.eventsource.store.spi.ImportConflictException;
-import dev.eventsource.store.spi.RecordedEvent;
+import dev.eventsource.store.EventImporter;
+import dev.eventsource.store.ImportConflictException;
+import dev.eventsource.store.RecordedEvent;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;

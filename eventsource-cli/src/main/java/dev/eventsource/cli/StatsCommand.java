@@ -3,7 +3,7 @@ package dev.eventsource.cli;
 import dev.eventsource.backend.EventStoreBackend;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.eventsource.store.ReadOptions;
-import dev.eventsource.store.spi.RecordedEvent;
+import dev.eventsource.store.RecordedEvent;
 import dev.eventsource.store.StreamId;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

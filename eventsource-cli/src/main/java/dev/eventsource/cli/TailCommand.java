@@ -2,8 +2,8 @@ package dev.eventsource.cli;
 
 import dev.eventsource.backend.EventStoreBackend;
 import dev.eventsource.store.ReadOptions;
-import dev.eventsource.store.spi.RecordedEvent;
-import dev.eventsource.store.spi.RecordedEventReader;
+import dev.eventsource.store.RecordedEvent;
+import dev.eventsource.store.RecordedEventReader;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;

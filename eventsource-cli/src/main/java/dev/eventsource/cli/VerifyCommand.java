@@ -6,7 +6,7 @@ import dev.eventsource.store.EventStore;
 import dev.eventsource.store.ReadOptions;
 import dev.eventsource.store.StoreClosedException;
 import dev.eventsource.store.TransientEventStoreException;
-import dev.eventsource.store.spi.RecordedEvent;
+import dev.eventsource.store.RecordedEvent;
 import dev.eventsource.store.spi.RecordedLog;
 import dev.eventsource.store.spi.StorageCheck;
 import dev.eventsource.store.StreamId;

@@ -1,6 +1,6 @@
 package dev.eventsource.cli;
 
-import dev.eventsource.store.spi.RecordedEvent;
+import dev.eventsource.store.RecordedEvent;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;

@@ -7,7 +7,7 @@ import dev.eventsource.migration.MigrationReport;
 import dev.eventsource.migration.StoreMigration;
 import dev.eventsource.snapshot.SnapshotStore;
 import dev.eventsource.store.EventStore;
-import dev.eventsource.store.spi.EventImporter;
+import dev.eventsource.store.EventImporter;
 import dev.eventsource.store.spi.EventMapper;
 import dev.eventsource.store.spi.RecordedLog;
 import dev.eventsource.store.spi.StorageCheck;

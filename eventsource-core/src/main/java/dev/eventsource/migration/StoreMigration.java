@@ -1,9 +1,10 @@
 package dev.eventsource.migration;
 
+import dev.eventsource.store.ImportConflictException;
 import dev.eventsource.store.EventLookup;
 import dev.eventsource.store.ReadOptions;
-import dev.eventsource.store.spi.EventImporter;
-import dev.eventsource.store.spi.RecordedEvent;
+import dev.eventsource.store.EventImporter;
+import dev.eventsource.store.RecordedEvent;
 import dev.eventsource.store.spi.RecordedLog;
 import dev.eventsource.store.StreamId;
 

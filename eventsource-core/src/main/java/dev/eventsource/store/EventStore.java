@@ -1,7 +1,7 @@
 package dev.eventsource.store;
 
-import dev.eventsource.store.spi.RecordedLog;
 
+import dev.eventsource.store.spi.RecordedLog;
 import java.util.Optional;
 import java.util.UUID;
 

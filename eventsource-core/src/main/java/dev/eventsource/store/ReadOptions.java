@@ -1,6 +1,5 @@
 package dev.eventsource.store;
 
-import dev.eventsource.store.spi.EventMapper;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -240,7 +239,7 @@ public final class ReadOptions {
          * timestamp type (PostgreSQL's ends in year 294276, Java's OffsetDateTime before Instant.MAX).
          */
         private static Instant bound(Instant t) {
-            Instant micros = EventMapper.truncate(t);
+            Instant micros = t.truncatedTo(ChronoUnit.MICROS);
             if (micros.isBefore(EventLimits.MIN_TIME)) {
                 return EventLimits.MIN_TIME.minus(1, ChronoUnit.MICROS);
             }

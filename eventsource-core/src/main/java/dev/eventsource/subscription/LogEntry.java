@@ -4,7 +4,7 @@ import dev.eventsource.store.EventLogReader;
 import dev.eventsource.store.ReadOptions;
 import dev.eventsource.store.StoredEvent;
 import dev.eventsource.store.spi.EventMapper;
-import dev.eventsource.store.spi.RecordedEvent;
+import dev.eventsource.store.RecordedEvent;
 import dev.eventsource.store.spi.RecordedLog;
 
 import java.time.Instant;

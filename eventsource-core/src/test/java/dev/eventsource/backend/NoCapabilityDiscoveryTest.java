@@ -1,5 +1,8 @@
 package dev.eventsource.backend;
 
+import dev.eventsource.store.spi.RecordedLog;
+import dev.eventsource.store.EventImporter;
+import dev.eventsource.store.RecordedEventReader;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;

@@ -8,7 +8,7 @@ import dev.eventsource.store.InMemoryEventStore;
 import dev.eventsource.store.NewEvent;
 import dev.eventsource.store.ReadOptions;
 import dev.eventsource.store.StoredEvent;
-import dev.eventsource.store.spi.ImportConflictException;
+import dev.eventsource.store.ImportConflictException;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;

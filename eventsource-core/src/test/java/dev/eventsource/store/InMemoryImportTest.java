@@ -1,7 +1,5 @@
 package dev.eventsource.store;
 
-import dev.eventsource.store.spi.ImportConflictException;
-import dev.eventsource.store.spi.RecordedEvent;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;

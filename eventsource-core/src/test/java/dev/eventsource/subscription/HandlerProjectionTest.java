@@ -7,7 +7,7 @@ import dev.eventsource.event.UnknownEventTypeException;
 import dev.eventsource.store.ExpectedVersion;
 import dev.eventsource.store.InMemoryEventStore;
 import dev.eventsource.store.StoredEvent;
-import dev.eventsource.store.spi.RecordedEvent;
+import dev.eventsource.store.RecordedEvent;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 

@@ -10,7 +10,7 @@ import dev.eventsource.store.InMemoryEventStore;
 import dev.eventsource.store.NewEvent;
 import dev.eventsource.store.ReadOptions;
 import dev.eventsource.store.StoredEvent;
-import dev.eventsource.store.spi.RecordedEvent;
+import dev.eventsource.store.RecordedEvent;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 

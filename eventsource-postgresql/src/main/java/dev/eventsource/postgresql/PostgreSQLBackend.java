@@ -1,7 +1,7 @@
 package dev.eventsource.postgresql;
 
 import dev.eventsource.backend.EventStoreBackend;
-import dev.eventsource.store.spi.EventImporter;
+import dev.eventsource.store.EventImporter;
 import dev.eventsource.store.spi.RecordedLog;
 import dev.eventsource.store.spi.StorageCheck;
 import dev.eventsource.subscription.AppendNotifier;

@@ -1,12 +1,13 @@
 package dev.eventsource.postgresql;
 
+import dev.eventsource.store.EventImporter;
 import dev.eventsource.event.DomainEvent;
 import dev.eventsource.event.EventRegistry;
 import dev.eventsource.store.ExpectedVersion;
 import dev.eventsource.store.ReadOptions;
 import dev.eventsource.store.StoredEvent;
-import dev.eventsource.store.spi.EventImporter.ImportResult;
-import dev.eventsource.store.spi.RecordedEvent;
+import dev.eventsource.store.EventImporter.ImportResult;
+import dev.eventsource.store.RecordedEvent;
 import dev.eventsource.test.PostgresTestServer;
 import org.junit.jupiter.api.Test;
 

@@ -2,7 +2,7 @@ package dev.eventsource.postgresql;
 
 import dev.eventsource.event.EventRegistry;
 import dev.eventsource.store.EventStore;
-import dev.eventsource.store.spi.EventImporter;
+import dev.eventsource.store.EventImporter;
 import dev.eventsource.subscription.DeadLetterStore;
 import dev.eventsource.subscription.TransactionalCheckpointStore;
 import dev.eventsource.tck.TransactionalSubscriptionContract;

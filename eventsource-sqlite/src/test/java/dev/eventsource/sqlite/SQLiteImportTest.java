@@ -1,13 +1,14 @@
 package dev.eventsource.sqlite;
 
+import dev.eventsource.store.EventImporter;
 import dev.eventsource.event.EventRegistry;
 import dev.eventsource.sqlite.Notes.NoteCreated;
 import dev.eventsource.store.EventStoreBusyException;
 import dev.eventsource.store.ExpectedVersion;
 import dev.eventsource.store.ReadOptions;
 import dev.eventsource.store.StoreClosedException;
-import dev.eventsource.store.spi.EventImporter.ImportResult;
-import dev.eventsource.store.spi.RecordedEvent;
+import dev.eventsource.store.EventImporter.ImportResult;
+import dev.eventsource.store.RecordedEvent;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

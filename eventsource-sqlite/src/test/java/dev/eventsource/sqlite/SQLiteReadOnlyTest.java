@@ -10,7 +10,7 @@ import dev.eventsource.sqlite.Notes.NoteCreated;
 import dev.eventsource.store.ExpectedVersion;
 import dev.eventsource.store.ReadOnlyStoreException;
 import dev.eventsource.store.StoredEvent;
-import dev.eventsource.store.spi.RecordedEvent;
+import dev.eventsource.store.RecordedEvent;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -34,3 +34,5 @@
  * suite fails against a store that keeps nothing.
  */
 package dev.eventsource.tck;
+
+import dev.eventsource.store.EventImporter;

@@ -5,9 +5,9 @@ import dev.eventsource.store.AppendResult;
 import dev.eventsource.store.ExpectedVersion;
 import dev.eventsource.store.ReadOptions;
 import dev.eventsource.store.spi.AbstractEventStore;
-import dev.eventsource.store.spi.EventImporter;
-import dev.eventsource.store.spi.RecordedEvent;
-import dev.eventsource.store.spi.RecordedStream;
+import dev.eventsource.store.EventImporter;
+import dev.eventsource.store.RecordedEvent;
+import dev.eventsource.store.RecordedStream;
 import dev.eventsource.store.spi.SerializedEvent;
 import dev.eventsource.store.StreamId;
 

@@ -7,7 +7,7 @@ import dev.eventsource.event.EventRegistry;
 import dev.eventsource.snapshot.Snapshot;
 import dev.eventsource.snapshot.SnapshotStore;
 import dev.eventsource.store.EventStore;
-import dev.eventsource.store.spi.EventImporter;
+import dev.eventsource.store.EventImporter;
 import dev.eventsource.store.spi.RecordedLog;
 import dev.eventsource.store.spi.StorageCheck;
 import dev.eventsource.subscription.AppendNotifier;

@@ -2,7 +2,7 @@ package dev.eventsource.tck;
 
 import dev.eventsource.event.EventRegistry;
 import dev.eventsource.store.EventStore;
-import dev.eventsource.store.spi.EventImporter;
+import dev.eventsource.store.EventImporter;
 import dev.eventsource.subscription.Checkpoint;
 import dev.eventsource.subscription.DeadLetterStore;
 import dev.eventsource.subscription.InMemoryDeadLetterStore;

@@ -1,5 +1,8 @@
 package dev.eventsource.store.spi;
 
+import dev.eventsource.store.RecordedStream;
+
+import dev.eventsource.store.RecordedEvent;
 import dev.eventsource.store.StreamId;
 import dev.eventsource.event.EventRegistry;
 import dev.eventsource.store.AppendResult;

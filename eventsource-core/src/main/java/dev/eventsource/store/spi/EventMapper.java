@@ -1,5 +1,6 @@
 package dev.eventsource.store.spi;
 
+import dev.eventsource.store.RecordedEvent;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;

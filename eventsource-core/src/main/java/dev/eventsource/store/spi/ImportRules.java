@@ -1,5 +1,8 @@
 package dev.eventsource.store.spi;
 
+import dev.eventsource.store.ImportConflictException;
+import dev.eventsource.store.EventImporter;
+import dev.eventsource.store.RecordedEvent;
 import dev.eventsource.store.StreamId;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;

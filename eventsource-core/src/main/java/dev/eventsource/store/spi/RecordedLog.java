@@ -1,6 +1,7 @@
 package dev.eventsource.store.spi;
 
 import dev.eventsource.store.EventLookup;
+import dev.eventsource.store.RecordedEventReader;
 
 /**
  * What a consumer in the same process needs from a store beyond its public roles: its stored rows

@@ -1,5 +1,6 @@
 package dev.eventsource.store.spi;
 
+import dev.eventsource.store.RecordedEvent;
 import dev.eventsource.store.StreamId;
 
 import java.time.Instant;

@@ -1,5 +1,6 @@
 package dev.eventsource.store.spi;
 
+import dev.eventsource.store.RecordedEvent;
 import dev.eventsource.store.StreamId;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.eventsource.event.DomainEvent;

@@ -1,5 +1,7 @@
 package dev.eventsource.store.spi;
 
+import dev.eventsource.store.ImportConflictException;
+import dev.eventsource.store.RecordedEvent;
 import dev.eventsource.store.StreamId;
 import org.junit.jupiter.api.Test;
 

@@ -6,8 +6,8 @@ import dev.eventsource.store.ReadDirection;
 import dev.eventsource.store.ReadOptions;
 import dev.eventsource.store.spi.AppendRules;
 import dev.eventsource.store.spi.ExistingEvent;
-import dev.eventsource.store.spi.RecordedEvent;
-import dev.eventsource.store.spi.RecordedStream;
+import dev.eventsource.store.RecordedEvent;
+import dev.eventsource.store.RecordedStream;
 import dev.eventsource.store.spi.SerializedEvent;
 import dev.eventsource.store.StreamId;
 

@@ -1,10 +1,11 @@
 package dev.eventsource.postgresql.internal;
 
+import dev.eventsource.store.EventImporter;
 import dev.eventsource.postgresql.TransientStoreException;
-import dev.eventsource.store.spi.EventImporter.ImportResult;
-import dev.eventsource.store.spi.ImportConflictException;
+import dev.eventsource.store.EventImporter.ImportResult;
+import dev.eventsource.store.ImportConflictException;
 import dev.eventsource.store.spi.ImportRules;
-import dev.eventsource.store.spi.RecordedEvent;
+import dev.eventsource.store.RecordedEvent;
 import dev.eventsource.store.StreamId;
 
 import java.sql.Array;

@@ -2,7 +2,7 @@ package dev.eventsource.sqlite.internal;
 
 import dev.eventsource.store.ReadDirection;
 import dev.eventsource.store.ReadOptions;
-import dev.eventsource.store.spi.RecordedEvent;
+import dev.eventsource.store.RecordedEvent;
 import dev.eventsource.store.spi.SerializedEvent;
 import dev.eventsource.store.StreamId;
 

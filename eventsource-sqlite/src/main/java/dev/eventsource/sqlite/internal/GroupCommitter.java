@@ -9,7 +9,7 @@ import dev.eventsource.store.ExpectedVersion;
 import dev.eventsource.store.OptimisticLockException;
 import dev.eventsource.store.spi.AppendRules;
 import dev.eventsource.store.spi.ExistingEvent;
-import dev.eventsource.store.spi.RecordedEvent;
+import dev.eventsource.store.RecordedEvent;
 import dev.eventsource.store.spi.SerializedEvent;
 import dev.eventsource.store.StreamId;
 

@@ -1,4 +1,4 @@
-package dev.eventsource.store.spi;
+package dev.eventsource.store;
 
 import java.util.List;
 

@@ -1,7 +1,5 @@
-package dev.eventsource.store.spi;
+package dev.eventsource.store;
 
-import dev.eventsource.store.StreamId;
-import dev.eventsource.store.ReadOptions;
 
 import java.util.stream.Stream;
 

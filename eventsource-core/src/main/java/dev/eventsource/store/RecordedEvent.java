@@ -1,6 +1,5 @@
-package dev.eventsource.store.spi;
+package dev.eventsource.store;
 
-import dev.eventsource.store.StreamId;
 
 import java.time.Instant;
 import java.util.UUID;

@@ -49,6 +49,11 @@ public final class Schema extends VersionedSchema {
     }
 
     @Override
+    protected String describe() {
+        return "PostgreSQL schema " + schema + (prefix.isEmpty() ? "" : " (table prefix " + prefix + ")");
+    }
+
+    @Override
     protected int version(Connection c) throws SQLException {
         try (PreparedStatement s = c.prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {
             s.setString(1, schema + "." + prefix + "schema_version");

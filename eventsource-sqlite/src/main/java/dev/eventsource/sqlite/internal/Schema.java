@@ -135,6 +135,11 @@ public final class Schema extends VersionedSchema {
     }
 
     @Override
+    protected String describe() {
+        return "SQLite database " + database;
+    }
+
+    @Override
     protected int version(Connection c) throws SQLException {
         try (Statement sql = c.createStatement()) {
             try (ResultSet tables = sql.executeQuery(

@@ -6,6 +6,7 @@ import dev.eventsource.store.ReadOptions;
 import dev.eventsource.store.RecordedEvent;
 import dev.eventsource.store.StreamId;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -35,6 +36,9 @@ final class StatsCommand extends BaseCommand {
     @Option(names = "--json", description = "Print one JSON object.")
     boolean json;
 
+    @Mixin
+    TenantOption tenant = new TenantOption();
+
     @Override
     public Integer call() throws Exception {
         Map<String, Long> byEventType = new TreeMap<>();
@@ -49,7 +53,7 @@ final class StatsCommand extends BaseCommand {
         try (EventStoreBackend backend = Stores.openExisting(url)) {
             storePosition = backend.log().globalPosition();
             try (Progress progress = progress("Counting", storePosition, "events");
-                 Stream<RecordedEvent> rows = backend.log().readRecorded(ReadOptions.builder().pageSize(5_000).build())) {
+                 Stream<RecordedEvent> rows = backend.log().readRecorded(tenant.filter(ReadOptions.builder().pageSize(5_000)).build())) {
                 for (var it = rows.iterator(); it.hasNext(); ) {
                     RecordedEvent row = it.next();
                     events++;

@@ -64,7 +64,7 @@ final class ExportCommand extends BaseCommand {
             hint("Exported " + count + " events from " + Stores.shown(url) + ".");
         } else {
             Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            out().println("Exported " + count + " events from " + Stores.shown(url) + " to " + outFile + ".");
+            out().println("Exported " + Human.count(count) + " events from " + Stores.shown(url) + " to " + outFile + ".");
         }
         return ExitCode.OK;
     }

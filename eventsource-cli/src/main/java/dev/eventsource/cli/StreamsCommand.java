@@ -107,12 +107,12 @@ final class StreamsCommand extends BaseCommand {
         }
         Table.print(out(), rows);
         if (page.isEmpty()) {
-            out().println(total + " streams; none at offset " + offset + ".");
+            out().println(Human.count(total) + " streams; none at offset " + offset + ".");
         } else if (page.size() < total) {
-            out().println("Streams " + (offset + 1) + "-" + (offset + page.size()) + " of " + total
+            out().println("Streams " + (offset + 1) + "-" + (offset + page.size()) + " of " + Human.count(total)
                     + (offset + page.size() < total ? "; next page: --offset " + (offset + page.size()) : "") + ".");
         } else {
-            out().println(total + (total == 1 ? " stream." : " streams."));
+            out().println(Human.count(total) + (total == 1 ? " stream." : " streams."));
         }
     }
 }

@@ -35,7 +35,7 @@ import java.util.concurrent.Callable;
                 "  2  usage error: bad arguments, unknown store URL", "  3  store unavailable: missing or foreign file, server down, locked", "  4  input refused: malformed JSON Lines, conflicting events"},
         subcommands = {DemoCommand.class, InitCommand.class, StreamsCommand.class, EventsCommand.class, TailCommand.class,
                 StatsCommand.class, MigrateCommand.class, ExportCommand.class, ImportCommand.class, VerifyCommand.class,
-                SchemaCommand.class})
+                SchemaCommand.class, SubscriptionsCommand.class, DlqCommand.class})
 public final class EventsourceCli implements Callable<Integer> {
 
     @Spec
@@ -55,9 +55,7 @@ public final class EventsourceCli implements Callable<Integer> {
     /** The command line, ready to {@code execute}; tests set its out and err writers. */
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new EventsourceCli()).setUsageHelpAutoWidth(true);
-        for (CommandLine sub : cl.getSubcommands().values()) {
-            listCommonOptionsOnce(sub.getCommandSpec());
-        }
+        cl.getSubcommands().values().forEach(EventsourceCli::listCommonOptionsOnce);
         return cl.setExecutionExceptionHandler(EventsourceCli::onFailure)
                 .setParameterExceptionHandler(EventsourceCli::onUsageError)
                 .setExecutionStrategy(parsed -> {
@@ -73,7 +71,9 @@ public final class EventsourceCli implements Callable<Integer> {
     /** Options every command takes, described once in {@code eventsource --help} rather than on every command's page. */
     private static final List<String> COMMON = List.of("-h", "-V", "-q", "--verbose", "--progress");
 
-    private static void listCommonOptionsOnce(CommandSpec command) {
+    private static void listCommonOptionsOnce(CommandLine commandLine) {
+        commandLine.getSubcommands().values().forEach(EventsourceCli::listCommonOptionsOnce);
+        CommandSpec command = commandLine.getCommandSpec();
         for (OptionSpec option : List.copyOf(command.options())) {
             if (COMMON.contains(option.shortestName())) {
                 command.remove(option);

@@ -14,7 +14,7 @@ final class Human {
         return String.format(Locale.ROOT, "%,d", n);
     }
 
-    /** {@code 412 ms}, {@code 35.5 s}, {@code 2 min 05 s}, {@code 1 h 02 min}. */
+    /** {@code 412 ms}, {@code 35.5 s}, {@code 2 min 05 s}, {@code 1 h 02 min}, {@code 30 d}, {@code 2 d 04 h}. */
     static String duration(Duration d) {
         long millis = Math.max(0, d.toMillis());
         if (millis < 1_000) {
@@ -27,7 +27,11 @@ final class Human {
         if (seconds < 3_600) {
             return String.format(Locale.ROOT, "%d min %02d s", seconds / 60, seconds % 60);
         }
-        return String.format(Locale.ROOT, "%d h %02d min", seconds / 3_600, seconds % 3_600 / 60);
+        if (seconds < 86_400) {
+            return String.format(Locale.ROOT, "%d h %02d min", seconds / 3_600, seconds % 3_600 / 60);
+        }
+        long hours = seconds % 86_400 / 3_600;
+        return seconds / 86_400 + " d" + (hours == 0 ? "" : String.format(Locale.ROOT, " %02d h", hours));
     }
 
     /** Bytes in binary units with one decimal: {@code 512 B}, {@code 3.2 MiB}. */

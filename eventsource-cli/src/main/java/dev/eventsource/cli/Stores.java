@@ -72,6 +72,17 @@ final class Stores {
 
     /** Opens a store that must already exist, read-only; see the class comment. */
     static EventStoreBackend openExisting(String given) {
+        String url = requireExisting(given);
+        return open(url, () -> EventStoreBackends.openReadOnly(url, new EventRegistry()));
+    }
+
+    /** Opens a store that must already exist, to change its subscriptions' state (checkpoints, dead letters). */
+    static EventStoreBackend openExistingToChange(String given) {
+        String url = requireExisting(given);
+        return open(url, () -> EventStoreBackends.open(url, new EventRegistry()));
+    }
+
+    private static String requireExisting(String given) {
         String url = resolve(given);
         requireBackend(url);
         Optional<Path> file = sqliteFile(url);
@@ -87,7 +98,7 @@ final class Stores {
             throw new CommandFailure(ExitCode.USAGE, shown(url) + " is a new, empty in-memory store; there is nothing"
                     + " to read in it. Give the URL of an existing store");
         }
-        return open(url, () -> EventStoreBackends.openReadOnly(url, new EventRegistry()));
+        return url;
     }
 
     /** Opens a store, creating a SQLite file if there is none; see the class comment. */

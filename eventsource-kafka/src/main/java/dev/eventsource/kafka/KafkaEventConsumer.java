@@ -94,7 +94,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Refused: a null group or handler ({@link NullPointerException}); a member whose group differs
  * from the group's live members in this consumer ({@link IllegalArgumentException}: members in other
  * processes cannot be checked, so configure them alike); subscribe or replay after shutdown
- * ({@link EventBusClosedException}); replaying an entry whose group has no live member here
+ * ({@link EventBusClosedException}), and discard after shutdown too (the dead-letter topic's
+ * writer is closed); replaying an entry whose group has no live member here
  * ({@link IllegalStateException}). Thread-safe.
  */
 public final class KafkaEventConsumer implements EventConsumer, BusDeadLetters {
@@ -167,6 +168,7 @@ public final class KafkaEventConsumer implements EventConsumer, BusDeadLetters {
         return EnumSet.of(BusCapability.DURABLE_GROUPS);
     }
 
+    /** The group's entries, as of the last shutdown once this consumer is shut down. */
     @Override
     public List<BusDeadLetter> deadLetters(String group) {
         return deadLetterTopic.list(group);
@@ -190,6 +192,9 @@ public final class KafkaEventConsumer implements EventConsumer, BusDeadLetters {
 
     @Override
     public boolean discard(String id) {
+        if (closed) {
+            throw new EventBusClosedException(toString());
+        }
         if (deadLetterTopic.get(id) == null) {
             return false;
         }

@@ -165,7 +165,11 @@ public final class KafkaEventPublisher implements EventPublisher {
         return new BusStats(published.get(), 0, 0, 0, 0, 0);
     }
 
-    /** Stops accepting publishes, waits up to {@code deadline} for publishes under way, and closes the producer. */
+    /**
+     * Stops accepting publishes, waits up to {@code deadline} for publishes under way to be
+     * acknowledged (or to fail), and closes the producer. A publisher has no deliveries, so the
+     * report is always complete; a publish cut short by the deadline throws to its caller.
+     */
     @Override
     public BusShutdownReport shutdown(Duration deadline) {
         Objects.requireNonNull(deadline, "deadline");
@@ -176,7 +180,21 @@ public final class KafkaEventPublisher implements EventPublisher {
             return BusShutdownReport.COMPLETE;
         }
         closed = true;
-        producer.close(deadline);
+        long end = System.nanoTime() + deadline.toNanos();
+        boolean quiet = false;
+        try {
+            // publishes under way finish (or fail) first; new ones see closed
+            quiet = closing.writeLock().tryLock(deadline.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try {
+            producer.close(Duration.ofNanos(Math.max(0, end - System.nanoTime())));
+        } finally {
+            if (quiet) {
+                closing.writeLock().unlock();
+            }
+        }
         return BusShutdownReport.COMPLETE;
     }
 

@@ -509,9 +509,8 @@ public final class KafkaEventConsumer implements EventConsumer, BusDeadLetters {
                         if (item.event != null) {
                             deliver(item.event, 0, group.name() + ":" + item.event.eventId(), item);
                         } else {
-                            deadLetterTopic.put(group.name() + ":" + item.source(), group.name(), item.problem, 1,
-                                    item.source(), item.record.key(), item.record.value());
-                            deadLettered.incrementAndGet();
+                            deadLetter(group.name() + ":" + item.source(), item.problem, 1, item.source(),
+                                    item.record.key(), item.record.value());
                             LOG.log(System.Logger.Level.WARNING, "group '" + group.name() + "' dead-lettered " + item.problem);
                         }
                     }
@@ -590,12 +589,22 @@ public final class KafkaEventConsumer implements EventConsumer, BusDeadLetters {
             String source = item != null ? item.source() : id;
             String key = item != null ? item.record.key() : event.aggregateId().toString();
             byte[] value = item != null ? item.record.value() : EventDocument.encodeBytes(event, mapper);
-            deadLetterTopic.put(id, group.name(), last.getClass().getName() + ": " + last.getMessage(),
-                    earlierAttempts + policy.maxAttempts(), source, key, value);
-            deadLettered.incrementAndGet();
+            deadLetter(id, last.getClass().getName() + ": " + last.getMessage(), earlierAttempts + policy.maxAttempts(),
+                    source, key, value);
             LOG.log(System.Logger.Level.WARNING, "group '" + group.name() + "' dead-lettered event " + event.eventId()
                     + " after " + policy.maxAttempts() + " attempts: " + last);
             return false;
+        }
+
+        /** Counted first: the entry is visible to readers before the write returns. */
+        private void deadLetter(String id, String error, int attempts, String source, String key, byte[] value) {
+            deadLettered.incrementAndGet();
+            try {
+                deadLetterTopic.put(id, group.name(), error, attempts, source, key, value);
+            } catch (RuntimeException e) {
+                deadLettered.decrementAndGet();
+                throw e;
+            }
         }
 
         private void runReplays() {
@@ -609,8 +618,8 @@ public final class KafkaEventConsumer implements EventConsumer, BusDeadLetters {
                     try {
                         event = raw.value() == null ? null : decodeValue(raw.value());
                     } catch (UndecodableException e) {
-                        deadLetterTopic.put(letter.id(), group.name(), "cannot decode the message at " + raw.source()
-                                + ": " + e.getMessage(), letter.attempts() + 1, raw.source(), raw.key(), raw.value());
+                        deadLetter(letter.id(), "cannot decode the message at " + raw.source() + ": " + e.getMessage(),
+                                letter.attempts() + 1, raw.source(), raw.key(), raw.value());
                         continue;
                     }
                     if (event == null) {

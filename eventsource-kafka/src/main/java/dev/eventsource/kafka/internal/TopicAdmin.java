@@ -61,14 +61,60 @@ public final class TopicAdmin {
                                 + "; create it yourself or check the broker", e.getCause());
                     }
                 }
-                known.add(entry.getKey());
             }
+            awaitLeaders(admin, missing.stream().map(NewTopic::name).toList());
+            missing.forEach(t -> known.add(t.name()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new BusUnavailableException(bootstrapServers, "interrupted while creating topics " + missing, e);
         } catch (java.util.concurrent.TimeoutException e) {
             throw new BusUnavailableException(bootstrapServers, "the broker at " + bootstrapServers + " did not create the"
                     + " topics " + missing + " within " + timeout + "; is it running?", e);
+        }
+    }
+
+    /**
+     * Whether the leader of every partition answers a request meant for the leader: the controller
+     * names a leader a moment before that broker acts as one, and an idempotent producer whose first
+     * batch meets that moment while a later batch does not would retry the first out of order for ever.
+     */
+    private boolean leadersAnswer(Admin admin, List<String> topics) throws InterruptedException,
+            java.util.concurrent.TimeoutException {
+        try {
+            Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest = new HashMap<>();
+            for (var d : admin.describeTopics(topics).allTopicNames().get(timeout.toMillis(), TimeUnit.MILLISECONDS).values()) {
+                d.partitions().forEach(p -> latest.put(new org.apache.kafka.common.TopicPartition(d.name(), p.partition()),
+                        org.apache.kafka.clients.admin.OffsetSpec.latest()));
+            }
+            admin.listOffsets(latest).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return true;
+        } catch (ExecutionException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Waits until every partition of {@code topics} has a leader: a client that sends to a
+     * partition created a moment ago would otherwise meet a broker that does not lead it yet.
+     */
+    private void awaitLeaders(Admin admin, List<String> topics) throws InterruptedException,
+            java.util.concurrent.TimeoutException {
+        long end = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            try {
+                boolean ready = admin.describeTopics(topics).allTopicNames().get(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                        .values().stream().allMatch(d -> d.partitions().stream().allMatch(p -> p.leader() != null
+                                && !p.leader().isEmpty()));
+                if (ready && leadersAnswer(admin, topics)) {
+                    return;
+                }
+            } catch (ExecutionException e) {
+                // not visible yet: ask again
+            }
+            if (System.nanoTime() > end) {
+                throw new java.util.concurrent.TimeoutException("partitions of " + topics + " have no leader");
+            }
+            Thread.sleep(20);
         }
     }
 }

@@ -432,10 +432,20 @@ public final class KafkaEventConsumer implements EventConsumer, BusDeadLetters {
             try {
                 consumer.subscribe(config.consumedTopics(), this);
                 while (!stopping && !abandoned) {
-                    if (draining && drained()) {
-                        break;
+                    ConsumerRecords<String, byte[]> records;
+                    try {
+                        if (draining && drained()) {
+                            break;
+                        }
+                        records = consumer.poll(config.pollTimeout());
+                    } catch (InterruptException e) {
+                        throw e;
+                    } catch (KafkaException e) {
+                        // the broker is away or a rebalance call timed out: the member waits and polls again
+                        LOG.log(System.Logger.Level.WARNING, "member of group '" + group.name() + "' polls again after: " + e);
+                        pause(1000);
+                        continue;
                     }
-                    ConsumerRecords<String, byte[]> records = consumer.poll(config.pollTimeout());
                     runReplays();
                     List<Item> batch = new ArrayList<>(records.count());
                     for (ConsumerRecord<String, byte[]> r : records) {

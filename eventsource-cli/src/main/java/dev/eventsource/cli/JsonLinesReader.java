@@ -1,6 +1,7 @@
 package dev.eventsource.cli;
 
 import dev.eventsource.store.EventLimits;
+import dev.eventsource.wire.EventDocument;
 
 import java.io.Closeable;
 import java.io.IOException;
@@ -26,7 +27,7 @@ final class JsonLinesReader implements Closeable {
      * {@link EventLimits#MAX_JSON_LENGTH} characters of JSON (the library's limit on stored JSON),
      * plus room for the other fields.
      */
-    static final int MAX_LINE_CHARS = 2 * EventLimits.MAX_JSON_LENGTH + 64 * 1024;
+    static final int MAX_LINE_CHARS = EventDocument.MAX_DOCUMENT_CHARS;
 
     /** A line that cannot be read; the message says why, without the file and line, which the caller adds. */
     static final class BadLine extends Exception {

@@ -1,0 +1,309 @@
+package dev.eventsource.wire;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import dev.eventsource.store.EventLimits;
+import dev.eventsource.store.NewEvent;
+import dev.eventsource.store.RecordedEvent;
+import dev.eventsource.store.StoredEvent;
+import dev.eventsource.store.spi.EventMapper;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Objects;
+import java.util.UUID;
+
+/**
+ * The JSON document of one stored event: a line of the CLI's JSON Lines export and the value of a
+ * broker message (Kafka) are this document, so a file and a wire carry the same bytes. See
+ * {@code docs/wire-format.md}.
+ *
+ * <p>One JSON object with exactly these fields, in this order: {@code eventId} (UUID string),
+ * {@code eventType} (the stored type name), {@code schemaVersion}, {@code aggregateType},
+ * {@code aggregateId} (UUID string), {@code version}, {@code globalPosition} (whole numbers from
+ * 1), {@code occurredAt}, {@code recordedAt} (UTC, ISO-8601 with exactly six fraction digits,
+ * e.g. {@code 2025-01-31T09:15:00.123456Z}), {@code tenantId} (a non-blank string or
+ * {@code null}), {@code metadata} and {@code payload} (JSON objects, as stored). Numbers in
+ * payloads keep their exact decimal value ({@code 12.50} stays {@code 12.50}).
+ *
+ * <p>Refused: {@link #decode(String)} refuses text that is not JSON, not an object, lacks a field,
+ * has one of the wrong kind or an unknown one, or is longer than {@link #MAX_DOCUMENT_CHARS}, with an
+ * {@link IllegalArgumentException} that names the field and what it must be; {@link #decode(byte[])}
+ * also refuses bytes that are not UTF-8. {@link #encode(RecordedEvent)} refuses a row whose payload
+ * or metadata is not a JSON object (a damaged row) with an {@link IllegalArgumentException} naming
+ * the event. Null arguments are refused with {@link NullPointerException}.
+ *
+ * <p>Stateless and thread-safe.
+ */
+public final class EventDocument {
+
+    /**
+     * The longest document read: an event's payload and metadata may each be
+     * {@link EventLimits#MAX_JSON_LENGTH} characters of JSON, plus room for the other fields.
+     */
+    public static final int MAX_DOCUMENT_CHARS = 2 * EventLimits.MAX_JSON_LENGTH + 64 * 1024;
+
+    /** The fields of a document, in the order they are written. */
+    public static final List<String> FIELDS = List.of("eventId", "eventType", "schemaVersion", "aggregateType",
+            "aggregateId", "version", "globalPosition", "occurredAt", "recordedAt", "tenantId", "metadata", "payload");
+
+    /*
+     * Decimal numbers are read as BigDecimal with their scale, so a payload survives a round trip
+     * exactly. A string may be as long as a whole document, so that the library, not the parser,
+     * says which stored limit a too-long value breaks.
+     */
+    private static final ObjectMapper MAPPER = JsonMapper.builder(JsonFactory.builder()
+                    .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(MAX_DOCUMENT_CHARS).build())
+                    .build())
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
+            .build();
+
+    private static final DateTimeFormatter MICROS =
+            DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSS'Z'").withZone(ZoneOffset.UTC);
+
+    private EventDocument() {
+    }
+
+    /**
+     * The Jackson mapper documents are read with: exact decimals ({@code BigDecimal} with its
+     * scale). Use it to read a document as a tree; do not reconfigure it.
+     */
+    public static ObjectMapper objectMapper() {
+        return MAPPER;
+    }
+
+    /** {@code instant} as a document writes it: UTC, ISO-8601, exactly six fraction digits; null for null. */
+    public static String time(Instant instant) {
+        return instant == null ? null : MICROS.format(instant);
+    }
+
+    /**
+     * The document of a stored row, as one line of JSON without a newline.
+     *
+     * @throws IllegalArgumentException if the row's payload or metadata is not a JSON object
+     */
+    public static String encode(RecordedEvent row) {
+        try {
+            return MAPPER.writeValueAsString(toTree(row, false));
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("cannot write event " + row.eventId() + " as JSON: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    /** {@link #encode(RecordedEvent)} as UTF-8 bytes, the value of a broker message. */
+    public static byte[] encodeBytes(RecordedEvent row) {
+        return encode(row).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * The document of a stored event, serialized through {@code mapper} (payload, schema version and
+     * metadata exactly as a store would record them).
+     *
+     * @throws dev.eventsource.event.SerializationException if the payload cannot be stored
+     */
+    public static byte[] encodeBytes(StoredEvent event, EventMapper mapper) {
+        return encodeBytes(recorded(event, mapper));
+    }
+
+    /**
+     * The row a store would hold for {@code event}: payload and metadata serialized through
+     * {@code mapper}, its schema version the payload class's current one. The reverse is
+     * {@link EventMapper#toStoredEvent(RecordedEvent)}.
+     *
+     * @throws dev.eventsource.event.SerializationException if the payload cannot be stored
+     */
+    public static RecordedEvent recorded(StoredEvent event, EventMapper mapper) {
+        Objects.requireNonNull(event, "event");
+        Objects.requireNonNull(mapper, "mapper");
+        return mapper.serialize(new NewEvent(event.event(), event.eventId(), event.occurredAt(), event.metadata()))
+                .recorded(event.streamId(), event.version(), event.globalPosition(), EventMapper.truncate(event.recordedAt()));
+    }
+
+    /**
+     * The document as a JSON tree.
+     *
+     * @param lenient when false, a payload or metadata that is not a JSON object is refused with
+     *                {@link IllegalArgumentException}; when true it is shown as a JSON string (for
+     *                displaying a damaged row; such a tree does not {@link #decode(String) decode})
+     */
+    public static ObjectNode toTree(RecordedEvent row, boolean lenient) {
+        Objects.requireNonNull(row, "row");
+        ObjectNode node = MAPPER.createObjectNode();
+        node.put("eventId", row.eventId().toString());
+        node.put("eventType", row.eventType());
+        node.put("schemaVersion", row.schemaVersion());
+        node.put("aggregateType", row.aggregateType());
+        node.put("aggregateId", row.aggregateId().toString());
+        node.put("version", row.version());
+        node.put("globalPosition", row.globalPosition());
+        node.put("occurredAt", time(row.occurredAt()));
+        node.put("recordedAt", time(row.recordedAt()));
+        node.put("tenantId", row.tenantId());
+        node.set("metadata", stored(row, "metadata", row.metadataJson() == null ? "{}" : row.metadataJson(), lenient));
+        node.set("payload", stored(row, "payload", row.payloadJson(), lenient));
+        return node;
+    }
+
+    /**
+     * Parses one document.
+     *
+     * @throws IllegalArgumentException naming what is wrong with it: not JSON, not an object, or
+     *                                  which field is missing, unknown or of the wrong kind
+     */
+    public static RecordedEvent decode(String document) {
+        Objects.requireNonNull(document, "document");
+        if (document.length() > MAX_DOCUMENT_CHARS) {
+            throw new IllegalArgumentException("a document of " + document.length() + " characters is longer than the "
+                    + MAX_DOCUMENT_CHARS + " an event may take");
+        }
+        JsonNode tree;
+        try {
+            tree = MAPPER.readTree(document);
+        } catch (StreamConstraintsException e) {
+            throw new IllegalArgumentException("valid JSON perhaps, but beyond what an event may hold (" + e.getOriginalMessage() + ")");
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("not valid JSON (" + e.getOriginalMessage() + ")");
+        }
+        if (!(tree instanceof ObjectNode node)) {
+            throw new IllegalArgumentException("expected a JSON object with the fields " + FIELDS);
+        }
+        for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            if (!FIELDS.contains(name)) {
+                throw new IllegalArgumentException("unknown field '" + name + "'; the fields are " + FIELDS);
+            }
+        }
+        JsonNode tenant = required(node, "tenantId");
+        if (!tenant.isNull() && !(tenant.isTextual() && !tenant.asText().isBlank())) {
+            throw new IllegalArgumentException("field 'tenantId' must be a non-blank string or null");
+        }
+        return new RecordedEvent(uuid(node, "eventId"), text(node, "eventType"), (int) number(node, "schemaVersion", Integer.MAX_VALUE),
+                uuid(node, "aggregateId"), text(node, "aggregateType"), number(node, "version", Long.MAX_VALUE),
+                number(node, "globalPosition", Long.MAX_VALUE), instant(node, "occurredAt"), instant(node, "recordedAt"),
+                tenant.isNull() ? null : tenant.asText(), object(node, "metadata"), object(node, "payload"));
+    }
+
+    /**
+     * Parses one document from UTF-8 bytes (a broker message's value).
+     *
+     * @throws IllegalArgumentException if the bytes are not UTF-8, or as {@link #decode(String)}
+     */
+    public static RecordedEvent decode(byte[] document) {
+        Objects.requireNonNull(document, "document");
+        String text;
+        try {
+            text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(document)).toString();
+        } catch (CharacterCodingException e) {
+            throw new IllegalArgumentException("not UTF-8 text (" + e.getMessage() + "); a document is UTF-8 JSON");
+        }
+        return decode(text);
+    }
+
+    private static JsonNode stored(RecordedEvent row, String what, String json, boolean lenient) {
+        ObjectNode object = parseObject(json);
+        if (object != null) {
+            return object;
+        }
+        if (!lenient) {
+            throw new IllegalArgumentException("the " + what + " of event " + row.eventId() + " (" + row.stream() + " v"
+                    + row.version() + ", position " + row.globalPosition() + ") is not a JSON object: "
+                    + abbreviate(json) + "; a document carries JSON objects only");
+        }
+        return TextNode.valueOf(json);
+    }
+
+    /** {@code json} as an object; null when it is null, not JSON or not an object. */
+    public static ObjectNode parseObject(String json) {
+        if (json == null) {
+            return null;
+        }
+        try {
+            return MAPPER.readTree(json) instanceof ObjectNode object ? object : null;
+        } catch (JsonProcessingException e) {
+            return null;
+        }
+    }
+
+    private static JsonNode required(ObjectNode node, String field) {
+        JsonNode value = node.get(field);
+        if (value == null) {
+            throw new IllegalArgumentException("missing field '" + field + "'");
+        }
+        return value;
+    }
+
+    private static String text(ObjectNode node, String field) {
+        JsonNode value = required(node, field);
+        if (!value.isTextual() || value.asText().isBlank()) {
+            throw new IllegalArgumentException("field '" + field + "' must be a non-blank string; got " + value);
+        }
+        return value.asText();
+    }
+
+    private static UUID uuid(ObjectNode node, String field) {
+        String text = text(node, field);
+        try {
+            return UUID.fromString(text);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("field '" + field + "' must be a UUID; got \"" + text + "\"");
+        }
+    }
+
+    private static long number(ObjectNode node, String field, long max) {
+        JsonNode value = required(node, field);
+        if (!value.isIntegralNumber() || !value.canConvertToLong() || value.asLong() < 1 || value.asLong() > max) {
+            throw new IllegalArgumentException("field '" + field + "' must be a whole number from 1 to " + max + "; got " + value);
+        }
+        return value.asLong();
+    }
+
+    private static Instant instant(ObjectNode node, String field) {
+        String text = text(node, field);
+        try {
+            return EventMapper.truncate(Instant.parse(text));
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException("field '" + field + "' must be an ISO-8601 UTC time like"
+                    + " 2025-01-31T09:15:00.123456Z; got \"" + text + "\"");
+        }
+    }
+
+    private static String object(ObjectNode node, String field) {
+        JsonNode value = required(node, field);
+        if (!value.isObject()) {
+            throw new IllegalArgumentException("field '" + field + "' must be a JSON object; got " + abbreviate(value.toString()));
+        }
+        try {
+            return MAPPER.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("field '" + field + "' cannot be written back as JSON: " + e.getOriginalMessage());
+        }
+    }
+
+    /** {@code text} on one line, cut to 80 characters; "null" for null. For error messages. */
+    public static String abbreviate(String text) {
+        if (text == null) {
+            return "null";
+        }
+        String flat = text.replaceAll("\\s+", " ");
+        return flat.length() <= 80 ? flat : flat.substring(0, 77) + "...";
+    }
+}

@@ -1,0 +1,2 @@
+/** Helpers of the Kafka bus; not an API. */
+package dev.eventsource.kafka.internal;

@@ -273,7 +273,7 @@ public abstract class InboxContract {
     @Test
     void a_process_killed_mid_stream_and_a_full_redelivery_in_a_new_process_leave_every_effect_exactly_once(
             @TempDir Path dir) throws Exception {
-        int events = 3000;
+        int events = 2000;
         open();   // the table exists before the child starts, so the kill cannot land in the bootstrap
         Process first = child(dir, "first", events, 2);
         try {

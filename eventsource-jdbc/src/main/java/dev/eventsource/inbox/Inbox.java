@@ -219,22 +219,15 @@ public final class Inbox {
             throw new IllegalArgumentException("age must be zero or positive, e.g. Duration.ofDays(30); got " + age);
         }
         Instant horizon = clock.instant().minus(age);
-        try {
-            long[] deleted = new long[1];
-            inTransaction("pruning the inbox rows processed before " + horizon, c -> {
-                try (PreparedStatement s = c.prepareStatement(prune)) {
-                    sql.setInstant(s, 1, horizon);
-                    deleted[0] = s.executeUpdate();
-                }
-                return true;
-            });
-            return deleted[0];
-        } catch (RuntimeException e) {
-            throw e;
-        } catch (Exception e) {
-            // The work runs no handler, so inTransaction has nothing checked to rethrow.
-            throw new IllegalStateException(e);
-        }
+        long[] deleted = new long[1];
+        inTransaction("pruning the inbox rows processed before " + horizon, c -> {
+            try (PreparedStatement s = c.prepareStatement(prune)) {
+                sql.setInstant(s, 1, horizon);
+                deleted[0] = s.executeUpdate();
+            }
+            return Outcome.COMMIT;
+        });
+        return deleted[0];
     }
 
     /** What this inbox object did since it was built, in this process. */
@@ -266,79 +259,81 @@ public final class Inbox {
                     + " inbox de-duplicates on; deliver the StoredEvent the store returned");
         }
         Objects.requireNonNull(event, "event must not be null; deliver the StoredEvent the store returned");
-        boolean applied = inTransaction("applying event " + eventId + " for " + group, c -> {
-            try (PreparedStatement s = c.prepareStatement(insert)) {
-                s.setString(1, group);
-                sql.setUuid(s, 2, eventId);
-                sql.setInstant(s, 3, clock.instant());
-                if (s.executeUpdate() == 0) {
-                    return false;
+        Exception[] handlerFailure = new Exception[1];
+        Outcome outcome;
+        try {
+            outcome = inTransaction("applying event " + eventId + " for " + group, c -> {
+                try (PreparedStatement s = c.prepareStatement(insert)) {
+                    s.setString(1, group);
+                    sql.setUuid(s, 2, eventId);
+                    sql.setInstant(s, 3, clock.instant());
+                    if (s.executeUpdate() == 0) {
+                        return Outcome.DUPLICATE;
+                    }
                 }
+                try {
+                    handler.handle(event, envelope, c);
+                } catch (Exception e) {
+                    handlerFailure[0] = e;
+                    return Outcome.FAILED;
+                }
+                return Outcome.COMMIT;
+            });
+        } catch (RuntimeException | Error e) {
+            failed.increment();
+            throw e;
+        }
+        switch (outcome) {
+            case COMMIT -> processed.increment();
+            case DUPLICATE -> duplicates.increment();
+            case FAILED -> {
+                failed.increment();
+                throw handlerFailure[0];
             }
-            try {
-                handler.handle(event, envelope, c);
-            } catch (Exception e) {
-                throw new HandlerFailure(e);
-            }
-            return true;
-        });
-        (applied ? processed : duplicates).increment();
-        return applied;
+        }
+        return outcome == Outcome.COMMIT;
     }
 
-    /** Work in the inbox's transaction; false rolls back. */
+    /** How a transaction of the inbox ends: committed, or rolled back as a duplicate or after the handler failed. */
+    private enum Outcome {
+        COMMIT, DUPLICATE, FAILED
+    }
+
+    /** Work in the inbox's transaction; it is committed only when this returns {@link Outcome#COMMIT}. */
     @FunctionalInterface
     private interface Work {
-        boolean run(Connection c) throws SQLException;
-    }
-
-    /** Carries the handler's own exception through {@link #inTransaction}, to be rethrown as it was. */
-    private static final class HandlerFailure extends RuntimeException {
-        HandlerFailure(Exception cause) {
-            super(null, cause, true, false);
-        }
+        Outcome run(Connection c) throws SQLException;
     }
 
     /**
-     * Runs {@code work} in one transaction: commits when it returns true, rolls back when it returns
-     * false or throws. Driver errors come out translated; the handler's exception as it was.
+     * Runs {@code work} in one transaction on a connection of its own: commits on {@link Outcome#COMMIT},
+     * rolls back otherwise and when it throws. Driver errors come out translated.
      */
-    private boolean inTransaction(String action, Work work) throws Exception {
+    private Outcome inTransaction(String action, Work work) {
         try (Connection c = connector.connect()) {
             boolean autoCommit = c.getAutoCommit();
             try {
                 sql.begin(c, false);
-                boolean commit;
+                Outcome outcome;
                 try {
-                    commit = work.run(c);
-                    if (commit) {
+                    outcome = work.run(c);
+                    if (outcome == Outcome.COMMIT) {
                         sql.commit(c);
                     } else {
-                        sql.rollback(c, new SQLException("rollback of a duplicate"));
+                        sql.rollback(c, new SQLException("rollback"));   // a failed rollback leaves nothing to keep
                     }
                 } catch (SQLException | RuntimeException | Error e) {
                     sql.rollback(c, e);
                     throw e;
                 }
-                return commit;
+                return outcome;
             } finally {
                 if (c.getAutoCommit() != autoCommit) {
                     c.setAutoCommit(autoCommit);
                 }
             }
-        } catch (HandlerFailure e) {
-            failed.increment();
-            Exception cause = (Exception) e.getCause();
-            for (Throwable suppressed : e.getSuppressed()) {
-                cause.addSuppressed(suppressed);
-            }
-            throw cause;
         } catch (SQLException e) {
-            failed.increment();
             throw sql.translate(e, action);
-        } catch (RuntimeException | Error e) {
-            failed.increment();
-            throw e;
         }
     }
 

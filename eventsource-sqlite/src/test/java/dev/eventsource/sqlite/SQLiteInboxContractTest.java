@@ -3,6 +3,7 @@ package dev.eventsource.sqlite;
 import dev.eventsource.inbox.Inbox;
 import dev.eventsource.inbox.InboxDialect;
 import dev.eventsource.store.EventStoreBusyException;
+import dev.eventsource.tck.ExceptionHierarchy;
 import dev.eventsource.tck.InboxContract;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -63,5 +64,12 @@ class SQLiteInboxContractTest extends InboxContract {
         assertThat(count("SELECT count(*) FROM effects")).isZero();
         assertThat(inbox.stats().failed()).isEqualTo(1);
         assertThat(inbox.processOnce("billing", event(1), CHARGE)).as("applied once the lock is free").isTrue();
+    }
+
+    // eventsource-jdbc cannot run the TCK's guards itself (the TCK depends on it), so they run here on its classes.
+    @Test
+    void eventsource_jdbc_throws_only_library_exceptions_and_never_the_bare_root() {
+        assertThat(ExceptionHierarchy.assertEveryExceptionExtendsTheRoot(Inbox.class)).isEmpty();
+        assertThat(ExceptionHierarchy.assertNoClassConstructsTheBareRoot(Inbox.class)).isGreaterThan(10);
     }
 }

@@ -3,6 +3,7 @@ package dev.eventsource.inbox;
 import dev.eventsource.EventSourceException;
 import dev.eventsource.bus.EventHandler;
 import dev.eventsource.event.DomainEvent;
+import dev.eventsource.jdbc.SqlNames;
 import dev.eventsource.store.StoredEvent;
 
 import javax.sql.DataSource;
@@ -18,7 +19,6 @@ import java.time.Instant;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.regex.Pattern;
 
 /**
  * An idempotent consumer: applies each event's effects to a read model in a SQL database
@@ -80,8 +80,6 @@ public final class Inbox {
 
     /** The longest group name accepted. */
     public static final int MAX_GROUP_LENGTH = 200;
-
-    private static final Pattern PREFIX = Pattern.compile("[a-z_][a-z0-9_]{0,40}");
 
     /** Where connections come from: a data source, or the driver manager for a URL. */
     @FunctionalInterface
@@ -375,11 +373,7 @@ public final class Inbox {
          * @throws IllegalArgumentException unless empty or matching {@code [a-z_][a-z0-9_]{0,40}}
          */
         public Builder tablePrefix(String tablePrefix) {
-            if (tablePrefix == null || !(tablePrefix.isEmpty() || PREFIX.matcher(tablePrefix).matches())) {
-                throw new IllegalArgumentException("tablePrefix must be empty or a lower-case SQL identifier matching"
-                        + " [a-z_][a-z0-9_]{0,40} (e.g. \"billing_\"); got "
-                        + (tablePrefix == null ? "null" : "'" + tablePrefix + "'"));
-            }
+            SqlNames.tablePrefix(tablePrefix);
             this.tablePrefix = tablePrefix;
             return this;
         }

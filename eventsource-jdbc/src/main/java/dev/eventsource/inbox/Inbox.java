@@ -4,6 +4,7 @@ import dev.eventsource.EventSourceException;
 import dev.eventsource.bus.EventHandler;
 import dev.eventsource.event.DomainEvent;
 import dev.eventsource.jdbc.SqlNames;
+import dev.eventsource.store.EventStoreInterruptedException;
 import dev.eventsource.store.StoredEvent;
 
 import javax.sql.DataSource;
@@ -18,7 +19,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * An idempotent consumer: applies each event's effects to a read model in a SQL database
@@ -49,9 +52,13 @@ import java.util.concurrent.atomic.LongAdder;
  * or the current schema of a PostgreSQL connection. Its name is {@code <tablePrefix>inbox}
  * (default prefix {@code eventsource_}), with {@code <tablePrefix>inbox_schema_version} beside it;
  * {@link Builder#build()} creates both if missing, once, even when several processes open an inbox
- * at once. On SQLite a delivery begins with {@code BEGIN IMMEDIATE} and waits for a lock another
- * connection or process holds up to the {@linkplain Builder#busyTimeout busy timeout}, then throws
- * {@link dev.eventsource.store.EventStoreBusyException} (retryable), like the SQLite event store.
+ * at once. On SQLite the deliveries of one inbox queue in this process for the database's single
+ * write lock, in arrival order, and each begins with {@code BEGIN IMMEDIATE}, waiting for a lock
+ * another connection or process holds; a delivery that did not get it within the
+ * {@linkplain Builder#busyTimeout busy timeout} (queueing included) throws
+ * {@link dev.eventsource.store.EventStoreBusyException} (retryable) with nothing applied, like the
+ * SQLite event store's writes; interrupted while queued, it throws
+ * {@link dev.eventsource.store.EventStoreInterruptedException}.
  *
  * <p><b>Pruning.</b> The table grows by one row per event and group. {@link #pruneOlderThan}
  * deletes the rows processed before a horizon; that is a trade: an event redelivered after its row
@@ -98,6 +105,12 @@ public final class Inbox {
     private final LongAdder processed = new LongAdder();
     private final LongAdder duplicates = new LongAdder();
     private final LongAdder failed = new LongAdder();
+    /**
+     * SQLite: this inbox's deliveries queue here, in arrival order, for the database's one write
+     * lock, as the SQLite event store's writes queue for its writer; only other connections and
+     * processes are waited for by polling SQLite. Null on PostgreSQL, whose deliveries run in parallel.
+     */
+    private final ReentrantLock sqliteWriters;
 
     private Inbox(Connector connector, InboxDialect dialect, String where, Builder b) {
         this.connector = connector;
@@ -105,6 +118,7 @@ public final class Inbox {
         this.sql = InboxSql.of(dialect, b.tablePrefix, where, b.busyTimeout);
         this.table = sql.table("inbox");
         this.clock = b.clock;
+        this.sqliteWriters = dialect == InboxDialect.SQLITE ? new ReentrantLock(true) : null;
         this.insert = "INSERT INTO " + table + " (consumer_group, event_id, processed_at) VALUES (?, ?, ?)"
                 + " ON CONFLICT (consumer_group, event_id) DO NOTHING";
         this.select = "SELECT 1 FROM " + table + " WHERE consumer_group = ? AND event_id = ?";
@@ -305,13 +319,16 @@ public final class Inbox {
 
     /**
      * Runs {@code work} in one transaction on a connection of its own: commits on {@link Outcome#COMMIT},
-     * rolls back otherwise and when it throws. Driver errors come out translated.
+     * rolls back otherwise and when it throws. Driver errors come out translated. On SQLite it first
+     * queues for {@link #sqliteWriters}; the busy timeout counts from the call, queueing included.
      */
     private Outcome inTransaction(String action, Work work) {
+        long deadline = sql.deadlineFromNow();
         try (Connection c = connector.connect()) {
             boolean autoCommit = c.getAutoCommit();
+            queueForTheWriteLock(action, deadline);
             try {
-                sql.begin(c, false);
+                sql.begin(c, false, deadline);
                 Outcome outcome;
                 try {
                     outcome = work.run(c);
@@ -326,12 +343,31 @@ public final class Inbox {
                 }
                 return outcome;
             } finally {
+                if (sqliteWriters != null) {
+                    sqliteWriters.unlock();
+                }
                 if (c.getAutoCommit() != autoCommit) {
                     c.setAutoCommit(autoCommit);
                 }
             }
         } catch (SQLException e) {
             throw sql.translate(e, action);
+        }
+    }
+
+    /** SQLite: takes {@link #sqliteWriters} by {@code deadline}, or refuses as busy; nothing on PostgreSQL. */
+    private void queueForTheWriteLock(String action, long deadline) {
+        if (sqliteWriters == null) {
+            return;
+        }
+        try {
+            if (!sqliteWriters.tryLock(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                throw ((InboxSql.SQLite) sql).busy(action, null);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new EventStoreInterruptedException("Interrupted while waiting for the write lock of " + sql.where
+                    + " before " + action + "; nothing was applied. The thread's interrupt flag is set.", e);
         }
     }
 

@@ -42,7 +42,7 @@ final class InboxSchema extends VersionedSchema {
 
     @Override
     protected void begin(Connection c) throws SQLException {
-        sql.begin(c, true);
+        sql.begin(c, true, sql.deadlineFromNow());
     }
 
     @Override

@@ -54,8 +54,15 @@ abstract class InboxSql implements SqlDialect {
     /** Whether table {@code name} exists where unqualified names resolve. */
     abstract boolean tableExists(Connection c, String name) throws SQLException;
 
-    /** Starts a transaction that holds the lock writes need (SQLite) or that serializes migrations (PostgreSQL, if {@code migrating}). */
-    abstract void begin(Connection c, boolean migrating) throws SQLException;
+    /**
+     * Starts a transaction that holds the lock writes need (SQLite, waiting for it until
+     * {@code deadline}, a {@link System#nanoTime()} time) or that serializes migrations
+     * (PostgreSQL, if {@code migrating}).
+     */
+    abstract void begin(Connection c, boolean migrating, long deadline) throws SQLException;
+
+    /** The deadline of a wait for a lock that starts now. */
+    abstract long deadlineFromNow();
 
     abstract void commit(Connection c) throws SQLException;
 
@@ -101,11 +108,15 @@ abstract class InboxSql implements SqlDialect {
          * connection or process writes, it waits in Java, with back-off, up to the busy timeout.
          */
         @Override
-        void begin(Connection c, boolean migrating) throws SQLException {
+        long deadlineFromNow() {
+            return System.nanoTime() + busyTimeout.toNanos();
+        }
+
+        @Override
+        void begin(Connection c, boolean migrating, long deadline) throws SQLException {
             if (!c.getAutoCommit()) {
                 c.setAutoCommit(true);
             }
-            long deadline = System.nanoTime() + busyTimeout.toNanos();
             for (int attempt = 0; ; attempt++) {
                 try (Statement s = c.createStatement()) {
                     s.execute("BEGIN IMMEDIATE");
@@ -136,13 +147,22 @@ abstract class InboxSql implements SqlDialect {
             }
         }
 
+        /**
+         * The write lock was not obtained within the busy timeout while doing {@code action};
+         * {@code cause} is the driver's {@code SQLITE_BUSY}, or {@code null} when the time ran out
+         * while queued behind this inbox's other deliveries.
+         */
+        EventStoreBusyException busy(String action, SQLException cause) {
+            return new EventStoreBusyException("SQLite database " + where + " is locked by another connection or"
+                    + " process; the inbox gave up after its busy timeout of " + busyTimeout.toMillis() + " ms while "
+                    + action + ". Nothing was applied; the delivery can be retried (a bus does), or configure a longer"
+                    + " busyTimeout." + (cause == null ? "" : " (SQLite says: " + cause.getMessage() + ")"), busyTimeout, cause);
+        }
+
         @Override
         EventSourceException translate(SQLException e, String action) {
             if (isBusy(e)) {
-                return new EventStoreBusyException("SQLite database " + where + " is locked by another connection or"
-                        + " process; the inbox gave up after its busy timeout of " + busyTimeout.toMillis() + " ms while "
-                        + action + ". Nothing was applied; the delivery can be retried (a bus does), or configure a longer"
-                        + " busyTimeout. (SQLite says: " + e.getMessage() + ")", busyTimeout, e);
+                return busy(action, e);
             }
             return switch (primaryCode(e)) {
                 case 8 -> new StoreUnavailableException(StoreUnavailableException.Reason.READ_ONLY, "SQLite database "
@@ -227,7 +247,12 @@ abstract class InboxSql implements SqlDialect {
          * inboxes opening at once create the table one after the other.
          */
         @Override
-        void begin(Connection c, boolean migrating) throws SQLException {
+        long deadlineFromNow() {
+            return Long.MAX_VALUE;   // PostgreSQL waits for row locks itself (lock_timeout, if the server sets one)
+        }
+
+        @Override
+        void begin(Connection c, boolean migrating, long deadline) throws SQLException {
             c.setAutoCommit(false);
             if (migrating) {
                 String schema;

@@ -3,6 +3,7 @@ package dev.eventsource.sqlite;
 import dev.eventsource.inbox.Inbox;
 import dev.eventsource.inbox.InboxDialect;
 import dev.eventsource.store.EventStoreBusyException;
+import dev.eventsource.store.EventStoreInterruptedException;
 import dev.eventsource.tck.ExceptionHierarchy;
 import dev.eventsource.tck.InboxContract;
 import org.junit.jupiter.api.Test;
@@ -15,6 +16,12 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -64,6 +71,40 @@ class SQLiteInboxContractTest extends InboxContract {
         assertThat(count("SELECT count(*) FROM effects")).isZero();
         assertThat(inbox.stats().failed()).isEqualTo(1);
         assertThat(inbox.processOnce("billing", event(1), CHARGE)).as("applied once the lock is free").isTrue();
+    }
+
+    @Test
+    void a_delivery_interrupted_while_queued_behind_another_applies_nothing_and_keeps_its_interrupt_flag()
+            throws Exception {
+        Inbox inbox = Inbox.open(database());
+        CountDownLatch inside = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            Future<Boolean> holder = pool.submit(() -> inbox.processOnce("billing", event(1), (e, envelope, c) -> {
+                CHARGE.handle(e, envelope, c);
+                inside.countDown();
+                release.await();
+            }));
+            assertThat(inside.await(1, TimeUnit.MINUTES)).isTrue();
+
+            AtomicBoolean flagKept = new AtomicBoolean();
+            Thread.currentThread().interrupt();
+            try {
+                assertThatThrownBy(() -> inbox.processOnce("billing", event(2), CHARGE))
+                        .isInstanceOf(EventStoreInterruptedException.class).hasMessageContaining("nothing was applied");
+            } finally {
+                flagKept.set(Thread.interrupted());
+            }
+            assertThat(flagKept).isTrue();
+
+            release.countDown();
+            assertThat(holder.get(1, TimeUnit.MINUTES)).isTrue();
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(inbox.isProcessed("billing", event(2).eventId())).isFalse();
+        assertThat(count("SELECT count(*) FROM effects")).isEqualTo(1);
     }
 
     // eventsource-jdbc cannot run the TCK's guards itself (the TCK depends on it), so they run here on its classes.

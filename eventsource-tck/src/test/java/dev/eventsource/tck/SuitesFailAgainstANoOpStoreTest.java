@@ -47,7 +47,7 @@ class SuitesFailAgainstANoOpStoreTest {
     @ValueSource(classes = {NoOpAppend.class, NoOpStreamRead.class, NoOpGlobalRead.class, NoOpLookup.class,
             NoOpSerialization.class, NoOpValidation.class, NoOpLifecycle.class, NoOpConcurrency.class, NoOpAggregate.class, NoOpReopen.class,
             NoOpSnapshots.class, NoOpSnapshotRepository.class, NoOpImport.class, NoOpEverything.class, NoOpSubscriptions.class,
-            NoOpCheckpoints.class, NoOpDeadLetters.class, NoOpDifferential.class, NoOpBackend.class})
+            NoOpCheckpoints.class, NoOpDeadLetters.class, NoOpDifferential.class, NoOpBackend.class, NoOpTenancy.class})
     void the_suite_reports_failures_against_a_no_op_store(Class<?> boundSuite) {
         TestExecutionSummary summary = run(boundSuite);
 
@@ -160,6 +160,13 @@ class SuitesFailAgainstANoOpStoreTest {
     }
 
     static class NoOpGlobalRead extends GlobalReadContract {
+        @Override
+        protected EventStore newStore(EventRegistry registry) {
+            return new NoOpEventStore();
+        }
+    }
+
+    static class NoOpTenancy extends TenancyContract {
         @Override
         protected EventStore newStore(EventRegistry registry) {
             return new NoOpEventStore();

@@ -32,6 +32,9 @@
  * <p>Each test gets a fresh, empty store built with a fresh registry, and closes it. No suite can
  * skip a test: the TCK's own tests refuse assumptions and {@code @Disabled}, and prove that every
  * suite fails against a store that keeps nothing.
+ *
+ * <p>The inbox: {@link dev.eventsource.tck.InboxContract} (implement {@code newDatabase()}, {@code jdbcUrl()} and
+ * {@code expectedDialect()}) pins exactly-once effects of {@code dev.eventsource.inbox.Inbox} on a database.
  */
 package dev.eventsource.tck;
 

@@ -1,6 +1,5 @@
 package dev.eventsource.subscription;
 
-import dev.eventsource.aggregate.AggregateRepository;
 import dev.eventsource.store.ReadOptions;
 
 import java.util.Arrays;
@@ -129,20 +128,6 @@ public final class SubscriptionOptions {
             ReadOptions.builder().aggregateTypes(aggregateTypes);
             this.aggregateTypes.addAll(Arrays.asList(aggregateTypes));
             return this;
-        }
-
-        /**
-         * Read only events of the aggregate types these aggregate classes declare with
-         * {@link dev.eventsource.aggregate.AggregateType} (any of them).
-         *
-         * @throws IllegalArgumentException if the array is null, or a class is null or declares no
-         *                                  type (see {@link AggregateRepository#aggregateTypeOf(Class)})
-         */
-        public Builder aggregateTypesOf(Class<?>... aggregateClasses) {
-            if (aggregateClasses == null) {
-                throw new IllegalArgumentException("aggregateClasses must not be null; pass the aggregate classes, e.g. NoteAggregate.class");
-            }
-            return aggregateTypes(Arrays.stream(aggregateClasses).map(AggregateRepository::aggregateTypeOf).toArray(String[]::new));
         }
 
         public SubscriptionOptions build() {

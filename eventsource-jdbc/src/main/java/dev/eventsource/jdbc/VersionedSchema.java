@@ -17,6 +17,8 @@ import java.sql.SQLException;
  */
 public abstract class VersionedSchema {
 
+    private static final System.Logger LOG = System.getLogger(VersionedSchema.class.getName());
+
     private final int latest;
 
     /** @param latest the version this library writes and reads */
@@ -58,10 +60,21 @@ public abstract class VersionedSchema {
                 apply(c, v);
             }
             commit(c);
+            if (current == 0) {
+                LOG.log(System.Logger.Level.DEBUG, () -> "created the event store schema (version " + latest + ") in " + describe());
+            } else if (current < latest) {
+                LOG.log(System.Logger.Level.INFO, "upgraded the event store schema of " + describe() + " from version "
+                        + current + " to " + latest);
+            }
         } catch (SQLException | RuntimeException e) {
             rollback(c, e);
             throw e;
         }
+    }
+
+    /** What the log names when this schema is created or upgraded, e.g. the database and table prefix. */
+    protected String describe() {
+        return getClass().getSimpleName();
     }
 
     /**

@@ -5,10 +5,11 @@ import com.zaxxer.hikari.pool.HikariPool;
 import dev.eventsource.EventSourceException;
 import dev.eventsource.event.EventRegistry;
 import dev.eventsource.postgresql.internal.EventsTable;
+import dev.eventsource.postgresql.internal.QuietLogging;
 import dev.eventsource.postgresql.internal.PgErrors;
 import dev.eventsource.postgresql.internal.PostgreSQLImporter;
 import dev.eventsource.postgresql.internal.Schema;
-import dev.eventsource.postgresql.internal.SqlNames;
+import dev.eventsource.jdbc.SqlNames;
 import dev.eventsource.store.AppendOutcomeUnknownException;
 import dev.eventsource.store.AppendResult;
 import dev.eventsource.store.EventStoreInterruptedException;
@@ -144,6 +145,7 @@ public final class PostgreSQLEventStore extends AbstractEventStore implements Ev
             this.ownedPool = null;
             this.connectionPermits = null;
         } else {
+            QuietLogging.withoutSlf4jProviderNotice();
             // The no-argument HikariDataSource starts its pool on first use, so building a store never connects.
             HikariDataSource pool = new HikariDataSource();
             pool.setJdbcUrl(b.jdbcUrl);

@@ -1,5 +1,6 @@
 package dev.eventsource.postgresql.internal;
 
+import dev.eventsource.jdbc.SqlNames;
 import dev.eventsource.EventSourceException;
 import dev.eventsource.store.IncompatibleStoreException;
 import dev.eventsource.store.IncompatibleStoreException.Kind;
@@ -46,6 +47,11 @@ public final class Schema extends VersionedSchema {
             sql.append(script(v));
         }
         return sql.toString();
+    }
+
+    @Override
+    protected String describe() {
+        return "PostgreSQL schema " + schema + (prefix.isEmpty() ? "" : " (table prefix " + prefix + ")");
     }
 
     @Override

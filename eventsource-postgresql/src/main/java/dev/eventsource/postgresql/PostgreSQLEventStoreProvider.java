@@ -1,9 +1,7 @@
-package dev.eventsource.postgresql.internal;
+package dev.eventsource.postgresql;
 
 import dev.eventsource.backend.EventStoreBackendProvider;
 import dev.eventsource.event.EventRegistry;
-import dev.eventsource.postgresql.PostgreSQLBackend;
-import dev.eventsource.postgresql.PostgreSQLEventStore;
 
 import java.net.URI;
 import java.net.URISyntaxException;

@@ -17,7 +17,8 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * {@link ExclusiveLocks} for a SQLite database: OS record locks on a file beside it,
- * {@code <database>.locks}, one byte per name. They hold across every process of the host that
+ * {@code <database>.locks}, one byte per name (and table prefix, so that stores under different
+ * prefixes in one file do not exclude each other). They hold across every process of the host that
  * opens the same database path (and across the backends of one JVM), and the OS releases them when
  * a holder process ends, {@code kill -9} included, so a standby polling
  * {@link #tryAcquire} takes over at once. SQLite itself is single-host, and so are these locks: on
@@ -32,6 +33,7 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class SQLiteExclusiveLocks implements ExclusiveLocks, AutoCloseable {
 
     private final String database;
+    private final String tablePrefix;
     private final Path lockFile;
     private final InMemoryExclusiveLocks memory;
     private final ReentrantLock lock = new ReentrantLock();
@@ -43,6 +45,7 @@ public final class SQLiteExclusiveLocks implements ExclusiveLocks, AutoCloseable
     public SQLiteExclusiveLocks(SQLiteEventStore store) {
         Objects.requireNonNull(store, "store");
         this.database = store.database();
+        this.tablePrefix = store.tablePrefix();
         if (SQLiteEventStore.MEMORY.equals(database)) {
             this.lockFile = null;
             this.memory = new InMemoryExclusiveLocks();
@@ -76,7 +79,7 @@ public final class SQLiteExclusiveLocks implements ExclusiveLocks, AutoCloseable
                 file = LockFile.use(lockFile);
             }
             try {
-                if (!file.tryLock(name)) {
+                if (!file.tryLock(tablePrefix + "\u0000" + name)) {
                     return Optional.empty();
                 }
             } catch (IOException e) {
@@ -139,7 +142,7 @@ public final class SQLiteExclusiveLocks implements ExclusiveLocks, AutoCloseable
 
         @Override
         public boolean isHeld() {
-            return !released && on.holds(name);
+            return !released && on.holds(tablePrefix + "\u0000" + name);
         }
 
         @Override
@@ -149,7 +152,7 @@ public final class SQLiteExclusiveLocks implements ExclusiveLocks, AutoCloseable
                 if (!released) {
                     released = true;
                     mine.remove(this);
-                    on.unlock(name);
+                    on.unlock(tablePrefix + "\u0000" + name);
                 }
             } finally {
                 lock.unlock();

@@ -244,7 +244,7 @@ public final class EventRelay implements AutoCloseable {
                 case FAILED -> RelayState.FAILED;
                 case STOPPED -> closed ? RelayState.STOPPED : RelayState.STANDBY;
             };
-            if (health.state() == dev.eventsource.subscription.SubscriptionState.FAILED && health.lastError() != null) {
+            if ((state == RelayState.FAILED || state == RelayState.STALLED) && health.lastError() != null) {
                 return new RelayStatus(name, state, holds, position, head, lag, publishedEvents.get(),
                         publishedBatches.get(), failures.get(), consecutiveFailures.get(), health.lastError(),
                         lastErrorAt, lastPublishedAt, lockLosses.get());

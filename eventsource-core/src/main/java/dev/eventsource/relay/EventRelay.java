@@ -333,11 +333,12 @@ public final class EventRelay implements AutoCloseable {
                 await(lockPollInterval);
                 ExclusiveLock held = lock;
                 if (!closed && held != null && !held.isHeld()) {
-                    lockLosses.incrementAndGet();
-                    recordError("lost the lock '" + key + "' (its session ended); stopped publishing, competing for it again");
                     LOG.log(System.Logger.Level.WARNING, "relay ''{0}'' lost its lock; it stops publishing", name);
                     stopSubscription(DEFAULT_SHUTDOWN_DEADLINE);
                     releaseLock();
+                    recordError("lost the lock '" + key + "' (its session ended); stopped publishing, competing for it again");
+                    // Counted once the relay has stopped, so that whoever sees the count sees a standby.
+                    lockLosses.incrementAndGet();
                 }
             }
         } catch (InterruptedException e) {
@@ -551,7 +552,10 @@ public final class EventRelay implements AutoCloseable {
             return this;
         }
 
-        /** Builds the relay; {@link EventRelay#start()} starts it. */
+        /**
+         * Builds the relay; {@link EventRelay#start()} starts it. A builder builds one relay: its
+         * append notifier serves one.
+         */
         public EventRelay build() {
             return new EventRelay(this);
         }

@@ -50,7 +50,7 @@ class SuitesFailAgainstANoOpStoreTest {
     @ValueSource(classes = {NoOpAppend.class, NoOpStreamRead.class, NoOpGlobalRead.class, NoOpLookup.class,
             NoOpSerialization.class, NoOpValidation.class, NoOpLifecycle.class, NoOpConcurrency.class, NoOpAggregate.class, NoOpReopen.class,
             NoOpSnapshots.class, NoOpSnapshotRepository.class, NoOpImport.class, NoOpEverything.class, NoOpSubscriptions.class,
-            NoOpCheckpoints.class, NoOpDeadLetters.class, NoOpDifferential.class, NoOpBackend.class, NoOpLocks.class, NoOpRelay.class})
+            NoOpCheckpoints.class, NoOpDeadLetters.class, NoOpDifferential.class, NoOpBackend.class, NoOpTenancy.class, NoOpLocks.class, NoOpRelay.class})
     void the_suite_reports_failures_against_a_no_op_store(Class<?> boundSuite) {
         TestExecutionSummary summary = run(boundSuite);
 
@@ -208,6 +208,13 @@ class SuitesFailAgainstANoOpStoreTest {
     }
 
     static class NoOpGlobalRead extends GlobalReadContract {
+        @Override
+        protected EventStore newStore(EventRegistry registry) {
+            return new NoOpEventStore();
+        }
+    }
+
+    static class NoOpTenancy extends TenancyContract {
         @Override
         protected EventStore newStore(EventRegistry registry) {
             return new NoOpEventStore();

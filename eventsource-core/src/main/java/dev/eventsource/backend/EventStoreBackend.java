@@ -82,6 +82,15 @@ public interface EventStoreBackend extends AutoCloseable {
      */
     AppendNotifier newAppendNotifier();
 
+    /**
+     * Named locks that one holder at a time has across the application instances on this
+     * backend's database: what keeps one relay active per name. The in-memory backend's are
+     * process-local, SQLite's hold across the processes of one host (an OS lock on a file beside
+     * the database), PostgreSQL's across the database's clients (session advisory locks). Locks
+     * still held are released when the backend is closed.
+     */
+    ExclusiveLocks locks();
+
     /** The backend's own storage check (SQLite's integrity check), when it has one. */
     Optional<StorageCheck> storageCheck();
 

@@ -28,10 +28,21 @@ public final class InMemoryBackend implements EventStoreBackend {
     private final SnapshotStore snapshots = new InMemorySnapshotStore();
     private final CheckpointStore checkpoints = new InMemoryCheckpointStore();
     private final DeadLetterStore deadLetters = new InMemoryDeadLetterStore();
+    private final InMemoryExclusiveLocks locks;
 
     /** A backend owning {@code store}: closing the backend closes it. */
     public InMemoryBackend(InMemoryEventStore store) {
+        this(store, new InMemoryExclusiveLocks());
+    }
+
+    /**
+     * A backend owning {@code store} whose {@link #locks()} are {@code locks}: give two backends
+     * {@link InMemoryExclusiveLocks#peer() peers} of one table to have them exclude each other, as
+     * two application instances on one database do. Closing the backend closes both.
+     */
+    public InMemoryBackend(InMemoryEventStore store, InMemoryExclusiveLocks locks) {
         this.store = Objects.requireNonNull(store, "store");
+        this.locks = Objects.requireNonNull(locks, "locks");
     }
 
     /** A backend on a new store that looks events up in {@code registry}. */
@@ -79,6 +90,12 @@ public final class InMemoryBackend implements EventStoreBackend {
         return AppendNotifier.inProcess(store.appendSignal());
     }
 
+    /** Process-local locks; see {@link InMemoryExclusiveLocks}. */
+    @Override
+    public InMemoryExclusiveLocks locks() {
+        return locks;
+    }
+
     @Override
     public Optional<StorageCheck> storageCheck() {
         return Optional.empty();
@@ -86,6 +103,7 @@ public final class InMemoryBackend implements EventStoreBackend {
 
     @Override
     public void close() {
+        locks.close();
         store.close();
     }
 

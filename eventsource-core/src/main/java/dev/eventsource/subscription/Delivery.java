@@ -19,6 +19,26 @@ import java.util.List;
 interface Delivery {
 
     /**
+     * Whether the handler takes runs of decoded events in one call ({@link #deliverBatch}), with the
+     * checkpoint saved by the subscription after each call; false for one event per call.
+     */
+    default boolean takesBatches() {
+        return false;
+    }
+
+    /**
+     * Hands {@code events} to the handler in one call: one attempt. The subscription calls it only
+     * when {@link #takesBatches()}; by default it hands them over one by one.
+     *
+     * @throws Exception what the handler threw; the whole run counts as not handled
+     */
+    default void deliverBatch(List<StoredEvent> events) throws Exception {
+        for (StoredEvent event : events) {
+            deliver(event, 0);
+        }
+    }
+
+    /**
      * Hands every event of {@code batch} to the handler as one unit committed together with the
      * checkpoint past its last event.
      *

@@ -9,7 +9,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * exponential backoff ({@code initialDelay * multiplier^(n-1)}, capped at {@code maxDelay}) with
  * random jitter of up to {@code jitter} of the delay either way, so that many failing
  * subscriptions do not retry in lockstep. After {@code maxAttempts} failed attempts the event is
- * dead-lettered.
+ * dead-lettered; {@link Integer#MAX_VALUE} attempts means never ({@link #forever}).
  *
  * @param maxAttempts  attempts in all, including the first; {@code >= 1}
  * @param initialDelay the wait after the first failure; not negative
@@ -42,6 +42,20 @@ public record RetryPolicy(int maxAttempts, Duration initialDelay, Duration maxDe
     /** {@code maxAttempts} attempts, doubling from {@code initialDelay} up to {@code maxDelay}, 20 % jitter. */
     public static RetryPolicy exponential(int maxAttempts, Duration initialDelay, Duration maxDelay) {
         return new RetryPolicy(maxAttempts, initialDelay, maxDelay, 2.0, 0.2);
+    }
+
+    /**
+     * Attempts without end (a failure is never dead-lettered), doubling from {@code initialDelay} up
+     * to {@code maxDelay}, 20 % jitter: for a handler that must not skip an event, such as a relay
+     * publishing to a broker that may be down for a while.
+     */
+    public static RetryPolicy forever(Duration initialDelay, Duration maxDelay) {
+        return new RetryPolicy(Integer.MAX_VALUE, initialDelay, maxDelay, 2.0, 0.2);
+    }
+
+    /** Whether this policy never gives up ({@code maxAttempts == Integer.MAX_VALUE}). */
+    public boolean isUnlimited() {
+        return maxAttempts == Integer.MAX_VALUE;
     }
 
     /** One attempt: a failure is dead-lettered at once. */

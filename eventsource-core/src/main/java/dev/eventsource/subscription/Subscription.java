@@ -386,36 +386,133 @@ public final class Subscription {
 
     /** Handles a batch; false if the subscription must stop on a dead letter. */
     private boolean handle(List<LogEntry> batch) {
+        if (delivery.takesBatches()) {
+            return handleInRuns(batch);
+        }
         // A batch of one goes event by event at once: trying it as a unit first would only add an attempt if it fails.
         if (batch.size() > 1 && deliverAsOne(batch)) {
             return true;
         }
         for (LogEntry entry : batch) {
-            Outcome outcome = deliver(entry);
-            if (outcome == Outcome.ABORTED) {
+            Step step = step(entry);
+            if (step == Step.ABORTED) {
                 return true;
             }
-            if (outcome == Outcome.DEAD_LETTERED && options.afterDeadLetter() == AfterDeadLetter.STOP) {
-                saveIfDirty();
+            if (step == Step.STOPPED) {
                 return false;
             }
-            boolean handled = outcome != Outcome.DEAD_LETTERED;
-            advance(entry, handled);
-            dirty = outcome != Outcome.CHECKPOINTED;
-            if (handled) {
-                resolveQueued(entry.eventId());
-            }
-            if (options.checkpointStrategy().kind() == CheckpointStrategy.Kind.EVERY_EVENT) {
-                saveIfDirty();
-            }
         }
+        saveByStrategy();
+        return true;
+    }
+
+    /** What handling one event (or one run) came to for the batch it belongs to. */
+    private enum Step { CONTINUE, ABORTED, STOPPED }
+
+    /** Delivers one event, with its retries, and moves past it; STOPPED on a dead letter under STOP. */
+    private Step step(LogEntry entry) {
+        Outcome outcome = deliver(entry);
+        if (outcome == Outcome.ABORTED) {
+            return Step.ABORTED;
+        }
+        if (outcome == Outcome.DEAD_LETTERED && options.afterDeadLetter() == AfterDeadLetter.STOP) {
+            saveIfDirty();
+            return Step.STOPPED;
+        }
+        boolean handled = outcome != Outcome.DEAD_LETTERED;
+        advance(entry, handled);
+        dirty = outcome != Outcome.CHECKPOINTED;
+        if (handled) {
+            resolveQueued(entry.eventId());
+        }
+        if (options.checkpointStrategy().kind() == CheckpointStrategy.Kind.EVERY_EVENT) {
+            saveIfDirty();
+        }
+        return Step.CONTINUE;
+    }
+
+    private void saveByStrategy() {
         CheckpointStrategy strategy = options.checkpointStrategy();
         if (strategy.kind() == CheckpointStrategy.Kind.EVERY_BATCH
                 || (strategy.kind() == CheckpointStrategy.Kind.PERIODIC
                     && System.nanoTime() - lastSaveNanos >= strategy.period().toNanos())) {
             saveIfDirty();
         }
+    }
+
+    /**
+     * Handles a batch for a handler that takes batches: each run of decodable events in one call,
+     * retried as a whole, and event by event once the run's retry budget is spent; an event that
+     * cannot be decoded ends the run before it and is dead-lettered on its own.
+     */
+    private boolean handleInRuns(List<LogEntry> batch) {
+        int from = 0;
+        while (from < batch.size()) {
+            int to = from;
+            while (to < batch.size() && batch.get(to).decodingFailure() == null) {
+                to++;
+            }
+            if (to > from) {
+                List<LogEntry> run = batch.subList(from, to);
+                Step step = deliverRun(run);
+                if (step == Step.ABORTED) {
+                    return true;
+                }
+                if (step == Step.STOPPED) {
+                    return false;
+                }
+            }
+            if (to < batch.size()) {
+                Step step = step(batch.get(to));
+                if (step == Step.ABORTED) {
+                    return true;
+                }
+                if (step == Step.STOPPED) {
+                    return false;
+                }
+                to++;
+            }
+            from = to;
+        }
+        saveByStrategy();
         return true;
+    }
+
+    /** One run of decoded events in one handler call, retried as a whole, then event by event. */
+    private Step deliverRun(List<LogEntry> run) {
+        List<StoredEvent> events = run.stream().map(LogEntry::decode).toList();
+        RetryPolicy retry = options.retryPolicy();
+        for (int attempt = 1; ; attempt++) {
+            try {
+                delivery.deliverBatch(events);
+                for (LogEntry entry : run) {
+                    advance(entry, true);
+                    resolveQueued(entry.eventId());
+                }
+                dirty = true;
+                if (options.checkpointStrategy().kind() == CheckpointStrategy.Kind.EVERY_EVENT) {
+                    saveIfDirty();
+                }
+                return Step.CONTINUE;
+            } catch (Exception e) {
+                failed++;
+                lastError = describe(e);
+                if (attempt >= retry.maxAttempts()) {
+                    break;
+                }
+                // A pause cuts the wait short too: the run is handed over again on resume, from the same position.
+                if (!sleep(retry.delayAfter(attempt), true)) {
+                    return Step.ABORTED;
+                }
+            }
+        }
+        for (LogEntry entry : run) {
+            Step step = step(entry);
+            if (step != Step.CONTINUE) {
+                return step;
+            }
+        }
+        return Step.CONTINUE;
     }
 
     /** The whole batch and its checkpoint as one unit, when the delivery has one; false if nothing was written. */
@@ -457,7 +554,7 @@ public final class Subscription {
                     queue(letter(entry, e, attempt));
                     return Outcome.DEAD_LETTERED;
                 }
-                if (!sleep(retry.delayAfter(attempt))) {
+                if (!sleep(retry.delayAfter(attempt), false)) {
                     return Outcome.ABORTED;
                 }
             }
@@ -539,13 +636,17 @@ public final class Subscription {
         }
     }
 
-    /** Sleeps a retry delay; false if the subscription is stopping meanwhile. */
-    private boolean sleep(Duration delay) {
+    /** Sleeps a retry delay; false if the subscription is stopping (or, if asked, pausing) meanwhile. */
+    private boolean sleep(Duration delay, boolean untilPaused) {
         long end = System.nanoTime() + delay.toNanos();
         signal.lock();
         try {
-            for (long left = delay.toNanos(); left > 0 && !stopping; left = end - System.nanoTime()) {
+            for (long left = delay.toNanos(); left > 0 && !stopping && !(untilPaused && paused);
+                 left = end - System.nanoTime()) {
                 wake.awaitNanos(left);
+            }
+            if (untilPaused && paused) {
+                return false;
             }
         } catch (InterruptedException e) {
             stopping = true;

@@ -149,6 +149,21 @@ public final class SubscriptionManager implements AutoCloseable {
     }
 
     /**
+     * Registers and starts a subscription whose handler takes a batch at a time (see
+     * {@link BatchSubscriber}): each read batch in one call (split around events it cannot decode),
+     * retried as a whole, the checkpoint saved after the call returned. Type filters come from
+     * {@code options}.
+     *
+     * @throws DuplicateSubscriptionException if {@code name} is taken
+     * @throws IllegalStateException          after shutdown
+     */
+    public Subscription subscribeBatches(String name, BatchSubscriber subscriber, SubscriptionOptions options) {
+        Objects.requireNonNull(subscriber, "subscriber");
+        Objects.requireNonNull(options, "options");
+        return register(name, new BatchDelivery(name, subscriber), options, options.eventTypes(), options.aggregateTypes());
+    }
+
+    /**
      * Registers and starts a projection whose read model is updated in the checkpoint's transaction:
      * exactly-once. Batches commit as one transaction with their checkpoint; when a batch fails, its
      * events are handled one transaction each so that only the failing one is retried.

@@ -23,6 +23,7 @@ public final class PostgreSQLBackend implements EventStoreBackend {
     private final PostgreSQLSnapshotStore snapshots;
     private final PostgreSQLCheckpointStore checkpoints;
     private final PostgreSQLDeadLetterStore deadLetters;
+    private final PostgreSQLExclusiveLocks locks;
 
     /** A backend owning {@code store}: closing the backend closes it (and the pool it owns). */
     public PostgreSQLBackend(PostgreSQLEventStore store) {
@@ -30,6 +31,7 @@ public final class PostgreSQLBackend implements EventStoreBackend {
         this.snapshots = new PostgreSQLSnapshotStore(store);
         this.checkpoints = new PostgreSQLCheckpointStore(store);
         this.deadLetters = new PostgreSQLDeadLetterStore(store);
+        this.locks = new PostgreSQLExclusiveLocks(store);
     }
 
     @Override
@@ -72,6 +74,12 @@ public final class PostgreSQLBackend implements EventStoreBackend {
         return AppendNotifier.allOf(AppendNotifier.inProcess(store.appendSignal()), new PostgreSQLAppendNotifier(store));
     }
 
+    /** Session advisory locks on a dedicated pooled connection; see {@link PostgreSQLExclusiveLocks}. */
+    @Override
+    public PostgreSQLExclusiveLocks locks() {
+        return locks;
+    }
+
     /** None: PostgreSQL checks its own storage. */
     @Override
     public Optional<StorageCheck> storageCheck() {
@@ -80,6 +88,7 @@ public final class PostgreSQLBackend implements EventStoreBackend {
 
     @Override
     public void close() {
+        locks.close();
         store.close();
     }
 

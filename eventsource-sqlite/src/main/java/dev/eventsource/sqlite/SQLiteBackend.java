@@ -26,6 +26,7 @@ public final class SQLiteBackend implements EventStoreBackend {
     private final SQLiteSnapshotStore snapshots;
     private final SQLiteCheckpointStore checkpoints;
     private final SQLiteDeadLetterStore deadLetters;
+    private final SQLiteExclusiveLocks locks;
 
     /** A backend owning {@code store}: closing the backend closes it. */
     public SQLiteBackend(SQLiteEventStore store) {
@@ -33,6 +34,7 @@ public final class SQLiteBackend implements EventStoreBackend {
         this.snapshots = new SQLiteSnapshotStore(store);
         this.checkpoints = new SQLiteCheckpointStore(store);
         this.deadLetters = new SQLiteDeadLetterStore(store);
+        this.locks = new SQLiteExclusiveLocks(store);
     }
 
     @Override
@@ -75,6 +77,12 @@ public final class SQLiteBackend implements EventStoreBackend {
         return AppendNotifier.inProcess(store.appendSignal());
     }
 
+    /** OS record locks on {@code <database>.locks}, across the processes of this host; see {@link SQLiteExclusiveLocks}. */
+    @Override
+    public SQLiteExclusiveLocks locks() {
+        return locks;
+    }
+
     @Override
     public Optional<StorageCheck> storageCheck() {
         return Optional.of(store);
@@ -82,6 +90,7 @@ public final class SQLiteBackend implements EventStoreBackend {
 
     @Override
     public void close() {
+        locks.close();
         store.close();
     }
 

@@ -1,6 +1,8 @@
 package dev.eventsource.tck;
 
 import dev.eventsource.backend.EventStoreBackend;
+import dev.eventsource.backend.ExclusiveLock;
+import dev.eventsource.backend.ExclusiveLocks;
 import dev.eventsource.bus.EventBus;
 import dev.eventsource.bus.EventConsumer;
 import dev.eventsource.event.EventRegistry;
@@ -35,6 +37,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
@@ -50,7 +53,7 @@ class SuitesFailAgainstANoOpStoreTest {
     @ValueSource(classes = {NoOpAppend.class, NoOpStreamRead.class, NoOpGlobalRead.class, NoOpLookup.class,
             NoOpSerialization.class, NoOpValidation.class, NoOpLifecycle.class, NoOpConcurrency.class, NoOpAggregate.class, NoOpReopen.class,
             NoOpSnapshots.class, NoOpSnapshotRepository.class, NoOpImport.class, NoOpEverything.class, NoOpSubscriptions.class,
-            NoOpCheckpoints.class, NoOpDeadLetters.class, NoOpDifferential.class, NoOpBackend.class, NoOpTenancy.class})
+            NoOpCheckpoints.class, NoOpDeadLetters.class, NoOpDifferential.class, NoOpBackend.class, NoOpTenancy.class, NoOpLocks.class, NoOpRelay.class})
     void the_suite_reports_failures_against_a_no_op_store(Class<?> boundSuite) {
         TestExecutionSummary summary = run(boundSuite);
 
@@ -76,6 +79,46 @@ class SuitesFailAgainstANoOpStoreTest {
         SummaryGeneratingListener listener = new SummaryGeneratingListener();
         launcher.execute(request, listener);
         return listener.getSummary();
+    }
+
+    /** Locks that grant every request, on the no-op backend: two holders at once. */
+    static class NoOpLocks extends ExclusiveLocksContract {
+        static Optional<ExclusiveLock> grantAlways(String name) {
+            ExclusiveLocks.checkName(name);
+            return Optional.of(new ExclusiveLock() {
+                @Override
+                public String name() {
+                    return name;
+                }
+
+                @Override
+                public boolean isHeld() {
+                    return true;
+                }
+
+                @Override
+                public void close() {
+                }
+            });
+        }
+
+        @Override
+        protected Supplier<EventStoreBackend> newDatabase(EventRegistry registry) {
+            return () -> new NoOpBackend().newBackend(registry);
+        }
+    }
+
+    /** A relay over the no-op backend, whose log stays empty. */
+    static class NoOpRelay extends EventRelayContract {
+        @Override
+        protected Duration timeout() {
+            return Duration.ofSeconds(2);
+        }
+
+        @Override
+        protected Supplier<EventStoreBackend> newDatabase(EventRegistry registry) {
+            return () -> new NoOpBackend().newBackend(registry);
+        }
     }
 
     static class NoOpBackend extends BackendContract {
@@ -126,6 +169,11 @@ class SuitesFailAgainstANoOpStoreTest {
                 @Override
                 public Optional<StorageCheck> storageCheck() {
                     return Optional.empty();
+                }
+
+                @Override
+                public ExclusiveLocks locks() {
+                    return NoOpLocks::grantAlways;
                 }
 
                 @Override

@@ -1,0 +1,413 @@
+package dev.eventsource.benchmarks;
+
+import dev.eventsource.backend.EventStoreBackend;
+import dev.eventsource.backend.EventStoreBackends;
+import dev.eventsource.bus.BusShutdownReport;
+import dev.eventsource.bus.BusStats;
+import dev.eventsource.bus.BusSubscription;
+import dev.eventsource.bus.ConsumerGroup;
+import dev.eventsource.bus.EventPublisher;
+import dev.eventsource.event.DomainEvent;
+import dev.eventsource.event.EventRegistry;
+import dev.eventsource.kafka.KafkaBusConfig;
+import dev.eventsource.kafka.KafkaEventConsumer;
+import dev.eventsource.kafka.KafkaEventPublisher;
+import dev.eventsource.kafka.KafkaTestBroker;
+import dev.eventsource.relay.EventRelay;
+import dev.eventsource.relay.RelayState;
+import dev.eventsource.store.ExpectedVersion;
+import dev.eventsource.store.StoredEvent;
+import dev.eventsource.store.spi.EventMapper;
+import dev.eventsource.test.PostgresTestServer;
+import dev.eventsource.wire.EventDocument;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Stream;
+
+/**
+ * Relay to Kafka, as a whole-process benchmark (not JMH: one measurement is one relay publishing a
+ * pre-filled log to its end, seconds long).
+ *
+ * <p><b>Throughput.</b> For SQLite ({@code synchronous=FULL}) and PostgreSQL, a log of
+ * {@code events} ~200-byte events (streams of 1000) is published by a new {@link EventRelay}
+ * (batch size {@code batch}) through a {@link KafkaEventPublisher} (idempotent, {@code acks=all}),
+ * timed from {@code start()} until the publisher acknowledged the last event; against, in the same
+ * run and on the same broker, a raw {@link KafkaProducer} with the same settings sending the same
+ * JSON documents (the {@link EventDocument} bytes, computed before timing) with the same keys and
+ * waiting for every acknowledgement once at the end; and the same raw producer waiting after every
+ * {@code batch} records (what a relay's batch-then-checkpoint cycle costs at the least). One round
+ * of each warms up, then {@code rounds} rounds alternate raw and relay; the median is reported.
+ *
+ * <p><b>Latency.</b> On a new empty log per backend, with the relay live and a
+ * {@link KafkaEventConsumer} group subscribed, {@code latencyEvents} single-event appends are made at
+ * {@code rate} per second; each is timed from just before {@code appendEvents} until the consumer's
+ * handler received it (200 warm-up appends first, not counted).
+ *
+ * <p>The broker is {@link KafkaTestBroker}, from {@code eventsource-kafka}'s test-jar: the one of
+ * {@value KafkaTestBroker#ENV} or one KRaft node started in this JVM. PostgreSQL is
+ * {@link PostgresTestServer} (embedded, started with {@code fsync=off}) or the server of
+ * {@code EVENTSOURCE_TEST_POSTGRES_URL}.
+ *
+ * <p>Run: {@code java -cp eventsource-benchmarks/target/benchmarks.jar dev.eventsource.benchmarks.RelayBenchmark
+ * [events] [batch] [rounds] [latencyEvents] [rate]} (defaults 100000 1000 3 2000 200).
+ */
+public final class RelayBenchmark {
+
+    private final int events;
+    private final int batch;
+    private final int rounds;
+    private final int latencyEvents;
+    private final int rate;
+    private final String bootstrap;
+    private final EventRegistry registry = new EventRegistry().register(BenchEvents.ItemAdded.class);
+    private final AtomicInteger names = new AtomicInteger();
+    private final String run = UUID.randomUUID().toString().substring(0, 6);
+
+    private RelayBenchmark(int events, int batch, int rounds, int latencyEvents, int rate, String bootstrap) {
+        this.events = events;
+        this.batch = batch;
+        this.rounds = rounds;
+        this.latencyEvents = latencyEvents;
+        this.rate = rate;
+        this.bootstrap = bootstrap;
+    }
+
+    public static void main(String[] args) throws Exception {
+        int events = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
+        int batch = args.length > 1 ? Integer.parseInt(args[1]) : 1000;
+        int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 3;
+        int latencyEvents = args.length > 3 ? Integer.parseInt(args[3]) : 2000;
+        int rate = args.length > 4 ? Integer.parseInt(args[4]) : 200;
+        if (events < 1000 || events % 1000 != 0 || batch < 1 || rounds < 1 || latencyEvents < 1 || rate < 1) {
+            throw new IllegalArgumentException("arguments: events (a positive multiple of 1000), batch, rounds,"
+                    + " latencyEvents, rate (all positive); got " + Arrays.toString(args));
+        }
+        KafkaTestBroker broker = KafkaTestBroker.shared();
+        System.out.printf("broker %s (%s), %d events, relay batch %d, %d rounds; latency: %d appends at %d/s%n",
+                broker.bootstrapServers(), broker.isExternal() ? "external" : "in-JVM KRaft", events, batch, rounds,
+                latencyEvents, rate);
+        RelayBenchmark bench = new RelayBenchmark(events, batch, rounds, latencyEvents, rate, broker.bootstrapServers());
+        for (String backend : List.of("sqlite", "postgresql")) {
+            bench.throughput(backend);
+            bench.latency(backend);
+        }
+        System.exit(0);   // the in-JVM broker's and PostgreSQL's threads
+    }
+
+    // ---------------------------------------------------------------- throughput
+
+    private void throughput(String backendName) throws Exception {
+        try (Opened opened = open(backendName)) {
+            EventStoreBackend backend = opened.backend;
+            long fillStart = System.nanoTime();
+            for (int stream = 0; stream < events / 1000; stream++) {
+                UUID order = UUID.randomUUID();
+                List<DomainEvent> list = new ArrayList<>(1000);
+                for (int i = 0; i < 1000; i++) {
+                    list.add(BenchEvents.event(order, i));
+                }
+                backend.store().appendEvents(order, BenchEvents.TYPE, list, ExpectedVersion.NO_STREAM);
+            }
+            System.out.printf("%s: filled %d events in %.1f s%n", backendName, events, seconds(System.nanoTime() - fillStart));
+
+            EventMapper mapper = backend.mapper();
+            List<ProducerRecord<String, byte[]>> documents = new ArrayList<>(events);
+            String rawTopic = "raw-" + backendName + "-" + run;
+            long bytes = 0;
+            try (Stream<StoredEvent> all = backend.store().readAll()) {
+                for (StoredEvent e : (Iterable<StoredEvent>) all::iterator) {
+                    byte[] doc = EventDocument.encodeBytes(e, mapper);
+                    bytes += doc.length;
+                    documents.add(new ProducerRecord<>(rawTopic, e.aggregateId().toString(), doc));
+                }
+            }
+            System.out.printf("%s: documents of %d bytes on average (value only)%n", backendName, bytes / events);
+            String relayTopic = "relay-" + backendName + "-" + run;
+            createTopics(rawTopic, relayTopic);
+
+            KafkaBusConfig config = KafkaBusConfig.builder(bootstrap).topic(relayTopic).createTopics(4, (short) 1).build();
+            List<Double> raw = new ArrayList<>();
+            List<Double> rawBatched = new ArrayList<>();
+            List<Double> relay = new ArrayList<>();
+            try (KafkaProducer<String, byte[]> producer = rawProducer();
+                 KafkaEventPublisher publisher = new KafkaEventPublisher(config, registry)) {
+                for (int round = 0; round <= rounds; round++) {
+                    double r = rate(events, rawAll(producer, documents));
+                    double rb = rate(events, rawBatched(producer, documents));
+                    double re = rate(events, relayAll(backend, publisher));
+                    String label = round == 0 ? "warm-up" : "round " + round;
+                    System.out.printf("%s %s: raw %,.0f/s, raw waiting per %d %,.0f/s, relay %,.0f/s%n",
+                            backendName, label, r, batch, rb, re);
+                    if (round > 0) {
+                        raw.add(r);
+                        rawBatched.add(rb);
+                        relay.add(re);
+                    }
+                }
+            }
+            double mr = median(raw);
+            double mrb = median(rawBatched);
+            double mre = median(relay);
+            System.out.printf("RESULT %s throughput: relay %,.0f events/s, raw producer %,.0f events/s, ratio %.2f;"
+                            + " raw waiting per batch %,.0f events/s (relay/that %.2f)%n",
+                    backendName, mre, mr, mre / mr, mrb, mre / mrb);
+        }
+    }
+
+    private KafkaProducer<String, byte[]> rawProducer() {
+        // What KafkaEventPublisher sets.
+        Map<String, Object> p = new HashMap<>();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.LINGER_MS_CONFIG, 1);
+        p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5);
+        return new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
+    }
+
+    private static long rawAll(KafkaProducer<String, byte[]> producer, List<ProducerRecord<String, byte[]>> documents)
+            throws Exception {
+        long start = System.nanoTime();
+        List<Future<?>> acks = new ArrayList<>(documents.size());
+        for (ProducerRecord<String, byte[]> r : documents) {
+            acks.add(producer.send(r));
+        }
+        for (Future<?> ack : acks) {
+            ack.get();
+        }
+        return System.nanoTime() - start;
+    }
+
+    private long rawBatched(KafkaProducer<String, byte[]> producer, List<ProducerRecord<String, byte[]>> documents)
+            throws Exception {
+        long start = System.nanoTime();
+        List<Future<?>> acks = new ArrayList<>(batch);
+        for (int from = 0; from < documents.size(); from += batch) {
+            acks.clear();
+            for (ProducerRecord<String, byte[]> r : documents.subList(from, Math.min(documents.size(), from + batch))) {
+                acks.add(producer.send(r));
+            }
+            for (Future<?> ack : acks) {
+                ack.get();
+            }
+        }
+        return System.nanoTime() - start;
+    }
+
+    private long relayAll(EventStoreBackend backend, EventPublisher publisher) throws InterruptedException {
+        CountingPublisher counting = new CountingPublisher(publisher, events);
+        EventRelay relay = EventRelay.builder("bench-" + names.incrementAndGet(), backend, counting).batchSize(batch).build();
+        long start = System.nanoTime();
+        relay.start();
+        try {
+            if (!counting.done.await(10, TimeUnit.MINUTES)) {
+                throw new IllegalStateException("the relay published " + counting.count.get() + " of " + events
+                        + " events in 10 minutes: " + relay.status());
+            }
+            return System.nanoTime() - start;
+        } finally {
+            relay.close();
+        }
+    }
+
+    /** Counts what the relay published and signals when the whole log was acknowledged. */
+    private static final class CountingPublisher implements EventPublisher {
+        private final EventPublisher delegate;
+        private final long target;
+        private final AtomicLong count = new AtomicLong();
+        private final CountDownLatch done = new CountDownLatch(1);
+
+        CountingPublisher(EventPublisher delegate, long target) {
+            this.delegate = delegate;
+            this.target = target;
+        }
+
+        @Override
+        public void publish(List<StoredEvent> list) {
+            delegate.publish(list);
+            if (count.addAndGet(list.size()) >= target) {
+                done.countDown();
+            }
+        }
+
+        @Override
+        public BusStats stats() {
+            return delegate.stats();
+        }
+
+        @Override
+        public BusShutdownReport shutdown(Duration deadline) {
+            return BusShutdownReport.COMPLETE;   // the benchmark closes the real publisher itself
+        }
+    }
+
+    // ---------------------------------------------------------------- latency
+
+    private void latency(String backendName) throws Exception {
+        try (Opened opened = open(backendName)) {
+            EventStoreBackend backend = opened.backend;
+            String topic = "latency-" + backendName + "-" + run;
+            createTopics(topic);
+            KafkaBusConfig config = KafkaBusConfig.builder(bootstrap).topic(topic).createTopics(4, (short) 1)
+                    .groupIdPrefix("bench-" + run + ".").build();
+            int warmUp = 200;
+            int total = warmUp + latencyEvents;
+            Map<UUID, Long> sentAt = new ConcurrentHashMap<>();
+            long[] latencies = new long[total];
+            AtomicInteger received = new AtomicInteger();
+            CountDownLatch all = new CountDownLatch(1);
+            Map<UUID, Integer> index = new ConcurrentHashMap<>();
+            try (KafkaEventPublisher publisher = new KafkaEventPublisher(config, registry);
+                 KafkaEventConsumer consumer = new KafkaEventConsumer(config, registry);
+                 EventRelay relay = EventRelay.builder("latency", backend, publisher).batchSize(batch).build().start()) {
+                BusSubscription subscription = consumer.subscribe(ConsumerGroup.named("latency"), (event, envelope) -> {
+                    long now = System.nanoTime();
+                    Long sent = sentAt.get(envelope.aggregateId());
+                    Integer i = index.get(envelope.aggregateId());
+                    if (sent != null && i != null) {
+                        latencies[i] = now - sent;
+                        if (received.incrementAndGet() == total) {
+                            all.countDown();
+                        }
+                    }
+                });
+                awaitLive(relay);
+                long interval = TimeUnit.SECONDS.toNanos(1) / rate;
+                long start = System.nanoTime();
+                for (int i = 0; i < total; i++) {
+                    long due = start + i * interval;   // pacing, not synchronization
+                    for (long wait = due - System.nanoTime(); wait > 0; wait = due - System.nanoTime()) {
+                        LockSupport.parkNanos(wait);
+                    }
+                    UUID order = UUID.randomUUID();
+                    index.put(order, i);
+                    sentAt.put(order, System.nanoTime());
+                    backend.store().appendEvents(order, BenchEvents.TYPE, List.of(BenchEvents.event(order, i)),
+                            ExpectedVersion.NO_STREAM);
+                }
+                if (!all.await(5, TimeUnit.MINUTES)) {
+                    throw new IllegalStateException("the consumer received " + received.get() + " of " + total
+                            + " events in 5 minutes; relay " + relay.status());
+                }
+                subscription.unsubscribe();
+            }
+            long[] measured = Arrays.copyOfRange(latencies, warmUp, total);
+            Arrays.sort(measured);
+            System.out.printf("RESULT %s latency append -> handler over %d appends at %d/s: median %.2f ms, p99 %.2f ms,"
+                            + " max %.2f ms%n", backendName, latencyEvents, rate, millis(percentile(measured, 50)),
+                    millis(percentile(measured, 99)), millis(measured[measured.length - 1]));
+        }
+    }
+
+    private static void awaitLive(EventRelay relay) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
+        while (relay.status().state() != RelayState.LIVE) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the relay did not become LIVE within a minute: " + relay.status());
+            }
+            Thread.sleep(10);
+        }
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private final class Opened implements AutoCloseable {
+        final EventStoreBackend backend;
+        private final Path file;
+        private final String schema;
+
+        Opened(EventStoreBackend backend, Path file, String schema) {
+            this.backend = backend;
+            this.file = file;
+            this.schema = schema;
+        }
+
+        @Override
+        public void close() throws Exception {
+            backend.close();
+            if (file != null) {
+                java.nio.file.Files.deleteIfExists(Path.of(file + ".locks"));   // the relay's lock file
+                Files.delete(file);
+            }
+            if (schema != null) {
+                try (Connection c = DriverManager.getConnection(PostgresTestServer.url()); Statement sql = c.createStatement()) {
+                    sql.execute("DROP SCHEMA " + schema + " CASCADE");
+                }
+            }
+        }
+    }
+
+    private Opened open(String backendName) throws Exception {
+        switch (backendName) {
+            case "sqlite" -> {
+                Path file = Files.newDatabase("relay");
+                return new Opened(EventStoreBackends.open("sqlite:" + file, registry), file, null);
+            }
+            case "postgresql" -> {
+                String url = PostgresTestServer.url();
+                String schema = PostgresTestServer.freshSchema();
+                String withSchema = url + (url.contains("?") ? "&" : "?") + "schema=" + schema;
+                return new Opened(EventStoreBackends.open(withSchema, registry), null, schema);
+            }
+            default -> throw new IllegalArgumentException("backend must be sqlite or postgresql; got " + backendName);
+        }
+    }
+
+    private void createTopics(String... topics) throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            List<NewTopic> list = new ArrayList<>();
+            for (String t : topics) {
+                list.add(new NewTopic(t, 4, (short) 1));
+            }
+            admin.createTopics(list).all().get(1, TimeUnit.MINUTES);
+        }
+    }
+
+    private static double rate(int events, long nanos) {
+        return events / seconds(nanos);
+    }
+
+    private static double seconds(long nanos) {
+        return nanos / 1e9;
+    }
+
+    private static double millis(long nanos) {
+        return nanos / 1e6;
+    }
+
+    private static long percentile(long[] sorted, int p) {
+        int i = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
+        return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
+    }
+
+    private static double median(List<Double> values) {
+        List<Double> sorted = values.stream().sorted().toList();
+        int n = sorted.size();
+        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+    }
+}

@@ -1,5 +1,7 @@
 package dev.eventsource.subscription;
 
+import dev.eventsource.lock.ExclusiveLock;
+import dev.eventsource.lock.ExclusiveLocks;
 import dev.eventsource.store.EventLookup;
 import dev.eventsource.store.ReadOptions;
 import dev.eventsource.store.StoreClosedException;
@@ -13,6 +15,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ThreadFactory;
@@ -54,6 +57,8 @@ public final class Subscription {
     /** What delivering one event came to; CHECKPOINTED is HANDLED with its checkpoint committed alongside. */
     private enum Outcome { HANDLED, CHECKPOINTED, DEAD_LETTERED, ABORTED }
 
+    private static final System.Logger LOG = System.getLogger(Subscription.class.getName());
+
     private final String name;
     private final EventLookup store;
     private final CheckpointStore checkpoints;
@@ -81,6 +86,14 @@ public final class Subscription {
     private volatile String lastError;
     private volatile Thread thread;
     private volatile boolean positioned;
+    /** Whether this run has read its dead letters (again after taking over the lock). */
+    private boolean prepared;
+
+    /** One instance per name across processes: set by the manager before {@link #start()}; null when not exclusive. */
+    private ExclusiveLocks locks;
+    private Duration lockPoll;
+    private volatile ExclusiveLock lock;
+    private volatile long lockLosses;
 
     // Guarded by work.
     private long processedTotal;
@@ -113,8 +126,33 @@ public final class Subscription {
         this.threads = threads;
     }
 
+    /** Makes this subscription run in one instance at a time, under the lock {@code subscription:<name>}. */
+    Subscription exclusive(ExclusiveLocks locks, Duration lockPoll) {
+        this.locks = locks;
+        this.lockPoll = lockPoll;
+        return this;
+    }
+
+    /** The name of the lock an exclusive subscription runs under. */
+    static String lockName(String subscription) {
+        return "subscription:" + subscription;
+    }
+
     public String name() {
         return name;
+    }
+
+    /**
+     * Whether this instance runs the subscription: always true when it is not exclusive; for an
+     * exclusive one, whether it holds the subscription's lock.
+     */
+    public boolean isActive() {
+        return locks == null ? state != SubscriptionState.STOPPED && state != SubscriptionState.FAILED : lock != null;
+    }
+
+    /** How often an exclusive subscription lost its lock while running it (0 when not exclusive). */
+    public long lockLosses() {
+        return lockLosses;
     }
 
     public SubscriptionState state() {
@@ -299,22 +337,19 @@ public final class Subscription {
     }
 
     private void run() {
+        prepared = false;
         try {
-            work.lock();
-            try {
-                if (!positioned) {
-                    // A restart after a failure goes on from where it stopped, not from the configured start.
-                    position = startPosition();
-                    positioned = true;
-                }
-                unresolved.clear();
-                for (DeadLetter letter : deadLetters.list(name)) {
-                    unresolved.put(letter.eventId(), letter.id());
-                }
-            } finally {
-                work.unlock();
-            }
             while (!stopping) {
+                if (locks != null && !holdsLock()) {
+                    if (!acquireLock()) {
+                        state = SubscriptionState.STANDBY;
+                        sleep(lockPoll, false);
+                        continue;
+                    }
+                }
+                if (!prepared) {
+                    prepare();
+                }
                 if (paused) {
                     saveIfDirtyLocked();
                     state = SubscriptionState.PAUSED;
@@ -363,11 +398,93 @@ public final class Subscription {
         } finally {
             if (state != SubscriptionState.FAILED) {
                 try {
-                    saveIfDirtyLocked();
+                    if (locks == null || holdsLock()) {
+                        saveIfDirtyLocked();
+                    }
                 } catch (RuntimeException e) {
                     lastError = describe(e);
                 }
                 state = SubscriptionState.STOPPED;
+            }
+            releaseLock();
+        }
+    }
+
+    /** Reads where to go on from and which dead letters are queued: at the start, and after taking over the lock. */
+    private void prepare() {
+        work.lock();
+        try {
+            if (!positioned) {
+                // A restart after a failure goes on from where it stopped, not from the configured start.
+                position = startPosition();
+                positioned = true;
+            }
+            unresolved.clear();
+            for (DeadLetter letter : deadLetters.list(name)) {
+                unresolved.put(letter.eventId(), letter.id());
+            }
+            prepared = true;
+        } finally {
+            work.unlock();
+        }
+    }
+
+    /** Whether this instance still holds the subscription's lock; a lost lock is let go, and what was not saved is dropped. */
+    private boolean holdsLock() {
+        ExclusiveLock held = lock;
+        if (held == null) {
+            return false;
+        }
+        boolean holds;
+        try {
+            holds = held.isHeld();
+        } catch (RuntimeException e) {
+            holds = false;
+        }
+        if (holds) {
+            return true;
+        }
+        lockLosses++;
+        lastError = "lost the lock '" + lockName(name) + "' (e.g. its database session ended); stopped handling and"
+                + " competes for it again";
+        LOG.log(System.Logger.Level.WARNING, "subscription ''{0}'' lost its lock; another instance may take over", name);
+        work.lock();
+        try {
+            // The instance that takes over goes on from the saved checkpoint; what this one did not save is done again there.
+            dirty = false;
+            positioned = false;
+            prepared = false;
+        } finally {
+            work.unlock();
+        }
+        releaseLock();
+        return false;
+    }
+
+    private boolean acquireLock() {
+        try {
+            Optional<ExclusiveLock> acquired = locks.tryAcquire(lockName(name));
+            acquired.ifPresent(l -> lock = l);
+            if (acquired.isPresent()) {
+                positioned = false;
+                prepared = false;
+                LOG.log(System.Logger.Level.INFO, "subscription ''{0}'' is active in this instance", name);
+            }
+            return acquired.isPresent();
+        } catch (RuntimeException e) {
+            lastError = "cannot acquire the lock '" + lockName(name) + "': " + describe(e);
+            return false;
+        }
+    }
+
+    private void releaseLock() {
+        ExclusiveLock held = lock;
+        lock = null;
+        if (held != null) {
+            try {
+                held.close();
+            } catch (RuntimeException e) {
+                lastError = "releasing the lock '" + lockName(name) + "' failed: " + describe(e);
             }
         }
     }

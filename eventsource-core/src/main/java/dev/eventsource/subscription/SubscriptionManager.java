@@ -1,5 +1,6 @@
 package dev.eventsource.subscription;
 
+import dev.eventsource.lock.ExclusiveLocks;
 import dev.eventsource.store.EventLookup;
 import dev.eventsource.store.EventStore;
 import dev.eventsource.store.ReadOptions;
@@ -72,6 +73,8 @@ public final class SubscriptionManager implements AutoCloseable {
     private final DeadLetterStore deadLetters;
     private final ThreadFactory threads;
     private final Duration pollInterval;
+    private final ExclusiveLocks locks;
+    private final Duration lockPollInterval;
     private final List<AppendNotifier> notifiers;
     private final Clock clock;
     private final Runnable wakeAll = this::wakeAll;
@@ -87,6 +90,8 @@ public final class SubscriptionManager implements AutoCloseable {
         this.deadLetters = b.deadLetters;
         this.threads = b.threads;
         this.pollInterval = b.pollInterval;
+        this.locks = b.locks;
+        this.lockPollInterval = b.lockPollInterval;
         this.clock = b.clock;
         List<AppendNotifier> all = new ArrayList<>(3);
         if (b.signal != null) {
@@ -361,6 +366,9 @@ public final class SubscriptionManager implements AutoCloseable {
         Objects.requireNonNull(options, "options");
         Subscription s = new Subscription(name, head, checkpoints, deadLetters, delivery, options, eventTypes,
                 aggregateTypes, pollInterval, clock, log, threads);
+        if (locks != null) {
+            s.exclusive(locks, lockPollInterval);
+        }
         lock.lock();
         try {
             if (shutDown) {
@@ -419,6 +427,8 @@ public final class SubscriptionManager implements AutoCloseable {
         private DeadLetterStore deadLetters = new InMemoryDeadLetterStore();
         private ThreadFactory threads = defaultThreadFactory();
         private Duration pollInterval = Duration.ofSeconds(1);
+        private ExclusiveLocks locks;
+        private Duration lockPollInterval = Duration.ofSeconds(1);
         private final List<AppendNotifier> notifiers = new ArrayList<>(2);
         /** Where {@link #appendNotifier}'s notifier sits in {@link #notifiers}; -1 before it is called. */
         private int extra = -1;
@@ -492,6 +502,33 @@ public final class SubscriptionManager implements AutoCloseable {
         }
 
         /** The clock for checkpoint and dead-letter times and lag. */
+        /**
+         * One active instance per subscription across the application's instances: each
+         * subscription of this manager runs only while it holds the lock {@code subscription:<name>}
+         * from {@code locks} (a backend's {@code locks()}: PostgreSQL session advisory locks,
+         * SQLite OS file locks, in-memory). The others wait in {@link SubscriptionState#STANDBY},
+         * trying again every {@link #lockPollInterval}, and take over, from the saved checkpoint,
+         * when the holder stops or dies. The holder checks its lock before each batch; one that finds
+         * it lost (its database session ended) drops what it had not saved and competes again. A
+         * batch in flight when the lock is lost may still finish, so the next holder can see its
+         * events again: at-least-once, and exactly once for a transactional projection, whose
+         * checkpoint commits with its effects.
+         */
+        public Builder exclusive(ExclusiveLocks locks) {
+            this.locks = Objects.requireNonNull(locks, "locks");
+            return this;
+        }
+
+        /** How often a standby instance tries to take an exclusive subscription's lock; default 1 s, 1 ms to 1 hour. */
+        public Builder lockPollInterval(Duration interval) {
+            Objects.requireNonNull(interval, "interval");
+            if (interval.compareTo(Duration.ofMillis(1)) < 0 || interval.compareTo(Duration.ofHours(1)) > 0) {
+                throw new IllegalArgumentException("lockPollInterval must be between 1 ms and 1 hour; got " + interval);
+            }
+            this.lockPollInterval = interval;
+            return this;
+        }
+
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
             return this;

@@ -1,4 +1,4 @@
-package dev.eventsource.backend;
+package dev.eventsource.lock;
 
 import java.util.Objects;
 import java.util.Optional;

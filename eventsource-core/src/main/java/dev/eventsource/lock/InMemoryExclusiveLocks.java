@@ -1,4 +1,4 @@
-package dev.eventsource.backend;
+package dev.eventsource.lock;
 
 import dev.eventsource.store.StoreClosedException;
 

@@ -6,7 +6,7 @@ import java.util.UUID;
 
 /**
  * One stored row, as a backend reads it: the serialized event plus its place in the store.
- * {@link EventMapper#toStoredEvent(RecordedEvent)} turns it into the public
+ * {@link dev.eventsource.store.spi.EventMapper#toStoredEvent(RecordedEvent)} turns it into the public
  * {@link dev.eventsource.store.StoredEvent}; tools that inspect stores without the event classes
  * read this form.
  */

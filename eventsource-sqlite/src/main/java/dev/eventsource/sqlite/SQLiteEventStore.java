@@ -14,6 +14,7 @@ import dev.eventsource.store.ExpectedVersion;
 import dev.eventsource.store.ReadOnlyStoreException;
 import dev.eventsource.store.ReadOptions;
 import dev.eventsource.store.StoreObserver;
+import dev.eventsource.store.TracingObserver;
 import dev.eventsource.store.StoreUnavailableException;
 import dev.eventsource.store.spi.AbstractEventStore;
 import dev.eventsource.store.EventImporter;
@@ -104,8 +105,8 @@ public final class SQLiteEventStore extends AbstractEventStore implements EventI
     }
 
     private SQLiteEventStore(Builder builder) {
-        super("SQLiteEventStore(" + builder.database + ")", builder.registry, builder.tracing, builder.openTelemetry,
-                builder.observer);
+        super("SQLiteEventStore(" + builder.database + ")", TracingObserver.SQLITE, builder.database, "events",
+                builder.registry, builder.tracing, builder.openTelemetry, builder.observer);
         this.database = builder.database;
         this.busyTimeout = builder.busyTimeout;
         this.synchronous = builder.synchronous;
@@ -116,6 +117,9 @@ public final class SQLiteEventStore extends AbstractEventStore implements EventI
         this.errors = new SQLiteErrors(database, busyTimeout);
         this.busyWait = new BusyWait(busyTimeout);
         this.writer = new GroupCommitter(connections, errors, busyWait, busyTimeout, this::now);
+        if (metrics() != null) {
+            writer.onCommit(metrics()::recordGroupCommit);
+        }
     }
 
     /**

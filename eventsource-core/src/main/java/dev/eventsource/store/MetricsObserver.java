@@ -42,6 +42,11 @@ public final class MetricsObserver implements StoreObserver {
     public static final List<Double> DURATION_BUCKETS = List.of(0.0001, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05,
             0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0);
 
+    /** Bounds the cache of attribute sets, should an application use unboundedly many aggregate types. */
+    private static final int MAX_ATTRIBUTE_SETS = 1024;
+
+    private final java.util.concurrent.ConcurrentHashMap<String, java.util.concurrent.ConcurrentHashMap<String, Attributes>> attributeSets =
+            new java.util.concurrent.ConcurrentHashMap<>();
     private final String system;
     private final Attributes base;
     private final LongCounter appends;
@@ -127,12 +132,23 @@ public final class MetricsObserver implements StoreObserver {
     }
 
     private Attributes attributes(String aggregateType, String outcome) {
+        // Built once per type and outcome: appends must not allocate attribute sets when no SDK listens.
+        var sets = attributeSets.computeIfAbsent(outcome == null ? "" : outcome,
+                o -> new java.util.concurrent.ConcurrentHashMap<>());
+        Attributes cached = sets.get(aggregateType);
+        if (cached != null) {
+            return cached;
+        }
         var builder = Attributes.builder().put(TracingObserver.DB_SYSTEM_NAME, system)
                 .put(TracingObserver.AGGREGATE_TYPE, aggregateType);
         if (outcome != null) {
             builder.put(OUTCOME, outcome);
         }
-        return builder.build();
+        Attributes built = builder.build();
+        if (sets.size() < MAX_ATTRIBUTE_SETS) {
+            sets.putIfAbsent(aggregateType, built);
+        }
+        return built;
     }
 
     @Override

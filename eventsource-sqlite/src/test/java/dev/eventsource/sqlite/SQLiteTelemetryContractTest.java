@@ -106,10 +106,15 @@ class SQLiteTelemetryContractTest extends SqlTelemetryContract {
             pool.shutdownNow();
         }
 
-        HistogramPointData sizes = (HistogramPointData) metric(metrics.collectAllMetrics(),
-                "eventsource.sqlite.group_commit.size").getHistogramData().getPoints().iterator().next();
+        var exported = metrics.collectAllMetrics();
+        HistogramPointData sizes = metric(exported, "eventsource.sqlite.group_commit.size").getHistogramData().getPoints()
+                .iterator().next();
         GroupCommitStats stats = ((SQLiteEventStore) store).groupCommitStats();
         assertThat(sizes.getSum()).isEqualTo((double) threads * appendsEach);
         assertThat(sizes.getCount()).isEqualTo(stats.commits());
+        assertThat(sum(exported, "eventsource.appends", "ok")).isEqualTo(threads * appendsEach);
+        assertThat(sum(exported, "eventsource.events.appended", "ok")).isEqualTo(threads * appendsEach);
+        assertThat(spansNamed("append events")).hasSize(threads * appendsEach)
+                .allSatisfy(span -> assertThat(span.hasEnded()).isTrue());
     }
 }

@@ -9,6 +9,7 @@ import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Scope;
 
+import java.time.Instant;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.regex.Pattern;
@@ -24,8 +25,8 @@ import java.util.regex.Pattern;
  * <p>Operations: {@code append} (with {@code eventsource.aggregate_type},
  * {@code eventsource.aggregate_id} and {@code eventsource.event_count}), {@code read_stream} (with
  * the aggregate attributes and {@code db.response.returned_rows}), and {@code read_all}, one span
- * per page of the global log (with {@code eventsource.page_size} and
- * {@code db.response.returned_rows}). {@link #operation} starts a span for any other operation of
+ * per page of the global log that returned rows or failed (with {@code eventsource.page_size} and
+ * {@code db.response.returned_rows}; see {@link #readingPage}). {@link #operation} starts a span for any other operation of
  * the store's database (snapshots, checkpoints). The span is current while the store works, so
  * driver instrumentation nests under it. The operations and attributes are listed in
  * {@code docs/operations.md}.
@@ -142,9 +143,36 @@ public final class TracingObserver implements StoreObserver {
                 .setAttribute(AGGREGATE_ID, aggregateId.toString()), true);
     }
 
+    /**
+     * A page's span is recorded after the page was read, with the read's start time, and only if
+     * the page held rows or the read failed: a live subscription polls an empty log every interval,
+     * and a span per idle poll would bury the traces that matter. So driver spans of a page read do
+     * not nest under it.
+     */
     @Override
     public Observation readingPage(ReadOptions options, int max) {
-        return start(client(readAllName, "read_all", eventsTable).setAttribute(PAGE_SIZE, (long) max), true);
+        Instant start = Instant.now();
+        return new Observation() {
+            @Override
+            public void succeeded(int events) {
+                if (events > 0) {
+                    Span span = page(start, max).startSpan();
+                    span.setAttribute(DB_RETURNED_ROWS, (long) events);
+                    span.end();
+                }
+            }
+
+            @Override
+            public void failed(Throwable error) {
+                Span span = page(start, max).startSpan();
+                fail(span, error);
+                span.end();
+            }
+        };
+    }
+
+    private SpanBuilder page(Instant start, int max) {
+        return client(readAllName, "read_all", eventsTable).setAttribute(PAGE_SIZE, (long) max).setStartTimestamp(start);
     }
 
     /**
@@ -189,13 +217,17 @@ public final class TracingObserver implements StoreObserver {
 
             @Override
             public void failed(Throwable error) {
-                span.setAttribute(ERROR_TYPE, error.getClass().getName());
-                span.recordException(error);
-                span.setStatus(StatusCode.ERROR, error.getClass().getSimpleName());
+                fail(span, error);
                 scope.close();
                 span.end();
             }
         };
+    }
+
+    private static void fail(Span span, Throwable error) {
+        span.setAttribute(ERROR_TYPE, error.getClass().getName());
+        span.recordException(error);
+        span.setStatus(StatusCode.ERROR, error.getClass().getSimpleName());
     }
 
     @Override

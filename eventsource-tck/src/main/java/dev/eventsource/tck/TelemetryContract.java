@@ -158,6 +158,24 @@ public abstract class TelemetryContract {
     }
 
     @Test
+    void an_empty_global_log_page_leaves_no_span_so_that_idle_polling_does_not_flood_traces() {
+        deposit(UUID.randomUUID(), ExpectedVersion.NO_STREAM, 1);
+        long head;
+        try (Stream<StoredEvent> all = store.readAll(ReadOptions.builder().build())) {
+            head = all.reduce((a, b) -> b).orElseThrow().globalPosition();
+        }
+        spans.reset();
+
+        for (int poll = 0; poll < 3; poll++) {
+            try (Stream<StoredEvent> after = store.readAll(ReadOptions.builder().fromPosition(head).build())) {
+                assertThat(after.count()).isZero();
+            }
+        }
+
+        assertThat(spansNamed("read_all " + expectedEventsCollection())).isEmpty();
+    }
+
+    @Test
     void a_refused_append_ends_its_span_with_error_type_and_status() {
         UUID id = UUID.randomUUID();
         deposit(id, ExpectedVersion.NO_STREAM, 1);

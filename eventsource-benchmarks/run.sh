@@ -3,7 +3,7 @@
 # Usage (from the repository root): eventsource-benchmarks/run.sh [extra JMH options, e.g. AppendBenchmark]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-mvn -q -B -ntp -DskipTests -pl eventsource-benchmarks -am package
+./mvnw -q -B -ntp -DskipTests -pl eventsource-benchmarks -am package
 mkdir -p eventsource-benchmarks/results
 jar=eventsource-benchmarks/target/benchmarks.jar
 java -jar "$jar" -rf json -rff eventsource-benchmarks/results/jmh.json "$@" | tee eventsource-benchmarks/results/jmh.txt

@@ -10,7 +10,7 @@ public final class CommonOptions {
     @Option(names = "--verbose", description = "On error, print the stack trace as well as the one-line message.")
     boolean verbose;
 
-    @Option(names = {"-q", "--quiet"}, description = "No progress bars and no hints on stderr.")
+    @Option(names = {"-q", "--quiet"}, description = "No progress bars and no hints.")
     boolean quiet;
 
     @Option(names = "--progress", description = "Show progress bars even when stderr is not a terminal.")

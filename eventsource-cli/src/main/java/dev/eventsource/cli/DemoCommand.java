@@ -98,6 +98,9 @@ final class DemoCommand extends BaseCommand {
             out.println("   version = " + reloaded.version() + " (stream Note/" + id + ")");
             out.println("   The store now holds " + store.globalPosition() + " events; each run of the demo adds one note.");
         }
+        if (common.quiet) {
+            return ExitCode.OK;
+        }
         String run = self() + " ";
         String u = shellWord(Stores.shown(url));
         out.println();

@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.eventsource.store.RecordedEvent;
 import dev.eventsource.store.RecordedStream;
 import dev.eventsource.store.StreamId;
+import dev.eventsource.tenant.TenantId;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -27,6 +29,9 @@ final class EventsCommand extends BaseCommand {
     @Option(names = "--json", description = "Print one JSON object: {aggregateType, aggregateId, version, events: [...]},"
             + " each event in the export format.")
     boolean json;
+
+    @Mixin
+    TenantOption tenant = new TenantOption();
 
     @Override
     public Integer call() throws Exception {
@@ -51,6 +56,13 @@ final class EventsCommand extends BaseCommand {
         if (stream.events().isEmpty()) {
             throw new CommandFailure(ExitCode.FAILURE, "no stream " + key + " in " + Stores.shown(url) + "; list the streams with: "
                     + self() + " streams " + shellWord(Stores.shown(url)));
+        }
+        TenantId only = tenant.tenant();
+        for (RecordedEvent row : stream.events()) {
+            if (!tenant.includes(row)) {
+                throw new CommandFailure(ExitCode.FAILURE, "stream " + key + " belongs to "
+                        + (row.tenantId() == null ? "no tenant" : "tenant '" + row.tenantId() + "'") + ", not to tenant '" + only + "'");
+            }
         }
         if (json) {
             ObjectNode root = EventJson.MAPPER.createObjectNode();

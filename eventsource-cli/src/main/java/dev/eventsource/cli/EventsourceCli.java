@@ -9,6 +9,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.Spec;
@@ -54,6 +55,9 @@ public final class EventsourceCli implements Callable<Integer> {
     /** The command line, ready to {@code execute}; tests set its out and err writers. */
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new EventsourceCli()).setUsageHelpAutoWidth(true);
+        for (CommandLine sub : cl.getSubcommands().values()) {
+            listCommonOptionsOnce(sub.getCommandSpec());
+        }
         return cl.setExecutionExceptionHandler(EventsourceCli::onFailure)
                 .setParameterExceptionHandler(EventsourceCli::onUsageError)
                 .setExecutionStrategy(parsed -> {
@@ -64,6 +68,24 @@ public final class EventsourceCli implements Callable<Integer> {
                         return report(e.getCause() == null ? e : e.getCause(), e.getCommandLine(), parsed);
                     }
                 });
+    }
+
+    /** Options every command takes, described once in {@code eventsource --help} rather than on every command's page. */
+    private static final List<String> COMMON = List.of("-h", "-V", "-q", "--verbose", "--progress");
+
+    private static void listCommonOptionsOnce(CommandSpec command) {
+        for (OptionSpec option : List.copyOf(command.options())) {
+            if (COMMON.contains(option.shortestName())) {
+                command.remove(option);
+                command.addOption(option.toBuilder().hidden(true).build());
+            }
+        }
+        String[] footer = command.usageMessage().footer();
+        String[] withCommon = new String[footer.length + 2];
+        withCommon[0] = "";
+        withCommon[1] = "Every command also takes -q/--quiet, --verbose, --progress and -h/--help (see: eventsource --help).";
+        System.arraycopy(footer, 0, withCommon, 2, footer.length);
+        command.usageMessage().footer(withCommon);
     }
 
     @Override

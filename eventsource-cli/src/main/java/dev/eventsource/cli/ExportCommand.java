@@ -4,6 +4,7 @@ import dev.eventsource.backend.EventStoreBackend;
 import dev.eventsource.store.ReadOptions;
 import dev.eventsource.store.RecordedEvent;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -33,6 +34,9 @@ final class ExportCommand extends BaseCommand {
     @Option(names = "--out", required = true, paramLabel = "FILE.jsonl", description = "The file to write, or - for stdout.")
     String outFile;
 
+    @Mixin
+    TenantOption tenant = new TenantOption();
+
     @Override
     public Integer call() throws IOException {
         boolean toStdout = outFile.equals("-");
@@ -42,7 +46,7 @@ final class ExportCommand extends BaseCommand {
         try (EventStoreBackend backend = Stores.openExisting(url);
              Writer writer = toStdout ? keepOpen(out()) : Files.newBufferedWriter(partial, StandardCharsets.UTF_8);
              Progress progress = progress("Exporting", backend.log().globalPosition(), "events");
-             Stream<RecordedEvent> rows = backend.log().readRecorded(ReadOptions.builder().pageSize(5_000).build())) {
+             Stream<RecordedEvent> rows = backend.log().readRecorded(tenant.filter(ReadOptions.builder().pageSize(5_000)).build())) {
             for (Iterator<RecordedEvent> it = rows.iterator(); it.hasNext(); ) {
                 RecordedEvent row = it.next();
                 writer.write(EventJson.toLine(row));
@@ -60,7 +64,7 @@ final class ExportCommand extends BaseCommand {
             hint("Exported " + count + " events from " + Stores.shown(url) + ".");
         } else {
             Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            out().println("Exported " + count + " events from " + Stores.shown(url) + " to " + outFile + ".");
+            out().println("Exported " + Human.count(count) + " events from " + Stores.shown(url) + " to " + outFile + ".");
         }
         return ExitCode.OK;
     }

@@ -97,8 +97,8 @@ final class ImportCommand extends BaseCommand {
             }
             throw e;
         }
-        out().println("Imported " + name + " into " + Stores.shown(url) + " (" + imported + " events written, " + skipped
-                + " already there).");
+        out().println("Imported " + name + " into " + Stores.shown(url) + " (" + Human.count(imported) + " events written, "
+                + Human.count(skipped) + " already there).");
         return ExitCode.OK;
     }
 

@@ -56,10 +56,10 @@ final class MigrateCommand extends BaseCommand {
             }
             throw e;
         }
-        out().println("Copied " + report.events() + " events from " + Stores.shown(from) + " to " + Stores.shown(to) + " (" + report.copied()
-                + " written, " + report.skipped() + " already in the target).");
-        out().println("Verified: all " + report.streams() + " streams have the same version in both stores."
-                + " Took " + report.took().toMillis() + " ms.");
+        out().println("Copied " + Human.count(report.events()) + " events from " + Stores.shown(from) + " to " + Stores.shown(to) + " ("
+                + Human.count(report.copied()) + " written, " + Human.count(report.skipped()) + " already in the target).");
+        out().println("Verified: all " + Human.count(report.streams()) + " streams have the same version in both stores."
+                + " Took " + Human.duration(report.took()) + ".");
         return ExitCode.OK;
     }
 }

@@ -1,10 +1,13 @@
 package dev.eventsource.cli;
 
 import java.io.PrintWriter;
+import java.time.Duration;
 
 /**
- * A one-line progress bar on stderr, redrawn in place at most ten times a second. Disabled (every
- * call a no-op) when stderr is not a terminal or with {@code --quiet}, so pipes and logs stay clean.
+ * A one-line progress bar on stderr, redrawn in place at most ten times a second: the share done,
+ * the count (grouped digits; bytes in KiB/MiB), the rate, the time elapsed and, while the total is
+ * known, the time left. Disabled (every call a no-op) when stderr is not a terminal or with
+ * {@code --quiet}, so pipes and logs stay clean.
  */
 final class Progress implements AutoCloseable {
 
@@ -19,6 +22,8 @@ final class Progress implements AutoCloseable {
     private long done;
     private long lastDraw;
     private boolean drawn;
+    private final long started = System.nanoTime();
+    private int lastLength;
 
     private Progress(PrintWriter err, String label, String unit, long total, boolean enabled) {
         this.err = err;
@@ -61,7 +66,26 @@ final class Progress implements AutoCloseable {
             line.append('[').append("#".repeat(filled)).append(".".repeat(WIDTH - filled)).append("] ")
                     .append(String.format("%3d%% ", Math.round(fraction * 100)));
         }
-        line.append(done).append(total > 0 && !unit.equals("bytes") ? "/" + total : "").append(' ').append(unit);
+        boolean bytes = unit.equals("bytes");
+        line.append(bytes ? Human.bytes(done) : Human.count(done));
+        if (total > 0) {
+            line.append('/').append(bytes ? Human.bytes(total) : Human.count(total));
+        }
+        if (!bytes) {
+            line.append(' ').append(unit);
+        }
+        Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
+        if (elapsed.toMillis() >= 1_000 && done > 0) {
+            line.append("  ").append(Human.rate(done, elapsed, unit)).append("  elapsed ").append(Human.duration(elapsed));
+            if (total > done) {
+                long leftNanos = (long) ((double) elapsed.toNanos() / done * (total - done));
+                line.append("  left ").append(Human.duration(Duration.ofNanos(leftNanos)));
+            }
+        }
+        int length = line.length();
+        // A shorter line than the last one would leave the end of the last one on the screen.
+        line.append(" ".repeat(Math.max(0, lastLength - length)));
+        lastLength = length;
         err.print(line);
         err.flush();
         drawn = true;

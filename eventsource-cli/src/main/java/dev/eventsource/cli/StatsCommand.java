@@ -6,6 +6,7 @@ import dev.eventsource.store.ReadOptions;
 import dev.eventsource.store.RecordedEvent;
 import dev.eventsource.store.StreamId;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -35,6 +36,9 @@ final class StatsCommand extends BaseCommand {
     @Option(names = "--json", description = "Print one JSON object.")
     boolean json;
 
+    @Mixin
+    TenantOption tenant = new TenantOption();
+
     @Override
     public Integer call() throws Exception {
         Map<String, Long> byEventType = new TreeMap<>();
@@ -49,7 +53,7 @@ final class StatsCommand extends BaseCommand {
         try (EventStoreBackend backend = Stores.openExisting(url)) {
             storePosition = backend.log().globalPosition();
             try (Progress progress = progress("Counting", storePosition, "events");
-                 Stream<RecordedEvent> rows = backend.log().readRecorded(ReadOptions.builder().pageSize(5_000).build())) {
+                 Stream<RecordedEvent> rows = backend.log().readRecorded(tenant.filter(ReadOptions.builder().pageSize(5_000)).build())) {
                 for (var it = rows.iterator(); it.hasNext(); ) {
                     RecordedEvent row = it.next();
                     events++;
@@ -82,8 +86,9 @@ final class StatsCommand extends BaseCommand {
         List<String[]> rows = new ArrayList<>();
         rows.add(new String[] {"Store", Stores.shown(url)});
         rows.add(new String[] {"Size on disk", size.map(StatsCommand::bytes).orElse("unknown (not a file store)")});
-        rows.add(new String[] {"Events", events == 0 ? "0" : events + " (positions " + firstPosition + " to " + lastPosition + ")"});
-        rows.add(new String[] {"Streams", Integer.toString(streams.size())});
+        rows.add(new String[] {"Events", events == 0 ? "0" : Human.count(events) + " (positions " + Human.count(firstPosition)
+                + " to " + Human.count(lastPosition) + ")"});
+        rows.add(new String[] {"Streams", Human.count(streams.size())});
         if (events > 0) {
             rows.add(new String[] {"First event", EventJson.time(firstAt)});
             rows.add(new String[] {"Last event", EventJson.time(lastAt)});
@@ -106,16 +111,6 @@ final class StatsCommand extends BaseCommand {
     }
 
     static String bytes(long n) {
-        if (n < 1024) {
-            return n + " bytes";
-        }
-        String[] units = {"KiB", "MiB", "GiB", "TiB"};
-        double value = n;
-        int unit = -1;
-        while (value >= 1024 && unit < units.length - 1) {
-            value /= 1024;
-            unit++;
-        }
-        return String.format(java.util.Locale.ROOT, "%.1f %s (%d bytes)", value, units[unit], n);
+        return n < 1024 ? n + " bytes" : Human.bytes(n) + " (" + Human.count(n) + " bytes)";
     }
 }

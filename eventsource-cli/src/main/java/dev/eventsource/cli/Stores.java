@@ -48,8 +48,31 @@ final class Stores {
     private Stores() {
     }
 
+    /**
+     * A bare file path ({@code ./events.db}, {@code data/app.sqlite}, an existing file) is the SQLite
+     * store in that file, so {@code eventsource stats ./events.db} works as {@code sqlite:./events.db}
+     * does; everything else is returned as given.
+     */
+    static String resolve(String url) {
+        if (url == null || url.isBlank() || url.equals("memory:") || url.contains("://") || url.startsWith("jdbc:")
+                || SQLITE.accepts(url)) {
+            return url;
+        }
+        boolean path = url.contains("/") || url.contains(java.io.File.separator)
+                || url.matches("(?i).+\\.(db|db3|sqlite|sqlite3)");
+        if (!path) {
+            try {
+                path = Files.isRegularFile(Path.of(url));
+            } catch (java.nio.file.InvalidPathException e) {
+                return url;
+            }
+        }
+        return path && !url.contains(":") ? "sqlite:" + url : url;
+    }
+
     /** Opens a store that must already exist, read-only; see the class comment. */
-    static EventStoreBackend openExisting(String url) {
+    static EventStoreBackend openExisting(String given) {
+        String url = resolve(given);
         requireBackend(url);
         Optional<Path> file = sqliteFile(url);
         if (file.isPresent()) {
@@ -68,7 +91,8 @@ final class Stores {
     }
 
     /** Opens a store, creating a SQLite file if there is none; see the class comment. */
-    static EventStoreBackend openOrCreate(String url) {
+    static EventStoreBackend openOrCreate(String given) {
+        String url = resolve(given);
         requireBackend(url);
         Optional<Path> file = sqliteFile(url);
         if (file.isPresent() && Files.exists(file.get())) {
@@ -91,7 +115,8 @@ final class Stores {
      * The database file of a SQLite URL, as the SQLite backend parses it; empty for other URLs and
      * in-memory databases.
      */
-    static Optional<Path> sqliteFile(String url) {
+    static Optional<Path> sqliteFile(String given) {
+        String url = resolve(given);
         if (url == null || !SQLITE.accepts(url)) {
             return Optional.empty();
         }
@@ -162,7 +187,7 @@ final class Stores {
             known.addAll(provider.examples());
         }
         throw new CommandFailure(ExitCode.USAGE, "no backend accepts the store URL '" + shown(url) + "'; this build accepts "
-                + String.join(", ", known));
+                + String.join(", ", known) + ", or the path of a SQLite file (e.g. ./events.db)");
     }
 
     private static void requireSqliteFile(Path path) {

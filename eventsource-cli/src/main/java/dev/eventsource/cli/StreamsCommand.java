@@ -7,6 +7,7 @@ import dev.eventsource.store.ReadOptions;
 import dev.eventsource.store.RecordedEvent;
 import dev.eventsource.store.StreamId;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -43,6 +44,9 @@ final class StreamsCommand extends BaseCommand {
     @Option(names = "--json", description = "Print one JSON object: {total, offset, limit, streams: [...]}.")
     boolean json;
 
+    @Mixin
+    TenantOption tenant = new TenantOption();
+
     /** One stream as listed. */
     record Summary(StreamId key, long version, long events, Instant lastEventAt) {
     }
@@ -56,7 +60,7 @@ final class StreamsCommand extends BaseCommand {
         Map<StreamId, Summary> streams = new LinkedHashMap<>();
         try (EventStoreBackend backend = Stores.openExisting(url);
              Progress progress = progress("Reading streams", backend.log().globalPosition(), "events")) {
-            ReadOptions.Builder options = ReadOptions.builder().pageSize(5_000);
+            ReadOptions.Builder options = tenant.filter(ReadOptions.builder().pageSize(5_000));
             if (!types.isEmpty()) {
                 options.aggregateTypes(types.toArray(String[]::new));
             }
@@ -103,12 +107,12 @@ final class StreamsCommand extends BaseCommand {
         }
         Table.print(out(), rows);
         if (page.isEmpty()) {
-            out().println(total + " streams; none at offset " + offset + ".");
+            out().println(Human.count(total) + " streams; none at offset " + offset + ".");
         } else if (page.size() < total) {
-            out().println("Streams " + (offset + 1) + "-" + (offset + page.size()) + " of " + total
+            out().println("Streams " + (offset + 1) + "-" + (offset + page.size()) + " of " + Human.count(total)
                     + (offset + page.size() < total ? "; next page: --offset " + (offset + page.size()) : "") + ".");
         } else {
-            out().println(total + (total == 1 ? " stream." : " streams."));
+            out().println(Human.count(total) + (total == 1 ? " stream." : " streams."));
         }
     }
 }

@@ -5,6 +5,7 @@ import dev.eventsource.store.ReadOptions;
 import dev.eventsource.store.RecordedEvent;
 import dev.eventsource.store.RecordedEventReader;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -54,6 +55,9 @@ final class TailCommand extends BaseCommand {
     @Option(names = "--json", description = "One JSON object per line, in the export format.")
     boolean json;
 
+    @Mixin
+    TenantOption tenant = new TenantOption();
+
     @Override
     public Integer call() throws InterruptedException {
         if ((fromPosition != null && fromPosition < 0) || (maxEvents != null && maxEvents < 1)
@@ -66,7 +70,7 @@ final class TailCommand extends BaseCommand {
             RecordedEventReader reader = backend.log();
             long cursor = fromPosition != null ? fromPosition : backend.log().globalPosition();
             hint("Following " + Stores.shown(url) + " after position " + cursor + " (Ctrl-C to stop)");
-            ReadOptions.Builder filter = ReadOptions.builder().pageSize(1_000);
+            ReadOptions.Builder filter = tenant.filter(ReadOptions.builder().pageSize(1_000));
             if (!eventTypes.isEmpty()) {
                 filter.eventTypes(eventTypes.toArray(String[]::new));
             }

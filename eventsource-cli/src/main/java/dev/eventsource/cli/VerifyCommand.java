@@ -91,11 +91,11 @@ final class VerifyCommand extends BaseCommand {
             problems.forEach(root.putArray("problems")::add);
             out().println(EventJson.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(root));
         } else if (problemCount == 0) {
-            out().println("OK: " + events + " events in " + versions.size() + " stream(s); versions contiguous from 1,"
+            out().println("OK: " + Human.count(events) + " events in " + Human.count(versions.size()) + " stream(s); versions contiguous from 1,"
                     + " positions strictly increasing, payloads and metadata valid JSON, stream versions match their events.");
             out().println("Storage: " + storage + ".");
         } else {
-            out().println(problemCount + " problem(s) in " + events + " events, " + versions.size() + " stream(s) of "
+            out().println(Human.count(problemCount) + " problem(s) in " + Human.count(events) + " events, " + Human.count(versions.size()) + " stream(s) of "
                     + Stores.shown(url) + ":");
             // Problems quote stored names and payloads, which may hold control characters.
             problems.forEach(p -> out().println(Terminal.printable("  - " + p)));

@@ -40,4 +40,20 @@ public interface DeadLetterStore {
 
     /** Marks the entry resolved at {@code at}; false if there is no such entry or it was resolved already. */
     boolean resolve(long id, Instant at);
+
+    /**
+     * A page of the entries {@code query} selects, in id order; see {@link DeadLetterQuery}. An
+     * entry is selected exactly when {@link DeadLetterQuery#matches} says so.
+     */
+    List<DeadLetter> query(DeadLetterQuery query);
+
+    /** The unresolved entries counted, per subscription and per error type. */
+    DeadLetterStats stats();
+
+    /**
+     * Deletes the entries resolved before {@code resolvedBefore}; unresolved ones are never deleted.
+     *
+     * @return how many were deleted
+     */
+    long purgeResolved(Instant resolvedBefore);
 }

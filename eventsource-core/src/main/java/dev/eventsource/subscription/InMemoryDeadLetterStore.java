@@ -2,6 +2,7 @@ package dev.eventsource.subscription;
 
 import java.time.Instant;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -91,6 +92,51 @@ public final class InMemoryDeadLetterStore implements DeadLetterStore {
             byId.put(id, new DeadLetter(d.id(), d.subscription(), d.eventId(), d.globalPosition(), d.eventType(),
                     d.payload(), d.error(), d.stackTrace(), d.attempts(), d.firstFailedAt(), d.lastFailedAt(), at));
             return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public List<DeadLetter> query(DeadLetterQuery query) {
+        Objects.requireNonNull(query, "query");
+        lock.lock();
+        try {
+            // Ids are handed out in increasing order and entries keep theirs, so insertion order is id order.
+            return byId.values().stream().filter(query::matches).limit(query.limit()).toList();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public DeadLetterStats stats() {
+        lock.lock();
+        try {
+            Map<String, Long> bySubscription = new HashMap<>();
+            Map<String, Long> byErrorType = new HashMap<>();
+            long unresolved = 0;
+            for (DeadLetter d : byId.values()) {
+                if (!d.isResolved()) {
+                    unresolved++;
+                    bySubscription.merge(d.subscription(), 1L, Long::sum);
+                    byErrorType.merge(DeadLetterStats.errorType(d.error()), 1L, Long::sum);
+                }
+            }
+            return new DeadLetterStats(unresolved, bySubscription, byErrorType);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public long purgeResolved(Instant resolvedBefore) {
+        Objects.requireNonNull(resolvedBefore, "resolvedBefore");
+        lock.lock();
+        try {
+            int before = byId.size();
+            byId.values().removeIf(d -> d.isResolved() && d.resolvedAt().isBefore(resolvedBefore));
+            return before - byId.size();
         } finally {
             lock.unlock();
         }

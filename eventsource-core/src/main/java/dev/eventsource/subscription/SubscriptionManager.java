@@ -245,6 +245,31 @@ public final class SubscriptionManager implements AutoCloseable {
         return require(letter.subscription()).retry(letter);
     }
 
+    /**
+     * {@link #retryDeadLetter(long) Retries} every unresolved dead letter of {@code subscription},
+     * oldest first, each once; entries queued while it runs wait for the next call.
+     *
+     * @return how many were handled (and so resolved); the others stay queued with their attempts updated
+     * @throws NoSuchElementException if {@code subscription} is not registered with this manager
+     */
+    public int retryDeadLetters(String subscription) {
+        Subscription target = require(subscription);
+        int handled = 0;
+        long after = 0;
+        while (true) {
+            List<DeadLetter> page = deadLetters.query(DeadLetterQuery.all().subscription(subscription).after(after).limit(500));
+            for (DeadLetter letter : page) {
+                if (target.retry(letter)) {
+                    handled++;
+                }
+            }
+            if (page.size() < 500) {
+                return handled;
+            }
+            after = page.get(page.size() - 1).id();
+        }
+    }
+
     /** The dead-letter queue of this manager's subscriptions. */
     public DeadLetterStore deadLetters() {
         return deadLetters;

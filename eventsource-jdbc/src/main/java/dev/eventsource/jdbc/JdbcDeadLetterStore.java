@@ -1,6 +1,8 @@
 package dev.eventsource.jdbc;
 
 import dev.eventsource.subscription.DeadLetter;
+import dev.eventsource.subscription.DeadLetterQuery;
+import dev.eventsource.subscription.DeadLetterStats;
 import dev.eventsource.subscription.DeadLetterStore;
 
 import java.sql.PreparedStatement;
@@ -8,7 +10,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -119,6 +123,91 @@ public abstract class JdbcDeadLetterStore implements DeadLetterStore {
                 access.dialect().setInstant(s, 1, at);
                 s.setLong(2, id);
                 return s.executeUpdate() > 0;
+            }
+        });
+    }
+
+    /**
+     * Reads in id order, in chunks, with the text filter applied here rather than in SQL, so that
+     * "contains" means the same (case-sensitive, no wildcards) on every backend.
+     */
+    @Override
+    public List<DeadLetter> query(DeadLetterQuery query) {
+        Objects.requireNonNull(query, "query");
+        access.ensureSchema();
+        StringBuilder sql = new StringBuilder(select).append(" WHERE id > ?");
+        List<Object> args = new ArrayList<>();
+        if (query.subscription() != null) {
+            sql.append(" AND subscription = ?");
+            args.add(query.subscription());
+        }
+        if (query.eventType() != null) {
+            sql.append(" AND event_type = ?");
+            args.add(query.eventType());
+        }
+        if (!query.isIncludeResolved()) {
+            sql.append(" AND resolved_at IS NULL");
+        }
+        sql.append(" ORDER BY id LIMIT ?");
+        int chunk = query.errorContains() == null ? query.limit() : Math.max(query.limit(), 500);
+        List<DeadLetter> page = new ArrayList<>();
+        long after = query.afterId();
+        while (page.size() < query.limit()) {
+            List<Object> bound = new ArrayList<>();
+            bound.add(after);
+            bound.addAll(args);
+            bound.add(chunk);
+            List<DeadLetter> rows = query("list dead letters (" + query + ")", sql.toString(), bound.toArray());
+            for (DeadLetter d : rows) {
+                if (page.size() < query.limit() && query.matches(d)) {
+                    page.add(d);
+                }
+            }
+            if (rows.size() < chunk) {
+                break;
+            }
+            after = rows.get(rows.size() - 1).id();
+        }
+        return page;
+    }
+
+    @Override
+    public DeadLetterStats stats() {
+        access.ensureSchema();
+        String table = access.dialect().table("dead_letters");
+        return access.read("count the dead letters", c -> {
+            Map<String, Long> bySubscription = new HashMap<>();
+            Map<String, Long> byErrorType = new HashMap<>();
+            long unresolved = 0;
+            try (PreparedStatement s = c.prepareStatement("SELECT subscription, count(*) FROM " + table
+                    + " WHERE resolved_at IS NULL GROUP BY subscription");
+                 ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    bySubscription.put(rs.getString(1), rs.getLong(2));
+                    unresolved += rs.getLong(2);
+                }
+            }
+            try (PreparedStatement s = c.prepareStatement("SELECT error, count(*) FROM " + table
+                    + " WHERE resolved_at IS NULL GROUP BY error");
+                 ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    byErrorType.merge(DeadLetterStats.errorType(rs.getString(1)), rs.getLong(2), Long::sum);
+                }
+            }
+            return new DeadLetterStats(unresolved, bySubscription, byErrorType);
+        });
+    }
+
+    @Override
+    public long purgeResolved(Instant resolvedBefore) {
+        Objects.requireNonNull(resolvedBefore, "resolvedBefore");
+        access.ensureSchema();
+        String table = access.dialect().table("dead_letters");
+        return access.write("purge the dead letters resolved before " + resolvedBefore, c -> {
+            try (PreparedStatement s = c.prepareStatement("DELETE FROM " + table
+                    + " WHERE resolved_at IS NOT NULL AND resolved_at < ?")) {
+                access.dialect().setInstant(s, 1, resolvedBefore);
+                return (long) s.executeUpdate();
             }
         });
     }

@@ -13,7 +13,7 @@ import dev.eventsource.postgresql.internal.QuietLogging;
 import dev.eventsource.postgresql.internal.PgErrors;
 import dev.eventsource.postgresql.internal.PostgreSQLImporter;
 import dev.eventsource.postgresql.internal.Schema;
-import dev.eventsource.postgresql.internal.SqlNames;
+import dev.eventsource.jdbc.SqlNames;
 import dev.eventsource.store.AppendOutcomeUnknownException;
 import dev.eventsource.store.AppendResult;
 import dev.eventsource.store.EventStoreInterruptedException;

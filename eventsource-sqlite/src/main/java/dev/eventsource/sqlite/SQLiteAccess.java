@@ -1,7 +1,6 @@
 package dev.eventsource.sqlite;
 
 import dev.eventsource.jdbc.JdbcAccess;
-import dev.eventsource.sqlite.internal.SQLiteDialect;
 import dev.eventsource.sqlite.internal.Schema;
 import dev.eventsource.subscription.TransactionalCheckpointStore.TransactionWork;
 
@@ -19,7 +18,7 @@ final class SQLiteAccess extends JdbcAccess {
     private final SQLiteEventStore events;
 
     SQLiteAccess(SQLiteEventStore events) {
-        super(SQLiteDialect.INSTANCE, events, events.database());
+        super(events.dialect(), events, events.database());
         this.events = events;
     }
 

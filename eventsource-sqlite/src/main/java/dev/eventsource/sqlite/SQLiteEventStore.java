@@ -4,6 +4,8 @@ import dev.eventsource.event.EventRegistry;
 import dev.eventsource.sqlite.internal.BusyWait;
 import dev.eventsource.sqlite.internal.Connections;
 import dev.eventsource.sqlite.internal.EventQueries;
+import dev.eventsource.jdbc.SqlNames;
+import dev.eventsource.sqlite.internal.SQLiteDialect;
 import dev.eventsource.sqlite.internal.GroupCommitter;
 import dev.eventsource.sqlite.internal.SQLiteErrors;
 import dev.eventsource.sqlite.internal.SQLiteImporter;
@@ -84,6 +86,9 @@ public final class SQLiteEventStore extends AbstractEventStore implements EventI
     /** How long an append waits for another process's write lock unless configured otherwise. */
     public static final Duration DEFAULT_BUSY_TIMEOUT = Duration.ofSeconds(5);
 
+    /** No prefix: the tables are {@code events}, {@code snapshots}, ... as in every store before prefixes existed. */
+    public static final String DEFAULT_TABLE_PREFIX = "";
+
     private final String database;
     private final Duration busyTimeout;
     private final Synchronous synchronous;
@@ -93,6 +98,10 @@ public final class SQLiteEventStore extends AbstractEventStore implements EventI
     private final SQLiteErrors errors;
     private final BusyWait busyWait;
     private final GroupCommitter writer;
+    private final String tablePrefix;
+    private final EventQueries queries;
+    private final SQLiteDialect dialect;
+    private final Schema schema;
 
     /** A store with the default settings and {@link EventRegistry#defaultRegistry()}. */
     public SQLiteEventStore(String database) {
@@ -105,7 +114,7 @@ public final class SQLiteEventStore extends AbstractEventStore implements EventI
     }
 
     private SQLiteEventStore(Builder builder) {
-        super("SQLiteEventStore(" + builder.database + ")", TracingObserver.SQLITE, builder.database, "events",
+        super("SQLiteEventStore(" + builder.database + ")", TracingObserver.SQLITE, builder.database, builder.tablePrefix + "events",
                 builder.registry, builder.tracing, builder.openTelemetry, builder.observer);
         this.database = builder.database;
         this.busyTimeout = builder.busyTimeout;
@@ -116,7 +125,11 @@ public final class SQLiteEventStore extends AbstractEventStore implements EventI
                 builder.driverProperties);
         this.errors = new SQLiteErrors(database, busyTimeout);
         this.busyWait = new BusyWait(busyTimeout);
-        this.writer = new GroupCommitter(connections, errors, busyWait, busyTimeout, this::now);
+        this.tablePrefix = builder.tablePrefix;
+        this.queries = new EventQueries(tablePrefix);
+        this.dialect = new SQLiteDialect(tablePrefix);
+        this.schema = new Schema(database, tablePrefix);
+        this.writer = new GroupCommitter(connections, errors, busyWait, busyTimeout, this::now, queries);
         if (metrics() != null) {
             writer.onCommit(metrics()::recordGroupCommit);
         }
@@ -136,6 +149,16 @@ public final class SQLiteEventStore extends AbstractEventStore implements EventI
     /** The database as given: a path or {@code ":memory:"}. */
     public String database() {
         return database;
+    }
+
+    /** The prefix of this store's table names; empty (the default) for {@code events}, {@code snapshots}, ... */
+    public String tablePrefix() {
+        return tablePrefix;
+    }
+
+    /** How the sibling stores write SQL for this store's tables. */
+    SQLiteDialect dialect() {
+        return dialect;
     }
 
     /**
@@ -206,10 +229,19 @@ public final class SQLiteEventStore extends AbstractEventStore implements EventI
      * the events table and its indexes, the snapshots table, the subscription checkpoint and
      * dead-letter tables, and the schema-version table with
      * every version recorded, so a store opened on a database created from it leaves it alone.
-     * Run it in one transaction on an empty database.
+     * Run it in one transaction on an empty database. Tables have no prefix.
      */
     public static String schemaSql() {
-        return Schema.script();
+        return schemaSql(DEFAULT_TABLE_PREFIX);
+    }
+
+    /**
+     * {@link #schemaSql()} for a store with the table prefix {@code tablePrefix}.
+     *
+     * @throws IllegalArgumentException as {@link Builder#tablePrefix(String)} does
+     */
+    public static String schemaSql(String tablePrefix) {
+        return new Schema(MEMORY, SqlNames.tablePrefix(tablePrefix)).script();
     }
 
     @Override
@@ -223,7 +255,7 @@ public final class SQLiteEventStore extends AbstractEventStore implements EventI
             connections.open();
             if (readOnly) {
                 connections.read(c -> {
-                    Schema.requireCurrent(c, database);
+                    schema.requireCurrent(c);
                     return null;
                 });
                 return;
@@ -232,7 +264,7 @@ public final class SQLiteEventStore extends AbstractEventStore implements EventI
             lock.lock();
             try {
                 busyWait.installOn(connections.writer());
-                Schema.migrate(connections.writer(), database);
+                schema.migrate(connections.writer());
             } finally {
                 lock.unlock();
             }
@@ -252,7 +284,7 @@ public final class SQLiteEventStore extends AbstractEventStore implements EventI
         return read("reading " + stream, c -> {
             while (true) {
                 List<RecordedEvent> rows = new ArrayList<>();
-                try (PreparedStatement query = c.prepareStatement(EventQueries.READ_STREAM)) {
+                try (PreparedStatement query = c.prepareStatement(queries.readStream)) {
                     query.setString(1, stream.aggregateType());
                     query.setString(2, stream.aggregateId().toString());
                     query.setLong(3, afterVersion);
@@ -276,7 +308,7 @@ public final class SQLiteEventStore extends AbstractEventStore implements EventI
 
     @Override
     protected List<RecordedEvent> doReadPage(ReadOptions options, long cursor, int max) {
-        EventQueries.PageQuery page = EventQueries.page(options, cursor, max);
+        EventQueries.PageQuery page = queries.page(options, cursor, max);
         return read("reading the event log", c -> {
             List<RecordedEvent> rows = new ArrayList<>(Math.min(max, 1024));
             try (PreparedStatement query = page.bind(c.prepareStatement(page.sql()));
@@ -297,7 +329,7 @@ public final class SQLiteEventStore extends AbstractEventStore implements EventI
     @Override
     protected boolean doEventExists(UUID eventId) {
         return read("looking up event " + eventId, c -> {
-            try (PreparedStatement query = c.prepareStatement(EventQueries.EVENT_EXISTS)) {
+            try (PreparedStatement query = c.prepareStatement(queries.eventExists)) {
                 query.setString(1, eventId.toString());
                 try (ResultSet rs = query.executeQuery()) {
                     return rs.next();
@@ -309,7 +341,7 @@ public final class SQLiteEventStore extends AbstractEventStore implements EventI
     @Override
     protected long doGlobalPosition() {
         return read("reading the global position", c -> {
-            try (PreparedStatement query = c.prepareStatement(EventQueries.GLOBAL_POSITION);
+            try (PreparedStatement query = c.prepareStatement(queries.globalPosition);
                  ResultSet rs = query.executeQuery()) {
                 rs.next();
                 return rs.getLong(1);
@@ -326,7 +358,7 @@ public final class SQLiteEventStore extends AbstractEventStore implements EventI
     public ImportResult importRecorded(List<RecordedEvent> batch) {
         ready();
         refuseIfReadOnly("importing events");
-        return new SQLiteImporter(connections, errors).importRecorded(batch);
+        return new SQLiteImporter(connections, errors, queries).importRecorded(batch);
     }
 
     /**
@@ -352,7 +384,7 @@ public final class SQLiteEventStore extends AbstractEventStore implements EventI
                     }
                 }
                 if (problems.isEmpty()) {
-                    try (ResultSet rs = sql.executeQuery(EventQueries.MISTYPED_ROWS)) {
+                    try (ResultSet rs = sql.executeQuery(queries.mistypedRows)) {
                         while (rs.next()) {
                             problems.add("events row at global position " + rs.getLong(1) + " holds a value of the wrong"
                                     + " type or none in " + rs.getString(2));
@@ -424,8 +456,8 @@ public final class SQLiteEventStore extends AbstractEventStore implements EventI
         }
     }
 
-    private static long streamVersion(Connection c, StreamId stream) throws SQLException {
-        try (PreparedStatement query = c.prepareStatement(EventQueries.STREAM_VERSION)) {
+    private long streamVersion(Connection c, StreamId stream) throws SQLException {
+        try (PreparedStatement query = c.prepareStatement(queries.streamVersion)) {
             query.setString(1, stream.aggregateType());
             query.setString(2, stream.aggregateId().toString());
             try (ResultSet rs = query.executeQuery()) {
@@ -450,6 +482,7 @@ public final class SQLiteEventStore extends AbstractEventStore implements EventI
         private StoreObserver observer = StoreObserver.NONE;
         private boolean readOnly;
         private final Properties driverProperties = new Properties();
+        private String tablePrefix = DEFAULT_TABLE_PREFIX;
 
         private Builder(String database) {
             if (database == null || database.isBlank()) {
@@ -551,6 +584,23 @@ public final class SQLiteEventStore extends AbstractEventStore implements EventI
         /** Watches appends and reads (metrics, audit); see {@link StoreObserver}. None unless set. */
         public Builder observer(StoreObserver observer) {
             this.observer = Objects.requireNonNull(observer, "observer");
+            return this;
+        }
+
+        /**
+         * A prefix for the store's table and index names (default {@value SQLiteEventStore#DEFAULT_TABLE_PREFIX}:
+         * none, the names every store had before prefixes existed): with {@code "es_"} the tables
+         * are {@code es_events}, {@code es_snapshots}, {@code es_subscription_checkpoints},
+         * {@code es_dead_letters} and {@code es_schema_version}, so an application's own tables of
+         * those names (read models in the same file, say) do not collide, and several stores can
+         * share one file. The prefix is part of the store's identity: open an existing store with
+         * the prefix it was created with.
+         *
+         * @throws IllegalArgumentException unless the prefix is empty or a lower-case SQL identifier
+         *                                  matching {@code [a-z_][a-z0-9_]{0,40}}, e.g. {@code "es_"}
+         */
+        public Builder tablePrefix(String tablePrefix) {
+            this.tablePrefix = SqlNames.tablePrefix(tablePrefix);
             return this;
         }
 

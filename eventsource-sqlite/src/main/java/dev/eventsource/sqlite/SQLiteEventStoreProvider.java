@@ -13,7 +13,8 @@ import java.util.Locale;
  *
  * <p>Accepts {@code sqlite::memory:}, {@code sqlite:<path>} (e.g. {@code sqlite:./events.db}) and
  * {@code jdbc:sqlite:<path>}, optionally followed by {@code ?} parameters {@code walMode=true|false},
- * {@code busyTimeout=<milliseconds>}, {@code synchronous=FULL|NORMAL} and {@code tracing=true|false}
+ * {@code busyTimeout=<milliseconds>}, {@code synchronous=FULL|NORMAL}, {@code tracing=true|false} and
+ * {@code tablePrefix=<prefix>} (see {@link SQLiteEventStore.Builder#tablePrefix(String)})
  * joined by {@code &}. Refuses an empty path, unknown or malformed parameters, and every database
  * name that {@link SQLiteEventStore#builder(String)} refuses (a {@code file:} URI, a name starting
  * with {@code ':'} other than {@code :memory:}, such as {@code sqlite::resource:http://...}).
@@ -89,12 +90,13 @@ public final class SQLiteEventStoreProvider implements EventStoreBackendProvider
                 case "busyTimeout" -> builder.busyTimeout(Duration.ofMillis(Long.parseLong(value)));
                 case "synchronous" -> builder.synchronous(Synchronous.valueOf(value.toUpperCase(Locale.ROOT)));
                 case "tracing" -> builder.tracing(bool(value));
+                case "tablePrefix" -> builder.tablePrefix(value);
                 default -> throw new IllegalArgumentException("unknown parameter");
             }
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("Bad parameter '" + parameter + "' in SQLite URL '" + url + "' ("
                     + e.getMessage() + "); known: walMode=true|false, busyTimeout=<milliseconds>,"
-                    + " synchronous=FULL|NORMAL, tracing=true|false", e);
+                    + " synchronous=FULL|NORMAL, tracing=true|false, tablePrefix=<prefix>", e);
         }
     }
 

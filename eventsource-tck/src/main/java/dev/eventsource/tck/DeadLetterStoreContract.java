@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.eventsource.subscription.DeadLetter;
+import dev.eventsource.subscription.DeadLetterQuery;
+import dev.eventsource.subscription.DeadLetterStats;
 import dev.eventsource.subscription.DeadLetterStore;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -13,6 +15,8 @@ import java.time.temporal.ChronoUnit;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.entry;
 
 /**
  * The contract of a {@link DeadLetterStore}: entries get ids and read back unchanged (the payload
@@ -164,5 +168,90 @@ public abstract class DeadLetterStoreContract {
     @Test
     void resolving_an_unknown_id_says_so() {
         assertThat(letters.resolve(424_242, now())).isFalse();
+    }
+
+    private DeadLetter letterOfType(String subscription, String eventType, String error) {
+        Instant at = now();
+        return letters.add(new DeadLetter(0, subscription, UUID.randomUUID(), 1, eventType, "{}", error, error, 1, at, at, null));
+    }
+
+    @Test
+    void a_query_selects_by_subscription_type_and_error_text_in_id_order_and_pages_after_an_id() {
+        DeadLetter a1 = letterOfType("billing", "OrderPlaced", "java.util.concurrent.TimeoutException: gateway slow");
+        DeadLetter b1 = letterOfType("search", "OrderPlaced", "java.lang.IllegalStateException: index closed");
+        DeadLetter a2 = letterOfType("billing", "OrderShipped", "java.util.concurrent.TimeoutException: gateway slow");
+        DeadLetter a3 = letterOfType("billing", "OrderPlaced", "java.lang.IllegalArgumentException: bad amount");
+        DeadLetter a4 = letterOfType("billing", "OrderPlaced", "java.lang.IllegalStateException: TIMEOUTEXCEPTION in text");
+
+        assertThat(letters.query(DeadLetterQuery.all())).extracting(DeadLetter::id)
+                .containsExactly(a1.id(), b1.id(), a2.id(), a3.id(), a4.id());
+        assertThat(letters.query(DeadLetterQuery.all().subscription("billing").eventType("OrderPlaced")))
+                .extracting(DeadLetter::id).containsExactly(a1.id(), a3.id(), a4.id());
+        assertThat(letters.query(DeadLetterQuery.all().errorContaining("TimeoutException")))
+                .as("case-sensitive, no wildcards").extracting(DeadLetter::id).containsExactly(a1.id(), a2.id());
+        assertThat(letters.query(DeadLetterQuery.all().errorContaining("%"))).isEmpty();
+        assertThat(letters.query(DeadLetterQuery.all().subscription("billing").limit(2)))
+                .extracting(DeadLetter::id).containsExactly(a1.id(), a2.id());
+        assertThat(letters.query(DeadLetterQuery.all().subscription("billing").after(a2.id()).limit(2)))
+                .extracting(DeadLetter::id).containsExactly(a3.id(), a4.id());
+        assertThat(letters.query(DeadLetterQuery.all().subscription("nobody"))).isEmpty();
+    }
+
+    @Test
+    void a_query_leaves_resolved_entries_out_unless_asked_and_pages_past_many_non_matching_ones() {
+        DeadLetter resolved = letterOfType("billing", "OrderPlaced", "x.Boom: resolved");
+        letters.resolve(resolved.id(), now());
+        for (int i = 0; i < 700; i++) {
+            letterOfType("billing", "OrderPlaced", "x.Other: noise " + i);
+        }
+        DeadLetter wanted = letterOfType("billing", "OrderPlaced", "x.Boom: needle");
+
+        assertThat(letters.query(DeadLetterQuery.all().errorContaining("x.Boom"))).extracting(DeadLetter::id)
+                .containsExactly(wanted.id());
+        assertThat(letters.query(DeadLetterQuery.all().errorContaining("x.Boom").includeResolved()))
+                .extracting(DeadLetter::id).containsExactly(resolved.id(), wanted.id());
+    }
+
+    @Test
+    void stats_count_unresolved_entries_per_subscription_and_error_type() {
+        letterOfType("billing", "T", "java.util.concurrent.TimeoutException: slow");
+        letterOfType("billing", "T", "java.util.concurrent.TimeoutException: slower");
+        letterOfType("search", "T", "java.lang.IllegalStateException: closed");
+        DeadLetter done = letterOfType("search", "T", "java.lang.IllegalStateException: closed");
+        letters.resolve(done.id(), now());
+        letterOfType("search", "T", "no colon at all");
+
+        DeadLetterStats stats = letters.stats();
+
+        assertThat(stats.unresolved()).isEqualTo(4);
+        assertThat(stats.bySubscription()).containsExactly(entry("billing", 2L), entry("search", 2L));
+        assertThat(stats.byErrorType()).containsExactly(entry("java.lang.IllegalStateException", 1L),
+                entry("java.util.concurrent.TimeoutException", 2L), entry("no colon at all", 1L));
+    }
+
+    @Test
+    void purging_removes_only_entries_resolved_before_the_given_time() {
+        DeadLetter old = letterOfType("billing", "T", "x.E: old");
+        DeadLetter recent = letterOfType("billing", "T", "x.E: recent");
+        DeadLetter open = letterOfType("billing", "T", "x.E: open");
+        Instant cut = now();
+        letters.resolve(old.id(), cut.minusSeconds(3_600));
+        letters.resolve(recent.id(), cut.plusSeconds(1));
+
+        assertThat(letters.purgeResolved(cut)).isEqualTo(1);
+        assertThat(letters.find(old.id())).isEmpty();
+        assertThat(letters.find(recent.id())).isPresent();
+        assertThat(letters.find(open.id())).isPresent();
+        assertThat(letters.purgeResolved(cut.plusSeconds(3_600))).isEqualTo(1);
+        assertThat(letters.find(open.id())).as("unresolved entries are never purged").isPresent();
+    }
+
+    @Test
+    void a_malformed_query_is_refused_naming_the_value() {
+        assertThatThrownBy(() -> DeadLetterQuery.all().limit(0)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("limit");
+        assertThatThrownBy(() -> DeadLetterQuery.all().limit(DeadLetterQuery.MAX_LIMIT + 1)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> DeadLetterQuery.all().after(-1)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("after");
+        assertThatThrownBy(() -> DeadLetterQuery.all().subscription(" ")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> DeadLetterQuery.all().errorContaining("")).isInstanceOf(IllegalArgumentException.class);
     }
 }

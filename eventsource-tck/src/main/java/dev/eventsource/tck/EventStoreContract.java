@@ -52,6 +52,14 @@ public abstract class EventStoreContract {
     }
 
     @Nested
+    class Tenancy extends TenancyContract {
+        @Override
+        protected EventStore newStore(EventRegistry registry) {
+            return EventStoreContract.this.newStore(registry);
+        }
+    }
+
+    @Nested
     class Lookup extends LookupContract {
         @Override
         protected EventStore newStore(EventRegistry registry) {

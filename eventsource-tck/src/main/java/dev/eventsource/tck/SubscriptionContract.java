@@ -561,6 +561,28 @@ public abstract class SubscriptionContract {
     }
 
     @Test
+    void retrying_all_dead_letters_of_a_subscription_resolves_those_handled_and_counts_the_others() {
+        seed(8, 3);
+        FailingOn handler = new FailingOn();
+        List<Long> positions = storedPositions();
+        UUID fixed = poisonAt(positions.get(1));
+        UUID stillBroken = poisonAt(positions.get(4));
+        handler.poison.add(fixed);
+        handler.poison.add(stillBroken);
+        SubscriptionManager m = newManager();
+        m.subscribe("bulk", handler, options().build());
+        eventually("two dead-lettered", () -> deadLetters.list("bulk").size() == 2 && handler.size() >= 6);
+
+        handler.poison.remove(fixed);
+        int handled = m.retryDeadLetters("bulk");
+
+        assertThat(handled).isEqualTo(1);
+        assertThat(handler.ids()).contains(fixed).doesNotContain(stillBroken);
+        assertThat(deadLetters.list("bulk")).singleElement().satisfies(d -> assertThat(d.eventId()).isEqualTo(stillBroken));
+        assertThatThrownBy(() -> m.retryDeadLetters("unknown")).isInstanceOf(java.util.NoSuchElementException.class);
+    }
+
+    @Test
     void a_dead_letter_retry_that_fails_again_stays_queued_with_its_attempts_counted() {
         seed(3, 3);
         FailingOn handler = new FailingOn();

@@ -14,6 +14,8 @@ import dev.eventsource.subscription.AppendNotifier;
 import dev.eventsource.subscription.Checkpoint;
 import dev.eventsource.subscription.CheckpointStore;
 import dev.eventsource.subscription.DeadLetter;
+import dev.eventsource.subscription.DeadLetterQuery;
+import dev.eventsource.subscription.DeadLetterStats;
 import dev.eventsource.subscription.DeadLetterStore;
 import dev.eventsource.subscription.InMemoryCheckpointStore;
 import dev.eventsource.subscription.InMemoryDeadLetterStore;
@@ -30,6 +32,7 @@ import org.junit.platform.launcher.listeners.TestExecutionSummary;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -47,7 +50,7 @@ class SuitesFailAgainstANoOpStoreTest {
     @ValueSource(classes = {NoOpAppend.class, NoOpStreamRead.class, NoOpGlobalRead.class, NoOpLookup.class,
             NoOpSerialization.class, NoOpValidation.class, NoOpLifecycle.class, NoOpConcurrency.class, NoOpAggregate.class, NoOpReopen.class,
             NoOpSnapshots.class, NoOpSnapshotRepository.class, NoOpImport.class, NoOpEverything.class, NoOpSubscriptions.class,
-            NoOpCheckpoints.class, NoOpDeadLetters.class, NoOpDifferential.class, NoOpBackend.class})
+            NoOpCheckpoints.class, NoOpDeadLetters.class, NoOpDifferential.class, NoOpBackend.class, NoOpTenancy.class})
     void the_suite_reports_failures_against_a_no_op_store(Class<?> boundSuite) {
         TestExecutionSummary summary = run(boundSuite);
 
@@ -160,6 +163,13 @@ class SuitesFailAgainstANoOpStoreTest {
     }
 
     static class NoOpGlobalRead extends GlobalReadContract {
+        @Override
+        protected EventStore newStore(EventRegistry registry) {
+            return new NoOpEventStore();
+        }
+    }
+
+    static class NoOpTenancy extends TenancyContract {
         @Override
         protected EventStore newStore(EventRegistry registry) {
             return new NoOpEventStore();
@@ -314,6 +324,21 @@ class SuitesFailAgainstANoOpStoreTest {
                 @Override
                 public boolean resolve(long id, Instant at) {
                     return false;
+                }
+
+                @Override
+                public List<DeadLetter> query(DeadLetterQuery query) {
+                    return List.of();
+                }
+
+                @Override
+                public DeadLetterStats stats() {
+                    return new DeadLetterStats(0, Map.of(), Map.of());
+                }
+
+                @Override
+                public long purgeResolved(Instant resolvedBefore) {
+                    return 0;
                 }
             };
         }

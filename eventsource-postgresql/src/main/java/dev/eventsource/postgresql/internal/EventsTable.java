@@ -1,5 +1,6 @@
 package dev.eventsource.postgresql.internal;
 
+import dev.eventsource.jdbc.SqlNames;
 import dev.eventsource.store.AppendResult;
 import dev.eventsource.store.ExpectedVersion;
 import dev.eventsource.store.ReadDirection;

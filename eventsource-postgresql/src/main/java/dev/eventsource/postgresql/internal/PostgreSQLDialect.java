@@ -1,5 +1,6 @@
 package dev.eventsource.postgresql.internal;
 
+import dev.eventsource.jdbc.SqlNames;
 import dev.eventsource.jdbc.SqlDialect;
 
 import java.sql.PreparedStatement;

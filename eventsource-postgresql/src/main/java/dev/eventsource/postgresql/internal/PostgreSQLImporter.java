@@ -1,5 +1,6 @@
 package dev.eventsource.postgresql.internal;
 
+import dev.eventsource.jdbc.SqlNames;
 import dev.eventsource.store.EventImporter;
 import dev.eventsource.postgresql.TransientStoreException;
 import dev.eventsource.store.EventImporter.ImportResult;

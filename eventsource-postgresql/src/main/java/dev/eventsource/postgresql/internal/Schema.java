@@ -1,5 +1,6 @@
 package dev.eventsource.postgresql.internal;
 
+import dev.eventsource.jdbc.SqlNames;
 import dev.eventsource.EventSourceException;
 import dev.eventsource.store.IncompatibleStoreException;
 import dev.eventsource.store.IncompatibleStoreException.Kind;

@@ -18,15 +18,16 @@ import java.util.UUID;
 import java.util.function.Predicate;
 
 /**
- * Every SQL statement the store runs, and the mapping between rows and records. Timestamps are
- * stored as microseconds since the epoch, ids as their canonical text.
+ * Every SQL statement the store runs on its events table ({@code <prefix>events}), and the mapping
+ * between rows and records. Timestamps are stored as microseconds since the epoch, ids as their
+ * canonical text.
  */
 public final class EventQueries {
 
     /**
      * The events table's columns, the one list of them outside the schema's migrations: every
      * statement below is built from it, and {@link #row} reads them in this order. Each carries the
-     * storage class the store writes, which {@link #MISTYPED_ROWS} checks, since SQLite does not
+     * storage class the store writes, which {@link #mistypedRows} checks, since SQLite does not
      * enforce column types.
      */
     private static final List<Column> EVENT_COLUMNS = List.of(
@@ -58,33 +59,42 @@ public final class EventQueries {
 
     private static final String COLUMNS = columns(column -> true);
 
-    /** Positions come from the table; every other column is written. */
-    public static final String INSERT = "INSERT INTO events (" + columns(column -> !column.equals("global_position"))
-            + ") VALUES (" + "?, ".repeat(EVENT_COLUMNS.size() - 2) + "?)";
-
-    public static final String STREAM_VERSION =
-            "SELECT COALESCE(MAX(version), 0) FROM events WHERE aggregate_type = ? AND aggregate_id = ?";
-
-    /** Leaves out the stream's own columns: every JDBC getter is a native call, and a stream read knows them. */
-    public static final String READ_STREAM = "SELECT "
-            + columns(column -> !column.equals("aggregate_type") && !column.equals("aggregate_id"))
-            + " FROM events WHERE aggregate_type = ? AND aggregate_id = ? AND version > ? ORDER BY version";
-
-    public static final String FIND_EVENT = "SELECT " + COLUMNS + " FROM events WHERE event_id = ?";
-
-    public static final String EVENT_EXISTS = "SELECT 1 FROM events WHERE event_id = ?";
-
-    public static final String GLOBAL_POSITION = "SELECT COALESCE(MAX(global_position), 0) FROM events";
-
     public static final String LAST_POSITION = "SELECT last_insert_rowid()";
 
-    /** Rows whose columns do not hold the type the store writes (SQLite does not enforce column types), at most 100. */
-    public static final String MISTYPED_ROWS = "SELECT global_position, trim("
-            + String.join(" || ", EVENT_COLUMNS.stream().filter(column -> !column.name().equals("global_position"))
-                    .map(Column::typeCheck).toList())
-            + ") AS columns FROM events WHERE columns <> '' ORDER BY global_position LIMIT 100";
+    private final String events;
 
-    private EventQueries() {
+    /** Positions come from the table; every other column is written. */
+    public final String insert;
+
+    public final String streamVersion;
+
+    /** Leaves out the stream's own columns: every JDBC getter is a native call, and a stream read knows them. */
+    public final String readStream;
+
+    public final String findEvent;
+
+    public final String eventExists;
+
+    public final String globalPosition;
+
+    /** Rows whose columns do not hold the type the store writes (SQLite does not enforce column types), at most 100. */
+    public final String mistypedRows;
+
+    /** The statements on the table {@code tablePrefix + "events"}; the prefix must have been checked (see {@code SqlNames}). */
+    public EventQueries(String tablePrefix) {
+        this.events = tablePrefix + "events";
+        this.insert = "INSERT INTO " + events + " (" + columns(column -> !column.equals("global_position"))
+                + ") VALUES (" + "?, ".repeat(EVENT_COLUMNS.size() - 2) + "?)";
+        this.streamVersion = "SELECT COALESCE(MAX(version), 0) FROM " + events + " WHERE aggregate_type = ? AND aggregate_id = ?";
+        this.readStream = "SELECT " + columns(column -> !column.equals("aggregate_type") && !column.equals("aggregate_id"))
+                + " FROM " + events + " WHERE aggregate_type = ? AND aggregate_id = ? AND version > ? ORDER BY version";
+        this.findEvent = "SELECT " + COLUMNS + " FROM " + events + " WHERE event_id = ?";
+        this.eventExists = "SELECT 1 FROM " + events + " WHERE event_id = ?";
+        this.globalPosition = "SELECT COALESCE(MAX(global_position), 0) FROM " + events;
+        this.mistypedRows = "SELECT global_position, trim("
+                + String.join(" || ", EVENT_COLUMNS.stream().filter(column -> !column.name().equals("global_position"))
+                        .map(Column::typeCheck).toList())
+                + ") AS columns FROM " + events + " WHERE columns <> '' ORDER BY global_position LIMIT 100";
     }
 
     /** A {@code readAll} page query and the values to bind, in order. */
@@ -108,9 +118,9 @@ public final class EventQueries {
      * matching row past the cursor for each page; walking the primary key instead costs the page.
      * Timestamps are never indexed for the same reason (occurredAt is not in position order).
      */
-    public static PageQuery page(ReadOptions options, long cursor, int max) {
+    public PageQuery page(ReadOptions options, long cursor, int max) {
         boolean forward = options.direction() == ReadDirection.FORWARD;
-        StringBuilder sql = new StringBuilder("SELECT ").append(COLUMNS).append(" FROM events WHERE global_position ")
+        StringBuilder sql = new StringBuilder("SELECT ").append(COLUMNS).append(" FROM ").append(events).append(" WHERE global_position ")
                 .append(forward ? "> ?" : "< ?");
         List<Object> parameters = new ArrayList<>();
         parameters.add(cursor);
@@ -149,7 +159,7 @@ public final class EventQueries {
         parameters.addAll(values);
     }
 
-    /** Binds one row of {@link #INSERT}. */
+    /** Binds one row of {@link #insert}. */
     public static void bindInsert(PreparedStatement insert, StreamId stream, SerializedEvent event, long version,
                                   long recordedAtMicros) throws SQLException {
         insert.setString(1, event.eventId().toString());
@@ -176,7 +186,7 @@ public final class EventQueries {
                 instant(rs.getLong(8)), instant(rs.getLong(9)), rs.getString(10), rs.getString(11), rs.getString(12));
     }
 
-    /** Reads the current row of a result set selected with {@link #READ_STREAM}: the column list without the stream's two. */
+    /** Reads the current row of a result set selected with {@link #readStream}: the column list without the stream's two. */
     public static RecordedEvent streamRow(ResultSet rs, StreamId stream) throws SQLException {
         return new RecordedEvent(UUID.fromString(rs.getString(2)), rs.getString(4), rs.getInt(5), stream.aggregateId(),
                 stream.aggregateType(), rs.getLong(3), rs.getLong(1), instant(rs.getLong(6)), instant(rs.getLong(7)),

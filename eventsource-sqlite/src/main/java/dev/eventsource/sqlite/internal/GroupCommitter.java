@@ -103,6 +103,7 @@ public final class GroupCommitter {
     private Statement control;
     private PreparedStatement insert;
     private PreparedStatement streamVersion;
+    private final EventQueries queries;
     private PreparedStatement findEvent;
     private PreparedStatement lastPosition;
 
@@ -111,7 +112,8 @@ public final class GroupCommitter {
      * @param busyTimeout how long an append may wait for the write lock, counted from when it is queued
      */
     public GroupCommitter(Connections connections, SQLiteErrors errors, BusyWait busyWait, Duration busyTimeout,
-                          Supplier<Instant> clock) {
+                          Supplier<Instant> clock, EventQueries queries) {
+        this.queries = queries;
         this.connections = connections;
         this.errors = errors;
         this.busyWait = busyWait;
@@ -471,9 +473,9 @@ public final class GroupCommitter {
     private void prepare(Connection connection) throws SQLException {
         if (control == null || control.getConnection() != connection) {
             control = connection.createStatement();
-            insert = connection.prepareStatement(EventQueries.INSERT);
-            streamVersion = connection.prepareStatement(EventQueries.STREAM_VERSION);
-            findEvent = connection.prepareStatement(EventQueries.FIND_EVENT);
+            insert = connection.prepareStatement(queries.insert);
+            streamVersion = connection.prepareStatement(queries.streamVersion);
+            findEvent = connection.prepareStatement(queries.findEvent);
             lastPosition = connection.prepareStatement(EventQueries.LAST_POSITION);
         }
     }

@@ -8,18 +8,19 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.UUID;
 
-/** SQLite's side of the shared stores: plain table names, ids as their canonical text, times as microseconds since the epoch. */
+/** SQLite's side of the shared stores: table names with the store's prefix, ids as their canonical text, times as microseconds since the epoch. */
 public final class SQLiteDialect implements SqlDialect {
 
-    /** The dialect; it holds no state. */
-    public static final SQLiteDialect INSTANCE = new SQLiteDialect();
+    private final String tablePrefix;
 
-    private SQLiteDialect() {
+    /** @param tablePrefix the store's table prefix, already checked (see {@code SqlNames}) */
+    public SQLiteDialect(String tablePrefix) {
+        this.tablePrefix = tablePrefix;
     }
 
     @Override
     public String table(String name) {
-        return name;
+        return tablePrefix + name;
     }
 
     @Override

@@ -32,8 +32,10 @@ public final class SQLiteImporter {
 
     private final Connections connections;
     private final SQLiteErrors errors;
+    private final EventQueries queries;
 
-    public SQLiteImporter(Connections connections, SQLiteErrors errors) {
+    public SQLiteImporter(Connections connections, SQLiteErrors errors, EventQueries queries) {
+        this.queries = queries;
         this.connections = connections;
         this.errors = errors;
     }
@@ -68,9 +70,9 @@ public final class SQLiteImporter {
         }
     }
 
-    private static Map<UUID, RecordedEvent> stored(Connection c, List<RecordedEvent> batch) throws SQLException {
+    private Map<UUID, RecordedEvent> stored(Connection c, List<RecordedEvent> batch) throws SQLException {
         Map<UUID, RecordedEvent> found = new HashMap<>();
-        try (PreparedStatement find = c.prepareStatement(EventQueries.FIND_EVENT)) {
+        try (PreparedStatement find = c.prepareStatement(queries.findEvent)) {
             for (RecordedEvent row : batch) {
                 find.setString(1, row.eventId().toString());
                 try (ResultSet rs = find.executeQuery()) {
@@ -84,9 +86,9 @@ public final class SQLiteImporter {
         return found;
     }
 
-    private static Map<StreamId, Long> versions(Connection c, List<RecordedEvent> batch) throws SQLException {
+    private Map<StreamId, Long> versions(Connection c, List<RecordedEvent> batch) throws SQLException {
         Map<StreamId, Long> versions = new HashMap<>();
-        try (PreparedStatement version = c.prepareStatement(EventQueries.STREAM_VERSION)) {
+        try (PreparedStatement version = c.prepareStatement(queries.streamVersion)) {
             for (RecordedEvent row : batch) {
                 if (!versions.containsKey(row.stream())) {
                     version.setString(1, row.aggregateType());
@@ -101,11 +103,11 @@ public final class SQLiteImporter {
         return versions;
     }
 
-    private static void insert(Connection c, List<RecordedEvent> rows) throws SQLException {
+    private void insert(Connection c, List<RecordedEvent> rows) throws SQLException {
         if (rows.isEmpty()) {
             return;
         }
-        try (PreparedStatement insert = c.prepareStatement(EventQueries.INSERT)) {
+        try (PreparedStatement insert = c.prepareStatement(queries.insert)) {
             for (RecordedEvent row : rows) {
                 SerializedEvent event = new SerializedEvent(row.eventId(), row.eventType(), row.schemaVersion(),
                         row.occurredAt(), row.tenantId(), row.metadataJson(), row.payloadJson());

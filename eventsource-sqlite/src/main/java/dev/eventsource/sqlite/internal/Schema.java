@@ -6,14 +6,18 @@ import dev.eventsource.store.StoreNotInitializedException;
 import dev.eventsource.jdbc.VersionedSchema;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The store's tables, created and upgraded by numbered migrations recorded in
- * {@code eventsource_schema}, bootstrapped by the shared {@link VersionedSchema}. Migrating is
+ * {@code eventsource_schema} (with a table prefix {@code p}: {@code <p>schema_version}, and every
+ * table and index named {@code <p><name>}), bootstrapped by the shared {@link VersionedSchema}. Migrating is
  * idempotent and safe when several processes do it at once: the version is re-read inside
  * {@code BEGIN IMMEDIATE}, so exactly one of them applies each step and the others find it done.
  */
@@ -22,7 +26,7 @@ public final class Schema extends VersionedSchema {
     /** Migration {@code i} takes the schema from version {@code i} to {@code i + 1}. Append only; never edit one. */
     private static final List<List<String>> MIGRATIONS = List.of(List.of(
             """
-            CREATE TABLE events (
+            CREATE TABLE {p}events (
                 global_position INTEGER PRIMARY KEY AUTOINCREMENT,
                 event_id        TEXT    NOT NULL UNIQUE,
                 aggregate_type  TEXT    NOT NULL,
@@ -38,13 +42,13 @@ public final class Schema extends VersionedSchema {
                 UNIQUE (aggregate_type, aggregate_id, version)
             )""",
             // Filtered readAll pages walk these in position order, so a page costs its own size.
-            "CREATE INDEX events_by_event_type ON events (event_type, global_position)",
-            "CREATE INDEX events_by_aggregate_type ON events (aggregate_type, global_position)",
-            "CREATE INDEX events_by_tenant ON events (tenant_id, global_position) WHERE tenant_id IS NOT NULL"),
+            "CREATE INDEX {p}events_by_event_type ON {p}events (event_type, global_position)",
+            "CREATE INDEX {p}events_by_aggregate_type ON {p}events (aggregate_type, global_position)",
+            "CREATE INDEX {p}events_by_tenant ON {p}events (tenant_id, global_position) WHERE tenant_id IS NOT NULL"),
             List.of(
             // One snapshot per stream; state is JSON text, taken_at microseconds since the epoch like the events' times.
             """
-            CREATE TABLE snapshots (
+            CREATE TABLE {p}snapshots (
                 aggregate_type  TEXT    NOT NULL,
                 aggregate_id    TEXT    NOT NULL,
                 version         INTEGER NOT NULL CHECK (version >= 1),
@@ -56,7 +60,7 @@ public final class Schema extends VersionedSchema {
             List.of(
             // Subscriptions: one checkpoint per name, and the dead-letter queue; times are microseconds since the epoch.
             """
-            CREATE TABLE IF NOT EXISTS subscription_checkpoints (
+            CREATE TABLE IF NOT EXISTS {p}subscription_checkpoints (
                 subscription     TEXT    NOT NULL PRIMARY KEY,
                 position         INTEGER NOT NULL CHECK (position >= 0),
                 events_processed INTEGER NOT NULL,
@@ -65,7 +69,7 @@ public final class Schema extends VersionedSchema {
                 updated_at       INTEGER NOT NULL
             ) WITHOUT ROWID""",
             """
-            CREATE TABLE IF NOT EXISTS dead_letters (
+            CREATE TABLE IF NOT EXISTS {p}dead_letters (
                 id              INTEGER PRIMARY KEY AUTOINCREMENT,
                 subscription    TEXT    NOT NULL,
                 event_id        TEXT    NOT NULL,
@@ -80,19 +84,38 @@ public final class Schema extends VersionedSchema {
                 resolved_at     INTEGER,
                 UNIQUE (subscription, event_id)
             )""",
-            "CREATE INDEX IF NOT EXISTS dead_letters_unresolved ON dead_letters (subscription, global_position) WHERE resolved_at IS NULL"));
+            "CREATE INDEX IF NOT EXISTS {p}dead_letters_unresolved ON {p}dead_letters (subscription, global_position) WHERE resolved_at IS NULL"));
 
     /** The schema version this code writes. */
     public static final int CURRENT_VERSION = MIGRATIONS.size();
 
-    private static final String SCHEMA_TABLE = "CREATE TABLE IF NOT EXISTS eventsource_schema (version INTEGER PRIMARY KEY,"
-            + " applied_at INTEGER NOT NULL)";
-
     private final String database;
+    private final String prefix;
+    private final String versionTable;
 
-    private Schema(String database) {
+    /**
+     * @param database    the database's name, for messages
+     * @param tablePrefix the store's table prefix, already checked (see {@code SqlNames}); empty for
+     *                    the names every store had before prefixes existed
+     */
+    public Schema(String database, String tablePrefix) {
         super(CURRENT_VERSION);
         this.database = database;
+        this.prefix = tablePrefix;
+        this.versionTable = versionTable(tablePrefix);
+    }
+
+    /** {@code eventsource_schema} without a prefix, as every store before prefixes; {@code <prefix>schema_version} with one. */
+    static String versionTable(String tablePrefix) {
+        return tablePrefix.isEmpty() ? "eventsource_schema" : tablePrefix + "schema_version";
+    }
+
+    private String createVersionTable() {
+        return "CREATE TABLE IF NOT EXISTS " + versionTable + " (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)";
+    }
+
+    private List<String> migration(int version) {
+        return MIGRATIONS.get(version - 1).stream().map(statement -> statement.replace("{p}", prefix)).toList();
     }
 
     /**
@@ -100,55 +123,34 @@ public final class Schema extends VersionedSchema {
      * recording each version as {@link #migrate} does, so a store opened on the result finds its
      * schema done. Meant to run in one transaction.
      */
-    public static String script() {
-        StringBuilder sql = new StringBuilder(SCHEMA_TABLE).append(";\n\n");
-        for (int v = 0; v < CURRENT_VERSION; v++) {
-            sql.append("-- version ").append(v + 1).append("\n");
-            for (String statement : MIGRATIONS.get(v)) {
+    public String script() {
+        StringBuilder sql = new StringBuilder(createVersionTable()).append(";\n\n");
+        for (int v = 1; v <= CURRENT_VERSION; v++) {
+            sql.append("-- version ").append(v).append("\n");
+            for (String statement : migration(v)) {
                 sql.append(statement).append(";\n\n");
             }
-            sql.append("INSERT INTO eventsource_schema (version, applied_at)"
-                    + " VALUES (").append(v + 1).append(", CAST(strftime('%s', 'now') AS INTEGER) * 1000000);\n\n");
+            sql.append("INSERT INTO ").append(versionTable).append(" (version, applied_at)"
+                    + " VALUES (").append(v).append(", CAST(strftime('%s', 'now') AS INTEGER) * 1000000);\n\n");
         }
         return sql.toString();
     }
 
-    /**
-     * Brings the database to {@link #CURRENT_VERSION}; see {@link VersionedSchema#migrate}.
-     *
-     * @throws IncompatibleStoreException if the database was written by a newer version of this library
-     */
-    public static void migrate(Connection connection, String database) throws SQLException {
-        new Schema(database).migrate(connection);
-    }
-
-    /**
-     * Checks, without writing, that the database holds exactly the schema this code writes; what a
-     * read-only store needs, since it cannot create or upgrade one.
-     *
-     * @throws StoreNotInitializedException naming the database when it holds no event store schema (an
-     *                                      empty file) or an older one
-     * @throws IncompatibleStoreException   when it holds only another application's tables, or a newer schema
-     */
-    public static void requireCurrent(Connection connection, String database) throws SQLException {
-        new Schema(database).requireCurrent(connection);
-    }
-
     @Override
     protected String describe() {
-        return "SQLite database " + database;
+        return "SQLite database " + database + (prefix.isEmpty() ? "" : " (table prefix " + prefix + ")");
     }
 
     @Override
     protected int version(Connection c) throws SQLException {
         try (Statement sql = c.createStatement()) {
             try (ResultSet tables = sql.executeQuery(
-                    "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'eventsource_schema'")) {
+                    "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '" + versionTable + "'")) {
                 if (!tables.next()) {
                     return 0;
                 }
             }
-            try (ResultSet rs = sql.executeQuery("SELECT COALESCE(MAX(version), 0) FROM eventsource_schema")) {
+            try (ResultSet rs = sql.executeQuery("SELECT COALESCE(MAX(version), 0) FROM " + versionTable)) {
                 rs.next();
                 return rs.getInt(1);
             }
@@ -163,16 +165,38 @@ public final class Schema extends VersionedSchema {
 
     @Override
     protected void prepare(Connection c) throws SQLException {
-        execute(c, SCHEMA_TABLE);
+        execute(c, createVersionTable());
     }
 
     @Override
     protected void apply(Connection c, int version) throws SQLException {
-        for (String statement : MIGRATIONS.get(version - 1)) {
+        if (version == 1) {
+            // A new store: none of the tables it will ever create may exist yet.
+            for (int v = 1; v <= CURRENT_VERSION; v++) {
+                refuseTakenNames(c, migration(v), true);
+            }
+        } else {
+            // Older versions of this library created the IF NOT EXISTS tables lazily, before a migration did.
+            refuseTakenNames(c, migration(version), false);
+        }
+        for (String statement : migration(version)) {
             execute(c, statement);
         }
-        execute(c, "INSERT INTO eventsource_schema (version, applied_at) VALUES (" + version + ", "
+        execute(c, "INSERT INTO " + versionTable + " (version, applied_at) VALUES (" + version + ", "
                 + System.currentTimeMillis() * 1000 + ")");
+    }
+
+    private void refuseTakenNames(Connection c, List<String> statements, boolean alsoIfNotExists) throws SQLException {
+        for (String statement : statements) {
+            Matcher created = CREATE_TABLE.matcher(statement);
+            if (created.find() && (alsoIfNotExists || created.group(1) == null) && tableExists(c, created.group(2))) {
+                throw new IncompatibleStoreException(IncompatibleStoreException.Kind.NOT_AN_EVENT_STORE, "SQLite database "
+                        + database + " already holds a table named " + created.group(2) + " that this store did not"
+                        + " create (another application's?), so the store cannot create its own there; nothing was"
+                        + " changed. Give the store a table prefix, e.g. SQLiteEventStore.builder(path).tablePrefix(\"es_\")"
+                        + " or the URL parameter ?tablePrefix=es_.", null);
+            }
+        }
     }
 
     @Override
@@ -215,6 +239,17 @@ public final class Schema extends VersionedSchema {
                 + database + " has event store schema version " + found + " but this library knows versions up"
                 + " to " + CURRENT_VERSION + "; it was written by a newer eventsource. Upgrade eventsource-sqlite"
                 + " to use it.", null);
+    }
+
+    private static final Pattern CREATE_TABLE = Pattern.compile("^\\s*CREATE TABLE (IF NOT EXISTS )?(\\w+)");
+
+    private static boolean tableExists(Connection c, String table) throws SQLException {
+        try (PreparedStatement query = c.prepareStatement("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ? COLLATE NOCASE")) {
+            query.setString(1, table);
+            try (ResultSet rs = query.executeQuery()) {
+                return rs.next();
+            }
+        }
     }
 
     private static boolean holdsTables(Connection c) throws SQLException {

@@ -24,11 +24,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 class QueryPlanTest {
 
     private Connection connection;
+    private EventQueries queries;
+
+    /** The table prefix of the store under test; {@link PrefixedQueryPlanTest} runs every test with one. */
+    String prefix() {
+        return "";
+    }
 
     @BeforeEach
     void createSchema() throws Exception {
         connection = DriverManager.getConnection("jdbc:sqlite::memory:");
-        Schema.migrate(connection, ":memory:");
+        new Schema(":memory:", prefix()).migrate(connection);
+        queries = new EventQueries(prefix());
     }
 
     @AfterEach
@@ -38,27 +45,27 @@ class QueryPlanTest {
 
     @Test
     void reading_a_stream_searches_the_stream_index() throws Exception {
-        assertThat(plan(EventQueries.READ_STREAM, "Note", "id", 0)).noneMatch(QueryPlanTest::scansOrSorts)
+        assertThat(plan(queries.readStream, "Note", "id", 0)).noneMatch(QueryPlanTest::scansOrSorts)
                 .anyMatch(line -> line.contains("(aggregate_type=? AND aggregate_id=? AND version>?)"));
     }
 
     @Test
     void the_stream_version_is_read_from_the_stream_index() throws Exception {
-        assertThat(plan(EventQueries.STREAM_VERSION, "Note", "id")).noneMatch(QueryPlanTest::scansOrSorts)
+        assertThat(plan(queries.streamVersion, "Note", "id")).noneMatch(QueryPlanTest::scansOrSorts)
                 .anyMatch(line -> line.contains("COVERING INDEX"));
     }
 
     @Test
     void event_id_lookups_search_the_event_id_index() throws Exception {
-        assertThat(plan(EventQueries.EVENT_EXISTS, "id")).noneMatch(QueryPlanTest::scansOrSorts)
+        assertThat(plan(queries.eventExists, "id")).noneMatch(QueryPlanTest::scansOrSorts)
                 .anyMatch(line -> line.contains("(event_id=?)"));
-        assertThat(plan(EventQueries.FIND_EVENT, "id")).noneMatch(QueryPlanTest::scansOrSorts)
+        assertThat(plan(queries.findEvent, "id")).noneMatch(QueryPlanTest::scansOrSorts)
                 .anyMatch(line -> line.contains("(event_id=?)"));
     }
 
     @Test
     void the_global_position_is_read_from_the_primary_key() throws Exception {
-        assertThat(plan(EventQueries.GLOBAL_POSITION)).noneMatch(QueryPlanTest::scansOrSorts);
+        assertThat(plan(queries.globalPosition)).noneMatch(QueryPlanTest::scansOrSorts);
     }
 
     @Test
@@ -74,24 +81,24 @@ class QueryPlanTest {
     void a_page_of_one_event_type_walks_the_event_type_index() throws Exception {
         assertThat(pagePlan(ReadOptions.builder().eventTypes("NoteCreated").build()))
                 .noneMatch(QueryPlanTest::scansOrSorts)
-                .anyMatch(line -> line.contains("events_by_event_type"));
+                .anyMatch(line -> line.contains(prefix() + "events_by_event_type"));
         assertThat(pagePlan(ReadOptions.builder().eventTypes("NoteCreated").direction(ReadDirection.BACKWARD).build()))
                 .noneMatch(QueryPlanTest::scansOrSorts)
-                .anyMatch(line -> line.contains("events_by_event_type"));
+                .anyMatch(line -> line.contains(prefix() + "events_by_event_type"));
     }
 
     @Test
     void a_page_of_one_aggregate_type_walks_the_aggregate_type_index() throws Exception {
         assertThat(pagePlan(ReadOptions.builder().aggregateTypes("Note").build()))
                 .noneMatch(QueryPlanTest::scansOrSorts)
-                .anyMatch(line -> line.contains("events_by_aggregate_type"));
+                .anyMatch(line -> line.contains(prefix() + "events_by_aggregate_type"));
     }
 
     @Test
     void a_page_of_one_tenant_walks_the_tenant_index() throws Exception {
         assertThat(pagePlan(ReadOptions.builder().tenantId("acme").build()))
                 .noneMatch(QueryPlanTest::scansOrSorts)
-                .anyMatch(line -> line.contains("events_by_tenant"));
+                .anyMatch(line -> line.contains(prefix() + "events_by_tenant"));
     }
 
     @Test
@@ -112,7 +119,7 @@ class QueryPlanTest {
     }
 
     private List<String> pagePlan(ReadOptions options) throws Exception {
-        EventQueries.PageQuery page = EventQueries.page(options, 0, 500);
+        EventQueries.PageQuery page = queries.page(options, 0, 500);
         try (PreparedStatement explain = page.bind(connection.prepareStatement("EXPLAIN QUERY PLAN " + page.sql()))) {
             return details(explain);
         }

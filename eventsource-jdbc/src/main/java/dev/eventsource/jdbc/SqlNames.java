@@ -1,10 +1,11 @@
-package dev.eventsource.postgresql.internal;
+package dev.eventsource.jdbc;
 
 import java.util.regex.Pattern;
 
 /**
- * The only identifiers that reach SQL text: a schema name and a table prefix, both checked here
- * against a conservative pattern, so that nothing a caller passes is ever concatenated unchecked.
+ * The only identifiers a caller passes that reach SQL text, in every SQL backend: a schema name and
+ * a table prefix, both checked here against a conservative pattern, so that nothing a caller passes
+ * is ever concatenated unchecked.
  */
 public final class SqlNames {
 

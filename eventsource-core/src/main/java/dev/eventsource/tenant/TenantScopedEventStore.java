@@ -1,0 +1,215 @@
+package dev.eventsource.tenant;
+
+import dev.eventsource.store.AppendResult;
+import dev.eventsource.store.EventStore;
+import dev.eventsource.store.EventStream;
+import dev.eventsource.store.ExpectedVersion;
+import dev.eventsource.store.NewEvent;
+import dev.eventsource.store.OptimisticLockException;
+import dev.eventsource.store.ReadOptions;
+import dev.eventsource.store.StoredEvent;
+import dev.eventsource.store.StreamId;
+import dev.eventsource.store.spi.RecordedLog;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+/**
+ * One tenant's view of a shared store: everything it writes carries its tenant, and it reads,
+ * appends to and versions only streams of its tenant. See {@code docs/tenancy.md} and ADR 0005.
+ *
+ * <pre>{@code
+ * EventStore acme = TenantScopedEventStore.of(store, TenantId.of("acme"));
+ * var notes = new AggregateRepository<>(acme, Note::new, "Note");   // loads and saves acme's notes only
+ * }</pre>
+ *
+ * <p>A stream belongs to the tenant of its events (ids stay global: the tenant is a guarded tag,
+ * not part of a stream's identity). The view:
+ * <ul>
+ *   <li>stamps its tenant on every event it appends that has none, and refuses an event stamped
+ *       with another tenant;</li>
+ *   <li>refuses to append to, read or version a stream whose events belong to another tenant, or
+ *       to no tenant ({@link CrossTenantAccessException} naming both; nothing written, nothing
+ *       returned). An append checks the stream's owner and then appends expecting the version it
+ *       checked, so an owner cannot change in between: with {@link ExpectedVersion#ANY} or
+ *       {@link ExpectedVersion#STREAM_EXISTS} a concurrent append makes it check again; with an
+ *       exact expected version the caller's {@link OptimisticLockException} stands;</li>
+ *   <li>reads the global log filtered to its tenant, and refuses a filter on another tenant.</li>
+ * </ul>
+ *
+ * <p>What it does not hide: {@link #eventExists(UUID)} and {@link #globalPosition()} answer for the
+ * whole store (an event id and the log's length tell nothing of another tenant's data), and it
+ * offers no {@linkplain #recordedLog() stored-row log}, which would read every tenant's rows. Closing
+ * a view does not close the store. Each append costs two extra reads (the stream's version and last
+ * event); a load costs nothing extra unless it reads no event (then one). Thread-safe if the store is.
+ */
+public final class TenantScopedEventStore implements EventStore {
+
+    /** How often an {@code ANY} append re-checks a stream that keeps moving before it gives up. */
+    private static final int MAX_RECHECKS = 100;
+
+    private final EventStore store;
+    private final TenantId tenant;
+
+    private TenantScopedEventStore(EventStore store, TenantId tenant) {
+        this.store = Objects.requireNonNull(store, "store");
+        this.tenant = Objects.requireNonNull(tenant, "tenant");
+    }
+
+    /**
+     * {@code tenant}'s view of {@code store}. (A view of another tenant's view refuses everything,
+     * since the inner view checks its own tenant.)
+     */
+    public static TenantScopedEventStore of(EventStore store, TenantId tenant) {
+        return new TenantScopedEventStore(store, tenant);
+    }
+
+    /** The tenant this view is scoped to. */
+    public TenantId tenant() {
+        return tenant;
+    }
+
+    @Override
+    public AppendResult append(UUID aggregateId, String aggregateType, List<NewEvent> events, ExpectedVersion expected) {
+        StreamId stream = new StreamId(aggregateType, aggregateId);
+        Objects.requireNonNull(events, "events");
+        Objects.requireNonNull(expected, "expected");
+        List<NewEvent> stamped = stamp(stream, events);
+        for (int check = 1; ; check++) {
+            long version = ownedVersion(stream, "append to stream " + stream);
+            try {
+                return store.append(aggregateId, aggregateType, stamped, pinned(expected, version));
+            } catch (OptimisticLockException moved) {
+                if (expected.isExact() || check >= MAX_RECHECKS) {
+                    throw moved;
+                }
+                // The stream moved between the owner check and the append: check its owner again.
+            }
+        }
+    }
+
+    /** The caller's expectation, narrowed to the version whose owner was checked. */
+    private static ExpectedVersion pinned(ExpectedVersion expected, long checked) {
+        if (expected.isExact()) {
+            return expected;
+        }
+        if (checked == 0) {
+            return expected.equals(ExpectedVersion.ANY) ? ExpectedVersion.NO_STREAM : expected;
+        }
+        return ExpectedVersion.exactly(checked);
+    }
+
+    private List<NewEvent> stamp(StreamId stream, List<NewEvent> events) {
+        List<NewEvent> stamped = new ArrayList<>(events.size());
+        for (NewEvent e : events) {
+            Objects.requireNonNull(e, "events must not contain null");
+            String owner = e.metadata().tenantId();
+            if (owner == null) {
+                stamped.add(new NewEvent(e.event(), e.eventId(), e.occurredAt(), e.metadata().withTenantId(tenant.value())));
+            } else if (owner.equals(tenant.value())) {
+                stamped.add(e);
+            } else {
+                throw new CrossTenantAccessException(tenant, owner, "append event " + e.eventId() + " to stream " + stream);
+            }
+        }
+        return stamped;
+    }
+
+    /** The stream's version after checking that its events are this tenant's; 0 for a stream that does not exist. */
+    private long ownedVersion(StreamId stream, String what) {
+        long version = store.getStreamVersion(stream.aggregateId(), stream.aggregateType());
+        if (version > 0) {
+            requireOwn(store.getEvents(stream.aggregateId(), stream.aggregateType(), version - 1).events(), what);
+        }
+        return version;
+    }
+
+    private void requireOwn(List<StoredEvent> events, String what) {
+        for (StoredEvent e : events) {
+            requireOwn(e, what);
+        }
+    }
+
+    private StoredEvent requireOwn(StoredEvent e, String what) {
+        if (!tenant.value().equals(e.tenantId())) {
+            throw new CrossTenantAccessException(tenant, e.tenantId(), what);
+        }
+        return e;
+    }
+
+    /**
+     * The stream's events after {@code afterVersion}, all of this tenant.
+     *
+     * @throws CrossTenantAccessException if the stream belongs to another tenant or to none, also
+     *                                    when no event after {@code afterVersion} is left to show it
+     */
+    @Override
+    public EventStream getEvents(UUID aggregateId, String aggregateType, long afterVersion) {
+        EventStream read = store.getEvents(aggregateId, aggregateType, afterVersion);
+        String what = "read stream " + read.streamId();
+        requireOwn(read.events(), what);
+        if (read.events().isEmpty() && read.version() > 0) {
+            requireOwn(store.getEvents(aggregateId, aggregateType, read.version() - 1).events(), what);
+        }
+        return read;
+    }
+
+    /** The stream's version; refused, as {@link #getEvents}, for a stream of another tenant or none. */
+    @Override
+    public long getStreamVersion(UUID aggregateId, String aggregateType) {
+        StreamId stream = new StreamId(aggregateType, aggregateId);
+        return ownedVersion(stream, "read the version of stream " + stream);
+    }
+
+    /**
+     * This tenant's events of the global log selected by {@code options}.
+     *
+     * @throws CrossTenantAccessException if {@code options} asks for another tenant
+     */
+    @Override
+    public Stream<StoredEvent> readAll(ReadOptions options) {
+        Objects.requireNonNull(options, "options");
+        if (options.tenantId() != null && !options.tenantId().equals(tenant.value())) {
+            throw new CrossTenantAccessException(tenant, options.tenantId(), "read the global log");
+        }
+        ReadOptions own = options.tenantId() == null ? options.toBuilder().tenantId(tenant.value()).build() : options;
+        return store.readAll(own).map(e -> requireOwn(e, "read event " + e.eventId()));
+    }
+
+    /** Whether an event with this id is stored, in any tenant. */
+    @Override
+    public boolean eventExists(UUID eventId) {
+        return store.eventExists(eventId);
+    }
+
+    /** The store's global position, across all tenants. */
+    @Override
+    public long globalPosition() {
+        return store.globalPosition();
+    }
+
+    @Override
+    public void initialize() {
+        store.initialize();
+    }
+
+    /** Empty: a stored-row log would read every tenant's rows. */
+    @Override
+    public Optional<RecordedLog> recordedLog() {
+        return Optional.empty();
+    }
+
+    /** Does nothing: the view does not own the store. */
+    @Override
+    public void close() {
+    }
+
+    @Override
+    public String toString() {
+        return "TenantScopedEventStore(" + tenant + ", " + store + ")";
+    }
+}

@@ -114,8 +114,8 @@ public final class SQLiteEventStore extends AbstractEventStore implements EventI
     }
 
     private SQLiteEventStore(Builder builder) {
-        super("SQLiteEventStore(" + builder.database + ")", TracingObserver.SQLITE, builder.database, builder.tablePrefix + "events",
-                builder.registry, builder.tracing, builder.openTelemetry, builder.observer);
+        super("SQLiteEventStore(" + builder.database + ")", TracingObserver.SQLITE, builder.database,
+                builder.tablePrefix + "events", builder.registry, builder.tracing, builder.openTelemetry, builder.observer);
         this.database = builder.database;
         this.busyTimeout = builder.busyTimeout;
         this.synchronous = builder.synchronous;

@@ -80,6 +80,20 @@ class SQLiteTelemetryContractTest extends SqlTelemetryContract {
     }
 
     @Test
+    void a_store_with_a_table_prefix_names_its_prefixed_tables_in_its_spans() throws Exception {
+        try (SQLiteEventStore prefixed = SQLiteEventStore.builder(dir.resolve("prefixed.db").toString())
+                .eventRegistry(TckAccount.registry()).tablePrefix("es_").openTelemetry(openTelemetry).build()) {
+            prefixed.append(UUID.randomUUID(), TckAccount.TYPE, List.of(NewEvent.of(new TckAccount.Deposited(1))),
+                    ExpectedVersion.NO_STREAM);
+            new SQLiteCheckpointStore(prefixed).save(new dev.eventsource.subscription.Checkpoint("orders", 1, 1, null, null,
+                    java.time.Instant.now()));
+        }
+
+        assertDatabaseClientSpan(onlySpanNamed("append es_events"), "append", "es_events");
+        assertDatabaseClientSpan(onlySpanNamed("upsert es_subscription_checkpoints"), "upsert", "es_subscription_checkpoints");
+    }
+
+    @Test
     void the_group_commit_size_histogram_counts_every_append_of_every_committed_transaction() throws Exception {
         int threads = 8;
         int appendsEach = 25;

@@ -16,6 +16,7 @@ import dev.eventsource.store.ExpectedVersion;
 import dev.eventsource.store.ReadOnlyStoreException;
 import dev.eventsource.store.ReadOptions;
 import dev.eventsource.store.StoreObserver;
+import dev.eventsource.store.TracingObserver;
 import dev.eventsource.store.StoreUnavailableException;
 import dev.eventsource.store.spi.AbstractEventStore;
 import dev.eventsource.store.EventImporter;
@@ -113,8 +114,8 @@ public final class SQLiteEventStore extends AbstractEventStore implements EventI
     }
 
     private SQLiteEventStore(Builder builder) {
-        super("SQLiteEventStore(" + builder.database + ")", builder.registry, builder.tracing, builder.openTelemetry,
-                builder.observer);
+        super("SQLiteEventStore(" + builder.database + ")", TracingObserver.SQLITE, builder.database,
+                builder.tablePrefix + "events", builder.registry, builder.tracing, builder.openTelemetry, builder.observer);
         this.database = builder.database;
         this.busyTimeout = builder.busyTimeout;
         this.synchronous = builder.synchronous;
@@ -129,6 +130,9 @@ public final class SQLiteEventStore extends AbstractEventStore implements EventI
         this.dialect = new SQLiteDialect(tablePrefix);
         this.schema = new Schema(database, tablePrefix);
         this.writer = new GroupCommitter(connections, errors, busyWait, busyTimeout, this::now, queries);
+        if (metrics() != null) {
+            writer.onCommit(metrics()::recordGroupCommit);
+        }
     }
 
     /**

@@ -6,12 +6,14 @@ import dev.eventsource.store.EventLookup;
 import dev.eventsource.store.ReadOptions;
 import dev.eventsource.store.StoreClosedException;
 import dev.eventsource.store.StoredEvent;
+import dev.eventsource.telemetry.SubscriptionObserver;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -95,6 +97,10 @@ public final class Subscription {
     private volatile ExclusiveLock lock;
     private volatile long lockLosses;
 
+    /** Spans and metrics of batches (see {@code SubscriptionManager.Builder.observer}); set before {@link #start()}. */
+    private SubscriptionObserver observer = SubscriptionObserver.NONE;
+    private volatile long deadLettered;
+
     // Guarded by work.
     private long processedTotal;
     private StoredEvent lastHandled;
@@ -130,6 +136,11 @@ public final class Subscription {
     Subscription exclusive(ExclusiveLocks locks, Duration lockPoll) {
         this.locks = locks;
         this.lockPoll = lockPoll;
+        return this;
+    }
+
+    Subscription observed(SubscriptionObserver observer) {
+        this.observer = observer;
         return this;
     }
 
@@ -338,6 +349,10 @@ public final class Subscription {
 
     private void run() {
         prepared = false;
+        AutoCloseable gauges = observer.register(name, () -> {
+            SubscriptionHealth h = health();
+            return new SubscriptionObserver.State(h.lagEvents(), h.lagTime(), h.deadLetters());
+        });
         try {
             while (!stopping) {
                 if (locks != null && !holdsLock()) {
@@ -363,7 +378,18 @@ public final class Subscription {
                     try (Stream<LogEntry> page = log.apply(filter.toBuilder().fromPosition(position).build())) {
                         batch = page.collect(Collectors.toList());
                     }
-                    if (!handle(batch)) {
+                    SubscriptionObserver.Batch observed = observe(batch);
+                    long processedBefore = processed;
+                    long deadLetteredBefore = deadLettered;
+                    boolean handled;
+                    try {
+                        handled = handle(batch);
+                    } catch (RuntimeException | Error e) {
+                        observed.failed(e);
+                        throw e;
+                    }
+                    observed.handled((int) (processed - processedBefore), (int) (deadLettered - deadLetteredBefore));
+                    if (!handled) {
                         state = SubscriptionState.FAILED;
                         return;
                     }
@@ -407,7 +433,31 @@ public final class Subscription {
                 state = SubscriptionState.STOPPED;
             }
             releaseLock();
+            try {
+                gauges.close();
+            } catch (Exception e) {
+                lastError = describe(e);
+            }
         }
+    }
+
+    /** Starts the observation of a batch: its size, positions and the trace contexts of the events that carry one. */
+    private SubscriptionObserver.Batch observe(List<LogEntry> batch) {
+        if (batch.isEmpty() || observer == SubscriptionObserver.NONE) {
+            return SubscriptionObserver.Batch.NONE;
+        }
+        List<String> traceparents = new ArrayList<>();
+        for (LogEntry entry : batch) {
+            if (entry.decodingFailure() == null) {
+                entry.decode().metadata().traceparent().ifPresent(t -> {
+                    if (!traceparents.contains(t)) {
+                        traceparents.add(t);
+                    }
+                });
+            }
+        }
+        return observer.handlingBatch(name, batch.size(), batch.get(0).globalPosition(),
+                batch.get(batch.size() - 1).globalPosition(), traceparents);
     }
 
     /** Reads where to go on from and which dead letters are queued: at the start, and after taking over the lock. */
@@ -652,6 +702,7 @@ public final class Subscription {
         if (undecodable != null) {
             // Not a handler failure: decoding the same row with the same classes fails the same way, so a retry would only delay this.
             failed++;
+            observer.attemptFailed(name, entry.eventType(), undecodable);
             queue(letter(entry, undecodable, 1));
             return Outcome.DEAD_LETTERED;
         }
@@ -667,6 +718,7 @@ public final class Subscription {
             } catch (Exception e) {
                 failed++;
                 lastError = describe(e);
+                observer.attemptFailed(name, entry.eventType(), e);
                 if (attempt >= retry.maxAttempts()) {
                     queue(letter(entry, e, attempt));
                     return Outcome.DEAD_LETTERED;
@@ -701,6 +753,8 @@ public final class Subscription {
 
     private void queue(DeadLetter letter) {
         DeadLetter queued = deadLetters.add(letter);
+        deadLettered++;
+        observer.deadLettered(name, letter.eventType());
         unresolved.put(queued.eventId(), queued.id());
         lastError = queued.error();
     }

@@ -1,6 +1,10 @@
 package dev.eventsource.subscription;
 
 import dev.eventsource.lock.ExclusiveLocks;
+import dev.eventsource.telemetry.SubscriptionObserver;
+import dev.eventsource.telemetry.SubscriptionTelemetry;
+import io.opentelemetry.api.GlobalOpenTelemetry;
+import io.opentelemetry.api.OpenTelemetry;
 import dev.eventsource.store.EventLookup;
 import dev.eventsource.store.EventStore;
 import dev.eventsource.store.ReadOptions;
@@ -75,6 +79,7 @@ public final class SubscriptionManager implements AutoCloseable {
     private final Duration pollInterval;
     private final ExclusiveLocks locks;
     private final Duration lockPollInterval;
+    private final SubscriptionObserver observer;
     private final List<AppendNotifier> notifiers;
     private final Clock clock;
     private final Runnable wakeAll = this::wakeAll;
@@ -92,6 +97,7 @@ public final class SubscriptionManager implements AutoCloseable {
         this.pollInterval = b.pollInterval;
         this.locks = b.locks;
         this.lockPollInterval = b.lockPollInterval;
+        this.observer = b.observer != null ? b.observer : new SubscriptionTelemetry(GlobalOpenTelemetry.get());
         this.clock = b.clock;
         List<AppendNotifier> all = new ArrayList<>(3);
         if (b.signal != null) {
@@ -369,6 +375,7 @@ public final class SubscriptionManager implements AutoCloseable {
         if (locks != null) {
             s.exclusive(locks, lockPollInterval);
         }
+        s.observed(observer);
         lock.lock();
         try {
             if (shutDown) {
@@ -429,6 +436,7 @@ public final class SubscriptionManager implements AutoCloseable {
         private Duration pollInterval = Duration.ofSeconds(1);
         private ExclusiveLocks locks;
         private Duration lockPollInterval = Duration.ofSeconds(1);
+        private SubscriptionObserver observer;
         private final List<AppendNotifier> notifiers = new ArrayList<>(2);
         /** Where {@link #appendNotifier}'s notifier sits in {@link #notifiers}; -1 before it is called. */
         private int extra = -1;
@@ -517,6 +525,22 @@ public final class SubscriptionManager implements AutoCloseable {
         public Builder exclusive(ExclusiveLocks locks) {
             this.locks = Objects.requireNonNull(locks, "locks");
             return this;
+        }
+
+        /**
+         * Spans and metrics of the subscriptions' batches ({@code docs/operations.md}): one CONSUMER
+         * span per batch linked to the traces that produced its events, processed/failed/dead-lettered
+         * counters, lag and DLQ-size gauges. Default: {@link SubscriptionTelemetry} on
+         * {@link GlobalOpenTelemetry} (a no-op without an SDK); {@link SubscriptionObserver#NONE} turns it off.
+         */
+        public Builder observer(SubscriptionObserver observer) {
+            this.observer = Objects.requireNonNull(observer, "observer");
+            return this;
+        }
+
+        /** {@link #observer} with {@link SubscriptionTelemetry} on {@code openTelemetry}. */
+        public Builder openTelemetry(OpenTelemetry openTelemetry) {
+            return observer(new SubscriptionTelemetry(Objects.requireNonNull(openTelemetry, "openTelemetry")));
         }
 
         /** How often a standby instance tries to take an exclusive subscription's lock; default 1 s, 1 ms to 1 hour. */

@@ -10,6 +10,7 @@ import dev.eventsource.snapshot.SnapshotStore;
 import dev.eventsource.event.EventRegistry;
 import dev.eventsource.store.AppendResult;
 import dev.eventsource.store.EventAppender;
+import dev.eventsource.store.EventIds;
 import dev.eventsource.store.EventLimits;
 import dev.eventsource.store.EventStore;
 import dev.eventsource.store.EventStream;
@@ -299,7 +300,7 @@ public final class AggregateRepository<A extends AggregateRoot<?>> {
         Instant now = Instant.now();
         List<NewEvent> events = new ArrayList<>();
         for (DomainEvent e : aggregate.uncommittedEvents()) {
-            events.add(new NewEvent(e, UUID.randomUUID(), now, metadata));
+            events.add(new NewEvent(e, EventIds.next(), now, metadata));
         }
         long before = aggregate.committedVersion();
         AppendResult result = appender.append(aggregate.aggregateId(), aggregateType, events, ExpectedVersion.exactly(before));

@@ -14,6 +14,7 @@ import dev.eventsource.snapshot.SnapshotStore;
 import dev.eventsource.event.EventRegistry;
 import dev.eventsource.store.AppendResult;
 import dev.eventsource.store.EventAppender;
+import dev.eventsource.store.EventIds;
 import dev.eventsource.store.EventLimits;
 import dev.eventsource.store.EventStore;
 import dev.eventsource.store.EventStream;
@@ -322,7 +323,7 @@ public final class AggregateRepository<A extends AggregateRoot<?>> {
         Instant now = Instant.now();
         List<NewEvent> events = new ArrayList<>();
         for (DomainEvent e : aggregate.uncommittedEvents()) {
-            events.add(new NewEvent(e, UUID.randomUUID(), now, metadata));
+            events.add(new NewEvent(e, EventIds.next(), now, metadata));
         }
         long before = aggregate.committedVersion();
         RepositoryTelemetry.Operation save = telemetry.start("save", aggregate.aggregateId());

@@ -285,8 +285,7 @@ public final class SQLiteEventStore extends AbstractEventStore implements EventI
             while (true) {
                 List<RecordedEvent> rows = new ArrayList<>();
                 try (PreparedStatement query = c.prepareStatement(queries.readStream)) {
-                    query.setString(1, stream.aggregateType());
-                    query.setString(2, stream.aggregateId().toString());
+                    EventQueries.bindStream(query, 1, stream);
                     query.setLong(3, afterVersion);
                     try (ResultSet rs = query.executeQuery()) {
                         while (rs.next()) {
@@ -330,7 +329,7 @@ public final class SQLiteEventStore extends AbstractEventStore implements EventI
     protected boolean doEventExists(UUID eventId) {
         return read("looking up event " + eventId, c -> {
             try (PreparedStatement query = c.prepareStatement(queries.eventExists)) {
-                query.setString(1, eventId.toString());
+                query.setBytes(1, EventQueries.bytes(eventId));
                 try (ResultSet rs = query.executeQuery()) {
                     return rs.next();
                 }
@@ -458,8 +457,7 @@ public final class SQLiteEventStore extends AbstractEventStore implements EventI
 
     private long streamVersion(Connection c, StreamId stream) throws SQLException {
         try (PreparedStatement query = c.prepareStatement(queries.streamVersion)) {
-            query.setString(1, stream.aggregateType());
-            query.setString(2, stream.aggregateId().toString());
+            EventQueries.bindStream(query, 1, stream);
             try (ResultSet rs = query.executeQuery()) {
                 rs.next();
                 return rs.getLong(1);

@@ -447,8 +447,7 @@ public final class GroupCommitter {
     }
 
     private long streamVersion(StreamId stream) throws SQLException {
-        streamVersion.setString(1, stream.aggregateType());
-        streamVersion.setString(2, stream.aggregateId().toString());
+        EventQueries.bindStream(streamVersion, 1, stream);
         try (ResultSet rs = streamVersion.executeQuery()) {
             rs.next();
             return rs.getLong(1);
@@ -458,7 +457,7 @@ public final class GroupCommitter {
     private Map<UUID, ExistingEvent> existing(List<SerializedEvent> events) throws SQLException {
         Map<UUID, ExistingEvent> found = new HashMap<>();
         for (SerializedEvent event : events) {
-            findEvent.setString(1, event.eventId().toString());
+            findEvent.setBytes(1, EventQueries.bytes(event.eventId()));
             try (ResultSet rs = findEvent.executeQuery()) {
                 if (rs.next()) {
                     RecordedEvent row = EventQueries.row(rs);

@@ -161,6 +161,42 @@ public final class Subscription {
         return locks == null ? state != SubscriptionState.STOPPED && state != SubscriptionState.FAILED : lock != null;
     }
 
+    /**
+     * Waits until this subscription has handled (or passed) every event stored when the call began
+     * that it selects: for tests and start-up, instead of a polling loop.
+     *
+     * @return true when caught up; false if {@code timeout} passed first, or the subscription
+     *         stopped or failed (see {@link #state()} and {@link #health()})
+     * @throws InterruptedException if interrupted while waiting
+     */
+    public boolean awaitCaughtUp(Duration timeout) throws InterruptedException {
+        java.util.Objects.requireNonNull(timeout, "timeout");
+        long target = store.globalPosition();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            SubscriptionState now = state;
+            if (now == SubscriptionState.FAILED || now == SubscriptionState.STOPPED) {
+                return false;
+            }
+            if (position >= target || (now == SubscriptionState.LIVE && nothingSelectedBetween(position, target))) {
+                return true;
+            }
+            if (System.nanoTime() >= deadline) {
+                return false;
+            }
+            Thread.sleep(2);
+        }
+    }
+
+    /** Whether no event this subscription selects lies after {@code from} up to {@code to}. */
+    private boolean nothingSelectedBetween(long from, long to) {
+        try (Stream<LogEntry> next = log.apply(filter.toBuilder().fromPosition(from).limit(1).build())) {
+            return next.findFirst().map(e -> e.globalPosition() > to).orElse(true);
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
     /** How often an exclusive subscription lost its lock while running it (0 when not exclusive). */
     public long lockLosses() {
         return lockLosses;
@@ -664,7 +700,7 @@ public final class Subscription {
             } catch (Exception e) {
                 failed++;
                 lastError = describe(e);
-                if (attempt >= retry.maxAttempts()) {
+                if (attempt >= retry.maxAttempts() || retry.isPermanent(e)) {
                     break;
                 }
                 // A pause cuts the wait short too: the run is handed over again on resume, from the same position.
@@ -719,7 +755,7 @@ public final class Subscription {
                 failed++;
                 lastError = describe(e);
                 observer.attemptFailed(name, entry.eventType(), e);
-                if (attempt >= retry.maxAttempts()) {
+                if (attempt >= retry.maxAttempts() || retry.isPermanent(e)) {
                     queue(letter(entry, e, attempt));
                     return Outcome.DEAD_LETTERED;
                 }

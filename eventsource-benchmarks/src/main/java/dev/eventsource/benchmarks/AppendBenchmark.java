@@ -26,7 +26,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One thread appending a batch of {@code batch} events to a new stream per operation: the library
- * against raw JDBC inserting the same rows in one transaction with the same durability.
+ * against two raw JDBC baselines inserting the same events in one transaction with the same
+ * durability, in the same run: into the store's own table ({@code rawJdbc}, the library's overhead)
+ * and into a minimal event table ({@code rawJdbcMinimal}, the physical limit; see {@link RawJdbc.Layout}).
  * Throughput is appends per second; multiply by {@code batch} for events per second.
  */
 @State(Scope.Benchmark)
@@ -47,6 +49,8 @@ public class AppendBenchmark {
     private Path rawFile;
     private SQLiteEventStore store;
     private RawJdbc raw;
+    private Path minimalFile;
+    private RawJdbc minimal;
     private List<DomainEvent> events;
 
     @Setup(Level.Trial)
@@ -56,6 +60,8 @@ public class AppendBenchmark {
         store = Files.store(libraryFile, synchronous);
         Files.schemaOnly(rawFile);
         raw = new RawJdbc(rawFile.toString(), synchronous);
+        minimalFile = Files.newDatabase("minimal");
+        minimal = new RawJdbc(minimalFile.toString(), synchronous, RawJdbc.Layout.MINIMAL);
         UUID order = UUID.randomUUID();
         events = new ArrayList<>();
         for (int i = 0; i < batch; i++) {
@@ -67,8 +73,10 @@ public class AppendBenchmark {
     public void close() throws Exception {
         store.close();
         raw.close();
+        minimal.close();
         Files.delete(libraryFile);
         Files.delete(rawFile);
+        Files.delete(minimalFile);
     }
 
     @Benchmark
@@ -79,5 +87,10 @@ public class AppendBenchmark {
     @Benchmark
     public void rawJdbc() throws Exception {
         raw.appendNewStream(batch);
+    }
+
+    @Benchmark
+    public void rawJdbcMinimal() throws Exception {
+        minimal.appendNewStream(batch);
     }
 }

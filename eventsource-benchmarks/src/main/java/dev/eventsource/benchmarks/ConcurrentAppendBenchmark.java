@@ -27,7 +27,13 @@ import java.util.concurrent.TimeUnit;
 /**
  * Single-event appends from 1, 8 and 32 threads, each to its own new stream, and 8 threads
  * contending on one stream. The library groups concurrent appends into one commit; raw JDBC gives
- * each thread its own connection and one transaction per append (what SQLite does without help).
+ * each thread its own connection and one transaction per append (what SQLite does without help),
+ * into the store's own table ({@code rawJdbc_*}) and into a minimal event table
+ * ({@code rawMinimal_*}, the physical limit; see {@link RawJdbc.Layout}), in the same run.
+ *
+ * <p>To see what grouping buys when the disk is the limit, run it with the sync cost raised
+ * artificially for every writer alike: {@code LD_PRELOAD=.../libslowsync.so SLOWSYNC_MICROS=2000}
+ * (see {@code src/main/c/slowsync.c}; benchmark-only, never in the library).
  * The store's appends-per-commit is printed when a trial ends.
  */
 @BenchmarkMode(Mode.Throughput)
@@ -45,6 +51,7 @@ public class ConcurrentAppendBenchmark {
 
         Path libraryFile;
         Path rawFile;
+        Path minimalFile;
         SQLiteEventStore store;
         final UUID contended = UUID.randomUUID();
 
@@ -54,6 +61,7 @@ public class ConcurrentAppendBenchmark {
             rawFile = Files.newDatabase("raw");
             store = Files.store(libraryFile, synchronous);
             Files.schemaOnly(rawFile);
+            minimalFile = Files.newDatabase("minimal");
         }
 
         @TearDown(Level.Trial)
@@ -65,6 +73,23 @@ public class ConcurrentAppendBenchmark {
             store.close();
             Files.delete(libraryFile);
             Files.delete(rawFile);
+            Files.delete(minimalFile);
+        }
+    }
+
+    /** Each raw JDBC thread into the minimal table has its own connection too. */
+    @State(Scope.Thread)
+    public static class MinimalWriter {
+        RawJdbc raw;
+
+        @Setup(Level.Trial)
+        public void open(Shared shared) throws Exception {
+            raw = new RawJdbc(shared.minimalFile.toString(), shared.synchronous, RawJdbc.Layout.MINIMAL);
+        }
+
+        @TearDown(Level.Trial)
+        public void close() throws Exception {
+            raw.close();
         }
     }
 
@@ -136,5 +161,23 @@ public class ConcurrentAppendBenchmark {
     @Threads(8)
     public void rawJdbc_8_threads_one_stream(Shared s, RawWriter w) throws Exception {
         w.raw.appendToStream(s.contended);
+    }
+
+    @Benchmark
+    @Threads(1)
+    public void rawMinimal_1_thread(MinimalWriter w) throws Exception {
+        w.raw.appendNewStream(1);
+    }
+
+    @Benchmark
+    @Threads(8)
+    public void rawMinimal_8_threads(MinimalWriter w) throws Exception {
+        w.raw.appendNewStream(1);
+    }
+
+    @Benchmark
+    @Threads(32)
+    public void rawMinimal_32_threads(MinimalWriter w) throws Exception {
+        w.raw.appendNewStream(1);
     }
 }

@@ -86,7 +86,7 @@ public class LoadBenchmark {
     @Benchmark
     public BenchEvents.OrderState rawJdbcPlusJackson() throws Exception {
         select.setString(1, BenchEvents.TYPE);
-        select.setString(2, order.toString());
+        select.setBytes(2, RawJdbc.bytes(order));
         select.setLong(3, 0);
         int lines = 0;
         long quantity = 0;
@@ -96,6 +96,9 @@ public class LoadBenchmark {
                 lines++;
                 quantity += e.quantity();
             }
+        }
+        if (lines != events) {
+            throw new IllegalStateException("raw JDBC read " + lines + " events of the stream, expected " + events);
         }
         return new BenchEvents.OrderState(lines, quantity);
     }

@@ -32,12 +32,16 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.UUID;
+
+import dev.eventsource.store.EventIds;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Appends to new streams on PostgreSQL: one thread with batches of 1 and 100 events, and 8 threads
- * with single events, the library ({@code appendEvents} with {@code NO_STREAM}) against raw JDBC
- * writing the same rows into the same table in the same fork. Throughput is appends per second.
+ * with single events, the library ({@code appendEvents} with {@code NO_STREAM}) against two raw JDBC
+ * baselines in the same fork: the same rows into the same table ({@code rawJdbc*}, the library's
+ * overhead) and into a minimal event table ({@code rawMinimal*}, the physical limit; see
+ * {@link MinimalWriter}). 1, 8 and 32 writers. Throughput is appends per second.
  *
  * <p>Raw JDBC is one autocommit statement per append, so one transaction and one round trip: a
  * multi-row insert of pre-serialized JSON, preceded in the same statement by the schema's
@@ -74,6 +78,9 @@ public class PostgreSQLAppendBenchmark {
             store = PostgreSQLEventStore.builder(PostgresTestServer.url()).schema(schema).maxPoolSize(8)
                     .tracing(false).build();
             store.initialize();
+            try (Connection c = store.dataSource().getConnection(); Statement sql = c.createStatement()) {
+                sql.execute(String.format(MinimalWriter.TABLE, schema));
+            }
             try (Connection c = store.dataSource().getConnection(); Statement sql = c.createStatement();
                  ResultSet rs = sql.executeQuery("SELECT current_setting('fsync'), current_setting('synchronous_commit'),"
                          + " current_setting('server_version')")) {
@@ -129,7 +136,7 @@ public class PostgreSQLAppendBenchmark {
             OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
             int p = 1;
             for (int i = 0; i < batch; i++) {
-                insert.setObject(p++, UUID.randomUUID());
+                insert.setObject(p++, EventIds.next());
                 insert.setString(p++, BenchEvents.TYPE);
                 insert.setObject(p++, stream);
                 insert.setLong(p++, i + 1);
@@ -143,6 +150,55 @@ public class PostgreSQLAppendBenchmark {
             }
             if (insert.executeUpdate() != batch) {
                 throw new IllegalStateException("raw insert wrote a different number of rows than " + batch);
+            }
+        }
+
+        @TearDown(Level.Trial)
+        public void close() throws SQLException {
+            connection.close();
+        }
+    }
+
+    /**
+     * A raw writer into the least an event log can be (the physical limit): a position from an
+     * identity column, stream id, version, type, payload and time, {@code UNIQUE (stream, version)};
+     * no event id, no other index, no writer announcement. Same multi-row autocommit insert.
+     */
+    @State(Scope.Thread)
+    public static class MinimalWriter {
+        static final String TABLE = "CREATE TABLE IF NOT EXISTS %s.minimal_events (position bigint GENERATED ALWAYS AS"
+                + " IDENTITY PRIMARY KEY, stream uuid NOT NULL, version bigint NOT NULL, type text NOT NULL,"
+                + " payload jsonb NOT NULL, time timestamptz NOT NULL, UNIQUE (stream, version))";
+        private static final String ROW = "(?::uuid, ?::bigint, ?, ?::jsonb, ?::timestamptz)";
+
+        Connection connection;
+        PreparedStatement insert;
+        String payload;
+        int batch;
+
+        @Setup(Level.Trial)
+        public void open(Shared shared) throws SQLException {
+            batch = shared.batch;
+            connection = DriverManager.getConnection(PostgresTestServer.url());
+            connection.setAutoCommit(true);
+            insert = connection.prepareStatement("INSERT INTO " + shared.schema + ".minimal_events (stream, version, type,"
+                    + " payload, time) VALUES " + String.join(", ", Collections.nCopies(batch, ROW)));
+            payload = BenchEvents.json(UUID.randomUUID(), 1);
+        }
+
+        void appendNewStream() throws SQLException {
+            UUID stream = UUID.randomUUID();
+            OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+            int p = 1;
+            for (int i = 0; i < batch; i++) {
+                insert.setObject(p++, stream);
+                insert.setLong(p++, i + 1);
+                insert.setString(p++, "ItemAdded");
+                insert.setString(p++, payload);
+                insert.setObject(p++, now);
+            }
+            if (insert.executeUpdate() != batch) {
+                throw new IllegalStateException("minimal insert wrote a different number of rows than " + batch);
             }
         }
 
@@ -174,6 +230,37 @@ public class PostgreSQLAppendBenchmark {
     @Benchmark
     @Threads(8)
     public void rawJdbc_8_threads(RawWriter w) throws SQLException {
+        w.appendNewStream();
+    }
+
+    @Benchmark
+    @Threads(1)
+    public void rawMinimal(MinimalWriter w) throws SQLException {
+        w.appendNewStream();
+    }
+
+    @Benchmark
+    @Threads(8)
+    public void rawMinimal_8_threads(MinimalWriter w) throws SQLException {
+        w.appendNewStream();
+    }
+
+    /** Thirty-two writers; the library's pool stays at 8 connections, raw has one connection per thread. */
+    @Benchmark
+    @Threads(32)
+    public AppendResult library_32_threads(Shared s) {
+        return s.store.appendEvents(UUID.randomUUID(), BenchEvents.TYPE, s.events, ExpectedVersion.NO_STREAM);
+    }
+
+    @Benchmark
+    @Threads(32)
+    public void rawJdbc_32_threads(RawWriter w) throws SQLException {
+        w.appendNewStream();
+    }
+
+    @Benchmark
+    @Threads(32)
+    public void rawMinimal_32_threads(MinimalWriter w) throws SQLException {
         w.appendNewStream();
     }
 }

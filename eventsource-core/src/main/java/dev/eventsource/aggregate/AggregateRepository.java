@@ -4,12 +4,17 @@ import dev.eventsource.bus.EventPublisher;
 import dev.eventsource.event.DomainEvent;
 import dev.eventsource.event.EventMetadata;
 import dev.eventsource.snapshot.Snapshot;
+import dev.eventsource.store.TracingObserver;
+import io.opentelemetry.api.GlobalOpenTelemetry;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.context.Context;
 import dev.eventsource.snapshot.SnapshotPolicy;
 import dev.eventsource.snapshot.SnapshotStats;
 import dev.eventsource.snapshot.SnapshotStore;
 import dev.eventsource.event.EventRegistry;
 import dev.eventsource.store.AppendResult;
 import dev.eventsource.store.EventAppender;
+import dev.eventsource.store.EventIds;
 import dev.eventsource.store.EventLimits;
 import dev.eventsource.store.EventStore;
 import dev.eventsource.store.EventStream;
@@ -86,6 +91,7 @@ public final class AggregateRepository<A extends AggregateRoot<?>> {
     private final AtomicLong failed = new AtomicLong();
     private final AtomicLong loadedFromSnapshot = new AtomicLong();
     private final AtomicLong ignored = new AtomicLong();
+    private final RepositoryTelemetry telemetry;
 
     /**
      * A repository without snapshots.
@@ -122,6 +128,8 @@ public final class AggregateRepository<A extends AggregateRoot<?>> {
         this.snapshotExecutor = b.executor;
         this.json = b.mapper;
         this.publisher = b.publisher;
+        this.telemetry = new RepositoryTelemetry(b.openTelemetry != null ? b.openTelemetry : GlobalOpenTelemetry.get(),
+                aggregateType);
     }
 
     /**
@@ -246,11 +254,26 @@ public final class AggregateRepository<A extends AggregateRoot<?>> {
     /** The aggregate rebuilt from its events, or empty if it has none. */
     public Optional<A> find(UUID aggregateId) {
         Objects.requireNonNull(aggregateId, "aggregateId");
-        A aggregate = fromSnapshot(aggregateId);
+        RepositoryTelemetry.Operation load = telemetry.start("load", aggregateId);
+        Optional<A> found;
+        try {
+            found = find(aggregateId, load);
+        } catch (RuntimeException | Error e) {
+            load.failed(e);
+            throw e;
+        }
+        found.ifPresent(a -> load.span.setAttribute(RepositoryTelemetry.VERSION, a.version()));
+        load.succeeded();
+        return found;
+    }
+
+    private Optional<A> find(UUID aggregateId, RepositoryTelemetry.Operation load) {
+        A aggregate = fromSnapshot(aggregateId, load);
         long after = aggregate == null ? 0 : aggregate.version();
         EventStream stream = reader.getEvents(aggregateId, aggregateType, after);
         if (aggregate != null && stream.version() < after) {
-            ignore(aggregateId, "is ahead of its stream (snapshot v" + after + ", stream v" + stream.version() + ")", null);
+            ignore(load, aggregateId, "ahead_of_stream",
+                    "is ahead of its stream (snapshot v" + after + ", stream v" + stream.version() + ")", null);
             aggregate = null;
             stream = reader.getEvents(aggregateId, aggregateType);
         }
@@ -261,6 +284,7 @@ public final class AggregateRepository<A extends AggregateRoot<?>> {
             aggregate = createNew(aggregateId);
         } else {
             loadedFromSnapshot.incrementAndGet();
+            telemetry.snapshotHit(load);
         }
         for (StoredEvent e : stream.events()) {
             aggregate.replay(e.event(), e.version());
@@ -299,17 +323,27 @@ public final class AggregateRepository<A extends AggregateRoot<?>> {
         Instant now = Instant.now();
         List<NewEvent> events = new ArrayList<>();
         for (DomainEvent e : aggregate.uncommittedEvents()) {
-            events.add(new NewEvent(e, UUID.randomUUID(), now, metadata));
+            events.add(new NewEvent(e, EventIds.next(), now, metadata));
         }
         long before = aggregate.committedVersion();
-        AppendResult result = appender.append(aggregate.aggregateId(), aggregateType, events, ExpectedVersion.exactly(before));
-        aggregate.markCommitted();
-        if (snapshots != null && policy.shouldSnapshot(before, aggregate.version())) {
-            snapshot(aggregate);
+        RepositoryTelemetry.Operation save = telemetry.start("save", aggregate.aggregateId());
+        save.span.setAttribute(TracingObserver.EVENT_COUNT, (long) events.size());
+        AppendResult result;
+        try {
+            result = appender.append(aggregate.aggregateId(), aggregateType, events, ExpectedVersion.exactly(before));
+            aggregate.markCommitted();
+            save.span.setAttribute(RepositoryTelemetry.VERSION, result.newVersion());
+            if (snapshots != null && policy.shouldSnapshot(before, aggregate.version())) {
+                snapshot(aggregate);
+            }
+            if (publisher != null) {
+                publish(aggregate.aggregateId(), before, events, result);
+            }
+        } catch (RuntimeException | Error e) {
+            save.failed(e);
+            throw e;
         }
-        if (publisher != null) {
-            publish(aggregate.aggregateId(), before, events, result);
-        }
+        save.succeeded();
         return Optional.of(result);
     }
 
@@ -387,46 +421,57 @@ public final class AggregateRepository<A extends AggregateRoot<?>> {
         int schema = aggregate.snapshotSchemaVersion();
         UUID id = aggregate.aggregateId();
         Instant at = Instant.now();
-        Runnable task = () -> {
+        // Wrapped in the current context, so that a background write is still a child of its save.
+        Runnable task = Context.current().wrap(() -> {
+            RepositoryTelemetry.Operation write = telemetry.start("write_snapshot", id);
             try {
                 snapshots.save(new Snapshot(id, aggregateType, version, schema, json.writeJson(state), at));
                 taken.incrementAndGet();
+                telemetry.snapshotWritten(true);
+                write.succeeded();
             } catch (RuntimeException e) {
+                write.failed(e);
                 failed.incrementAndGet();
+                telemetry.snapshotWritten(false);
                 warnOnce("snapshot-write", "Could not write a snapshot of " + aggregateType + " " + id + " v" + version
                         + "; loads replay more events until the next one succeeds", e);
             }
-        };
+        });
         CompletableFuture<Void> future = CompletableFuture.runAsync(task, snapshotExecutor);
         pending.add(future);
         future.whenComplete((ok, error) -> pending.remove(future));
     }
 
-    private A fromSnapshot(UUID aggregateId) {
+    private A fromSnapshot(UUID aggregateId, RepositoryTelemetry.Operation load) {
         if (snapshots == null) {
+            load.span.setAttribute(RepositoryTelemetry.SNAPSHOT, "none");
             return null;
         }
         Snapshot snapshot;
+        RepositoryTelemetry.Operation read = telemetry.start("read_snapshot", aggregateId);
         try {
             snapshot = snapshots.find(aggregateId, aggregateType).orElse(null);
+            read.succeeded();
         } catch (RuntimeException e) {
-            ignore(aggregateId, "could not be read from the snapshot store", e);
+            read.failed(e);
+            ignore(load, aggregateId, "store_failure", "could not be read from the snapshot store", e);
             return null;
         }
         if (snapshot == null) {
+            telemetry.snapshotMiss(load);
             return null;
         }
         A aggregate = createNew(aggregateId);
         if (snapshot.schemaVersion() != aggregate.snapshotSchemaVersion()) {
-            ignore(aggregateId, "has schema version " + snapshot.schemaVersion() + " but the aggregate declares "
-                    + aggregate.snapshotSchemaVersion(), null);
+            ignore(load, aggregateId, "schema_version", "has schema version " + snapshot.schemaVersion()
+                    + " but the aggregate declares " + aggregate.snapshotSchemaVersion(), null);
             return null;
         }
         try {
             restore(aggregate, json.readJson(snapshot.stateJson(), aggregate.stateType()), snapshot.version());
             return aggregate;
         } catch (RuntimeException e) {
-            ignore(aggregateId, "could not be deserialized", e);
+            ignore(load, aggregateId, "unreadable_state", "could not be deserialized", e);
             return null;
         }
     }
@@ -436,8 +481,9 @@ public final class AggregateRepository<A extends AggregateRoot<?>> {
         aggregate.restore(state, version);
     }
 
-    private void ignore(UUID aggregateId, String why, Throwable cause) {
+    private void ignore(RepositoryTelemetry.Operation load, UUID aggregateId, String reason, String why, Throwable cause) {
         ignored.incrementAndGet();
+        telemetry.snapshotIgnored(load, reason);
         warnOnce("ignored:" + why.replaceAll("[0-9]", ""), "Ignoring the snapshot of " + aggregateType + " " + aggregateId
                 + ": it " + why + "; rebuilding by full replay", cause);
     }
@@ -458,6 +504,7 @@ public final class AggregateRepository<A extends AggregateRoot<?>> {
         private final String aggregateType;
         private SnapshotStore snapshots;
         private SnapshotPolicy policy = SnapshotPolicy.never();
+        private OpenTelemetry openTelemetry;
         private boolean policySet;
         private Executor executor = Runnable::run;
         private EventPublisher publisher;
@@ -473,6 +520,16 @@ public final class AggregateRepository<A extends AggregateRoot<?>> {
                 throw new IllegalArgumentException("aggregateType must be non-blank, e.g. \"Note\"");
             }
             this.aggregateType = aggregateType;
+        }
+
+        /**
+         * Where the repository's spans ({@code load}, {@code save}, {@code read_snapshot},
+         * {@code write_snapshot}) and snapshot metrics go; {@link GlobalOpenTelemetry} unless set
+         * (a no-op without an SDK). See {@code docs/operations.md}.
+         */
+        public Builder<A> openTelemetry(OpenTelemetry openTelemetry) {
+            this.openTelemetry = Objects.requireNonNull(openTelemetry, "openTelemetry");
+            return this;
         }
 
         /** Loads from, and (per the policy) writes to, this snapshot store. */

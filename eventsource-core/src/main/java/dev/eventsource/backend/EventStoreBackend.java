@@ -1,5 +1,6 @@
 package dev.eventsource.backend;
 
+import dev.eventsource.lock.ExclusiveLocks;
 import dev.eventsource.aggregate.AggregateRepository;
 import dev.eventsource.aggregate.AggregateRoot;
 import dev.eventsource.migration.MigrationProgress;

@@ -1,5 +1,6 @@
 package dev.eventsource.backend;
 
+import dev.eventsource.lock.InMemoryExclusiveLocks;
 import dev.eventsource.event.EventRegistry;
 import dev.eventsource.snapshot.InMemorySnapshotStore;
 import dev.eventsource.snapshot.SnapshotStore;

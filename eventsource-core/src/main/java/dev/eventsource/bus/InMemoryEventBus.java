@@ -362,6 +362,9 @@ public final class InMemoryEventBus implements EventBus {
                 int n = attempt;
                 LOG.log(System.Logger.Level.DEBUG, () -> "attempt " + n + " of consumer group '" + d.group.spec.name()
                         + "' failed on event " + d.event.eventId(), e);
+                if (policy.isPermanent(e)) {
+                    break;   // retrying cannot help: dead-letter it now
+                }
             } finally {
                 member.running.readLock().unlock();
             }

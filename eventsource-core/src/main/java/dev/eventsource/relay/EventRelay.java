@@ -1,8 +1,8 @@
 package dev.eventsource.relay;
 
 import dev.eventsource.backend.EventStoreBackend;
-import dev.eventsource.backend.ExclusiveLock;
-import dev.eventsource.backend.ExclusiveLocks;
+import dev.eventsource.lock.ExclusiveLock;
+import dev.eventsource.lock.ExclusiveLocks;
 import dev.eventsource.bus.EventPublisher;
 import dev.eventsource.store.StoredEvent;
 import dev.eventsource.store.spi.RecordedLog;
@@ -243,6 +243,7 @@ public final class EventRelay implements AutoCloseable {
                 case PAUSED -> RelayState.PAUSED;
                 case FAILED -> RelayState.FAILED;
                 case STOPPED -> closed ? RelayState.STOPPED : RelayState.STANDBY;
+                case STANDBY -> RelayState.STANDBY;
             };
             if ((state == RelayState.FAILED || state == RelayState.STALLED) && health.lastError() != null) {
                 return new RelayStatus(name, state, holds, position, head, lag, publishedEvents.get(),

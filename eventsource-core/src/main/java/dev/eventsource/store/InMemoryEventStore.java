@@ -43,7 +43,7 @@ public final class InMemoryEventStore extends AbstractEventStore implements Even
     }
 
     private InMemoryEventStore(Builder b) {
-        super("InMemoryEventStore", b.registry, b.tracing, b.openTelemetry, b.observer);
+        super("InMemoryEventStore", TracingObserver.IN_MEMORY, null, "events", b.registry, b.tracing, b.openTelemetry, b.observer);
     }
 
     /** A builder, for a store with its own {@link OpenTelemetry} or a {@link StoreObserver}. */

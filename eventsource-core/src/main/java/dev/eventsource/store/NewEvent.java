@@ -23,14 +23,14 @@ public record NewEvent(DomainEvent event, UUID eventId, Instant occurredAt, Even
         Objects.requireNonNull(metadata, "metadata");
     }
 
-    /** A new event with a random id, occurring now, without metadata. */
+    /** A new event with a new time-ordered id ({@link EventIds#next()}), occurring now, without metadata. */
     public static NewEvent of(DomainEvent event) {
-        return new NewEvent(event, UUID.randomUUID(), Instant.now(), EventMetadata.EMPTY);
+        return new NewEvent(event, EventIds.next(), Instant.now(), EventMetadata.EMPTY);
     }
 
-    /** A new event with a random id, occurring now, with the given metadata. */
+    /** A new event with a new time-ordered id ({@link EventIds#next()}), occurring now, with the given metadata. */
     public static NewEvent of(DomainEvent event, EventMetadata metadata) {
-        return new NewEvent(event, UUID.randomUUID(), Instant.now(), metadata);
+        return new NewEvent(event, EventIds.next(), Instant.now(), metadata);
     }
 
     public NewEvent withEventId(UUID eventId) {

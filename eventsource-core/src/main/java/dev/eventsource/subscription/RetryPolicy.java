@@ -3,6 +3,7 @@ package dev.eventsource.subscription;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Predicate;
 
 /**
  * How often a subscription tries to handle an event, and how long it waits between attempts:
@@ -16,8 +17,24 @@ import java.util.concurrent.ThreadLocalRandom;
  * @param maxDelay     the longest wait; not below {@code initialDelay}
  * @param multiplier   growth per failure; {@code >= 1}
  * @param jitter       the random share of each delay, from 0 (none) to 1
+ * @param permanent    which errors are permanent: dead-lettered at once, never retried
+ *                     ({@link #permanentWhen}); none by default
  */
-public record RetryPolicy(int maxAttempts, Duration initialDelay, Duration maxDelay, double multiplier, double jitter) {
+public record RetryPolicy(int maxAttempts, Duration initialDelay, Duration maxDelay, double multiplier, double jitter,
+                          Predicate<Throwable> permanent) {
+
+    /** Every error is worth retrying: the classifier of the policies made without {@link #permanentWhen}. */
+    public static final Predicate<Throwable> NO_PERMANENT_ERRORS = new Predicate<>() {
+        @Override
+        public boolean test(Throwable error) {
+            return false;
+        }
+
+        @Override
+        public String toString() {
+            return "none";
+        }
+    };
 
     /** Three attempts, 100 ms then 200 ms, 20 % jitter. */
     public static final RetryPolicy DEFAULT = exponential(3, Duration.ofMillis(100), Duration.ofSeconds(10));
@@ -36,6 +53,58 @@ public record RetryPolicy(int maxAttempts, Duration initialDelay, Duration maxDe
         }
         if (!(jitter >= 0 && jitter <= 1)) {
             throw new IllegalArgumentException("jitter must be between 0 and 1; got " + jitter);
+        }
+        Objects.requireNonNull(permanent, "permanent");
+    }
+
+    /** A policy that retries every error: {@code permanent} is {@link #NO_PERMANENT_ERRORS}. */
+    public RetryPolicy(int maxAttempts, Duration initialDelay, Duration maxDelay, double multiplier, double jitter) {
+        this(maxAttempts, initialDelay, maxDelay, multiplier, jitter, NO_PERMANENT_ERRORS);
+    }
+
+    /**
+     * This policy, with errors that {@code classifier} calls permanent dead-lettered at the first
+     * failure instead of retried (bad data, a validation error: retrying cannot help). Other errors
+     * are retried as before. The classifier must be fast, thread-safe and not throw; one that throws
+     * counts the error as not permanent.
+     */
+    public RetryPolicy permanentWhen(Predicate<Throwable> classifier) {
+        return new RetryPolicy(maxAttempts, initialDelay, maxDelay, multiplier, jitter, Objects.requireNonNull(classifier, "classifier"));
+    }
+
+    /**
+     * {@link #permanentWhen} for errors that are instances of one of {@code types} (or have one as a
+     * cause), e.g. {@code RetryPolicy.DEFAULT.permanentOn(IllegalArgumentException.class)}.
+     */
+    @SafeVarargs
+    public final RetryPolicy permanentOn(Class<? extends Throwable>... types) {
+        java.util.List<Class<? extends Throwable>> list = java.util.List.of(types);
+        return permanentWhen(new Predicate<>() {
+            @Override
+            public boolean test(Throwable error) {
+                for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+                    for (Class<? extends Throwable> type : list) {
+                        if (type.isInstance(t)) {
+                            return true;
+                        }
+                    }
+                }
+                return false;
+            }
+
+            @Override
+            public String toString() {
+                return "instances of " + list.stream().map(Class::getSimpleName).toList();
+            }
+        });
+    }
+
+    /** Whether {@code error} is permanent under this policy, so that it is not retried. */
+    public boolean isPermanent(Throwable error) {
+        try {
+            return permanent.test(error);
+        } catch (RuntimeException e) {
+            return false;
         }
     }
 
@@ -65,7 +134,7 @@ public record RetryPolicy(int maxAttempts, Duration initialDelay, Duration maxDe
 
     /** This policy with another jitter share. */
     public RetryPolicy withJitter(double jitter) {
-        return new RetryPolicy(maxAttempts, initialDelay, maxDelay, multiplier, jitter);
+        return new RetryPolicy(maxAttempts, initialDelay, maxDelay, multiplier, jitter, permanent);
     }
 
     /** The wait after the {@code failedAttempts}-th failure ({@code >= 1}), jitter included. */

@@ -1,18 +1,23 @@
 package dev.eventsource.subscription;
 
+import dev.eventsource.lock.ExclusiveLock;
+import dev.eventsource.lock.ExclusiveLocks;
 import dev.eventsource.store.EventLookup;
 import dev.eventsource.store.ReadOptions;
 import dev.eventsource.store.StoreClosedException;
 import dev.eventsource.store.StoredEvent;
+import dev.eventsource.telemetry.SubscriptionObserver;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ThreadFactory;
@@ -54,6 +59,8 @@ public final class Subscription {
     /** What delivering one event came to; CHECKPOINTED is HANDLED with its checkpoint committed alongside. */
     private enum Outcome { HANDLED, CHECKPOINTED, DEAD_LETTERED, ABORTED }
 
+    private static final System.Logger LOG = System.getLogger(Subscription.class.getName());
+
     private final String name;
     private final EventLookup store;
     private final CheckpointStore checkpoints;
@@ -81,6 +88,18 @@ public final class Subscription {
     private volatile String lastError;
     private volatile Thread thread;
     private volatile boolean positioned;
+    /** Whether this run has read its dead letters (again after taking over the lock). */
+    private boolean prepared;
+
+    /** One instance per name across processes: set by the manager before {@link #start()}; null when not exclusive. */
+    private ExclusiveLocks locks;
+    private Duration lockPoll;
+    private volatile ExclusiveLock lock;
+    private volatile long lockLosses;
+
+    /** Spans and metrics of batches (see {@code SubscriptionManager.Builder.observer}); set before {@link #start()}. */
+    private SubscriptionObserver observer = SubscriptionObserver.NONE;
+    private volatile long deadLettered;
 
     // Guarded by work.
     private long processedTotal;
@@ -113,8 +132,74 @@ public final class Subscription {
         this.threads = threads;
     }
 
+    /** Makes this subscription run in one instance at a time, under the lock {@code subscription:<name>}. */
+    Subscription exclusive(ExclusiveLocks locks, Duration lockPoll) {
+        this.locks = locks;
+        this.lockPoll = lockPoll;
+        return this;
+    }
+
+    Subscription observed(SubscriptionObserver observer) {
+        this.observer = observer;
+        return this;
+    }
+
+    /** The name of the lock an exclusive subscription runs under. */
+    static String lockName(String subscription) {
+        return "subscription:" + subscription;
+    }
+
     public String name() {
         return name;
+    }
+
+    /**
+     * Whether this instance runs the subscription: always true when it is not exclusive; for an
+     * exclusive one, whether it holds the subscription's lock.
+     */
+    public boolean isActive() {
+        return locks == null ? state != SubscriptionState.STOPPED && state != SubscriptionState.FAILED : lock != null;
+    }
+
+    /**
+     * Waits until this subscription has handled (or passed) every event stored when the call began
+     * that it selects: for tests and start-up, instead of a polling loop.
+     *
+     * @return true when caught up; false if {@code timeout} passed first, or the subscription
+     *         stopped or failed (see {@link #state()} and {@link #health()})
+     * @throws InterruptedException if interrupted while waiting
+     */
+    public boolean awaitCaughtUp(Duration timeout) throws InterruptedException {
+        java.util.Objects.requireNonNull(timeout, "timeout");
+        long target = store.globalPosition();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            SubscriptionState now = state;
+            if (now == SubscriptionState.FAILED || now == SubscriptionState.STOPPED) {
+                return false;
+            }
+            if (position >= target || (now == SubscriptionState.LIVE && nothingSelectedBetween(position, target))) {
+                return true;
+            }
+            if (System.nanoTime() >= deadline) {
+                return false;
+            }
+            Thread.sleep(2);
+        }
+    }
+
+    /** Whether no event this subscription selects lies after {@code from} up to {@code to}. */
+    private boolean nothingSelectedBetween(long from, long to) {
+        try (Stream<LogEntry> next = log.apply(filter.toBuilder().fromPosition(from).limit(1).build())) {
+            return next.findFirst().map(e -> e.globalPosition() > to).orElse(true);
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** How often an exclusive subscription lost its lock while running it (0 when not exclusive). */
+    public long lockLosses() {
+        return lockLosses;
     }
 
     public SubscriptionState state() {
@@ -299,22 +384,23 @@ public final class Subscription {
     }
 
     private void run() {
+        prepared = false;
+        AutoCloseable gauges = observer.register(name, () -> {
+            SubscriptionHealth h = health();
+            return new SubscriptionObserver.State(h.lagEvents(), h.lagTime(), h.deadLetters());
+        });
         try {
-            work.lock();
-            try {
-                if (!positioned) {
-                    // A restart after a failure goes on from where it stopped, not from the configured start.
-                    position = startPosition();
-                    positioned = true;
-                }
-                unresolved.clear();
-                for (DeadLetter letter : deadLetters.list(name)) {
-                    unresolved.put(letter.eventId(), letter.id());
-                }
-            } finally {
-                work.unlock();
-            }
             while (!stopping) {
+                if (locks != null && !holdsLock()) {
+                    if (!acquireLock()) {
+                        state = SubscriptionState.STANDBY;
+                        sleep(lockPoll, false);
+                        continue;
+                    }
+                }
+                if (!prepared) {
+                    prepare();
+                }
                 if (paused) {
                     saveIfDirtyLocked();
                     state = SubscriptionState.PAUSED;
@@ -328,7 +414,18 @@ public final class Subscription {
                     try (Stream<LogEntry> page = log.apply(filter.toBuilder().fromPosition(position).build())) {
                         batch = page.collect(Collectors.toList());
                     }
-                    if (!handle(batch)) {
+                    SubscriptionObserver.Batch observed = observe(batch);
+                    long processedBefore = processed;
+                    long deadLetteredBefore = deadLettered;
+                    boolean handled;
+                    try {
+                        handled = handle(batch);
+                    } catch (RuntimeException | Error e) {
+                        observed.failed(e);
+                        throw e;
+                    }
+                    observed.handled((int) (processed - processedBefore), (int) (deadLettered - deadLetteredBefore));
+                    if (!handled) {
                         state = SubscriptionState.FAILED;
                         return;
                     }
@@ -363,11 +460,117 @@ public final class Subscription {
         } finally {
             if (state != SubscriptionState.FAILED) {
                 try {
-                    saveIfDirtyLocked();
+                    if (locks == null || holdsLock()) {
+                        saveIfDirtyLocked();
+                    }
                 } catch (RuntimeException e) {
                     lastError = describe(e);
                 }
                 state = SubscriptionState.STOPPED;
+            }
+            releaseLock();
+            try {
+                gauges.close();
+            } catch (Exception e) {
+                lastError = describe(e);
+            }
+        }
+    }
+
+    /** Starts the observation of a batch: its size, positions and the trace contexts of the events that carry one. */
+    private SubscriptionObserver.Batch observe(List<LogEntry> batch) {
+        if (batch.isEmpty() || observer == SubscriptionObserver.NONE) {
+            return SubscriptionObserver.Batch.NONE;
+        }
+        List<String> traceparents = new ArrayList<>();
+        for (LogEntry entry : batch) {
+            if (entry.decodingFailure() == null) {
+                entry.decode().metadata().traceparent().ifPresent(t -> {
+                    if (!traceparents.contains(t)) {
+                        traceparents.add(t);
+                    }
+                });
+            }
+        }
+        return observer.handlingBatch(name, batch.size(), batch.get(0).globalPosition(),
+                batch.get(batch.size() - 1).globalPosition(), traceparents);
+    }
+
+    /** Reads where to go on from and which dead letters are queued: at the start, and after taking over the lock. */
+    private void prepare() {
+        work.lock();
+        try {
+            if (!positioned) {
+                // A restart after a failure goes on from where it stopped, not from the configured start.
+                position = startPosition();
+                positioned = true;
+            }
+            unresolved.clear();
+            for (DeadLetter letter : deadLetters.list(name)) {
+                unresolved.put(letter.eventId(), letter.id());
+            }
+            prepared = true;
+        } finally {
+            work.unlock();
+        }
+    }
+
+    /** Whether this instance still holds the subscription's lock; a lost lock is let go, and what was not saved is dropped. */
+    private boolean holdsLock() {
+        ExclusiveLock held = lock;
+        if (held == null) {
+            return false;
+        }
+        boolean holds;
+        try {
+            holds = held.isHeld();
+        } catch (RuntimeException e) {
+            holds = false;
+        }
+        if (holds) {
+            return true;
+        }
+        lockLosses++;
+        lastError = "lost the lock '" + lockName(name) + "' (e.g. its database session ended); stopped handling and"
+                + " competes for it again";
+        LOG.log(System.Logger.Level.WARNING, "subscription ''{0}'' lost its lock; another instance may take over", name);
+        work.lock();
+        try {
+            // The instance that takes over goes on from the saved checkpoint; what this one did not save is done again there.
+            dirty = false;
+            positioned = false;
+            prepared = false;
+        } finally {
+            work.unlock();
+        }
+        releaseLock();
+        return false;
+    }
+
+    private boolean acquireLock() {
+        try {
+            Optional<ExclusiveLock> acquired = locks.tryAcquire(lockName(name));
+            acquired.ifPresent(l -> lock = l);
+            if (acquired.isPresent()) {
+                positioned = false;
+                prepared = false;
+                LOG.log(System.Logger.Level.INFO, "subscription ''{0}'' is active in this instance", name);
+            }
+            return acquired.isPresent();
+        } catch (RuntimeException e) {
+            lastError = "cannot acquire the lock '" + lockName(name) + "': " + describe(e);
+            return false;
+        }
+    }
+
+    private void releaseLock() {
+        ExclusiveLock held = lock;
+        lock = null;
+        if (held != null) {
+            try {
+                held.close();
+            } catch (RuntimeException e) {
+                lastError = "releasing the lock '" + lockName(name) + "' failed: " + describe(e);
             }
         }
     }
@@ -497,7 +700,7 @@ public final class Subscription {
             } catch (Exception e) {
                 failed++;
                 lastError = describe(e);
-                if (attempt >= retry.maxAttempts()) {
+                if (attempt >= retry.maxAttempts() || retry.isPermanent(e)) {
                     break;
                 }
                 // A pause cuts the wait short too: the run is handed over again on resume, from the same position.
@@ -535,6 +738,7 @@ public final class Subscription {
         if (undecodable != null) {
             // Not a handler failure: decoding the same row with the same classes fails the same way, so a retry would only delay this.
             failed++;
+            observer.attemptFailed(name, entry.eventType(), undecodable);
             queue(letter(entry, undecodable, 1));
             return Outcome.DEAD_LETTERED;
         }
@@ -550,7 +754,8 @@ public final class Subscription {
             } catch (Exception e) {
                 failed++;
                 lastError = describe(e);
-                if (attempt >= retry.maxAttempts()) {
+                observer.attemptFailed(name, entry.eventType(), e);
+                if (attempt >= retry.maxAttempts() || retry.isPermanent(e)) {
                     queue(letter(entry, e, attempt));
                     return Outcome.DEAD_LETTERED;
                 }
@@ -584,6 +789,8 @@ public final class Subscription {
 
     private void queue(DeadLetter letter) {
         DeadLetter queued = deadLetters.add(letter);
+        deadLettered++;
+        observer.deadLettered(name, letter.eventType());
         unresolved.put(queued.eventId(), queued.id());
         lastError = queued.error();
     }

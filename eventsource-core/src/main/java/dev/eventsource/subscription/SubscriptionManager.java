@@ -1,5 +1,10 @@
 package dev.eventsource.subscription;
 
+import dev.eventsource.lock.ExclusiveLocks;
+import dev.eventsource.telemetry.SubscriptionObserver;
+import dev.eventsource.telemetry.SubscriptionTelemetry;
+import io.opentelemetry.api.GlobalOpenTelemetry;
+import io.opentelemetry.api.OpenTelemetry;
 import dev.eventsource.store.EventLookup;
 import dev.eventsource.store.EventStore;
 import dev.eventsource.store.ReadOptions;
@@ -72,6 +77,9 @@ public final class SubscriptionManager implements AutoCloseable {
     private final DeadLetterStore deadLetters;
     private final ThreadFactory threads;
     private final Duration pollInterval;
+    private final ExclusiveLocks locks;
+    private final Duration lockPollInterval;
+    private final SubscriptionObserver observer;
     private final List<AppendNotifier> notifiers;
     private final Clock clock;
     private final Runnable wakeAll = this::wakeAll;
@@ -87,6 +95,9 @@ public final class SubscriptionManager implements AutoCloseable {
         this.deadLetters = b.deadLetters;
         this.threads = b.threads;
         this.pollInterval = b.pollInterval;
+        this.locks = b.locks;
+        this.lockPollInterval = b.lockPollInterval;
+        this.observer = b.observer != null ? b.observer : new SubscriptionTelemetry(GlobalOpenTelemetry.get());
         this.clock = b.clock;
         List<AppendNotifier> all = new ArrayList<>(3);
         if (b.signal != null) {
@@ -361,6 +372,10 @@ public final class SubscriptionManager implements AutoCloseable {
         Objects.requireNonNull(options, "options");
         Subscription s = new Subscription(name, head, checkpoints, deadLetters, delivery, options, eventTypes,
                 aggregateTypes, pollInterval, clock, log, threads);
+        if (locks != null) {
+            s.exclusive(locks, lockPollInterval);
+        }
+        s.observed(observer);
         lock.lock();
         try {
             if (shutDown) {
@@ -419,6 +434,9 @@ public final class SubscriptionManager implements AutoCloseable {
         private DeadLetterStore deadLetters = new InMemoryDeadLetterStore();
         private ThreadFactory threads = defaultThreadFactory();
         private Duration pollInterval = Duration.ofSeconds(1);
+        private ExclusiveLocks locks;
+        private Duration lockPollInterval = Duration.ofSeconds(1);
+        private SubscriptionObserver observer;
         private final List<AppendNotifier> notifiers = new ArrayList<>(2);
         /** Where {@link #appendNotifier}'s notifier sits in {@link #notifiers}; -1 before it is called. */
         private int extra = -1;
@@ -492,6 +510,49 @@ public final class SubscriptionManager implements AutoCloseable {
         }
 
         /** The clock for checkpoint and dead-letter times and lag. */
+        /**
+         * One active instance per subscription across the application's instances: each
+         * subscription of this manager runs only while it holds the lock {@code subscription:<name>}
+         * from {@code locks} (a backend's {@code locks()}: PostgreSQL session advisory locks,
+         * SQLite OS file locks, in-memory). The others wait in {@link SubscriptionState#STANDBY},
+         * trying again every {@link #lockPollInterval}, and take over, from the saved checkpoint,
+         * when the holder stops or dies. The holder checks its lock before each batch; one that finds
+         * it lost (its database session ended) drops what it had not saved and competes again. A
+         * batch in flight when the lock is lost may still finish, so the next holder can see its
+         * events again: at-least-once, and exactly once for a transactional projection, whose
+         * checkpoint commits with its effects.
+         */
+        public Builder exclusive(ExclusiveLocks locks) {
+            this.locks = Objects.requireNonNull(locks, "locks");
+            return this;
+        }
+
+        /**
+         * Spans and metrics of the subscriptions' batches ({@code docs/operations.md}): one CONSUMER
+         * span per batch linked to the traces that produced its events, processed/failed/dead-lettered
+         * counters, lag and DLQ-size gauges. Default: {@link SubscriptionTelemetry} on
+         * {@link GlobalOpenTelemetry} (a no-op without an SDK); {@link SubscriptionObserver#NONE} turns it off.
+         */
+        public Builder observer(SubscriptionObserver observer) {
+            this.observer = Objects.requireNonNull(observer, "observer");
+            return this;
+        }
+
+        /** {@link #observer} with {@link SubscriptionTelemetry} on {@code openTelemetry}. */
+        public Builder openTelemetry(OpenTelemetry openTelemetry) {
+            return observer(new SubscriptionTelemetry(Objects.requireNonNull(openTelemetry, "openTelemetry")));
+        }
+
+        /** How often a standby instance tries to take an exclusive subscription's lock; default 1 s, 1 ms to 1 hour. */
+        public Builder lockPollInterval(Duration interval) {
+            Objects.requireNonNull(interval, "interval");
+            if (interval.compareTo(Duration.ofMillis(1)) < 0 || interval.compareTo(Duration.ofHours(1)) > 0) {
+                throw new IllegalArgumentException("lockPollInterval must be between 1 ms and 1 hour; got " + interval);
+            }
+            this.lockPollInterval = interval;
+            return this;
+        }
+
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
             return this;

@@ -13,6 +13,11 @@ public enum SubscriptionState {
      * {@link SubscriptionHealth#lastError()} says why.
      */
     STALLED,
+    /**
+     * An exclusive subscription (see {@code SubscriptionManager.Builder.exclusive}) waiting for its
+     * lock: another instance runs it. It takes over when that instance stops or dies.
+     */
+    STANDBY,
     /** Paused by {@link Subscription#pause()}; keeps its position. */
     PAUSED,
     /** Stopped on an error: a dead-lettered event under {@link AfterDeadLetter#STOP}, or the store closed. */

@@ -18,6 +18,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -185,6 +186,22 @@ class InMemoryEventBusTest {
 
         assertThat(seen).containsExactly(1);
         assertThat(self[0].isActive()).isFalse();
+    }
+
+    @Test
+    void an_error_the_groups_policy_calls_permanent_is_dead_lettered_without_retries() {
+        InMemoryEventBus bus = track(new InMemoryEventBus());
+        AtomicInteger attempts = new AtomicInteger();
+        bus.subscribe(ConsumerGroup.named("strict").retrying(RetryPolicy.exponential(5, Duration.ofMillis(1), Duration.ofMillis(2))
+                .permanentOn(IllegalArgumentException.class)), (e, envelope) -> {
+            attempts.incrementAndGet();
+            throw new IllegalArgumentException("bad data");
+        });
+
+        bus.publish(event(UUID.randomUUID(), 1));
+
+        assertThat(attempts.get()).isEqualTo(1);
+        assertThat(bus.deadLetters("strict")).singleElement().satisfies(d -> assertThat(d.attempts()).isEqualTo(1));
     }
 
     @Test

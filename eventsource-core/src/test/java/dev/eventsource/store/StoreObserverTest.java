@@ -47,11 +47,11 @@ class StoreObserverTest {
         }
 
         List<SpanData> finished = spans.getFinishedSpanItems();
-        assertThat(finished).extracting(SpanData::getName).containsExactly("eventsource.append", "eventsource.read_stream");
+        assertThat(finished).extracting(SpanData::getName).containsExactly("append events", "read_stream events");
         assertThat(finished).allSatisfy(span -> {
             assertThat(span.getAttributes().get(AttributeKey.stringKey("eventsource.aggregate_type"))).isEqualTo("Note");
             assertThat(span.getAttributes().get(AttributeKey.stringKey("eventsource.aggregate_id"))).isEqualTo(id.toString());
-            assertThat(span.getAttributes().get(AttributeKey.stringKey("db.system"))).isEqualTo("InMemoryEventStore");
+            assertThat(span.getAttributes().get(AttributeKey.stringKey("db.system"))).isEqualTo(TracingObserver.IN_MEMORY);
             assertThat(span.getStatus().getStatusCode()).isEqualTo(StatusCode.UNSET);
             assertThat(span.getInstrumentationScopeInfo().getName()).isEqualTo(TracingObserver.INSTRUMENTATION);
         });

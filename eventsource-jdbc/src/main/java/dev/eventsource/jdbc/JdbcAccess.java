@@ -1,6 +1,7 @@
 package dev.eventsource.jdbc;
 
 import dev.eventsource.store.StoreClosedException;
+import dev.eventsource.store.StoreObserver;
 import dev.eventsource.store.spi.AbstractEventStore;
 import dev.eventsource.subscription.TransactionalCheckpointStore.TransactionWork;
 
@@ -53,6 +54,43 @@ public abstract class JdbcAccess {
      * throws. A driver error comes out translated; any other exception of the work as it was.
      */
     protected abstract void inTransaction(String action, TransactionWork work) throws Exception;
+
+    /** Work observed as one database operation; may throw what the work throws. */
+    @FunctionalInterface
+    interface ObservedWork<T> {
+        T run() throws Exception;
+    }
+
+    /**
+     * Runs {@code work} inside a database client span of the event store's telemetry
+     * ({@link AbstractEventStore#observeOperation}), e.g. {@code ("upsert", "subscription_checkpoints")};
+     * {@code rows} turns the result into the span's row count ({@code -1} for none).
+     */
+    final <T> T observed(String operation, String collection, java.util.function.ToIntFunction<T> rows,
+                         ObservedWork<T> work) throws Exception {
+        StoreObserver.Observation seen = events.observeOperation(operation, collection);
+        T result;
+        try {
+            result = work.run();
+        } catch (Exception | Error e) {
+            seen.failed(e);
+            throw e;
+        }
+        seen.succeeded(rows.applyAsInt(result));
+        return result;
+    }
+
+    /** {@link #observed} for work that throws no checked exception. */
+    final <T> T observedUnchecked(String operation, String collection, java.util.function.ToIntFunction<T> rows,
+                                  java.util.function.Supplier<T> work) {
+        try {
+            return observed(operation, collection, rows, work::get);
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException("unreachable: the work throws no checked exception", e);
+        }
+    }
 
     final SqlDialect dialect() {
         return dialect;

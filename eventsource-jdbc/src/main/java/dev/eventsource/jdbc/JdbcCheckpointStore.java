@@ -31,12 +31,14 @@ public abstract class JdbcCheckpointStore implements TransactionalCheckpointStor
     private final String select;
     private final String delete;
     private final String orderByName;
+    private final String table;
 
     /** Checkpoints in the database {@code access} reaches. */
     protected JdbcCheckpointStore(JdbcAccess access) {
         this.access = Objects.requireNonNull(access, "access");
         SqlDialect dialect = access.dialect();
         String table = dialect.table("subscription_checkpoints");
+        this.table = table;
         this.upsert = "INSERT INTO " + table + " (subscription, position, events_processed, last_event_id, last_event_type,"
                 + " updated_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (subscription) DO UPDATE SET"
                 + " position = excluded.position, events_processed = excluded.events_processed,"
@@ -66,7 +68,8 @@ public abstract class JdbcCheckpointStore implements TransactionalCheckpointStor
     public void save(Checkpoint checkpoint) {
         Objects.requireNonNull(checkpoint, "checkpoint");
         access.ensureSchema();
-        access.write("save the checkpoint of " + checkpoint.subscription(), c -> upsert(c, checkpoint));
+        access.observedUnchecked("upsert", table, n -> -1,
+                () -> access.write("save the checkpoint of " + checkpoint.subscription(), c -> upsert(c, checkpoint)));
     }
 
     @Override
@@ -94,12 +97,16 @@ public abstract class JdbcCheckpointStore implements TransactionalCheckpointStor
     public void saveInTransaction(Checkpoint checkpoint, TransactionWork work) throws Exception {
         Objects.requireNonNull(work, "work");
         access.ensureSchema();
-        access.inTransaction(checkpoint == null ? "run a projection's transaction"
-                : "save the checkpoint of " + checkpoint.subscription() + " with its read model", c -> {
-            work.run(c);
-            if (checkpoint != null) {
-                upsert(c, checkpoint);
-            }
+        // One span for the transaction: the projection's statements and the checkpoint commit together.
+        access.observed(checkpoint == null ? "transaction" : "upsert", table, n -> -1, () -> {
+            access.inTransaction(checkpoint == null ? "run a projection's transaction"
+                    : "save the checkpoint of " + checkpoint.subscription() + " with its read model", c -> {
+                work.run(c);
+                if (checkpoint != null) {
+                    upsert(c, checkpoint);
+                }
+            });
+            return null;
         });
     }
 

@@ -29,12 +29,14 @@ public abstract class JdbcSnapshotStore implements SnapshotStore {
     private final String delete;
     private final String deleteType;
     private final String deleteBelow;
+    private final String table;
 
     /** Snapshots in the database {@code access} reaches. */
     protected JdbcSnapshotStore(JdbcAccess access) {
         this.access = Objects.requireNonNull(access, "access");
         SqlDialect dialect = access.dialect();
         String table = dialect.table("snapshots");
+        this.table = table;
         this.upsert = "INSERT INTO " + table + " AS s (aggregate_type, aggregate_id, version, schema_version, state,"
                 + " taken_at) VALUES (?, ?, ?, ?, " + dialect.jsonParameter() + ", ?) ON CONFLICT (aggregate_type,"
                 + " aggregate_id) DO UPDATE SET version = excluded.version, schema_version = excluded.schema_version,"
@@ -51,7 +53,8 @@ public abstract class JdbcSnapshotStore implements SnapshotStore {
         Objects.requireNonNull(snapshot, "snapshot");
         access.ensureSchema();
         SqlDialect dialect = access.dialect();
-        access.write("save the snapshot of " + snapshot.aggregateType() + " " + snapshot.aggregateId(), c -> {
+        access.observedUnchecked("upsert", table, n -> -1, () -> access.write("save the snapshot of "
+                + snapshot.aggregateType() + " " + snapshot.aggregateId(), c -> {
             try (PreparedStatement s = c.prepareStatement(upsert)) {
                 s.setString(1, snapshot.aggregateType());
                 dialect.setUuid(s, 2, snapshot.aggregateId());
@@ -61,7 +64,7 @@ public abstract class JdbcSnapshotStore implements SnapshotStore {
                 dialect.setInstant(s, 6, snapshot.takenAt());
                 return s.executeUpdate();
             }
-        });
+        }));
     }
 
     @Override
@@ -70,7 +73,8 @@ public abstract class JdbcSnapshotStore implements SnapshotStore {
         Objects.requireNonNull(aggregateType, "aggregateType");
         access.ensureSchema();
         SqlDialect dialect = access.dialect();
-        return access.read("read the snapshot of " + aggregateType + " " + aggregateId, c -> {
+        return access.observedUnchecked("select", table, found -> found.isPresent() ? 1 : 0, () -> access.read(
+                "read the snapshot of " + aggregateType + " " + aggregateId, c -> {
             try (PreparedStatement s = c.prepareStatement(find)) {
                 s.setString(1, aggregateType);
                 dialect.setUuid(s, 2, aggregateId);
@@ -82,7 +86,7 @@ public abstract class JdbcSnapshotStore implements SnapshotStore {
                             dialect.getInstant(rs, 4)));
                 }
             }
-        });
+        }));
     }
 
     @Override

@@ -1,7 +1,11 @@
 package dev.eventsource.postgresql;
 
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.HikariPoolMXBean;
 import com.zaxxer.hikari.pool.HikariPool;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.metrics.Meter;
 import dev.eventsource.EventSourceException;
 import dev.eventsource.event.EventRegistry;
 import dev.eventsource.postgresql.internal.EventsTable;
@@ -18,6 +22,7 @@ import dev.eventsource.store.ExpectedVersion;
 import dev.eventsource.store.ReadOnlyStoreException;
 import dev.eventsource.store.ReadOptions;
 import dev.eventsource.store.StoreObserver;
+import dev.eventsource.store.TracingObserver;
 import dev.eventsource.store.StoreClosedException;
 import dev.eventsource.store.spi.AbstractEventStore;
 import dev.eventsource.store.EventImporter;
@@ -111,6 +116,7 @@ public final class PostgreSQLEventStore extends AbstractEventStore implements Ev
     private final EventsTable events;
     private final PostgreSQLImporter importer;
     private final boolean readOnly;
+    private final List<AutoCloseable> poolGauges;
 
     /** A store on a {@link DataSource} you own, with the default registry, schema and prefix. */
     public PostgreSQLEventStore(DataSource dataSource) {
@@ -133,7 +139,8 @@ public final class PostgreSQLEventStore extends AbstractEventStore implements Ev
     }
 
     private PostgreSQLEventStore(Builder b) {
-        super(describe(b), b.registry, b.tracing, b.openTelemetry, b.observer);
+        super(describe(b), TracingObserver.POSTGRESQL, null, b.schema + "." + b.tablePrefix + "events", b.registry, b.tracing,
+                b.openTelemetry, b.observer);
         this.schema = b.schema;
         this.tablePrefix = b.tablePrefix;
         this.ddl = new Schema(schema, tablePrefix);
@@ -161,6 +168,39 @@ public final class PostgreSQLEventStore extends AbstractEventStore implements Ev
             this.ownedPool = pool;
             this.connectionPermits = new Semaphore(b.maxPoolSize);
         }
+        this.poolGauges = ownedPool != null && openTelemetry() != null ? poolGauges(openTelemetry(), ownedPool) : List.of();
+    }
+
+    /**
+     * The connection-pool instruments of the OpenTelemetry database client conventions, observed
+     * from HikariCP's pool bean at each collection (nothing is reported before the pool starts).
+     */
+    private static List<AutoCloseable> poolGauges(OpenTelemetry openTelemetry, HikariDataSource pool) {
+        Meter meter = openTelemetry.getMeter(TracingObserver.INSTRUMENTATION);
+        AttributeKey<String> poolName = AttributeKey.stringKey("db.client.connection.pool.name");
+        AttributeKey<String> state = AttributeKey.stringKey("db.client.connection.state");
+        Attributes idle = Attributes.of(poolName, pool.getPoolName(), state, "idle");
+        Attributes used = Attributes.of(poolName, pool.getPoolName(), state, "used");
+        Attributes name = Attributes.of(poolName, pool.getPoolName());
+        return List.of(
+                meter.upDownCounterBuilder("db.client.connection.count").setUnit("{connection}")
+                        .setDescription("Connections of the store's pool, by state").buildWithCallback(m -> {
+                            HikariPoolMXBean bean = pool.getHikariPoolMXBean();
+                            if (bean != null) {
+                                m.record(bean.getIdleConnections(), idle);
+                                m.record(bean.getActiveConnections(), used);
+                            }
+                        }),
+                meter.upDownCounterBuilder("db.client.connection.max").setUnit("{connection}")
+                        .setDescription("The most connections the store's pool opens")
+                        .buildWithCallback(m -> m.record(pool.getMaximumPoolSize(), name)),
+                meter.upDownCounterBuilder("db.client.connection.pending_requests").setUnit("{request}")
+                        .setDescription("Threads waiting for a connection of the store's pool").buildWithCallback(m -> {
+                            HikariPoolMXBean bean = pool.getHikariPoolMXBean();
+                            if (bean != null) {
+                                m.record(bean.getThreadsAwaitingConnection(), name);
+                            }
+                        }));
     }
 
     /** A builder for a store on a {@link DataSource} you own and close yourself. */
@@ -299,6 +339,13 @@ public final class PostgreSQLEventStore extends AbstractEventStore implements Ev
 
     @Override
     protected void doClose() {
+        for (AutoCloseable gauge : poolGauges) {
+            try {
+                gauge.close();
+            } catch (Exception ignored) {
+                // Unregistering a callback cannot fail in a way that matters to closing the store.
+            }
+        }
         if (ownedPool != null) {
             // Wakes every thread waiting for a connection; each sees the store closed and takes nothing.
             connectionPermits.release(CLOSED_PERMITS);

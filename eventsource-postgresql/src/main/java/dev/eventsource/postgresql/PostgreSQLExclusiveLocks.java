@@ -1,7 +1,7 @@
 package dev.eventsource.postgresql;
 
-import dev.eventsource.backend.ExclusiveLock;
-import dev.eventsource.backend.ExclusiveLocks;
+import dev.eventsource.lock.ExclusiveLock;
+import dev.eventsource.lock.ExclusiveLocks;
 import dev.eventsource.postgresql.internal.PgErrors;
 import dev.eventsource.store.StoreClosedException;
 

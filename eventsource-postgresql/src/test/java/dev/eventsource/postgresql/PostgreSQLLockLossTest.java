@@ -1,6 +1,6 @@
 package dev.eventsource.postgresql;
 
-import dev.eventsource.backend.ExclusiveLock;
+import dev.eventsource.lock.ExclusiveLock;
 import dev.eventsource.event.EventRegistry;
 import dev.eventsource.relay.EventRelay;
 import dev.eventsource.relay.RelayState;

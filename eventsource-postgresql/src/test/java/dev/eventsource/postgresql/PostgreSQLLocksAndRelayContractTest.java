@@ -3,6 +3,8 @@ package dev.eventsource.postgresql;
 import dev.eventsource.backend.EventStoreBackend;
 import dev.eventsource.event.EventRegistry;
 import dev.eventsource.tck.EventRelayContract;
+import dev.eventsource.tck.ExclusiveProjectionContract;
+import dev.eventsource.tck.ExclusiveSubscriptionContract;
 import dev.eventsource.tck.ExclusiveLocksContract;
 import dev.eventsource.test.PostgresTestServer;
 import org.junit.jupiter.api.Nested;
@@ -28,6 +30,22 @@ class PostgreSQLLocksAndRelayContractTest {
 
     @Nested
     class Relay extends EventRelayContract {
+        @Override
+        protected Supplier<EventStoreBackend> newDatabase(EventRegistry registry) {
+            return database(registry);
+        }
+    }
+
+    @Nested
+    class ExclusiveSubscriptions extends ExclusiveSubscriptionContract {
+        @Override
+        protected Supplier<EventStoreBackend> newDatabase(EventRegistry registry) {
+            return database(registry);
+        }
+    }
+
+    @Nested
+    class ExclusiveProjection extends ExclusiveProjectionContract {
         @Override
         protected Supplier<EventStoreBackend> newDatabase(EventRegistry registry) {
             return database(registry);

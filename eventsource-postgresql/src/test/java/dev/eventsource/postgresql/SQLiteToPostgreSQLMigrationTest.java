@@ -104,7 +104,7 @@ class SQLiteToPostgreSQLMigrationTest {
         // Older versions accepted a NUL in an aggregate type on SQLite; PostgreSQL can never hold one.
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
              PreparedStatement s = c.prepareStatement("UPDATE events SET aggregate_type = 'Acc' || char(0) || 'ount'"
-                     + " WHERE event_id = ?")) {
+                     + " WHERE event_id = unhex(replace(?, '-', ''))")) {
             s.setString(1, legacy.toString());
             assertThat(s.executeUpdate()).isEqualTo(1);
         }

@@ -16,6 +16,7 @@ import dev.eventsource.store.ExpectedVersion;
 import dev.eventsource.store.ReadOnlyStoreException;
 import dev.eventsource.store.ReadOptions;
 import dev.eventsource.store.StoreObserver;
+import dev.eventsource.store.TracingObserver;
 import dev.eventsource.store.StoreUnavailableException;
 import dev.eventsource.store.spi.AbstractEventStore;
 import dev.eventsource.store.EventImporter;
@@ -113,8 +114,8 @@ public final class SQLiteEventStore extends AbstractEventStore implements EventI
     }
 
     private SQLiteEventStore(Builder builder) {
-        super("SQLiteEventStore(" + builder.database + ")", builder.registry, builder.tracing, builder.openTelemetry,
-                builder.observer);
+        super("SQLiteEventStore(" + builder.database + ")", TracingObserver.SQLITE, builder.database,
+                builder.tablePrefix + "events", builder.registry, builder.tracing, builder.openTelemetry, builder.observer);
         this.database = builder.database;
         this.busyTimeout = builder.busyTimeout;
         this.synchronous = builder.synchronous;
@@ -129,6 +130,9 @@ public final class SQLiteEventStore extends AbstractEventStore implements EventI
         this.dialect = new SQLiteDialect(tablePrefix);
         this.schema = new Schema(database, tablePrefix);
         this.writer = new GroupCommitter(connections, errors, busyWait, busyTimeout, this::now, queries);
+        if (metrics() != null) {
+            writer.onCommit(metrics()::recordGroupCommit);
+        }
     }
 
     /**
@@ -281,8 +285,7 @@ public final class SQLiteEventStore extends AbstractEventStore implements EventI
             while (true) {
                 List<RecordedEvent> rows = new ArrayList<>();
                 try (PreparedStatement query = c.prepareStatement(queries.readStream)) {
-                    query.setString(1, stream.aggregateType());
-                    query.setString(2, stream.aggregateId().toString());
+                    EventQueries.bindStream(query, 1, stream);
                     query.setLong(3, afterVersion);
                     try (ResultSet rs = query.executeQuery()) {
                         while (rs.next()) {
@@ -326,7 +329,7 @@ public final class SQLiteEventStore extends AbstractEventStore implements EventI
     protected boolean doEventExists(UUID eventId) {
         return read("looking up event " + eventId, c -> {
             try (PreparedStatement query = c.prepareStatement(queries.eventExists)) {
-                query.setString(1, eventId.toString());
+                query.setBytes(1, EventQueries.bytes(eventId));
                 try (ResultSet rs = query.executeQuery()) {
                     return rs.next();
                 }
@@ -454,8 +457,7 @@ public final class SQLiteEventStore extends AbstractEventStore implements EventI
 
     private long streamVersion(Connection c, StreamId stream) throws SQLException {
         try (PreparedStatement query = c.prepareStatement(queries.streamVersion)) {
-            query.setString(1, stream.aggregateType());
-            query.setString(2, stream.aggregateId().toString());
+            EventQueries.bindStream(query, 1, stream);
             try (ResultSet rs = query.executeQuery()) {
                 rs.next();
                 return rs.getLong(1);

@@ -1,8 +1,8 @@
 package dev.eventsource.sqlite;
 
-import dev.eventsource.backend.ExclusiveLock;
-import dev.eventsource.backend.ExclusiveLocks;
-import dev.eventsource.backend.InMemoryExclusiveLocks;
+import dev.eventsource.lock.ExclusiveLock;
+import dev.eventsource.lock.ExclusiveLocks;
+import dev.eventsource.lock.InMemoryExclusiveLocks;
 import dev.eventsource.sqlite.internal.LockFile;
 import dev.eventsource.store.StoreClosedException;
 import dev.eventsource.store.StoreUnavailableException;

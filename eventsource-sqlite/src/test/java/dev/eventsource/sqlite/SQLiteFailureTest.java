@@ -206,7 +206,7 @@ class SQLiteFailureTest {
     private static long versionOf(Path db, UUID id) {
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
              ResultSet rs = c.createStatement().executeQuery(
-                     "SELECT MAX(version) FROM events WHERE aggregate_id = '" + id + "'")) {
+                     "SELECT MAX(version) FROM events WHERE aggregate_id = unhex(replace('" + id + "', '-', ''))")) {
             rs.next();
             return rs.getLong(1);
         } catch (SQLException e) {

@@ -3,6 +3,8 @@ package dev.eventsource.sqlite;
 import dev.eventsource.backend.EventStoreBackend;
 import dev.eventsource.event.EventRegistry;
 import dev.eventsource.tck.EventRelayContract;
+import dev.eventsource.tck.ExclusiveProjectionContract;
+import dev.eventsource.tck.ExclusiveSubscriptionContract;
 import dev.eventsource.tck.ExclusiveLocksContract;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,6 +35,22 @@ class SQLiteLocksAndRelayContractTest {
 
     @Nested
     class Relay extends EventRelayContract {
+        @Override
+        protected Supplier<EventStoreBackend> newDatabase(EventRegistry registry) {
+            return database(registry);
+        }
+    }
+
+    @Nested
+    class ExclusiveSubscriptions extends ExclusiveSubscriptionContract {
+        @Override
+        protected Supplier<EventStoreBackend> newDatabase(EventRegistry registry) {
+            return database(registry);
+        }
+    }
+
+    @Nested
+    class ExclusiveProjection extends ExclusiveProjectionContract {
         @Override
         protected Supplier<EventStoreBackend> newDatabase(EventRegistry registry) {
             return database(registry);

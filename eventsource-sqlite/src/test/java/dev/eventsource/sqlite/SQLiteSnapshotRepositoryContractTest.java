@@ -36,7 +36,7 @@ class SQLiteSnapshotRepositoryContractTest extends SnapshotRepositoryContract {
              PreparedStatement update = c.prepareStatement(
                      "UPDATE snapshots SET state = '{\"balance\": \"lots\", ' WHERE aggregate_type = ? AND aggregate_id = ?")) {
             update.setString(1, aggregateType);
-            update.setString(2, aggregateId.toString());
+            update.setBytes(2, dev.eventsource.sqlite.internal.EventQueries.bytes(aggregateId));
             if (update.executeUpdate() != 1) {
                 throw new IllegalStateException("no snapshot row to damage for " + aggregateType + "/" + aggregateId);
             }

@@ -221,7 +221,7 @@ class SQLiteSnapshotTest {
         SQLiteEventStore store = store(db);
         UUID id = saveDeposits(repository(store, new SQLiteSnapshotStore(store), 3), 1, 3);
 
-        assertThat(query(db, "SELECT json_extract(state, '$.balance') FROM snapshots WHERE aggregate_id = '" + id + "'"))
+        assertThat(query(db, "SELECT json_extract(state, '$.balance') FROM snapshots WHERE aggregate_id = unhex(replace('" + id + "', '-', ''))"))
                 .isEqualTo(3);
         assertThat(new SQLiteSnapshotStore(store).find(id, "Account")).get()
                 .satisfies(s -> assertThat(s.takenAt()).isBefore(Instant.now().plusSeconds(1)));

@@ -1,8 +1,8 @@
 package dev.eventsource.tck;
 
 import dev.eventsource.backend.EventStoreBackend;
-import dev.eventsource.backend.ExclusiveLock;
-import dev.eventsource.backend.ExclusiveLocks;
+import dev.eventsource.lock.ExclusiveLock;
+import dev.eventsource.lock.ExclusiveLocks;
 import dev.eventsource.store.StoreClosedException;
 import org.junit.jupiter.api.Test;
 

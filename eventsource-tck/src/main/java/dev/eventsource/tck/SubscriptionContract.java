@@ -541,6 +541,40 @@ public abstract class SubscriptionContract {
     }
 
     @Test
+    void an_error_the_retry_policy_calls_permanent_is_dead_lettered_at_the_first_failure() {
+        seed(5, 5);
+        UUID poison = poisonAt(storedPositions().get(2));
+        AtomicInteger attempts = new AtomicInteger();
+        Subscription s = newManager().subscribe("permanent", event -> {
+            if (event.eventId().equals(poison)) {
+                attempts.incrementAndGet();
+                throw new IllegalArgumentException("bad data in " + event.eventId());
+            }
+        }, options().retryPolicy(RetryPolicy.exponential(5, Duration.ofMillis(1), Duration.ofMillis(5))
+                .permanentOn(IllegalArgumentException.class)).build());
+
+        eventually("dead-lettered", () -> deadLetters.list("permanent").size() == 1);
+        eventually("past it", () -> s.position() == storedPositions().get(4));
+        assertThat(attempts.get()).isEqualTo(1);
+        assertThat(deadLetters.list("permanent").get(0).attempts()).isEqualTo(1);
+    }
+
+    @Test
+    void waiting_until_caught_up_returns_once_everything_stored_before_the_call_is_handled() throws Exception {
+        seed(300, 10);
+        Recorder recorder = new Recorder();
+        Subscription s = newManager().subscribe("waiting", recorder, options().batchSize(20).build());
+
+        assertThat(s.awaitCaughtUp(Duration.ofMinutes(1))).isTrue();
+
+        assertThat(recorder.size()).isGreaterThanOrEqualTo(300);
+        Subscription filtered = newManager().subscribe("nothing-selected", new Recorder(),
+                options().eventTypes("NoSuchType").build());
+        assertThat(filtered.awaitCaughtUp(Duration.ofMinutes(1))).as("a filter that selects nothing is caught up at once")
+                .isTrue();
+    }
+
+    @Test
     void retrying_a_dead_letter_delivers_the_event_again_and_resolves_it() {
         seed(6, 3);
         FailingOn handler = new FailingOn();

@@ -1,9 +1,9 @@
 package dev.eventsource.tck;
 
 import dev.eventsource.backend.EventStoreBackend;
-import dev.eventsource.backend.ExclusiveLocks;
+import dev.eventsource.lock.ExclusiveLocks;
 import dev.eventsource.backend.InMemoryBackend;
-import dev.eventsource.backend.InMemoryExclusiveLocks;
+import dev.eventsource.lock.InMemoryExclusiveLocks;
 import dev.eventsource.event.EventRegistry;
 import dev.eventsource.snapshot.SnapshotStore;
 import dev.eventsource.store.EventImporter;
@@ -49,12 +49,26 @@ class InMemoryLocksAndRelayContractTest {
         }
     }
 
+    @Nested
+    class ExclusiveSubscriptions extends ExclusiveSubscriptionContract {
+        @Override
+        protected Supplier<EventStoreBackend> newDatabase(EventRegistry registry) {
+            return database(registry);
+        }
+    }
+
     /** One instance: the shared backend's parts and locks of its own on the shared table. */
-    private static final class Instance implements EventStoreBackend {
+    static final class Instance implements EventStoreBackend {
         private final InMemoryBackend shared;
-        private final InMemoryExclusiveLocks locks;
+        private final ExclusiveLocks locks;
+        private final Runnable onClose;
 
         Instance(InMemoryBackend shared, InMemoryExclusiveLocks locks) {
+            this(shared, locks, locks::close);
+        }
+
+        Instance(InMemoryBackend shared, ExclusiveLocks locks, Runnable onClose) {
+            this.onClose = onClose;
             this.shared = shared;
             this.locks = locks;
         }
@@ -69,6 +83,6 @@ class InMemoryLocksAndRelayContractTest {
         @Override public AppendNotifier newAppendNotifier() { return shared.newAppendNotifier(); }
         @Override public Optional<StorageCheck> storageCheck() { return Optional.empty(); }
         @Override public ExclusiveLocks locks() { return locks; }
-        @Override public void close() { locks.close(); }
+        @Override public void close() { onClose.run(); }
     }
 }

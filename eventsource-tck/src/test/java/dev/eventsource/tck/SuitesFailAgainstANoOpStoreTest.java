@@ -1,8 +1,10 @@
 package dev.eventsource.tck;
 
 import dev.eventsource.backend.EventStoreBackend;
-import dev.eventsource.backend.ExclusiveLock;
-import dev.eventsource.backend.ExclusiveLocks;
+import dev.eventsource.store.InMemoryEventStore;
+import dev.eventsource.backend.InMemoryBackend;
+import dev.eventsource.lock.ExclusiveLock;
+import dev.eventsource.lock.ExclusiveLocks;
 import dev.eventsource.bus.EventBus;
 import dev.eventsource.bus.EventConsumer;
 import dev.eventsource.event.EventRegistry;
@@ -53,7 +55,7 @@ class SuitesFailAgainstANoOpStoreTest {
     @ValueSource(classes = {NoOpAppend.class, NoOpStreamRead.class, NoOpGlobalRead.class, NoOpLookup.class,
             NoOpSerialization.class, NoOpValidation.class, NoOpLifecycle.class, NoOpConcurrency.class, NoOpAggregate.class, NoOpReopen.class,
             NoOpSnapshots.class, NoOpSnapshotRepository.class, NoOpImport.class, NoOpEverything.class, NoOpSubscriptions.class,
-            NoOpCheckpoints.class, NoOpDeadLetters.class, NoOpDifferential.class, NoOpBackend.class, NoOpTenancy.class, NoOpLocks.class, NoOpRelay.class})
+            NoOpCheckpoints.class, NoOpDeadLetters.class, NoOpDifferential.class, NoOpBackend.class, NoOpTenancy.class, NoOpLocks.class, NoOpRelay.class, NoOpExclusiveSubscriptions.class})
     void the_suite_reports_failures_against_a_no_op_store(Class<?> boundSuite) {
         TestExecutionSummary summary = run(boundSuite);
 
@@ -105,6 +107,20 @@ class SuitesFailAgainstANoOpStoreTest {
         @Override
         protected Supplier<EventStoreBackend> newDatabase(EventRegistry registry) {
             return () -> new NoOpBackend().newBackend(registry);
+        }
+    }
+
+    /** Exclusive subscriptions on a real shared in-memory store whose locks grant every request: every instance runs. */
+    static class NoOpExclusiveSubscriptions extends ExclusiveSubscriptionContract {
+        @Override
+        protected Duration timeout() {
+            return Duration.ofSeconds(5);
+        }
+
+        @Override
+        protected Supplier<EventStoreBackend> newDatabase(EventRegistry registry) {
+            InMemoryBackend shared = new InMemoryBackend(new InMemoryEventStore(registry));
+            return () -> new InMemoryLocksAndRelayContractTest.Instance(shared, NoOpLocks::grantAlways, () -> { });
         }
     }
 

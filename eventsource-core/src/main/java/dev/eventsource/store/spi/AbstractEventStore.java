@@ -17,6 +17,10 @@ import dev.eventsource.store.StoreClosedException;
 import dev.eventsource.store.StoredEvent;
 import dev.eventsource.store.StoreObserver;
 import dev.eventsource.store.TracingObserver;
+import dev.eventsource.store.MetricsObserver;
+import dev.eventsource.store.EventTraceContext;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.GlobalOpenTelemetry;
 import io.opentelemetry.api.OpenTelemetry;
 
@@ -51,39 +55,86 @@ public abstract class AbstractEventStore implements EventStore, RecordedLog {
     private final EventMapper mapper;
     private final InProcessAppendSignal appendSignal = new InProcessAppendSignal();
     private final StoreObserver observer;
+    private final OpenTelemetry openTelemetry;
+    private final TracingObserver tracer;
+    private final MetricsObserver metrics;
     private final Clock clock;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final ReentrantLock initLock = new ReentrantLock();
     private volatile boolean initialized;
 
     /**
-     * A store traced through {@link GlobalOpenTelemetry} when {@code tracing} is on.
+     * A store observed through {@link GlobalOpenTelemetry} when {@code tracing} is on; its spans and
+     * metrics carry {@code db.system.name} {@value #UNSPECIFIED_SYSTEM}: a backend should rather use
+     * the constructor that names its database system.
      *
      * @param description names the store in messages, e.g. {@code "SQLiteEventStore(./events.db)"}
      * @param registry    the registry events are looked up in
-     * @param tracing     whether to emit OpenTelemetry spans (no-op when no SDK is installed)
+     * @param tracing     whether to emit OpenTelemetry spans and metrics (no-op when no SDK is installed)
      */
     protected AbstractEventStore(String description, EventRegistry registry, boolean tracing) {
-        this(description, registry, tracing, null, StoreObserver.NONE);
+        this(description, UNSPECIFIED_SYSTEM, null, "events", registry, tracing, null, StoreObserver.NONE);
     }
 
+    /** The {@code db.system.name} of a backend that does not name its database system. */
+    public static final String UNSPECIFIED_SYSTEM = "eventsource.unspecified";
+
     /**
-     * @param description   names the store in messages and is the spans' {@code db.system}
+     * @param description   names the store in messages
+     * @param system        the OpenTelemetry {@code db.system.name}, e.g. {@link TracingObserver#SQLITE}
+     * @param namespace     the spans' {@code db.namespace} (e.g. the database file), or {@code null}
+     * @param eventsTable   the spans' {@code db.collection.name} for event operations, as the store's SQL names it
      * @param registry      the registry events are looked up in
-     * @param tracing       whether the {@link TracingObserver} emits spans
-     * @param openTelemetry where its spans go; {@code null} for {@link GlobalOpenTelemetry}
-     * @param observer      an application's observer, called after the tracing one; {@link StoreObserver#NONE} for none
+     * @param tracing       whether the {@link TracingObserver} and {@link MetricsObserver} observe the store,
+     *                      and appends record the current span's trace context in each event's metadata
+     * @param openTelemetry where spans and metrics go; {@code null} for {@link GlobalOpenTelemetry}
+     * @param observer      an application's observer, called after the telemetry ones; {@link StoreObserver#NONE} for none
+     * @throws IllegalArgumentException if {@code system} is not a lower-case identifier
      */
-    protected AbstractEventStore(String description, EventRegistry registry, boolean tracing, OpenTelemetry openTelemetry,
-                                 StoreObserver observer) {
+    protected AbstractEventStore(String description, String system, String namespace, String eventsTable,
+                                 EventRegistry registry, boolean tracing, OpenTelemetry openTelemetry, StoreObserver observer) {
         this.description = Objects.requireNonNull(description, "description");
         this.mapper = new EventMapper(Objects.requireNonNull(registry, "registry"));
         Objects.requireNonNull(observer, "observer");
-        StoreObserver tracer = !tracing ? StoreObserver.NONE
-                : new TracingObserver(openTelemetry != null ? openTelemetry : GlobalOpenTelemetry.get(), description);
+        TracingObserver.requireSystemName(system);
+        if (tracing) {
+            this.openTelemetry = openTelemetry != null ? openTelemetry : GlobalOpenTelemetry.get();
+            this.tracer = new TracingObserver(this.openTelemetry, system, namespace, eventsTable);
+            this.metrics = new MetricsObserver(this.openTelemetry, system);
+        } else {
+            this.openTelemetry = null;
+            this.tracer = null;
+            this.metrics = null;
+        }
         // The signal comes last, so that listeners woken by it see a store whose spans have ended.
-        this.observer = StoreObserver.of(tracer, observer, appendSignal);
+        this.observer = StoreObserver.of(tracer != null ? tracer : StoreObserver.NONE,
+                metrics != null ? metrics : StoreObserver.NONE, observer, appendSignal);
         this.clock = Clock.systemUTC();
+    }
+
+    /**
+     * Where this store's spans and metrics go, or {@code null} when it was built with tracing off;
+     * for what a backend observes beyond the base class (a connection pool's gauges).
+     */
+    protected final OpenTelemetry openTelemetry() {
+        return openTelemetry;
+    }
+
+    /** The store's metrics, or {@code null} when it was built with tracing off. */
+    protected final MetricsObserver metrics() {
+        return metrics;
+    }
+
+    /**
+     * Starts a database client span for another operation on this store's database (a shared
+     * store's snapshot or checkpoint write, say), with this store's {@code db.system.name} and
+     * {@code db.namespace}; {@link StoreObserver.Observation#NONE} when tracing is off. End it
+     * exactly once, as {@link StoreObserver} describes.
+     *
+     * @throws IllegalArgumentException if either name is blank
+     */
+    public final StoreObserver.Observation observeOperation(String operation, String collection) {
+        return tracer == null ? StoreObserver.Observation.NONE : tracer.operation(operation, collection);
     }
 
     /** Connects and creates or migrates the schema; called under a lock, may run more than once. */
@@ -157,12 +208,16 @@ public abstract class AbstractEventStore implements EventStore, RecordedLog {
         }
         Set<UUID> ids = new HashSet<>();
         List<SerializedEvent> serialized = new ArrayList<>(events.size());
+        SpanContext producer = tracer != null ? Span.current().getSpanContext() : null;
         for (NewEvent e : events) {
             if (e == null) {
                 throw new IllegalArgumentException("events must not contain null");
             }
             if (!ids.add(e.eventId())) {
                 throw new IllegalArgumentException("event id " + e.eventId() + " appears twice in one append; every event needs its own id");
+            }
+            if (producer != null && producer.isValid()) {
+                e = e.withMetadata(EventTraceContext.stamp(e.metadata(), producer));
             }
             serialized.add(mapper.serialize(e));
         }

@@ -56,7 +56,9 @@ public final class PostgreSQLImporter {
         this.lockStreams = "WITH writer AS MATERIALIZED (SELECT " + s + "." + p + "announce_writer())"
                 + " SELECT count(pg_advisory_xact_lock(u.k)) FROM writer, unnest(?::bigint[]) AS u(k)";
         // Stored ids come with their content: a row "already there" must be the same event, not only at the same place.
-        this.facts = "SELECT " + EventsTable.COLUMNS + " FROM " + table + " WHERE event_id = ANY(?::uuid[])"
+        // One index lookup per id (as in EventsTable): event_id = ANY(?) may get a generic plan that scans.
+        this.facts = "SELECT f.* FROM unnest(?::uuid[]) AS i(id) CROSS JOIN LATERAL (SELECT " + EventsTable.COLUMNS
+                + " FROM " + table + " WHERE event_id = i.id LIMIT 1) AS f"
                 + " UNION ALL"
                 // A stream's head as the append path reads it: one backward index step, never an aggregate.
                 + " SELECT NULL, NULL, s.t, s.i, coalesce((SELECT version FROM " + table

@@ -19,8 +19,8 @@ import java.util.function.Predicate;
 
 /**
  * Every SQL statement the store runs on its events table ({@code <prefix>events}), and the mapping
- * between rows and records. Timestamps are stored as microseconds since the epoch, ids as their
- * canonical text.
+ * between rows and records. Timestamps are stored as microseconds since the epoch, ids as 16-byte
+ * BLOBs in big-endian order (the order of RFC 9562's byte layout, so time-ordered ids sort by time).
  */
 public final class EventQueries {
 
@@ -32,9 +32,9 @@ public final class EventQueries {
      */
     private static final List<Column> EVENT_COLUMNS = List.of(
             new Column("global_position", "integer", false, 0),
-            new Column("event_id", "text", false, 36),
+            new Column("event_id", "blob", false, 16),
             new Column("aggregate_type", "text", false, 0),
-            new Column("aggregate_id", "text", false, 36),
+            new Column("aggregate_id", "blob", false, 16),
             new Column("version", "integer", false, 0),
             new Column("event_type", "text", false, 0),
             new Column("schema_version", "integer", false, 0),
@@ -162,9 +162,9 @@ public final class EventQueries {
     /** Binds one row of {@link #insert}. */
     public static void bindInsert(PreparedStatement insert, StreamId stream, SerializedEvent event, long version,
                                   long recordedAtMicros) throws SQLException {
-        insert.setString(1, event.eventId().toString());
+        insert.setBytes(1, bytes(event.eventId()));
         insert.setString(2, stream.aggregateType());
-        insert.setString(3, stream.aggregateId().toString());
+        insert.setBytes(3, bytes(stream.aggregateId()));
         insert.setLong(4, version);
         insert.setString(5, event.eventType());
         insert.setInt(6, event.schemaVersion());
@@ -181,16 +181,57 @@ public final class EventQueries {
 
     /** Reads the current row of a result set selected with the store's column list, in {@code EVENT_COLUMNS} order. */
     public static RecordedEvent row(ResultSet rs) throws SQLException {
-        return new RecordedEvent(UUID.fromString(rs.getString(2)), rs.getString(6), rs.getInt(7),
-                UUID.fromString(rs.getString(4)), rs.getString(3), rs.getLong(5), rs.getLong(1),
+        return new RecordedEvent(uuid(rs.getBytes(2)), rs.getString(6), rs.getInt(7),
+                uuid(rs.getBytes(4)), rs.getString(3), rs.getLong(5), rs.getLong(1),
                 instant(rs.getLong(8)), instant(rs.getLong(9)), rs.getString(10), rs.getString(11), rs.getString(12));
     }
 
     /** Reads the current row of a result set selected with {@link #readStream}: the column list without the stream's two. */
     public static RecordedEvent streamRow(ResultSet rs, StreamId stream) throws SQLException {
-        return new RecordedEvent(UUID.fromString(rs.getString(2)), rs.getString(4), rs.getInt(5), stream.aggregateId(),
+        return new RecordedEvent(uuid(rs.getBytes(2)), rs.getString(4), rs.getInt(5), stream.aggregateId(),
                 stream.aggregateType(), rs.getLong(3), rs.getLong(1), instant(rs.getLong(6)), instant(rs.getLong(7)),
                 rs.getString(8), rs.getString(9), rs.getString(10));
+    }
+
+    /** Binds a stream's two key columns at {@code index} and {@code index + 1}. */
+    public static void bindStream(PreparedStatement statement, int index, StreamId stream) throws SQLException {
+        statement.setString(index, stream.aggregateType());
+        statement.setBytes(index + 1, bytes(stream.aggregateId()));
+    }
+
+    /** An id's 16 bytes, most significant first. */
+    public static byte[] bytes(UUID id) {
+        long high = id.getMostSignificantBits();
+        long low = id.getLeastSignificantBits();
+        byte[] b = new byte[16];
+        for (int i = 0; i < 8; i++) {
+            b[i] = (byte) (high >>> (56 - 8 * i));
+            b[8 + i] = (byte) (low >>> (56 - 8 * i));
+        }
+        return b;
+    }
+
+    /**
+     * The id stored as {@code b}; {@code null} for SQL {@code NULL}.
+     *
+     * @throws IllegalStateException if the value is not 16 bytes: the row was written by something
+     *                               other than the store ({@code checkStorage} lists such rows)
+     */
+    public static UUID uuid(byte[] b) {
+        if (b == null) {
+            return null;
+        }
+        if (b.length != 16) {
+            throw new IllegalStateException("an id column holds " + b.length + " bytes where the store writes 16;"
+                    + " the row was not written by eventsource (run checkStorage to list such rows)");
+        }
+        long high = 0;
+        long low = 0;
+        for (int i = 0; i < 8; i++) {
+            high = high << 8 | (b[i] & 0xFF);
+            low = low << 8 | (b[8 + i] & 0xFF);
+        }
+        return new UUID(high, low);
     }
 
     public static long micros(Instant instant) {

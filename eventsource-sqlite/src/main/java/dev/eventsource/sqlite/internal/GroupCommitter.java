@@ -94,6 +94,7 @@ public final class GroupCommitter {
     private final ReentrantLock state = new ReentrantLock();
     private final Condition groupDone = state.newCondition();
     private boolean leading;
+    private volatile java.util.function.IntConsumer onCommit = appends -> { };
     private final AtomicLong commits = new AtomicLong();
     private final AtomicLong appends = new AtomicLong();
     private final AtomicLong events = new AtomicLong();
@@ -118,6 +119,14 @@ public final class GroupCommitter {
         this.busyWait = busyWait;
         this.busyTimeoutNanos = busyTimeout.toNanos();
         this.clock = clock;
+    }
+
+    /**
+     * Called by the leader after each transaction that wrote events, with the number of appends it
+     * committed (for a group-commit size metric); must be quick and must not throw.
+     */
+    public void onCommit(java.util.function.IntConsumer listener) {
+        this.onCommit = java.util.Objects.requireNonNull(listener, "listener");
     }
 
     /** Transactions committed so far that wrote events. */
@@ -343,6 +352,11 @@ public final class GroupCommitter {
                 commits.incrementAndGet();
                 appends.addAndGet(succeeded);
                 events.addAndGet(written);
+                try {
+                    onCommit.accept(succeeded);
+                } catch (RuntimeException ignored) {
+                    // A metric must never fail appends that are committed.
+                }
             }
         } catch (SQLException e) {
             failAll(group, e, "preparing statements");
@@ -433,8 +447,7 @@ public final class GroupCommitter {
     }
 
     private long streamVersion(StreamId stream) throws SQLException {
-        streamVersion.setString(1, stream.aggregateType());
-        streamVersion.setString(2, stream.aggregateId().toString());
+        EventQueries.bindStream(streamVersion, 1, stream);
         try (ResultSet rs = streamVersion.executeQuery()) {
             rs.next();
             return rs.getLong(1);
@@ -444,7 +457,7 @@ public final class GroupCommitter {
     private Map<UUID, ExistingEvent> existing(List<SerializedEvent> events) throws SQLException {
         Map<UUID, ExistingEvent> found = new HashMap<>();
         for (SerializedEvent event : events) {
-            findEvent.setString(1, event.eventId().toString());
+            findEvent.setBytes(1, EventQueries.bytes(event.eventId()));
             try (ResultSet rs = findEvent.executeQuery()) {
                 if (rs.next()) {
                     RecordedEvent row = EventQueries.row(rs);

@@ -8,7 +8,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.UUID;
 
-/** SQLite's side of the shared stores: table names with the store's prefix, ids as their canonical text, times as microseconds since the epoch. */
+/** SQLite's side of the shared stores: table names with the store's prefix, ids as 16-byte BLOBs, times as microseconds since the epoch. */
 public final class SQLiteDialect implements SqlDialect {
 
     private final String tablePrefix;
@@ -25,13 +25,12 @@ public final class SQLiteDialect implements SqlDialect {
 
     @Override
     public void setUuid(PreparedStatement statement, int index, UUID id) throws SQLException {
-        statement.setString(index, id == null ? null : id.toString());
+        statement.setBytes(index, id == null ? null : EventQueries.bytes(id));
     }
 
     @Override
     public UUID getUuid(ResultSet row, int index) throws SQLException {
-        String id = row.getString(index);
-        return id == null ? null : UUID.fromString(id);
+        return EventQueries.uuid(row.getBytes(index));
     }
 
     @Override

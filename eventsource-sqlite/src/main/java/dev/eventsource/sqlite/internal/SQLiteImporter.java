@@ -74,7 +74,7 @@ public final class SQLiteImporter {
         Map<UUID, RecordedEvent> found = new HashMap<>();
         try (PreparedStatement find = c.prepareStatement(queries.findEvent)) {
             for (RecordedEvent row : batch) {
-                find.setString(1, row.eventId().toString());
+                find.setBytes(1, EventQueries.bytes(row.eventId()));
                 try (ResultSet rs = find.executeQuery()) {
                     if (rs.next()) {
                         RecordedEvent stored = EventQueries.row(rs);
@@ -91,8 +91,7 @@ public final class SQLiteImporter {
         try (PreparedStatement version = c.prepareStatement(queries.streamVersion)) {
             for (RecordedEvent row : batch) {
                 if (!versions.containsKey(row.stream())) {
-                    version.setString(1, row.aggregateType());
-                    version.setString(2, row.aggregateId().toString());
+                    EventQueries.bindStream(version, 1, row.stream());
                     try (ResultSet rs = version.executeQuery()) {
                         rs.next();
                         versions.put(row.stream(), rs.getLong(1));

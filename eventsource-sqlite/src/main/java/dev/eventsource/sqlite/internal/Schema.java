@@ -84,7 +84,100 @@ public final class Schema extends VersionedSchema {
                 resolved_at     INTEGER,
                 UNIQUE (subscription, event_id)
             )""",
-            "CREATE INDEX IF NOT EXISTS {p}dead_letters_unresolved ON {p}dead_letters (subscription, global_position) WHERE resolved_at IS NULL"));
+            "CREATE INDEX IF NOT EXISTS {p}dead_letters_unresolved ON {p}dead_letters (subscription, global_position) WHERE resolved_at IS NULL"),
+            List.of(
+            // Ids as 16-byte BLOBs, positions without AUTOINCREMENT, events append-only; see
+            // docs/adr/0004-storage-layout.md. Each table is rebuilt under its own name so its indexes keep
+            // theirs; rows keep their positions, ids (converted from text), times and payloads.
+            // "IF NOT EXISTS" below only keeps the check for other applications' tables off names that the
+            // preceding rename has just freed.
+            "ALTER TABLE {p}events RENAME TO {p}events_v3",
+            """
+            CREATE TABLE IF NOT EXISTS {p}events (
+                global_position INTEGER PRIMARY KEY,
+                event_id        BLOB    NOT NULL UNIQUE,
+                aggregate_type  TEXT    NOT NULL,
+                aggregate_id    BLOB    NOT NULL,
+                version         INTEGER NOT NULL,
+                event_type      TEXT    NOT NULL,
+                schema_version  INTEGER NOT NULL,
+                occurred_at     INTEGER NOT NULL,
+                recorded_at     INTEGER NOT NULL,
+                tenant_id       TEXT,
+                metadata        TEXT    NOT NULL,
+                payload         TEXT    NOT NULL,
+                UNIQUE (aggregate_type, aggregate_id, version)
+            )""",
+            """
+            INSERT INTO {p}events SELECT global_position, {blob(event_id)}, aggregate_type,
+                {blob(aggregate_id)}, version, event_type, schema_version, occurred_at, recorded_at,
+                tenant_id, metadata, payload
+            FROM {p}events_v3 ORDER BY global_position""",
+            "DROP TABLE {p}events_v3",
+            "CREATE INDEX {p}events_by_event_type ON {p}events (event_type, global_position)",
+            "CREATE INDEX {p}events_by_aggregate_type ON {p}events (aggregate_type, global_position)",
+            "CREATE INDEX {p}events_by_tenant ON {p}events (tenant_id, global_position) WHERE tenant_id IS NOT NULL",
+            // Without AUTOINCREMENT a new row takes max(position) + 1, so deleting the last rows would hand their
+            // positions out again and subscriptions past them would skip the new events: the log refuses
+            // deletes and position changes instead.
+            """
+            CREATE TRIGGER {p}events_no_delete BEFORE DELETE ON {p}events
+            BEGIN SELECT RAISE(ABORT, 'eventsource: events are append-only; a deleted position would be reused'); END""",
+            """
+            CREATE TRIGGER {p}events_no_position_change BEFORE UPDATE OF global_position ON {p}events
+            BEGIN SELECT RAISE(ABORT, 'eventsource: event positions never change'); END""",
+            "ALTER TABLE {p}snapshots RENAME TO {p}snapshots_v3",
+            """
+            CREATE TABLE IF NOT EXISTS {p}snapshots (
+                aggregate_type  TEXT    NOT NULL,
+                aggregate_id    BLOB    NOT NULL,
+                version         INTEGER NOT NULL CHECK (version >= 1),
+                schema_version  INTEGER NOT NULL,
+                state           TEXT    NOT NULL,
+                taken_at        INTEGER NOT NULL,
+                PRIMARY KEY (aggregate_type, aggregate_id)
+            ) WITHOUT ROWID""",
+            """
+            INSERT INTO {p}snapshots SELECT aggregate_type, {blob(aggregate_id)}, version,
+                schema_version, state, taken_at FROM {p}snapshots_v3""",
+            "DROP TABLE {p}snapshots_v3",
+            "ALTER TABLE {p}subscription_checkpoints RENAME TO {p}subscription_checkpoints_v3",
+            """
+            CREATE TABLE IF NOT EXISTS {p}subscription_checkpoints (
+                subscription     TEXT    NOT NULL PRIMARY KEY,
+                position         INTEGER NOT NULL CHECK (position >= 0),
+                events_processed INTEGER NOT NULL,
+                last_event_id    BLOB,
+                last_event_type  TEXT,
+                updated_at       INTEGER NOT NULL
+            ) WITHOUT ROWID""",
+            """
+            INSERT INTO {p}subscription_checkpoints SELECT subscription, position, events_processed,
+                {blob(last_event_id)}, last_event_type, updated_at FROM {p}subscription_checkpoints_v3""",
+            "DROP TABLE {p}subscription_checkpoints_v3",
+            "ALTER TABLE {p}dead_letters RENAME TO {p}dead_letters_v3",
+            """
+            CREATE TABLE IF NOT EXISTS {p}dead_letters (
+                id              INTEGER PRIMARY KEY AUTOINCREMENT,
+                subscription    TEXT    NOT NULL,
+                event_id        BLOB    NOT NULL,
+                global_position INTEGER NOT NULL,
+                event_type      TEXT    NOT NULL,
+                payload         TEXT    NOT NULL,
+                error           TEXT    NOT NULL,
+                stack_trace     TEXT    NOT NULL,
+                attempts        INTEGER NOT NULL,
+                first_failed_at INTEGER NOT NULL,
+                last_failed_at  INTEGER NOT NULL,
+                resolved_at     INTEGER,
+                UNIQUE (subscription, event_id)
+            )""",
+            """
+            INSERT INTO {p}dead_letters SELECT id, subscription, {blob(event_id)}, global_position,
+                event_type, payload, error, stack_trace, attempts, first_failed_at, last_failed_at, resolved_at
+            FROM {p}dead_letters_v3""",
+            "DROP TABLE {p}dead_letters_v3",
+            "CREATE INDEX {p}dead_letters_unresolved ON {p}dead_letters (subscription, global_position) WHERE resolved_at IS NULL"));
 
     /** The schema version this code writes. */
     public static final int CURRENT_VERSION = MIGRATIONS.size();
@@ -114,9 +207,19 @@ public final class Schema extends VersionedSchema {
         return "CREATE TABLE IF NOT EXISTS " + versionTable + " (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)";
     }
 
+    /**
+     * Migration {@code version} with the prefix in place and every {@code {blob(column)}} written out:
+     * an id stored as text (by schema versions up to 3) converted to its 16 bytes, any other value
+     * kept as it is, so a step that runs again over converted rows leaves them alone.
+     */
     private List<String> migration(int version) {
-        return MIGRATIONS.get(version - 1).stream().map(statement -> statement.replace("{p}", prefix)).toList();
+        return MIGRATIONS.get(version - 1).stream()
+                .map(statement -> BLOB_ID.matcher(statement.replace("{p}", prefix)).replaceAll(
+                        "CASE WHEN typeof($1) = 'text' THEN unhex(replace($1, '-', '')) ELSE $1 END"))
+                .toList();
     }
+
+    private static final Pattern BLOB_ID = Pattern.compile("\\{blob\\((\\w+)\\)}");
 
     /**
      * Every migration as one SQL script that takes an empty database to {@link #CURRENT_VERSION},

@@ -1,4 +1,4 @@
-package dev.eventsource.backend;
+package dev.eventsource.lock;
 
 import dev.eventsource.store.StoreClosedException;
 
@@ -10,7 +10,7 @@ import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Process-local {@link ExclusiveLocks}: a table in this JVM. Each {@link InMemoryBackend} has its
+ * Process-local {@link ExclusiveLocks}: a table in this JVM. Each {@link dev.eventsource.backend.InMemoryBackend} has its
  * own table unless given one; {@link #peer()} gives another holder on the same table, as a second
  * application instance on the same database would be. {@link #close()} releases every lock taken
  * through this instance (what the end of a process does for the other backends), and then refuses

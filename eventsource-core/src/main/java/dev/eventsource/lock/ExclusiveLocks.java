@@ -1,4 +1,4 @@
-package dev.eventsource.backend;
+package dev.eventsource.lock;
 
 import java.util.Objects;
 import java.util.Optional;
@@ -6,7 +6,7 @@ import java.util.Optional;
 /**
  * Named locks held by at most one holder at a time across every application instance that opens
  * the same database: the lease that keeps one relay (or one instance of a subscription) active per
- * name while standbys wait. Obtained from {@link EventStoreBackend#locks()}.
+ * name while standbys wait. Obtained from {@link dev.eventsource.backend.EventStoreBackend#locks()}.
  *
  * <p><b>Contract</b> (pinned by the TCK's {@code ExclusiveLocksContract} for every backend):
  * <ul>

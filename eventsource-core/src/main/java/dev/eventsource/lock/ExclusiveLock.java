@@ -1,4 +1,4 @@
-package dev.eventsource.backend;
+package dev.eventsource.lock;
 
 /**
  * A held lock of {@link ExclusiveLocks}: while {@link #isHeld()} is true, no other holder has

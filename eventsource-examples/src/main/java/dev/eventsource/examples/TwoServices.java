@@ -91,12 +91,18 @@ public final class TwoServices {
     private TwoServices() {
     }
 
-    public static void main(String[] args) throws Exception {
-        String bootstrap = args.length > 0 ? args[0] : System.getenv(BOOTSTRAP_ENV);
+    /** The broker: the first argument, else the environment variable's value; refused when neither gives one. */
+    static String bootstrap(String[] args, String fromEnvironment) {
+        String bootstrap = args.length > 0 ? args[0] : fromEnvironment;
         if (bootstrap == null || bootstrap.isBlank()) {
             throw new IllegalArgumentException("no Kafka broker given: pass its bootstrap servers as the first argument"
                     + " or in the environment variable " + BOOTSTRAP_ENV + ", e.g. localhost:9092");
         }
+        return bootstrap;
+    }
+
+    public static void main(String[] args) throws Exception {
+        String bootstrap = bootstrap(args, System.getenv(BOOTSTRAP_ENV));
         boolean ownDirectory = args.length < 2;
         Path dir = ownDirectory ? Files.createTempDirectory("two-services-") : Path.of(args[1]);
         String run = UUID.randomUUID().toString().substring(0, 8);

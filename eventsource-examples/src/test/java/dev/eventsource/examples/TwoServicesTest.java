@@ -35,15 +35,12 @@ class TwoServicesTest {
 
     @Test
     void without_a_broker_it_says_how_to_give_one() {
-        // The environment variable is not set in the test JVM unless a developer set it; then this test has nothing to show.
-        String env = System.getenv(TwoServices.BOOTSTRAP_ENV);
-        if (env != null && !env.isBlank()) {
-            assertThat(env).isNotBlank();
-            return;
-        }
-        assertThatThrownBy(() -> TwoServices.main(new String[0]))
+        assertThatThrownBy(() -> TwoServices.bootstrap(new String[0], null))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("no Kafka broker given")
                 .hasMessageContaining(TwoServices.BOOTSTRAP_ENV);
+        assertThatThrownBy(() -> TwoServices.bootstrap(new String[0], " ")).isInstanceOf(IllegalArgumentException.class);
+        assertThat(TwoServices.bootstrap(new String[0], "broker:9092")).isEqualTo("broker:9092");
+        assertThat(TwoServices.bootstrap(new String[] {"given:9092"}, "broker:9092")).isEqualTo("given:9092");
     }
 }

@@ -6,6 +6,7 @@ import dev.eventsource.store.EventImporter;
 import dev.eventsource.store.ImportConflictException;
 import dev.eventsource.store.RecordedEvent;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -46,8 +47,14 @@ final class ImportCommand extends BaseCommand {
     private long skipped;
     private int committedThrough;
 
+    @Mixin
+    TenantOption tenant = new TenantOption();
+
+    private long otherTenants;
+
     @Override
     public Integer call() throws IOException {
+        tenant.tenant();   // a malformed --tenant is a usage error before anything is read or created
         if (batchSize < 1 || batchSize > 100_000) {
             throw new CommandFailure(ExitCode.USAGE, "--batch-size must be between 1 and 100000; got " + batchSize);
         }
@@ -78,11 +85,18 @@ final class ImportCommand extends BaseCommand {
                 if (line.isBlank()) {
                     continue;
                 }
+                RecordedEvent row;
                 try {
-                    batch.add(EventJson.fromLine(line));
+                    row = EventJson.fromLine(line);
                 } catch (IllegalArgumentException e) {
                     throw refused(name, lineNo, e.getMessage(), lines);
                 }
+                if (!tenant.includes(row)) {
+                    otherTenants++;
+                    progress.update(bytes);
+                    continue;
+                }
+                batch.add(row);
                 lines.add(lineNo);
                 if (batch.size() == batchSize) {
                     write(importer, batch, lines, name);
@@ -98,7 +112,8 @@ final class ImportCommand extends BaseCommand {
             throw e;
         }
         out().println("Imported " + name + " into " + Stores.shown(url) + " (" + Human.count(imported) + " events written, "
-                + Human.count(skipped) + " already there).");
+                + Human.count(skipped) + " already there"
+                + (tenant.tenant == null ? "" : "; " + Human.count(otherTenants) + " of other tenants left out") + ").");
         return ExitCode.OK;
     }
 

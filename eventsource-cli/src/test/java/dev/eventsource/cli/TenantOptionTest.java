@@ -54,6 +54,23 @@ class TenantOptionTest {
     }
 
     @Test
+    void import_with_a_tenant_takes_that_tenants_lines_only() throws Exception {
+        Store store = twoTenants();
+        Path all = dir.resolve("all.jsonl");
+        assertThat(Cli.run("export", store.url(), "--out", all.toString(), "-q").exitCode()).isZero();
+        String target = Cli.sqliteUrl(dir, "globex-only.db");
+
+        Cli.Result imported = Cli.run("import", target, "--in", all.toString(), "--tenant", "globex", "-q");
+        Cli.Result malformed = Cli.run("import", Cli.sqliteUrl(dir, "never.db"), "--in", all.toString(), "--tenant", "");
+
+        assertThat(imported.exitCode()).as(imported.toString()).isZero();
+        assertThat(imported.out()).contains("1 events written").contains("2 of other tenants left out");
+        assertThat(Cli.events(target)).singleElement().satisfies(e -> assertThat(e.metadata().tenantId()).isEqualTo("globex"));
+        assertThat(malformed.exitCode()).isEqualTo(ExitCode.USAGE);
+        assertThat(dir.resolve("never.db")).doesNotExist();
+    }
+
+    @Test
     void events_refuses_a_stream_of_another_tenant_naming_both_and_a_malformed_tenant_is_a_usage_error() {
         Store store = twoTenants();
 

@@ -125,6 +125,7 @@ public final class Subscription {
         if (!aggregateTypes.isEmpty()) {
             read.aggregateTypes(aggregateTypes.toArray(String[]::new));
         }
+        options.tenant().ifPresent(t -> read.tenantId(t.value()));
         this.filter = read.build();
         this.pollInterval = pollInterval;
         this.clock = clock;

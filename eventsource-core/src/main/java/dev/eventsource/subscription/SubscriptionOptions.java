@@ -1,10 +1,12 @@
 package dev.eventsource.subscription;
 
 import dev.eventsource.store.ReadOptions;
+import dev.eventsource.tenant.TenantId;
 
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -28,6 +30,7 @@ public final class SubscriptionOptions {
     private final AfterDeadLetter afterDeadLetter;
     private final Set<String> eventTypes;
     private final Set<String> aggregateTypes;
+    private final TenantId tenant;
 
     private SubscriptionOptions(Builder b) {
         this.startFrom = b.startFrom;
@@ -37,6 +40,7 @@ public final class SubscriptionOptions {
         this.afterDeadLetter = b.afterDeadLetter;
         this.eventTypes = Set.copyOf(b.eventTypes);
         this.aggregateTypes = Set.copyOf(b.aggregateTypes);
+        this.tenant = b.tenant;
     }
 
     public static Builder builder() {
@@ -73,6 +77,11 @@ public final class SubscriptionOptions {
         return aggregateTypes;
     }
 
+    /** The one tenant whose events the subscription reads, if it is limited to one. */
+    public Optional<TenantId> tenant() {
+        return Optional.ofNullable(tenant);
+    }
+
     /** Builds {@link SubscriptionOptions}; every setter validates its argument at once. */
     public static final class Builder {
         private StartFrom startFrom = StartFrom.CHECKPOINT;
@@ -82,8 +91,19 @@ public final class SubscriptionOptions {
         private AfterDeadLetter afterDeadLetter = AfterDeadLetter.CONTINUE;
         private final Set<String> eventTypes = new LinkedHashSet<>();
         private final Set<String> aggregateTypes = new LinkedHashSet<>();
+        private TenantId tenant;
 
         private Builder() {
+        }
+
+        /**
+         * Read only {@code tenant}'s events (the store's tenant filter, so other tenants' events are
+         * never loaded). Give per-tenant subscriptions per-tenant names: checkpoints are kept by name.
+         * A manager built on a {@code TenantScopedEventStore} reads that tenant only anyway.
+         */
+        public Builder tenant(TenantId tenant) {
+            this.tenant = Objects.requireNonNull(tenant, "tenant");
+            return this;
         }
 
         public Builder startFrom(StartFrom startFrom) {

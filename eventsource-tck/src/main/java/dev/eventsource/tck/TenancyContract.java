@@ -10,11 +10,15 @@ import dev.eventsource.store.NewEvent;
 import dev.eventsource.store.OptimisticLockException;
 import dev.eventsource.store.ReadOptions;
 import dev.eventsource.store.StoredEvent;
+import dev.eventsource.subscription.Subscription;
+import dev.eventsource.subscription.SubscriptionManager;
+import dev.eventsource.subscription.SubscriptionOptions;
 import dev.eventsource.tenant.CrossTenantAccessException;
 import dev.eventsource.tenant.TenantId;
 import dev.eventsource.tenant.TenantScopedEventStore;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -287,6 +291,27 @@ public abstract class TenancyContract extends EventStoreFixture {
         if (!tenant.value().equals(e.tenantId())) {
             violations.add(tenant + " saw event " + e.eventId() + " of " + e.tenantId());
         }
+    }
+
+    @Test
+    void a_subscription_filtered_to_one_tenant_sees_exactly_that_tenants_events_in_order() throws Exception {
+        EventStore acme = scoped(ACME);
+        EventStore globex = scoped(GLOBEX);
+        for (int i = 0; i < 30; i++) {
+            appendTo(i % 3 == 0 ? globex : acme, UUID.randomUUID(), (i % 3 == 0 ? "globex-" : "acme-") + i, ExpectedVersion.NO_STREAM);
+        }
+        streamWith(2);
+        List<StoredEvent> expected = readAll().stream().filter(e -> "acme".equals(e.tenantId())).toList();
+        List<StoredEvent> seen = Collections.synchronizedList(new ArrayList<>());
+        try (SubscriptionManager manager = SubscriptionManager.builder(store).pollInterval(Duration.ofMillis(10)).build()) {
+            Subscription s = manager.subscribe("titles/acme", seen::add,
+                    SubscriptionOptions.builder().tenant(ACME).batchSize(7).build());
+            assertThat(s.awaitCaughtUp(Duration.ofMinutes(1))).isTrue();
+        }
+
+        assertThat(seen).extracting(StoredEvent::eventId).containsExactlyElementsOf(
+                expected.stream().map(StoredEvent::eventId).toList());
+        assertThat(seen).hasSize(20);
     }
 
     @Test

@@ -8,7 +8,6 @@ import dev.eventsource.store.EventStore;
 import dev.eventsource.subscription.Subscription;
 import dev.eventsource.subscription.SubscriptionManager;
 import dev.eventsource.subscription.SubscriptionOptions;
-import dev.eventsource.subscription.SubscriptionState;
 import dev.eventsource.tenant.CrossTenantAccessException;
 import dev.eventsource.tenant.TenantId;
 import dev.eventsource.tenant.TenantScopedEventStore;
@@ -90,8 +89,8 @@ public final class TenantNotes {
     }
 
     private static void awaitCaughtUp(Subscription subscription) throws InterruptedException {
-        while (subscription.state() != SubscriptionState.LIVE || subscription.health().lagEvents() > 0) {
-            Thread.sleep(5);
+        if (!subscription.awaitCaughtUp(Duration.ofMinutes(1))) {
+            throw new IllegalStateException(subscription.name() + " did not catch up: " + subscription.health());
         }
     }
 }

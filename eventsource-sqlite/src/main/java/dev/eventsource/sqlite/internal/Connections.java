@@ -75,9 +75,7 @@ public final class Connections {
                 if (!memory) {
                     // Setting the journal mode writes the file header, so a read-only store only asks for it.
                     String journal = readOnly ? "PRAGMA journal_mode" : "PRAGMA journal_mode = " + (walRequested ? "WAL" : "DELETE");
-                    try (ResultSet mode = sql.executeQuery(journal)) {
-                        walInEffect = mode.next() && "wal".equalsIgnoreCase(mode.getString(1));
-                    }
+                    walInEffect = journalMode(sql, journal);
                 }
                 sql.execute("PRAGMA synchronous = " + synchronous);
             } catch (SQLException | RuntimeException e) {
@@ -87,6 +85,33 @@ public final class Connections {
             writer = connection;
         } finally {
             writeLock.unlock();
+        }
+    }
+
+    /**
+     * Runs the journal-mode pragma. Changing the mode of a new file takes an exclusive lock, and
+     * SQLite answers {@code SQLITE_BUSY} at once, without its busy handler, when another connection
+     * is doing the same (several processes creating one store at the same moment); that is retried
+     * here, with a short backoff, until the busy timeout.
+     */
+    private boolean journalMode(Statement sql, String journal) throws SQLException {
+        long deadline = System.nanoTime() + busyTimeout.toNanos();
+        long backoffMillis = 1;
+        while (true) {
+            try (ResultSet mode = sql.executeQuery(journal)) {
+                return mode.next() && "wal".equalsIgnoreCase(mode.getString(1));
+            } catch (SQLException e) {
+                if (SQLiteErrors.primaryCode(e) != 5 || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                try {
+                    Thread.sleep(backoffMillis);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+                backoffMillis = Math.min(backoffMillis * 2, 50);
+            }
         }
     }
 

@@ -172,6 +172,32 @@ class HandlerTimeoutTest {
     }
 
     @Test
+    void hammered_with_calls_around_the_timeout_each_event_is_completed_once_or_dead_lettered_never_both()
+            throws Exception {
+        int events = 400;
+        java.util.Map<UUID, Integer> completions = new java.util.concurrent.ConcurrentHashMap<>();
+        Subscription s = manager.subscribe("hammer", event -> {
+            // Around the timeout: some calls finish in time, some just after it (within the grace), some are interrupted.
+            Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextInt(0, 4));
+            completions.merge(event.eventId(), 1, Integer::sum);
+        }, SubscriptionOptions.builder().handlerTimeout(Duration.ofMillis(2)).batchSize(50)
+                .retryPolicy(RetryPolicy.exponential(2, Duration.ofMillis(1), Duration.ofMillis(1))).build());
+        for (int i = 0; i < events; i++) {
+            append("e" + i);
+        }
+
+        assertThat(s.awaitCaughtUp(Duration.ofSeconds(120))).isTrue();
+        java.util.Set<UUID> dead = new java.util.HashSet<>();
+        manager.deadLetters().list("hammer").forEach(l -> dead.add(l.eventId()));
+        assertThat(completions.values()).as("no event completed twice").allMatch(n -> n == 1);
+        assertThat(completions.keySet()).as("no dead-lettered event was completed").doesNotContainAnyElementsOf(dead);
+        assertThat(completions.size() + dead.size()).as("every event completed or dead-lettered").isEqualTo(events);
+        assertThat(s.health().eventsProcessed()).isEqualTo(completions.size());
+        System.out.printf("handler timeout hammer: %d completed, %d dead-lettered, %d failed attempts%n",
+                completions.size(), dead.size(), s.health().eventsFailed());
+    }
+
+    @Test
     void a_timeout_that_is_not_positive_or_over_a_day_is_refused() {
         assertThatThrownBy(() -> SubscriptionOptions.builder().handlerTimeout(Duration.ZERO))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("handlerTimeout must be positive");

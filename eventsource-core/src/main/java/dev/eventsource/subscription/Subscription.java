@@ -365,7 +365,9 @@ public final class Subscription {
     /** Why the loop looks stuck (a handler call or log read running past {@code stuckAfter}), or null. */
     private String stuck() {
         long now = clock.millis();
-        long limit = thresholds.stuckAfter().toMillis();
+        Duration after = thresholds.stuckAfter();
+        // HealthThresholds.NEVER does not fit in milliseconds.
+        long limit = after.compareTo(Duration.ofDays(365_000)) >= 0 ? Long.MAX_VALUE : after.toMillis();
         long call = calls.startedAtMillis();
         if (call != 0 && now - call >= limit) {
             return name + ": stuck, one handler call has run for " + Duration.ofMillis(now - call)
@@ -993,6 +995,8 @@ public final class Subscription {
     }
 
     private void queue(DeadLetter letter) {
+        // Before the entry is visible: a health check that counts it also sees why.
+        lastError = letter.error();
         DeadLetter queued = deadLetters.add(letter);
         deadLettered++;
         observer.deadLettered(name, letter.eventType());

@@ -263,6 +263,21 @@ class SubscriptionHealthTiersTest {
     }
 
     @Test
+    void never_turns_the_stuck_check_off() throws Exception {
+        manager(NONE.stuckAfter(HealthThresholds.NEVER));
+        CountDownLatch inside = new CountDownLatch(1);
+        manager.subscribe("slow", event -> {
+            inside.countDown();
+            release.await();
+        });
+        append("1");
+        assertThat(inside.await(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        clock.advance(Duration.ofDays(3650));
+        assertThat(manager.liveness().up()).isTrue();
+        assertThat(manager.subscription("slow").orElseThrow().health().status()).isEqualTo(HealthStatus.HEALTHY);
+    }
+
+    @Test
     void thresholds_out_of_order_are_refused_with_the_rule() {
         assertThatThrownBy(() -> HealthThresholds.DEFAULTS.lagEvents(10, 5)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("need 1 <= degraded <= unhealthy for lag events");

@@ -159,7 +159,7 @@ public final class InMemoryEventStore extends AbstractEventStore implements Even
     }
 
     private static boolean matches(ReadOptions o, RecordedEvent row) {
-        return (o.eventTypes().isEmpty() || o.eventTypes().contains(row.eventType()))
+        return o.selectsEventType(row.eventType())
                 && (o.aggregateTypes().isEmpty() || o.aggregateTypes().contains(row.aggregateType()))
                 && (o.tenantId() == null || o.tenantId().equals(row.tenantId()))
                 && (o.fromTimestamp() == null || !row.occurredAt().isBefore(o.fromTimestamp()))

@@ -35,6 +35,7 @@ public final class ReadOptions {
     private final Integer limit;
     private final ReadDirection direction;
     private final Set<String> eventTypes;
+    private final java.util.List<TypePattern> patterns;
     private final Set<String> aggregateTypes;
     private final String tenantId;
     private final Instant fromTimestamp;
@@ -46,6 +47,7 @@ public final class ReadOptions {
         this.limit = b.limit;
         this.direction = b.direction;
         this.eventTypes = Set.copyOf(b.eventTypes);
+        this.patterns = b.eventTypes.stream().map(TypePattern::of).filter(p -> !p.isExact()).toList();
         this.aggregateTypes = Set.copyOf(b.aggregateTypes);
         this.tenantId = b.tenantId;
         this.fromTimestamp = b.fromTimestamp;
@@ -89,6 +91,35 @@ public final class ReadOptions {
     /** Event type names to keep; empty means all. */
     public Set<String> eventTypes() {
         return eventTypes;
+    }
+
+    /** The {@link #eventTypes()} that are plain names (no {@code *}), for an exact-match filter. */
+    public Set<String> exactEventTypes() {
+        Set<String> exact = new LinkedHashSet<>();
+        for (String t : eventTypes) {
+            if (TypePattern.of(t).isExact()) {
+                exact.add(t);
+            }
+        }
+        return exact;
+    }
+
+    /** The {@link #eventTypes()} that are {@link TypePattern patterns} ({@code Order*}, {@code *Created}). */
+    public java.util.List<TypePattern> eventTypePatterns() {
+        return patterns;
+    }
+
+    /** Whether an event of type {@code eventType} passes the event-type filter: no filter, a name or a pattern. */
+    public boolean selectsEventType(String eventType) {
+        if (eventTypes.isEmpty() || eventTypes.contains(eventType)) {
+            return true;
+        }
+        for (TypePattern p : patterns) {
+            if (p.matches(eventType)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Aggregate types to keep; empty means all. */
@@ -160,12 +191,16 @@ public final class ReadOptions {
         }
 
         /**
-         * Keeps events of any of these type names.
+         * Keeps events of any of these type names or {@linkplain TypePattern patterns}
+         * ({@code Order*}, {@code *Created}, {@code *Invoice*}).
          *
-         * @throws IllegalArgumentException if a name is blank or holds U+0000 or a lone UTF-16 surrogate
+         * @throws IllegalArgumentException if a name is blank or holds U+0000 or a lone UTF-16
+         *                                  surrogate, or a pattern is malformed (see {@link TypePattern})
          */
         public Builder eventTypes(String... eventTypes) {
-            this.eventTypes.addAll(names("eventTypes", eventTypes));
+            Set<String> names = names("eventTypes", eventTypes);
+            names.forEach(TypePattern::of);
+            this.eventTypes.addAll(names);
             return this;
         }
 

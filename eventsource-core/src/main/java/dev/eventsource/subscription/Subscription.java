@@ -72,6 +72,14 @@ public final class Subscription {
     private final Clock clock;
     private final Function<ReadOptions, Stream<LogEntry>> log;
     private final ThreadFactory threads;
+    private final HandlerCalls calls;
+    private final HandlerFailureListener onError;
+    private HealthThresholds thresholds = HealthThresholds.DEFAULTS;
+    private AttemptWindow errors = new AttemptWindow(HealthThresholds.DEFAULTS.errorWindow());
+    /** When the log read in progress started (clock millis), 0 when none is: for liveness. */
+    private volatile long readingSince;
+    /** Whether the loop ended on an unexpected error (not a stop, not a dead letter under STOP). */
+    private volatile boolean crashed;
 
     /** Held while a batch is read and handled, and by rebuilds and dead-letter retries, which must not interleave. */
     private final ReentrantLock work = new ReentrantLock();
@@ -131,12 +139,21 @@ public final class Subscription {
         this.clock = clock;
         this.log = log;
         this.threads = threads;
+        this.calls = new HandlerCalls(name, options.handlerTimeout().orElse(null), threads);
+        this.onError = options.onError();
     }
 
     /** Makes this subscription run in one instance at a time, under the lock {@code subscription:<name>}. */
     Subscription exclusive(ExclusiveLocks locks, Duration lockPoll) {
         this.locks = locks;
         this.lockPoll = lockPoll;
+        return this;
+    }
+
+    /** Sets the thresholds of {@link #health()}; before {@link #start()}. */
+    Subscription thresholds(HealthThresholds thresholds) {
+        this.thresholds = thresholds;
+        this.errors = new AttemptWindow(thresholds.errorWindow());
         return this;
     }
 
@@ -258,8 +275,125 @@ public final class Subscription {
                 lagEvents = head - pos;
             }
         }
-        return new SubscriptionHealth(name, state, pos, head, lagEvents, lagTime, processed, failed,
-                deadLetters.count(name), lastError);
+        SubscriptionState now = state;
+        long queued = deadLetters.count(name);
+        HealthThresholds t = thresholds;
+        long[] window = errors.counts(clock.millis());
+        long attempts = window[0] + window[1];
+        double errorRate = attempts >= t.minAttempts() ? (double) window[1] / attempts : 0;
+        HealthStatus status = HealthStatus.HEALTHY;
+        List<String> reasons = new ArrayList<>();
+        switch (now) {
+            case FAILED -> {
+                status = HealthStatus.UNHEALTHY;
+                reasons.add(name + ": failed (" + lastError + "); resume() restarts it");
+            }
+            case STALLED -> {
+                status = HealthStatus.UNHEALTHY;
+                reasons.add(name + ": stalled, retrying a failing read or checkpoint (" + lastError + ")");
+            }
+            case STOPPED -> {
+                status = HealthStatus.UNHEALTHY;
+                reasons.add(name + ": stopped");
+            }
+            case PAUSED -> {
+                status = HealthStatus.DEGRADED;
+                reasons.add(name + ": paused");
+            }
+            default -> { }
+        }
+        if (now == SubscriptionState.STANDBY) {
+            // Another instance runs it: its lag and errors are that instance's to report.
+            reasons.add(name + ": standby, another instance holds the lock '" + lockName(name) + "'");
+        } else {
+            status = tier(status, reasons, "behind by " + lagEvents + " events", lagEvents, t.degradedLagEvents(),
+                    t.unhealthyLagEvents());
+            status = tierTime(status, reasons, lagTime, t);
+            status = tier(status, reasons, String.format(java.util.Locale.ROOT, "error rate %.1f %% over the last %s"
+                    + " (%d of %d attempts failed)", errorRate * 100, t.errorWindow(), window[1], attempts),
+                    errorRate, t.degradedErrorRate(), t.unhealthyErrorRate());
+            status = tier(status, reasons, queued + " unresolved dead letters", queued, t.degradedDeadLetters(),
+                    t.unhealthyDeadLetters());
+            String stuck = stuck();
+            if (stuck != null) {
+                status = HealthStatus.UNHEALTHY;
+                reasons.add(stuck);
+            }
+        }
+        long abandoned = calls.abandoned();
+        if (abandoned > 0) {
+            status = status.worst(HealthStatus.DEGRADED);
+            reasons.add(name + ": " + abandoned + " handler calls ignored their interrupt after the handler timeout and"
+                    + " were abandoned on their threads");
+        }
+        return new SubscriptionHealth(name, now, pos, head, lagEvents, lagTime, processed, failed, queued, lastError,
+                status, reasons, errorRate, abandoned);
+    }
+
+    private HealthStatus tier(HealthStatus status, List<String> reasons, String what, double value, double degraded,
+                              double unhealthy) {
+        if (value > 0 && value >= unhealthy) {
+            reasons.add(name + ": " + what + " (unhealthy from " + plain(unhealthy) + ")");
+            return HealthStatus.UNHEALTHY;
+        }
+        if (value > 0 && value >= degraded) {
+            reasons.add(name + ": " + what + " (degraded from " + plain(degraded) + ")");
+            return status.worst(HealthStatus.DEGRADED);
+        }
+        return status;
+    }
+
+    private static String plain(double v) {
+        return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
+    }
+
+    private HealthStatus tierTime(HealthStatus status, List<String> reasons, Duration lag, HealthThresholds t) {
+        if (lag.isZero()) {
+            return status;
+        }
+        if (lag.compareTo(t.unhealthyLag()) >= 0) {
+            reasons.add(name + ": oldest unhandled event stored " + lag + " ago (unhealthy from " + t.unhealthyLag() + ")");
+            return HealthStatus.UNHEALTHY;
+        }
+        if (lag.compareTo(t.degradedLag()) >= 0) {
+            reasons.add(name + ": oldest unhandled event stored " + lag + " ago (degraded from " + t.degradedLag() + ")");
+            return status.worst(HealthStatus.DEGRADED);
+        }
+        return status;
+    }
+
+    /** Why the loop looks stuck (a handler call or log read running past {@code stuckAfter}), or null. */
+    private String stuck() {
+        long now = clock.millis();
+        Duration after = thresholds.stuckAfter();
+        // HealthThresholds.NEVER does not fit in milliseconds.
+        long limit = after.compareTo(Duration.ofDays(365_000)) >= 0 ? Long.MAX_VALUE : after.toMillis();
+        long call = calls.startedAtMillis();
+        if (call != 0 && now - call >= limit) {
+            return name + ": stuck, one handler call has run for " + Duration.ofMillis(now - call)
+                    + " (stuckAfter " + thresholds.stuckAfter() + "; SubscriptionOptions.handlerTimeout bounds it)";
+        }
+        long read = readingSince;
+        if (read != 0 && now - read >= limit) {
+            return name + ": stuck, one read of the log has run for " + Duration.ofMillis(now - read);
+        }
+        return null;
+    }
+
+    /**
+     * Why this subscription's loop is not alive: it ended on an unexpected error, or is stuck in one
+     * call; empty when it is alive (a STOPPED, PAUSED or STANDBY subscription is alive in this sense).
+     */
+    List<String> livenessProblems() {
+        List<String> problems = new ArrayList<>();
+        if (crashed) {
+            problems.add(name + ": its loop ended on an unexpected error (" + lastError + ")");
+        }
+        String stuck = stuck();
+        if (stuck != null) {
+            problems.add(stuck);
+        }
+        return problems;
     }
 
     @Override
@@ -269,6 +403,7 @@ public final class Subscription {
 
     void start() {
         stopping = false;
+        crashed = false;
         state = SubscriptionState.CATCHING_UP;
         Thread t = threads.newThread(this::run);
         t.setName("eventsource-subscription-" + name);
@@ -347,13 +482,19 @@ public final class Subscription {
             Throwable failure = entry.decodingFailure();
             if (failure == null) {
                 try {
-                    delivery.redeliver(entry.decode());
+                    StoredEvent event = entry.decode();
+                    calls.call(() -> {
+                        delivery.redeliver(event);
+                        return null;
+                    }, clock.millis());
                 } catch (Exception e) {
                     failure = e;
                 }
             }
             if (failure != null) {
                 failed++;
+                errors.record(clock.millis(), false, 1);
+                tell(entry, List.of(), 1, failure, HandlerFailure.Decision.DEAD_LETTER);
                 queue(letter(entry, failure, 1));
                 return false;
             }
@@ -412,8 +553,11 @@ public final class Subscription {
                 work.lock();
                 try {
                     List<LogEntry> batch;
+                    readingSince = Math.max(1, clock.millis());
                     try (Stream<LogEntry> page = log.apply(filter.toBuilder().fromPosition(position).build())) {
                         batch = page.collect(Collectors.toList());
+                    } finally {
+                        readingSince = 0;
                     }
                     SubscriptionObserver.Batch observed = observe(batch);
                     long processedBefore = processed;
@@ -437,6 +581,7 @@ public final class Subscription {
                     state = full ? SubscriptionState.CATCHING_UP : SubscriptionState.LIVE;
                 } catch (StoreClosedException e) {
                     lastError = describe(e);
+                    crashed = !stopping;
                     state = SubscriptionState.FAILED;
                     return;
                 } catch (RuntimeException e) {
@@ -453,12 +598,15 @@ public final class Subscription {
             }
         } catch (Error e) {
             lastError = describe(e);
+            crashed = true;
             state = SubscriptionState.FAILED;
             throw e;
         } catch (Throwable t) {
             lastError = describe(t);
+            crashed = true;
             state = SubscriptionState.FAILED;
         } finally {
+            calls.close();
             if (state != SubscriptionState.FAILED) {
                 try {
                     if (locks == null || holdsLock()) {
@@ -688,7 +836,11 @@ public final class Subscription {
         RetryPolicy retry = options.retryPolicy();
         for (int attempt = 1; ; attempt++) {
             try {
-                delivery.deliverBatch(events);
+                calls.call(() -> {
+                    delivery.deliverBatch(events);
+                    return null;
+                }, clock.millis());
+                errors.record(clock.millis(), true, events.size());
                 for (LogEntry entry : run) {
                     advance(entry, true);
                     resolveQueued(entry.eventId());
@@ -698,10 +850,17 @@ public final class Subscription {
                     saveIfDirty();
                 }
                 return Step.CONTINUE;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                stopping = true;
+                return Step.ABORTED;
             } catch (Exception e) {
                 failed++;
+                errors.record(clock.millis(), false, 1);
                 lastError = describe(e);
-                if (attempt >= retry.maxAttempts() || retry.isPermanent(e)) {
+                boolean spent = attempt >= retry.maxAttempts() || retry.isPermanent(e);
+                tell(run.get(0), events, attempt, e, spent ? HandlerFailure.Decision.SPLIT : HandlerFailure.Decision.RETRY);
+                if (spent) {
                     break;
                 }
                 // A pause cuts the wait short too: the run is handed over again on resume, from the same position.
@@ -721,9 +880,29 @@ public final class Subscription {
 
     /** The whole batch and its checkpoint as one unit, when the delivery has one; false if nothing was written. */
     private boolean deliverAsOne(List<LogEntry> batch) {
-        if (!delivery.deliverAsOne(batch, processedTotal + batch.size())) {
+        long eventsProcessed = processedTotal + batch.size();
+        boolean committed;
+        try {
+            committed = calls.call(() -> delivery.deliverAsOne(batch, eventsProcessed), clock.millis());
+        } catch (HandlerTimeoutException e) {
+            // Event by event, each with its own timeout, finds the one that hangs.
+            failed++;
+            errors.record(clock.millis(), false, 1);
+            lastError = describe(e);
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            stopping = true;
+            return false;
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
             return false;
         }
+        if (!committed) {
+            return false;
+        }
+        errors.record(clock.millis(), true, batch.size());
         for (LogEntry entry : batch) {
             advance(entry, true);
         }
@@ -739,7 +918,9 @@ public final class Subscription {
         if (undecodable != null) {
             // Not a handler failure: decoding the same row with the same classes fails the same way, so a retry would only delay this.
             failed++;
+            errors.record(clock.millis(), false, 1);
             observer.attemptFailed(name, entry.eventType(), undecodable);
+            tell(entry, List.of(), 1, undecodable, HandlerFailure.Decision.DEAD_LETTER);
             queue(letter(entry, undecodable, 1));
             return Outcome.DEAD_LETTERED;
         }
@@ -747,16 +928,27 @@ public final class Subscription {
         RetryPolicy retry = options.retryPolicy();
         for (int attempt = 1; ; attempt++) {
             try {
-                if (delivery.deliver(event, processedTotal + 1)) {
+                long eventsProcessed = processedTotal + 1;
+                boolean checkpointed = calls.call(() -> delivery.deliver(event, eventsProcessed), clock.millis());
+                errors.record(clock.millis(), true, 1);
+                if (checkpointed) {
                     lastSaveNanos = System.nanoTime();
                     return Outcome.CHECKPOINTED;
                 }
                 return Outcome.HANDLED;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                stopping = true;
+                return Outcome.ABORTED;
             } catch (Exception e) {
                 failed++;
+                errors.record(clock.millis(), false, 1);
                 lastError = describe(e);
                 observer.attemptFailed(name, entry.eventType(), e);
-                if (attempt >= retry.maxAttempts() || retry.isPermanent(e)) {
+                boolean spent = attempt >= retry.maxAttempts() || retry.isPermanent(e);
+                tell(entry, List.of(event), attempt, e, spent ? HandlerFailure.Decision.DEAD_LETTER
+                        : HandlerFailure.Decision.RETRY);
+                if (spent) {
                     queue(letter(entry, e, attempt));
                     return Outcome.DEAD_LETTERED;
                 }
@@ -764,6 +956,20 @@ public final class Subscription {
                     return Outcome.ABORTED;
                 }
             }
+        }
+    }
+
+    /** Tells the error listener; what it throws must not change what the subscription does. */
+    private void tell(LogEntry entry, List<StoredEvent> events, int attempt, Throwable error,
+                      HandlerFailure.Decision decision) {
+        if (onError == HandlerFailureListener.NONE) {
+            return;
+        }
+        try {
+            onError.onFailure(new HandlerFailure(name, entry.eventId(), entry.globalPosition(), entry.eventType(), events,
+                    attempt, error, decision));
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "the onError listener of subscription ''" + name + "'' threw; ignored", e);
         }
     }
 
@@ -789,6 +995,8 @@ public final class Subscription {
     }
 
     private void queue(DeadLetter letter) {
+        // Before the entry is visible: a health check that counts it also sees why.
+        lastError = letter.error();
         DeadLetter queued = deadLetters.add(letter);
         deadLettered++;
         observer.deadLettered(name, letter.eventType());

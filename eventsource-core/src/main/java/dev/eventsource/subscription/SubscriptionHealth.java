@@ -1,6 +1,7 @@
 package dev.eventsource.subscription;
 
 import java.time.Duration;
+import java.util.List;
 
 /**
  * A snapshot of one subscription's health.
@@ -20,10 +21,22 @@ import java.time.Duration;
  * @param deadLetters     its unresolved dead letters: events it went past (or stopped at) without
  *                        handling them, until they are retried successfully or resolved
  * @param lastError       the last failure's description, or {@code null}
+ * @param status          its tier under the manager's {@link HealthThresholds}
+ * @param reasons         why it is not {@link HealthStatus#HEALTHY} (or, for a standby, that it stands by);
+ *                        one short sentence each
+ * @param errorRate       failed attempts over all attempts in the thresholds' error window; 0 while the
+ *                        window holds fewer than {@link HealthThresholds#minAttempts()} attempts
+ * @param abandonedHandlers handler calls that overran their {@link SubscriptionOptions#handlerTimeout()},
+ *                        ignored the interrupt and were left running on their thread
  */
 public record SubscriptionHealth(String name, SubscriptionState state, long position, long headPosition, long lagEvents,
                                  Duration lagTime, long eventsProcessed, long eventsFailed, long deadLetters,
-                                 String lastError) {
+                                 String lastError, HealthStatus status, List<String> reasons, double errorRate,
+                                 long abandonedHandlers) {
+
+    public SubscriptionHealth {
+        reasons = List.copyOf(reasons);
+    }
 
     /** Whether it is running and has handled every event it read: not failed, not stalled, no dead letter. */
     public boolean healthy() {

@@ -86,6 +86,9 @@ public final class SubscriptionManager implements AutoCloseable {
     private final ReentrantLock lock = new ReentrantLock();
     private final Map<String, Subscription> subscriptions = new LinkedHashMap<>();
     private volatile boolean shutDown;
+    private final HealthThresholds thresholds;
+    /** The drain-on-shutdown hook, or null. */
+    private final Thread drainHook;
 
     private SubscriptionManager(Builder b) {
         this.head = b.head;
@@ -108,6 +111,25 @@ public final class SubscriptionManager implements AutoCloseable {
         this.notifiers = List.copyOf(all);
         for (AppendNotifier notifier : notifiers) {
             notifier.start(wakeAll);
+        }
+        this.thresholds = b.thresholds;
+        if (b.drainDeadline != null) {
+            Duration deadline = b.drainDeadline;
+            drainHook = new Thread(() -> drain(deadline), "eventsource-subscriptions-drain");
+            Runtime.getRuntime().addShutdownHook(drainHook);
+        } else {
+            drainHook = null;
+        }
+    }
+
+    private void drain(Duration deadline) {
+        try {
+            boolean ended = shutdown(deadline);
+            System.getLogger(SubscriptionManager.class.getName()).log(ended ? System.Logger.Level.INFO
+                    : System.Logger.Level.WARNING, ended ? "subscriptions drained at shutdown"
+                    : "subscriptions did not drain within " + deadline + "; the rest were interrupted");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -348,9 +370,55 @@ public final class SubscriptionManager implements AutoCloseable {
         return ended;
     }
 
-    /** {@link #shutdown} with {@link #DEFAULT_SHUTDOWN_DEADLINE}. */
+    /**
+     * Whether the subscriptions' loops are alive, for a liveness probe (a failing one restarts the
+     * process): down when a loop ended on an unexpected error (not a stop, not
+     * {@link AfterDeadLetter#STOP}) or has been inside one handler call or log read for
+     * {@link HealthThresholds#stuckAfter()}. Lag, errors and dead letters do not make it fail: a
+     * restart would not help with them. Cheap: reads no store.
+     */
+    public ProbeResult liveness() {
+        List<String> problems = new ArrayList<>();
+        for (Subscription s : subscriptions()) {
+            problems.addAll(s.livenessProblems());
+        }
+        return new ProbeResult(problems.isEmpty(), problems.isEmpty() ? HealthStatus.HEALTHY : HealthStatus.UNHEALTHY,
+                problems);
+    }
+
+    /**
+     * Whether this instance is ready, for a readiness probe: up while no subscription is
+     * {@link HealthStatus#UNHEALTHY} (so each is caught up within the unhealthy lag thresholds and
+     * running), down otherwise and once the manager is shut down. A degraded subscription leaves it
+     * up, with its reasons listed. A standby of an exclusive subscription is healthy. Reads
+     * {@link #health()}.
+     */
+    public ProbeResult readiness() {
+        List<String> reasons = new ArrayList<>();
+        HealthStatus worst = HealthStatus.HEALTHY;
+        if (shutDown) {
+            reasons.add("the subscription manager is shut down");
+            worst = HealthStatus.UNHEALTHY;
+        }
+        for (SubscriptionHealth h : health().subscriptions()) {
+            worst = worst.worst(h.status());
+            if (h.status() != HealthStatus.HEALTHY) {
+                reasons.addAll(h.reasons());
+            }
+        }
+        return new ProbeResult(worst != HealthStatus.UNHEALTHY, worst, reasons);
+    }
+
+    /** {@link #shutdown} with {@link #DEFAULT_SHUTDOWN_DEADLINE}; removes a {@linkplain Builder#drainOnShutdown drain hook}. */
     @Override
     public void close() {
+        if (drainHook != null && Thread.currentThread() != drainHook) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(drainHook);
+            } catch (IllegalStateException e) {
+                // The JVM is shutting down and the hook is draining already.
+            }
+        }
         try {
             shutdown(DEFAULT_SHUTDOWN_DEADLINE);
         } catch (InterruptedException e) {
@@ -375,6 +443,7 @@ public final class SubscriptionManager implements AutoCloseable {
         if (locks != null) {
             s.exclusive(locks, lockPollInterval);
         }
+        s.thresholds(thresholds);
         s.observed(observer);
         lock.lock();
         try {
@@ -441,6 +510,8 @@ public final class SubscriptionManager implements AutoCloseable {
         /** Where {@link #appendNotifier}'s notifier sits in {@link #notifiers}; -1 before it is called. */
         private int extra = -1;
         private Clock clock = Clock.systemUTC();
+        private HealthThresholds thresholds = HealthThresholds.DEFAULTS;
+        private Duration drainDeadline;
 
         private Builder(EventLookup head, Function<ReadOptions, Stream<LogEntry>> log, AppendSignal signal,
                         AppendNotifier notifier) {
@@ -550,6 +621,36 @@ public final class SubscriptionManager implements AutoCloseable {
                 throw new IllegalArgumentException("lockPollInterval must be between 1 ms and 1 hour; got " + interval);
             }
             this.lockPollInterval = interval;
+            return this;
+        }
+
+        /**
+         * Where each subscription's {@link SubscriptionHealth#status()} turns degraded and unhealthy,
+         * and so what {@link SubscriptionManager#readiness()} and {@link SubscriptionManager#liveness()}
+         * answer; {@link HealthThresholds#DEFAULTS} unless set.
+         */
+        public Builder healthThresholds(HealthThresholds thresholds) {
+            this.thresholds = Objects.requireNonNull(thresholds, "thresholds");
+            return this;
+        }
+
+        /**
+         * Drains the manager when the JVM shuts down (SIGTERM, {@code System.exit}, the end of
+         * {@code main}): a shutdown hook calls {@link SubscriptionManager#shutdown(Duration)} with
+         * {@code deadline}, so each subscription takes no new batch, finishes the one in flight
+         * (retry waits cut short), saves its checkpoint and ends; what is still running at the
+         * deadline is interrupted. {@link SubscriptionManager#close()} removes the hook. Nothing can
+         * drain on {@code kill -9}: there the checkpoint strategy bounds what is delivered again.
+         * Refused: a deadline that is not positive or is over 10 minutes (Kubernetes'
+         * {@code terminationGracePeriodSeconds} should exceed it).
+         */
+        public Builder drainOnShutdown(Duration deadline) {
+            Objects.requireNonNull(deadline, "deadline");
+            if (deadline.isZero() || deadline.isNegative() || deadline.compareTo(Duration.ofMinutes(10)) > 0) {
+                throw new IllegalArgumentException("drainOnShutdown deadline must be positive and at most 10 minutes; got "
+                        + deadline);
+            }
+            this.drainDeadline = deadline;
             return this;
         }
 

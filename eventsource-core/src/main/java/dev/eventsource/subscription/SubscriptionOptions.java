@@ -3,6 +3,7 @@ package dev.eventsource.subscription;
 import dev.eventsource.store.ReadOptions;
 import dev.eventsource.tenant.TenantId;
 
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.Objects;
@@ -31,6 +32,8 @@ public final class SubscriptionOptions {
     private final Set<String> eventTypes;
     private final Set<String> aggregateTypes;
     private final TenantId tenant;
+    private final Duration handlerTimeout;
+    private final HandlerFailureListener onError;
 
     private SubscriptionOptions(Builder b) {
         this.startFrom = b.startFrom;
@@ -41,6 +44,8 @@ public final class SubscriptionOptions {
         this.eventTypes = Set.copyOf(b.eventTypes);
         this.aggregateTypes = Set.copyOf(b.aggregateTypes);
         this.tenant = b.tenant;
+        this.handlerTimeout = b.handlerTimeout;
+        this.onError = b.onError;
     }
 
     public static Builder builder() {
@@ -82,6 +87,20 @@ public final class SubscriptionOptions {
         return Optional.ofNullable(tenant);
     }
 
+    /**
+     * How long one handler call may run before it is interrupted and counted as a failed attempt
+     * ({@link HandlerTimeoutException}); empty (the default) for no limit, the handler then runs on
+     * the subscription's own thread.
+     */
+    public Optional<Duration> handlerTimeout() {
+        return Optional.ofNullable(handlerTimeout);
+    }
+
+    /** Told about each failed delivery attempt; {@link HandlerFailureListener#NONE} by default. */
+    public HandlerFailureListener onError() {
+        return onError;
+    }
+
     /** Builds {@link SubscriptionOptions}; every setter validates its argument at once. */
     public static final class Builder {
         private StartFrom startFrom = StartFrom.CHECKPOINT;
@@ -92,8 +111,39 @@ public final class SubscriptionOptions {
         private final Set<String> eventTypes = new LinkedHashSet<>();
         private final Set<String> aggregateTypes = new LinkedHashSet<>();
         private TenantId tenant;
+        private Duration handlerTimeout;
+        private HandlerFailureListener onError = HandlerFailureListener.NONE;
 
         private Builder() {
+        }
+
+        /**
+         * Limits each handler call (one event, one batch, or one transactional batch) to
+         * {@code timeout}. The handler then runs on a worker thread of the manager's thread factory;
+         * past the timeout it is interrupted, and if it ignores the interrupt for a further 200 ms
+         * its thread is abandoned (counted in {@link SubscriptionHealth#abandonedHandlers()}) and
+         * the next call gets a new one. The overrun counts as a failed attempt with a
+         * {@link HandlerTimeoutException}, retried per the {@link RetryPolicy} and dead-lettered
+         * after the budget, so a hung handler never stalls the subscription. An abandoned
+         * transactional handler may still commit later: give such handlers interruptible calls or
+         * JDBC query timeouts. Refused: zero or negative, or more than a day.
+         */
+        public Builder handlerTimeout(Duration timeout) {
+            Objects.requireNonNull(timeout, "timeout");
+            if (timeout.isZero() || timeout.isNegative() || timeout.compareTo(Duration.ofDays(1)) > 0) {
+                throw new IllegalArgumentException("handlerTimeout must be positive and at most a day; got " + timeout);
+            }
+            this.handlerTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * Calls {@code listener} after each failed delivery attempt with the event, the attempt, the
+         * error and the decision taken (retry, split a batch, dead-letter). Replaces an earlier one.
+         */
+        public Builder onError(HandlerFailureListener listener) {
+            this.onError = Objects.requireNonNull(listener, "listener");
+            return this;
         }
 
         /**

@@ -384,6 +384,81 @@ public abstract class SubscriptionContract {
         assertThat(byAggregateType.events()).extracting(StoredEvent::aggregateType).containsOnly("Other").hasSize(2);
     }
 
+    /** Event types whose names hold the characters SQL patterns treat specially, for the wildcard filters. */
+    public sealed interface Odd extends DomainEvent {
+    }
+
+    @dev.eventsource.event.EventType("Ord_r.Placed")
+    public record UnderscorePlaced(int n) implements Odd {
+    }
+
+    @dev.eventsource.event.EventType("OrdXr.Placed")
+    public record XPlaced(int n) implements Odd {
+    }
+
+    @dev.eventsource.event.EventType("ord_r.Placed")
+    public record LowerPlaced(int n) implements Odd {
+    }
+
+    @dev.eventsource.event.EventType("Ord%Shipped")
+    public record PercentShipped(int n) implements Odd {
+    }
+
+    @dev.eventsource.event.EventType("OrdZZShipped")
+    public record ZzShipped(int n) implements Odd {
+    }
+
+    @dev.eventsource.event.EventType("Back\\slash?[x].Done")
+    public record BackslashDone(int n) implements Odd {
+    }
+
+    @dev.eventsource.event.EventType("Invoice.Created")
+    public record InvoiceCreated(int n) implements Odd {
+    }
+
+    @dev.eventsource.event.EventType("Invoice.Paid")
+    public record InvoicePaid(int n) implements Odd {
+    }
+
+    @dev.eventsource.event.EventType("Invoice.Voided")
+    public record InvoiceVoided(int n) implements Odd {
+    }
+
+    @Test
+    void wildcard_type_filters_select_by_prefix_suffix_and_infix_case_sensitively_with_sql_characters_literal() {
+        registry.register(Odd.class);
+        List<DomainEvent> all = List.of(new UnderscorePlaced(1), new XPlaced(2), new LowerPlaced(3), new PercentShipped(4),
+                new ZzShipped(5), new BackslashDone(6), new InvoiceCreated(7), new InvoicePaid(8), new InvoiceVoided(9),
+                new TckEvent.Created("plain"));
+        all.forEach(e -> appendOne(e, TYPE));
+        Recorder mixed = new Recorder();
+        Recorder suffix = new Recorder();
+        Recorder infix = new Recorder();
+        Recorder special = new Recorder();
+        SubscriptionManager m = newManager();
+
+        m.subscribe("mixed", mixed, options().eventTypes("Ord_r*", "Ord%*", "*.Created", "Invoice.Paid").build());
+        m.subscribe("suffix", suffix, options().eventTypes("*Shipped").build());
+        m.subscribe("infix", infix, options().eventTypes("*voice*").build());
+        m.subscribe("special", special, options().eventTypes("Back\\slash?[x]*").build());
+
+        for (Subscription s : m.subscriptions()) {
+            try {
+                assertThat(s.awaitCaughtUp(timeout())).as(s.name() + " caught up").isTrue();
+            } catch (InterruptedException e) {
+                throw new AssertionError(e);
+            }
+        }
+        assertThat(mixed.events()).extracting(StoredEvent::eventType)
+                .containsExactly("Ord_r.Placed", "Ord%Shipped", "Invoice.Created", "Invoice.Paid");
+        assertThat(suffix.events()).extracting(StoredEvent::eventType).containsExactly("Ord%Shipped", "OrdZZShipped");
+        assertThat(infix.events()).extracting(StoredEvent::eventType)
+                .containsExactly("Invoice.Created", "Invoice.Paid", "Invoice.Voided");
+        assertThat(special.events()).extracting(StoredEvent::eventType).containsExactly("Back\\slash?[x].Done");
+        assertThat(storedIds(ReadOptions.builder().eventTypes("Ord_r*").build())).as("readAll applies the same filter")
+                .hasSize(1);
+    }
+
     @Test
     void a_projection_reads_only_the_event_types_it_declares() {
         appendOne(new TckEvent.Created("a"), TYPE);

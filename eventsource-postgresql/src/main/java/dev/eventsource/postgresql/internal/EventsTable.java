@@ -11,6 +11,7 @@ import dev.eventsource.store.RecordedEvent;
 import dev.eventsource.store.RecordedStream;
 import dev.eventsource.store.spi.SerializedEvent;
 import dev.eventsource.store.StreamId;
+import dev.eventsource.store.TypePattern;
 
 import java.sql.Array;
 import java.sql.Connection;
@@ -369,8 +370,14 @@ public final class EventsTable {
             params.add(readable);
         }
         if (!options.eventTypes().isEmpty()) {
-            sql.append(" AND event_type = ANY(?)");
-            params.add(c.createArrayOf("text", options.eventTypes().toArray()));
+            if (options.eventTypePatterns().isEmpty()) {
+                sql.append(" AND event_type = ANY(?)");
+                params.add(c.createArrayOf("text", options.eventTypes().toArray()));
+            } else {
+                sql.append(" AND (event_type = ANY(?) OR event_type LIKE ANY(?))");
+                params.add(c.createArrayOf("text", options.exactEventTypes().toArray()));
+                params.add(c.createArrayOf("text", options.eventTypePatterns().stream().map(TypePattern::sqlLike).toArray()));
+            }
         }
         if (!options.aggregateTypes().isEmpty()) {
             sql.append(" AND aggregate_type = ANY(?)");

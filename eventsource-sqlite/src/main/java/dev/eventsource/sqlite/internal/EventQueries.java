@@ -5,6 +5,7 @@ import dev.eventsource.store.ReadOptions;
 import dev.eventsource.store.RecordedEvent;
 import dev.eventsource.store.spi.SerializedEvent;
 import dev.eventsource.store.StreamId;
+import dev.eventsource.store.TypePattern;
 
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -14,6 +15,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.Predicate;
 
@@ -124,7 +126,22 @@ public final class EventQueries {
                 .append(forward ? "> ?" : "< ?");
         List<Object> parameters = new ArrayList<>();
         parameters.add(cursor);
-        in(sql, parameters, "event_type", options.eventTypes());
+        if (options.eventTypePatterns().isEmpty()) {
+            in(sql, parameters, "event_type", options.eventTypes());
+        } else {
+            // GLOB, not LIKE: SQLite's LIKE ignores ASCII case, while type names match case-sensitively everywhere.
+            List<String> terms = new ArrayList<>();
+            Set<String> exact = options.exactEventTypes();
+            if (!exact.isEmpty()) {
+                terms.add("+event_type IN (" + "?, ".repeat(exact.size() - 1) + "?)");
+                parameters.addAll(exact);
+            }
+            for (TypePattern pattern : options.eventTypePatterns()) {
+                terms.add("+event_type GLOB ?");
+                parameters.add(pattern.sqliteGlob());
+            }
+            sql.append(" AND (").append(String.join(" OR ", terms)).append(')');
+        }
         in(sql, parameters, "aggregate_type", options.aggregateTypes());
         if (options.tenantId() != null) {
             sql.append(" AND tenant_id = ?");

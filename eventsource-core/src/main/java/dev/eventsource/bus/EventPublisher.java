@@ -58,7 +58,9 @@ public interface EventPublisher extends BusEndpoint {
      *
      * <p>If the future fails, rows of this call and of later calls may or may not be published:
      * publish again from the first row of the earliest failed call (consumers see duplicates,
-     * never a gap).
+     * never a gap). To keep first sightings in log order, an implementation that acknowledges
+     * later refuses, once a call failed, every call that starts after that call's first row, until
+     * a call starts at or before it.
      *
      * @param rows    stored rows, in global position order; not empty
      * @param decoder turns a row into the event a handler receives

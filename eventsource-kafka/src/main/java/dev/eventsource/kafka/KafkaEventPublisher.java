@@ -63,6 +63,8 @@ public final class KafkaEventPublisher implements EventPublisher {
     private final KafkaProducer<String, byte[]> producer;
     private final TopicAdmin admin;
     private final AtomicLong published = new AtomicLong();
+    /** The first global position of the earliest call that failed and was not sent again; MAX_VALUE for none. */
+    private final AtomicLong failedFrom = new AtomicLong(Long.MAX_VALUE);
     private final ReentrantReadWriteLock closing = new ReentrantReadWriteLock();
     private volatile boolean closed;
 
@@ -122,7 +124,10 @@ public final class KafkaEventPublisher implements EventPublisher {
     /**
      * Sends each row's stored document as it is (the payload is never decoded, so a relay needs no
      * event classes) and returns at once; the future completes when the broker acknowledged every
-     * one, or fails with {@link BusUnavailableException}. {@code decoder} is not used. A row whose
+     * one, or fails with {@link BusUnavailableException}. {@code decoder} is not used. After a call
+     * failed, calls that start after its first row fail at once until one starts at or before it
+     * (a relay publishing again from its checkpoint), so that nothing is written ahead of an event
+     * that failed: one relay per publisher keeps first sightings in log order. A row whose
      * payload or metadata is not a JSON object is refused with {@link IllegalArgumentException}
      * before anything of the list is sent.
      */
@@ -134,6 +139,17 @@ public final class KafkaEventPublisher implements EventPublisher {
     }
 
     private CompletableFuture<Void> send(List<RecordedEvent> rows) {
+        long first = rows.get(0).globalPosition();
+        long failed = failedFrom.get();
+        if (first > failed) {
+            // Writing these would put them ahead of events that failed and are not sent again yet.
+            return CompletableFuture.failedFuture(new BusUnavailableException(config.bootstrapServers(),
+                    "an earlier publish from global position " + failed + " failed; publish again from there first (a"
+                            + " later row is not written ahead of one that failed)", null));
+        }
+        if (failed != Long.MAX_VALUE) {
+            failedFrom.compareAndSet(failed, Long.MAX_VALUE);
+        }
         List<ProducerRecord<String, byte[]>> records = new ArrayList<>(rows.size());
         Set<String> topics = new LinkedHashSet<>();
         for (RecordedEvent row : rows) {
@@ -146,6 +162,7 @@ public final class KafkaEventPublisher implements EventPublisher {
         AtomicInteger pending = new AtomicInteger(records.size());
         Callback callback = (metadata, failure) -> {
             if (failure != null) {
+                failedFrom.accumulateAndGet(first, Math::min);
                 all.completeExceptionally(unavailable(failure));
             } else if (pending.decrementAndGet() == 0) {
                 published.addAndGet(records.size());

@@ -65,16 +65,17 @@ import java.util.stream.Stream;
  *
  * <p><b>Throughput.</b> For SQLite ({@code synchronous=FULL}) and PostgreSQL, a log of
  * {@code events} ~200-byte events (streams of 1000) is published by a new {@link EventRelay}
- * (batch size {@code batch}) through a {@link KafkaEventPublisher} (idempotent, {@code acks=all}),
- * timed from {@code start()} until the publisher acknowledged the last event; against, in the same
- * run and on the same broker, a raw {@link KafkaProducer} with the same settings sending the same
- * JSON documents (the {@link EventDocument} bytes, computed before timing) with the same keys and
- * waiting for every acknowledgement once at the end; and the same raw producer waiting after every
- * {@code batch} records (what a relay's batch-then-checkpoint cycle costs at the least). To show where
- * the relay's time goes, each round also times the {@link KafkaEventPublisher} alone on the same
- * stored events (read beforehand, lists of {@code batch}) and the relay to a publisher that does
- * nothing (reading, decoding and checkpointing only). One round
- * of each warms up, then {@code rounds} rounds alternate raw and relay; the median is reported.
+ * (batch size {@code batch}, the default 4 batches in flight) through a {@link KafkaEventPublisher}
+ * (idempotent, {@code acks=all}), timed from {@code start()} until the publisher acknowledged the
+ * last event. The physical limit, in the same run and on the same broker: a raw
+ * {@link KafkaProducer} with the same settings sending the same records (the {@link EventDocument}
+ * bytes of the stored rows, the same keys and the same headers, all computed before timing) and
+ * waiting for every acknowledgement once at the end; also without headers, and waiting after every
+ * {@code batch} records. To show where the relay's time goes, each round also times the
+ * {@link KafkaEventPublisher} alone on the same stored rows (read beforehand, lists of
+ * {@code batch}) and the relay to a publisher that does nothing (reading and checkpointing only).
+ * One round of each warms up, then {@code rounds} rounds alternate raw and relay; the median is
+ * reported.
  *
  * <p><b>Latency.</b> On a new empty log per backend, with the relay live and a
  * {@link KafkaEventConsumer} group subscribed, {@code latencyEvents} single-event appends are made at

@@ -108,7 +108,7 @@ public final class KafkaEventPublisher implements EventPublisher {
         for (StoredEvent e : checked) {
             rows.add(EventDocument.recorded(e, mapper));
         }
-        CompletableFuture<Void> acks = send(rows);
+        CompletableFuture<Void> acks = send(rows, false);
         try {
             acks.get();
         } catch (ExecutionException e) {
@@ -135,12 +135,13 @@ public final class KafkaEventPublisher implements EventPublisher {
     public CompletableFuture<Void> publishRows(List<RecordedEvent> rows, Function<RecordedEvent, StoredEvent> decoder) {
         EventPublisher.checkRows(rows);
         Objects.requireNonNull(decoder, "decoder");
-        return send(rows);
+        return send(rows, true);
     }
 
-    private CompletableFuture<Void> send(List<RecordedEvent> rows) {
+    /** Sends the rows' documents; {@code inLogOrder}: the rows come from a relay, see {@link #publishRows}. */
+    private CompletableFuture<Void> send(List<RecordedEvent> rows, boolean inLogOrder) {
         long first = rows.get(0).globalPosition();
-        long failed = failedFrom.get();
+        long failed = inLogOrder ? failedFrom.get() : Long.MAX_VALUE;
         if (first > failed) {
             // Writing these would put them ahead of events that failed and are not sent again yet.
             return CompletableFuture.failedFuture(new BusUnavailableException(config.bootstrapServers(),
@@ -162,7 +163,9 @@ public final class KafkaEventPublisher implements EventPublisher {
         AtomicInteger pending = new AtomicInteger(records.size());
         Callback callback = (metadata, failure) -> {
             if (failure != null) {
-                failedFrom.accumulateAndGet(first, Math::min);
+                if (inLogOrder) {
+                    failedFrom.accumulateAndGet(first, Math::min);
+                }
                 all.completeExceptionally(unavailable(failure));
             } else if (pending.decrementAndGet() == 0) {
                 published.addAndGet(records.size());

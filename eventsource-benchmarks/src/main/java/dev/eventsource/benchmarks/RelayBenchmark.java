@@ -12,12 +12,14 @@ import dev.eventsource.event.EventRegistry;
 import dev.eventsource.kafka.KafkaBusConfig;
 import dev.eventsource.kafka.KafkaEventConsumer;
 import dev.eventsource.kafka.KafkaEventPublisher;
+import dev.eventsource.kafka.KafkaHeaders;
 import dev.eventsource.kafka.KafkaTestBroker;
 import dev.eventsource.relay.EventRelay;
 import dev.eventsource.relay.RelayState;
 import dev.eventsource.store.ExpectedVersion;
+import dev.eventsource.store.ReadOptions;
+import dev.eventsource.store.RecordedEvent;
 import dev.eventsource.store.StoredEvent;
-import dev.eventsource.store.spi.EventMapper;
 import dev.eventsource.test.PostgresTestServer;
 import dev.eventsource.wire.EventDocument;
 import org.apache.kafka.clients.admin.Admin;
@@ -29,9 +31,11 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -43,6 +47,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -51,6 +56,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Function;
 import java.util.stream.Stream;
 
 /**
@@ -59,16 +65,17 @@ import java.util.stream.Stream;
  *
  * <p><b>Throughput.</b> For SQLite ({@code synchronous=FULL}) and PostgreSQL, a log of
  * {@code events} ~200-byte events (streams of 1000) is published by a new {@link EventRelay}
- * (batch size {@code batch}) through a {@link KafkaEventPublisher} (idempotent, {@code acks=all}),
- * timed from {@code start()} until the publisher acknowledged the last event; against, in the same
- * run and on the same broker, a raw {@link KafkaProducer} with the same settings sending the same
- * JSON documents (the {@link EventDocument} bytes, computed before timing) with the same keys and
- * waiting for every acknowledgement once at the end; and the same raw producer waiting after every
- * {@code batch} records (what a relay's batch-then-checkpoint cycle costs at the least). To show where
- * the relay's time goes, each round also times the {@link KafkaEventPublisher} alone on the same
- * stored events (read beforehand, lists of {@code batch}) and the relay to a publisher that does
- * nothing (reading, decoding and checkpointing only). One round
- * of each warms up, then {@code rounds} rounds alternate raw and relay; the median is reported.
+ * (batch size {@code batch}, the default 4 batches in flight) through a {@link KafkaEventPublisher}
+ * (idempotent, {@code acks=all}), timed from {@code start()} until the publisher acknowledged the
+ * last event. The physical limit, in the same run and on the same broker: a raw
+ * {@link KafkaProducer} with the same settings sending the same records (the {@link EventDocument}
+ * bytes of the stored rows, the same keys and the same headers, all computed before timing) and
+ * waiting for every acknowledgement once at the end; also without headers, and waiting after every
+ * {@code batch} records. To show where the relay's time goes, each round also times the
+ * {@link KafkaEventPublisher} alone on the same stored rows (read beforehand, lists of
+ * {@code batch}) and the relay to a publisher that does nothing (reading and checkpointing only).
+ * One round of each warms up, then {@code rounds} rounds alternate raw and relay; the median is
+ * reported.
  *
  * <p><b>Latency.</b> On a new empty log per backend, with the relay live and a
  * {@link KafkaEventConsumer} group subscribed, {@code latencyEvents} single-event appends are made at
@@ -142,25 +149,26 @@ public final class RelayBenchmark {
             }
             System.out.printf("%s: filled %d events in %.1f s%n", backendName, events, seconds(System.nanoTime() - fillStart));
 
-            EventMapper mapper = backend.mapper();
             List<ProducerRecord<String, byte[]>> documents = new ArrayList<>(events);
-            List<StoredEvent> stored = new ArrayList<>(events);
+            List<ProducerRecord<String, byte[]>> documentsWithHeaders = new ArrayList<>(events);
+            List<RecordedEvent> stored = new ArrayList<>(events);
             String rawTopic = "raw-" + backendName + "-" + run;
             long bytes = 0;
-            try (Stream<StoredEvent> all = backend.store().readAll()) {
-                for (StoredEvent e : (Iterable<StoredEvent>) all::iterator) {
+            try (Stream<RecordedEvent> all = backend.log().readRecorded(ReadOptions.builder().build())) {
+                for (RecordedEvent e : (Iterable<RecordedEvent>) all::iterator) {
                     stored.add(e);
-                    byte[] doc = EventDocument.encodeBytes(e, mapper);
+                    byte[] doc = EventDocument.encodeBytes(e);
                     bytes += doc.length;
                     documents.add(new ProducerRecord<>(rawTopic, e.aggregateId().toString(), doc));
+                    documentsWithHeaders.add(new ProducerRecord<>(rawTopic, null, e.aggregateId().toString(), doc, headers(e)));
                 }
             }
             System.out.printf("%s: documents of %d bytes on average (value only)%n", backendName, bytes / events);
             for (int round = 0; round < 3; round++) {   // the publisher's serialization, alone, on one thread
                 long encodeStart = System.nanoTime();
                 long sink = 0;
-                for (StoredEvent e : stored) {
-                    sink += EventDocument.encodeBytes(e, mapper).length;
+                for (RecordedEvent e : stored) {
+                    sink += EventDocument.encodeBytes(e).length;
                 }
                 System.out.printf("%s: EventDocument.encodeBytes alone %,.0f events/s (%d bytes)%n", backendName,
                         rate(events, System.nanoTime() - encodeStart), sink);
@@ -170,6 +178,7 @@ public final class RelayBenchmark {
 
             KafkaBusConfig config = KafkaBusConfig.builder(bootstrap).topic(relayTopic).createTopics(4, (short) 1).build();
             List<Double> raw = new ArrayList<>();
+            List<Double> rawHeaders = new ArrayList<>();
             List<Double> rawBatched = new ArrayList<>();
             List<Double> relay = new ArrayList<>();
             List<Double> publisherOnly = new ArrayList<>();
@@ -178,16 +187,18 @@ public final class RelayBenchmark {
                  KafkaEventPublisher publisher = new KafkaEventPublisher(config, registry)) {
                 for (int round = 0; round <= rounds; round++) {
                     double r = rate(events, rawAll(producer, documents));
-                    double rb = rate(events, rawBatched(producer, documents));
+                    double rh = rate(events, rawAll(producer, documentsWithHeaders));
+                    double rb = rate(events, rawBatched(producer, documentsWithHeaders));
                     double re = rate(events, relayAll(backend, publisher));
                     double po = rate(events, publishAll(publisher, stored));
                     double rn = rate(events, relayAll(backend, new NoBroker()));
                     String label = round == 0 ? "warm-up" : "round " + round;
-                    System.out.printf("%s %s: raw %,.0f/s, raw waiting per %d %,.0f/s, relay %,.0f/s;"
-                                    + " publisher alone %,.0f/s, relay to no broker %,.0f/s%n",
-                            backendName, label, r, batch, rb, re, po, rn);
+                    System.out.printf("%s %s: raw %,.0f/s, raw with headers %,.0f/s, raw waiting per %d %,.0f/s,"
+                                    + " relay %,.0f/s; publisher alone %,.0f/s, relay to no broker %,.0f/s%n",
+                            backendName, label, r, rh, batch, rb, re, po, rn);
                     if (round > 0) {
                         raw.add(r);
+                        rawHeaders.add(rh);
                         rawBatched.add(rb);
                         relay.add(re);
                         publisherOnly.add(po);
@@ -196,15 +207,29 @@ public final class RelayBenchmark {
                 }
             }
             double mr = median(raw);
+            double mrh = median(rawHeaders);
             double mrb = median(rawBatched);
             double mre = median(relay);
-            System.out.printf("RESULT %s throughput: relay %,.0f events/s, raw producer %,.0f events/s, ratio %.2f;"
+            System.out.printf("RESULT %s throughput: relay %,.0f events/s; raw producer, same records and headers %,.0f"
+                            + " events/s, ratio %.2f; raw without headers %,.0f events/s, ratio %.2f;"
                             + " raw waiting per batch %,.0f events/s (relay/that %.2f)%n",
-                    backendName, mre, mr, mre / mr, mrb, mre / mrb);
+                    backendName, mre, mrh, mre / mrh, mr, mre / mr, mrb, mre / mrb);
             System.out.printf("RESULT %s breakdown: KafkaEventPublisher alone (stored events read beforehand, lists of %d)"
                             + " %,.0f events/s; the relay to a publisher that does nothing %,.0f events/s%n",
                     backendName, batch, median(publisherOnly), median(relayNoBroker));
         }
+    }
+
+    /** The headers {@code KafkaEventPublisher} sends with a row (see {@code KafkaHeaders}), computed before timing. */
+    private static RecordHeaders headers(RecordedEvent e) {
+        RecordHeaders h = new RecordHeaders();
+        h.add(KafkaHeaders.EVENT_ID, e.eventId().toString().getBytes(StandardCharsets.UTF_8));
+        h.add(KafkaHeaders.EVENT_TYPE, e.eventType().getBytes(StandardCharsets.UTF_8));
+        h.add(KafkaHeaders.SCHEMA_VERSION, String.valueOf(e.schemaVersion()).getBytes(StandardCharsets.UTF_8));
+        h.add(KafkaHeaders.AGGREGATE_TYPE, e.aggregateType().getBytes(StandardCharsets.UTF_8));
+        h.add(KafkaHeaders.AGGREGATE_ID, e.aggregateId().toString().getBytes(StandardCharsets.UTF_8));
+        h.add(KafkaHeaders.GLOBAL_POSITION, String.valueOf(e.globalPosition()).getBytes(StandardCharsets.UTF_8));
+        return h;
     }
 
     private KafkaProducer<String, byte[]> rawProducer() {
@@ -263,11 +288,17 @@ public final class RelayBenchmark {
         }
     }
 
-    /** The publisher's share: the same stored events, read beforehand, published in lists of {@code batch}. */
-    private long publishAll(EventPublisher publisher, List<StoredEvent> stored) {
+    /** The publisher's share: the same stored rows, read beforehand, handed over in lists of {@code batch}. */
+    private long publishAll(EventPublisher publisher, List<RecordedEvent> stored) throws Exception {
         long start = System.nanoTime();
+        List<CompletableFuture<Void>> acks = new ArrayList<>();
         for (int from = 0; from < stored.size(); from += batch) {
-            publisher.publish(stored.subList(from, Math.min(stored.size(), from + batch)));
+            acks.add(publisher.publishRows(stored.subList(from, Math.min(stored.size(), from + batch)), row -> {
+                throw new IllegalStateException("not decoded");
+            }));
+        }
+        for (CompletableFuture<Void> ack : acks) {
+            ack.get();
         }
         return System.nanoTime() - start;
     }
@@ -277,6 +308,12 @@ public final class RelayBenchmark {
         @Override
         public void publish(List<StoredEvent> list) {
             EventPublisher.checkPublishable(list);
+        }
+
+        @Override
+        public CompletableFuture<Void> publishRows(List<RecordedEvent> rows, Function<RecordedEvent, StoredEvent> decoder) {
+            EventPublisher.checkRows(rows);
+            return CompletableFuture.completedFuture(null);
         }
 
         @Override
@@ -305,7 +342,16 @@ public final class RelayBenchmark {
         @Override
         public void publish(List<StoredEvent> list) {
             delegate.publish(list);
-            if (count.addAndGet(list.size()) >= target) {
+            count(list.size());
+        }
+
+        @Override
+        public CompletableFuture<Void> publishRows(List<RecordedEvent> rows, Function<RecordedEvent, StoredEvent> decoder) {
+            return delegate.publishRows(rows, decoder).thenRun(() -> count(rows.size()));
+        }
+
+        private void count(int n) {
+            if (count.addAndGet(n) >= target) {
                 done.countDown();
             }
         }

@@ -1,9 +1,13 @@
 package dev.eventsource.bus;
 
+import dev.eventsource.store.RecordedEvent;
 import dev.eventsource.store.StoredEvent;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 
 /**
  * The publishing side of a bus: hands stored events, envelopes included, to the bus.
@@ -36,6 +40,71 @@ public interface EventPublisher extends BusEndpoint {
     /** Publishes one event; see {@link #publish(List)}. */
     default void publish(StoredEvent event) {
         publish(List.of(checkPublishable(event)));
+    }
+
+    /**
+     * Starts publishing events as the log stores them, in list order, after the rows of earlier
+     * calls; the future completes once the bus accepted every row (as {@link #publish(List)}
+     * returns), or exceptionally with what {@code publish} would have thrown. This is a relay's
+     * path: it lets the caller read the next rows while these are on their way, and lets a broker
+     * adapter send the stored document without decoding the payload.
+     *
+     * <p>The default decodes every row with {@code decoder}, calls {@link #publish(List)} and
+     * returns a completed future. If {@code decoder} throws for a row, the rows before it are
+     * published first (this returns only after they were accepted), then the decoder's exception is
+     * thrown: nothing at or after that row is published. Adapters whose wire carries the stored
+     * document ({@link dev.eventsource.wire.EventDocument}) override this and never call
+     * {@code decoder}.
+     *
+     * <p>If the future fails, rows of this call and of later calls may or may not be published:
+     * publish again from the first row of the earliest failed call (consumers see duplicates,
+     * never a gap). To keep first sightings in log order, an implementation that acknowledges
+     * later refuses, once a call failed, every call that starts after that call's first row, until
+     * a call starts at or before it.
+     *
+     * @param rows    stored rows, in global position order; not empty
+     * @param decoder turns a row into the event a handler receives
+     * @throws NullPointerException     if an argument is null
+     * @throws IllegalArgumentException if {@code rows} is empty or holds null
+     * @throws EventBusClosedException  after shutdown
+     */
+    default CompletableFuture<Void> publishRows(List<RecordedEvent> rows, Function<RecordedEvent, StoredEvent> decoder) {
+        checkRows(rows);
+        Objects.requireNonNull(decoder, "decoder");
+        List<StoredEvent> decoded = new ArrayList<>(rows.size());
+        for (RecordedEvent row : rows) {
+            StoredEvent event;
+            try {
+                event = decoder.apply(row);
+            } catch (RuntimeException e) {
+                if (!decoded.isEmpty()) {
+                    publish(decoded);
+                }
+                throw e;
+            }
+            decoded.add(event);
+        }
+        publish(decoded);
+        return CompletableFuture.completedFuture(null);
+    }
+
+    /**
+     * Checks the rows given to {@link #publishRows}: every implementation calls it first.
+     *
+     * @throws NullPointerException     if {@code rows} is null
+     * @throws IllegalArgumentException if it is empty or holds null
+     */
+    static List<RecordedEvent> checkRows(List<RecordedEvent> rows) {
+        Objects.requireNonNull(rows, "rows must not be null; publish a list of stored rows");
+        if (rows.isEmpty()) {
+            throw new IllegalArgumentException("rows must not be empty; publish at least one stored row");
+        }
+        for (int i = 0; i < rows.size(); i++) {
+            if (rows.get(i) == null) {
+                throw new IllegalArgumentException("rows[" + i + "] is null; publish stored rows only");
+            }
+        }
+        return rows;
     }
 
     /**

@@ -1,37 +1,38 @@
 package dev.eventsource.relay;
 
 import dev.eventsource.backend.EventStoreBackend;
+import dev.eventsource.bus.EventPublisher;
 import dev.eventsource.lock.ExclusiveLock;
 import dev.eventsource.lock.ExclusiveLocks;
-import dev.eventsource.bus.EventPublisher;
+import dev.eventsource.store.ReadOptions;
+import dev.eventsource.store.RecordedEvent;
+import dev.eventsource.store.StoreClosedException;
 import dev.eventsource.store.StoredEvent;
+import dev.eventsource.store.spi.EventMapper;
 import dev.eventsource.store.spi.RecordedLog;
-import dev.eventsource.subscription.AfterDeadLetter;
 import dev.eventsource.subscription.AppendNotifier;
 import dev.eventsource.subscription.Checkpoint;
 import dev.eventsource.subscription.CheckpointStore;
-import dev.eventsource.subscription.CheckpointStrategy;
-import dev.eventsource.subscription.InMemoryDeadLetterStore;
 import dev.eventsource.subscription.RetryPolicy;
-import dev.eventsource.subscription.StartFrom;
-import dev.eventsource.subscription.Subscription;
-import dev.eventsource.subscription.SubscriptionHealth;
-import dev.eventsource.subscription.SubscriptionManager;
-import dev.eventsource.subscription.SubscriptionOptions;
 
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.stream.Stream;
 
 /**
  * The transactional outbox that needs no outbox table: tails a store's global log from a durable
@@ -47,18 +48,23 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p><b>Guarantees.</b>
  * <ul>
- *   <li><em>At-least-once</em>: the relay reads batches of up to {@code batchSize} events after its
- *       checkpoint (a {@link dev.eventsource.subscription.BatchSubscriber} of the subscription
- *       machinery), calls {@link EventPublisher#publish(List)} once per batch, and saves the
- *       checkpoint past the batch only after that call returned. A crash between the two publishes
- *       the batch again: consumers de-duplicate on the event id.</li>
- *   <li><em>Order</em>: one thread publishes, batch after batch, in global position order, so the
+ *   <li><em>At-least-once</em>: the relay reads the stored rows after its checkpoint in batches of
+ *       up to {@code batchSize} and hands each batch to
+ *       {@link EventPublisher#publishRows(List, java.util.function.Function)}. Up to
+ *       {@link Builder#maxBatchesInFlight} batches are on their way at once (the next one is read
+ *       while the broker acknowledges the last), and the checkpoint moves past a batch only once it
+ *       and every batch before it were acknowledged. A crash publishes the unacknowledged batches
+ *       again: consumers de-duplicate on the event id.</li>
+ *   <li><em>Order</em>: one thread hands the batches over in global position order, so the
  *       publisher sees each aggregate's events in version order (and all events in log order).</li>
- *   <li><em>No skipping</em>: a publish that fails is retried with exponential backoff
- *       ({@link Builder#retryBackoff}) without end; nothing after the batch is published meanwhile and
- *       the checkpoint stays. A relay never dead-letters. An event this process cannot decode (its
- *       class is not registered here) stops the relay in {@link RelayState#FAILED} before it;
- *       register the class and {@link #resume()}.</li>
+ *   <li><em>No skipping</em>: when a batch fails, the relay waits for the others in flight, backs
+ *       off exponentially ({@link Builder#retryBackoff}) and publishes again from the first
+ *       unacknowledged event, without end; the checkpoint stays meanwhile. A relay never
+ *       dead-letters. A broker adapter that sends the stored document (Kafka) never decodes a
+ *       payload, so it relays events whose classes this process does not know. A publisher that
+ *       needs decoded events (an in-process bus) stops the relay in {@link RelayState#FAILED} at an
+ *       event this process cannot decode, with the events before it published; register the
+ *       class and {@link #resume()}.</li>
  *   <li><em>One active relay per name</em>: given {@link ExclusiveLocks} (a backend's
  *       {@link EventStoreBackend#locks()}), the relay publishes only while it holds the lock
  *       {@code "relay:<name>"}; other instances wait in {@link RelayState#STANDBY} and try again every
@@ -73,7 +79,7 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class EventRelay implements AutoCloseable {
 
-    /** How long {@link #close()} waits for the batch in flight. */
+    /** How long {@link #close()} waits for the batches in flight. */
     public static final Duration DEFAULT_SHUTDOWN_DEADLINE = Duration.ofSeconds(30);
 
     private static final System.Logger LOG = System.getLogger(EventRelay.class.getName());
@@ -81,24 +87,34 @@ public final class EventRelay implements AutoCloseable {
     private final String name;
     private final String key;
     private final RecordedLog log;
+    private final EventMapper mapper;
     private final CheckpointStore checkpoints;
     private final EventPublisher publisher;
+    private final AppendNotifier notifier;
     private final ExclusiveLocks locks;
     private final Duration lockPollInterval;
-    private final SubscriptionOptions options;
+    private final Duration pollInterval;
+    private final RetryPolicy backoff;
+    private final ReadOptions filter;
+    private final boolean filtered;
+    private final int batchSize;
+    private final int maxInFlight;
     private final ThreadFactory threads;
     private final Clock clock;
-    private final SubscriptionManager manager;
 
     private final ReentrantLock control = new ReentrantLock();
     private final Condition wake = control.newCondition();
     private boolean woken;
+    /** Bumped by pause and resume: what cuts a retry wait short, besides close (appends do not). */
+    private long nudges;
     private volatile boolean started;
     private volatile boolean closed;
     private volatile boolean paused;
+    /** Set when the relay stops at an event it cannot publish; cleared by {@link #resume()}. */
+    private volatile boolean failed;
+    private volatile RelayState state = RelayState.NEW;
     private volatile Thread supervisor;
     private volatile ExclusiveLock lock;
-    private volatile Subscription subscription;
 
     private volatile long lastPublishedPosition = -1;
     private final AtomicLong publishedEvents = new AtomicLong();
@@ -114,34 +130,27 @@ public final class EventRelay implements AutoCloseable {
         this.name = b.name;
         this.key = "relay:" + b.name;
         this.log = b.log;
+        this.mapper = b.log.mapper();
         this.checkpoints = b.checkpoints;
         this.publisher = b.publisher;
+        this.notifier = b.notifier;
         this.locks = b.locks;
         this.lockPollInterval = b.lockPollInterval;
-        this.threads = b.threads;
-        this.clock = b.clock;
-        SubscriptionOptions.Builder o = SubscriptionOptions.builder()
-                .startFrom(StartFrom.CHECKPOINT)
-                .batchSize(b.batchSize)
-                .checkpointStrategy(CheckpointStrategy.EVERY_BATCH)
-                .retryPolicy(RetryPolicy.forever(b.initialBackoff, b.maxBackoff))
-                .afterDeadLetter(AfterDeadLetter.STOP);
+        this.pollInterval = b.pollInterval;
+        this.backoff = RetryPolicy.forever(b.initialBackoff, b.maxBackoff);
+        ReadOptions.Builder read = ReadOptions.builder().limit(b.batchSize);
         if (!b.eventTypes.isEmpty()) {
-            o.eventTypes(b.eventTypes.toArray(String[]::new));
+            read.eventTypes(b.eventTypes.toArray(String[]::new));
         }
         if (!b.aggregateTypes.isEmpty()) {
-            o.aggregateTypes(b.aggregateTypes.toArray(String[]::new));
+            read.aggregateTypes(b.aggregateTypes.toArray(String[]::new));
         }
-        this.options = o.build();
-        SubscriptionManager.Builder m = SubscriptionManager.builder(b.log, b.notifier)
-                .checkpoints(b.checkpoints)
-                .deadLetters(new InMemoryDeadLetterStore())
-                .pollInterval(b.pollInterval)
-                .clock(b.clock);
-        if (b.threads != null) {
-            m.threadFactory(b.threads);
-        }
-        this.manager = m.build();
+        this.filter = read.build();
+        this.filtered = !b.eventTypes.isEmpty() || !b.aggregateTypes.isEmpty();
+        this.batchSize = b.batchSize;
+        this.maxInFlight = b.maxInFlight;
+        this.threads = b.threads;
+        this.clock = b.clock;
     }
 
     /**
@@ -189,6 +198,7 @@ public final class EventRelay implements AutoCloseable {
                 throw new IllegalStateException("relay '" + name + "' is started already");
             }
             started = true;
+            notifier.start(this::wakeUp);
             Thread t = (threads != null ? threads : (ThreadFactory) r -> {
                 Thread d = new Thread(r);
                 d.setDaemon(true);
@@ -204,63 +214,35 @@ public final class EventRelay implements AutoCloseable {
     }
 
     /**
-     * Stops publishing after the batch in flight (a retry wait is cut short) and saves the
-     * checkpoint; returns at once. A paused relay keeps its lock.
+     * Stops publishing once the batches in flight are acknowledged (a retry wait is cut short) and
+     * saves the checkpoint; returns at once. A paused relay keeps its lock.
      */
     public void pause() {
         paused = true;
-        Subscription s = subscription;
-        if (s != null) {
-            s.pause();
-        }
+        nudge();
     }
 
     /** Resumes a paused relay, or restarts a {@link RelayState#FAILED} one from its checkpoint. */
     public void resume() {
         paused = false;
-        Subscription s = subscription;
-        if (s != null) {
-            s.resume();
-        }
+        failed = false;
+        nudge();
     }
 
     /** The relay's state, position, lag and failures; reads the store's head and, when behind, one row. */
     public RelayStatus status() {
-        Subscription s = subscription;
-        ExclusiveLock held = lock;
-        boolean holds = locks == null ? started && !closed : held != null && !closed;
+        boolean holds = locks == null ? started && !closed : lock != null && !closed;
         long head = log.globalPosition();
         long position = lastPublishedPosition();
-        long lag;
-        RelayState state;
-        if (s != null && holds) {
-            SubscriptionHealth health = s.health();
-            lag = health.lagEvents();
-            state = switch (health.state()) {
-                case CATCHING_UP -> consecutiveFailures.get() > 0 ? RelayState.RETRYING : RelayState.CATCHING_UP;
-                case LIVE -> consecutiveFailures.get() > 0 ? RelayState.RETRYING : RelayState.LIVE;
-                case STALLED -> RelayState.STALLED;
-                case PAUSED -> RelayState.PAUSED;
-                case FAILED -> RelayState.FAILED;
-                case STOPPED -> closed ? RelayState.STOPPED : RelayState.STANDBY;
-                case STANDBY -> RelayState.STANDBY;
-            };
-            if ((state == RelayState.FAILED || state == RelayState.STALLED) && health.lastError() != null) {
-                return new RelayStatus(name, state, holds, position, head, lag, publishedEvents.get(),
-                        publishedBatches.get(), failures.get(), consecutiveFailures.get(), health.lastError(),
-                        lastErrorAt, lastPublishedAt, lockLosses.get());
-            }
-        } else {
-            lag = Math.max(0, head - position);
-            state = closed ? RelayState.STOPPED : !started ? RelayState.NEW : paused ? RelayState.PAUSED : RelayState.STANDBY;
-        }
-        return new RelayStatus(name, state, holds, position, head, lag, publishedEvents.get(), publishedBatches.get(),
+        long lag = head > position && (!filtered || relayableAfter(position)) ? head - position : 0;
+        RelayState s = closed ? RelayState.STOPPED : state;
+        return new RelayStatus(name, s, holds, position, head, lag, publishedEvents.get(), publishedBatches.get(),
                 failures.get(), consecutiveFailures.get(), lastError, lastErrorAt, lastPublishedAt, lockLosses.get());
     }
 
     /**
-     * Stops publishing (the batch in flight finishes within {@code deadline}, or is interrupted and
-     * published again by the next holder), saves the checkpoint, releases the lock. Idempotent.
+     * Stops publishing (the batches in flight are acknowledged within {@code deadline}, or abandoned
+     * and published again by the next holder), saves the checkpoint, releases the lock. Idempotent.
      *
      * @return whether everything stopped within the deadline
      */
@@ -279,12 +261,17 @@ public final class EventRelay implements AutoCloseable {
         boolean ended = true;
         if (t != null && t != Thread.currentThread()) {
             t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(end - System.nanoTime())));
-            ended = !t.isAlive();
+            if (t.isAlive()) {
+                // Abandons the batches in flight: nothing more is saved, the next holder publishes them again.
+                t.interrupt();
+                t.join(1000);
+                ended = false;
+            }
         }
-        if (!started || !ended) {
-            ended &= manager.shutdown(Duration.ofNanos(Math.max(0, end - System.nanoTime())));
-            releaseLock();
+        if (t == null) {
+            notifier.close();
         }
+        releaseLock();
         return ended;
     }
 
@@ -315,47 +302,250 @@ public final class EventRelay implements AutoCloseable {
         }
     }
 
-    /** The relay's thread: takes the lock, runs the subscription while the lock holds, and gives up on close. */
+    private boolean relayableAfter(long position) {
+        try (Stream<RecordedEvent> next = log.readRecorded(filter.toBuilder().fromPosition(position).limit(1).build())) {
+            return next.findFirst().isPresent();
+        } catch (RuntimeException e) {
+            return true;
+        }
+    }
+
+    /** The relay's thread: takes the lock, relays while it holds, and gives up on close. */
     private void supervise() {
         try {
             while (!closed) {
                 if (locks != null && lock == null && !acquire()) {
+                    state = RelayState.STANDBY;
                     await(lockPollInterval);
                     continue;
                 }
-                if (subscription == null) {
-                    lastPublishedPosition = -1;
-                    Subscription s = manager.subscribeBatches(key, this::publish, options);
-                    subscription = s;
-                    if (paused) {
-                        s.pause();
-                    }
-                }
-                await(lockPollInterval);
-                ExclusiveLock held = lock;
-                if (!closed && held != null && !held.isHeld()) {
-                    LOG.log(System.Logger.Level.WARNING, "relay ''{0}'' lost its lock; it stops publishing", name);
-                    stopSubscription(DEFAULT_SHUTDOWN_DEADLINE);
-                    releaseLock();
-                    recordError("lost the lock '" + key + "' (its session ended); stopped publishing, competing for it again");
-                    // Counted once the relay has stopped, so that whoever sees the count sees a standby.
-                    lockLosses.incrementAndGet();
-                }
+                relayWhileHolding();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException | Error e) {
             recordError(describe(e));
+            state = RelayState.FAILED;
             LOG.log(System.Logger.Level.ERROR, "relay '" + name + "' stopped on an unexpected failure", e);
         } finally {
-            try {
-                manager.shutdown(DEFAULT_SHUTDOWN_DEADLINE);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            subscription = null;
+            notifier.close();
             releaseLock();
         }
+    }
+
+    /** One batch handed to the publisher and not yet acknowledged. */
+    private record InFlight(CompletableFuture<Void> acks, RecordedEvent first, RecordedEvent last, int size) {
+    }
+
+    /**
+     * Relays from the checkpoint until closed or the lock is lost: reads the next batch while up to
+     * {@code maxInFlight} earlier ones await their acknowledgement, and saves the checkpoint past
+     * the acknowledged prefix.
+     */
+    private void relayWhileHolding() throws InterruptedException {
+        long acked;
+        try {
+            acked = checkpoints.find(key).map(Checkpoint::position).orElse(0L);
+        } catch (RuntimeException e) {
+            stall("cannot read the checkpoint '" + key + "': " + describe(e));
+            await(pollInterval);
+            return;
+        }
+        lastPublishedPosition = acked;
+        long next = acked;
+        long ackedEvents = 0;
+        Deque<InFlight> inFlight = new ArrayDeque<>();
+        int attempt = 0;
+        while (true) {
+            boolean lost = lostLock();
+            // 1. Take in what was acknowledged, in order, and save the checkpoint past it.
+            Throwable failure = null;
+            InFlight reached = null;
+            while (!inFlight.isEmpty() && inFlight.peek().acks().isDone()) {
+                InFlight head = inFlight.poll();
+                try {
+                    head.acks().join();
+                } catch (CompletionException | java.util.concurrent.CancellationException e) {
+                    failure = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+                    break;
+                }
+                reached = head;
+                ackedEvents += head.size();
+                acknowledged(head);
+            }
+            if (reached != null && !lost) {
+                try {
+                    checkpoints.save(new Checkpoint(key, reached.last().globalPosition(), ackedEvents,
+                            reached.last().eventId(), reached.last().eventType(), clock.instant()));
+                    acked = reached.last().globalPosition();
+                    attempt = 0;
+                } catch (RuntimeException e) {
+                    // Published but not saved: after a restart these are published again, never skipped.
+                    stall("cannot save the checkpoint '" + key + "': " + describe(e));
+                }
+            }
+            if (failure != null) {
+                settleAll(inFlight);
+                inFlight.clear();
+                next = acked;
+                failures.incrementAndGet();
+                consecutiveFailures.incrementAndGet();
+                recordError("publishing from global position " + (acked + 1) + " failed: " + describe(failure)
+                        + "; retrying with backoff, nothing after it is published meanwhile");
+                state = RelayState.RETRYING;
+                sleep(backoff.delayAfter(++attempt));
+                continue;
+            }
+            // 2. Stop, pause or wait when asked to, once nothing is in flight.
+            if (closed || lost || paused || failed) {
+                if (!inFlight.isEmpty() && !lost) {
+                    awaitHead(inFlight);
+                    continue;
+                }
+                next = acked;
+                if (lost) {
+                    onLockLost();
+                    return;
+                }
+                if (closed) {
+                    return;
+                }
+                state = failed ? RelayState.FAILED : RelayState.PAUSED;
+                await(pollInterval);
+                continue;
+            }
+            if (inFlight.size() >= maxInFlight) {
+                awaitHead(inFlight);
+                continue;
+            }
+            // 3. Read and hand over the next batch.
+            List<RecordedEvent> rows;
+            try (Stream<RecordedEvent> page = log.readRecorded(filter.toBuilder().fromPosition(next).build())) {
+                rows = page.toList();
+            } catch (StoreClosedException e) {
+                settleAll(inFlight);
+                recordError(describe(e));
+                failed = true;
+                continue;
+            } catch (RuntimeException e) {
+                stall("cannot read the log after global position " + next + ": " + describe(e));
+                if (inFlight.isEmpty()) {
+                    await(pollInterval);
+                } else {
+                    awaitHead(inFlight);
+                }
+                continue;
+            }
+            if (rows.isEmpty()) {
+                if (inFlight.isEmpty()) {
+                    state = consecutiveFailures.get() > 0 ? RelayState.RETRYING : RelayState.LIVE;
+                    await(pollInterval);
+                } else {
+                    awaitHead(inFlight);
+                }
+                continue;
+            }
+            if (consecutiveFailures.get() == 0 && state != RelayState.LIVE) {
+                state = RelayState.CATCHING_UP;
+            }
+            InFlight sent = send(rows);
+            if (sent != null) {
+                inFlight.add(sent);
+            }
+            next = rows.get(rows.size() - 1).globalPosition();
+        }
+    }
+
+    /**
+     * Hands {@code rows} to the publisher; a failure to hand them over is a failed batch. Null when
+     * nothing was published: the first row cannot be decoded.
+     */
+    private InFlight send(List<RecordedEvent> rows) {
+        RecordedEvent first = rows.get(0);
+        RecordedEvent last = rows.get(rows.size() - 1);
+        CompletableFuture<Void> acks;
+        try {
+            acks = publisher.publishRows(rows, this::decode);
+        } catch (Undecodable u) {
+            // The publisher published the rows before it; the relay stops at it until resumed.
+            failed = true;
+            recordError("event " + u.row.eventId() + " (" + u.row.eventType() + ") at global position "
+                    + u.row.globalPosition() + " cannot be decoded here, and " + publisher + " publishes decoded events: "
+                    + describe(u.getCause()) + "; register its class, then resume()");
+            int before = rows.indexOf(u.row);
+            return before <= 0 ? null
+                    : new InFlight(CompletableFuture.completedFuture(null), first, rows.get(before - 1), before);
+        } catch (RuntimeException e) {
+            acks = CompletableFuture.failedFuture(e);
+        }
+        acks.whenComplete((ok, e) -> wakeUp());
+        return new InFlight(acks, first, last, rows.size());
+    }
+
+    private StoredEvent decode(RecordedEvent row) {
+        try {
+            return mapper.toStoredEvent(row);
+        } catch (RuntimeException e) {
+            throw new Undecodable(row, e);
+        }
+    }
+
+    /** A row this process cannot decode, for a publisher that needs decoded events. */
+    private static final class Undecodable extends RuntimeException {
+        private final transient RecordedEvent row;
+
+        Undecodable(RecordedEvent row, RuntimeException cause) {
+            super(cause.getMessage(), cause, false, false);
+            this.row = row;
+        }
+    }
+
+    private void acknowledged(InFlight batch) {
+        consecutiveFailures.set(0);
+        lastPublishedPosition = batch.last().globalPosition();
+        lastPublishedAt = clock.instant();
+        publishedEvents.addAndGet(batch.size());
+        publishedBatches.incrementAndGet();
+    }
+
+    /** Waits until the oldest batch in flight settles, or something else wakes the relay. */
+    private void awaitHead(Deque<InFlight> inFlight) throws InterruptedException {
+        InFlight head = inFlight.peek();
+        control.lock();
+        try {
+            long left = lockPollInterval.toNanos();
+            while (!head.acks().isDone() && !woken && left > 0) {
+                left = wake.awaitNanos(left);
+            }
+            woken = false;
+        } finally {
+            control.unlock();
+        }
+    }
+
+    /** Waits until every batch in flight settled, whatever the outcome: they are published again. */
+    private void settleAll(Deque<InFlight> inFlight) throws InterruptedException {
+        for (InFlight batch : inFlight) {
+            try {
+                batch.acks().get();
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.CancellationException e) {
+                // settled
+            }
+        }
+    }
+
+    private boolean lostLock() {
+        ExclusiveLock held = lock;
+        return locks != null && (held == null || !held.isHeld());
+    }
+
+    private void onLockLost() {
+        LOG.log(System.Logger.Level.WARNING, "relay ''{0}'' lost its lock; it stops publishing", name);
+        releaseLock();
+        recordError("lost the lock '" + key + "' (its session ended); stopped publishing, competing for it again");
+        state = RelayState.STANDBY;
+        // Counted once the relay has stopped, so that whoever sees the count sees a standby.
+        lockLosses.incrementAndGet();
     }
 
     private boolean acquire() {
@@ -367,13 +557,6 @@ public final class EventRelay implements AutoCloseable {
             // The database is unreachable, say: stay a standby and try again at the next poll.
             recordError("cannot acquire the lock '" + key + "': " + describe(e));
             return false;
-        }
-    }
-
-    private void stopSubscription(Duration deadline) throws InterruptedException {
-        if (subscription != null) {
-            subscription = null;
-            manager.unsubscribe(key, deadline);
         }
     }
 
@@ -389,28 +572,9 @@ public final class EventRelay implements AutoCloseable {
         }
     }
 
-    /** The batch handler: publishes while the lock holds; returning lets the subscription save the checkpoint. */
-    private void publish(List<StoredEvent> events) {
-        ExclusiveLock held = lock;
-        if (locks != null && (held == null || !held.isHeld())) {
-            wakeSupervisor();
-            throw new IllegalStateException("relay '" + name + "' no longer holds its lock '" + key
-                    + "'; another instance may be publishing; this one stops");
-        }
-        try {
-            publisher.publish(events);
-        } catch (RuntimeException e) {
-            failures.incrementAndGet();
-            consecutiveFailures.incrementAndGet();
-            recordError("publishing " + events.size() + " events from global position " + events.get(0).globalPosition()
-                    + " failed: " + describe(e) + "; retrying with backoff, nothing after them is published meanwhile");
-            throw e;
-        }
-        consecutiveFailures.set(0);
-        lastPublishedPosition = events.get(events.size() - 1).globalPosition();
-        lastPublishedAt = clock.instant();
-        publishedEvents.addAndGet(events.size());
-        publishedBatches.incrementAndGet();
+    private void stall(String error) {
+        recordError(error);
+        state = RelayState.STALLED;
     }
 
     private void recordError(String error) {
@@ -418,7 +582,18 @@ public final class EventRelay implements AutoCloseable {
         lastErrorAt = clock.instant();
     }
 
-    private void wakeSupervisor() {
+    private void nudge() {
+        control.lock();
+        try {
+            nudges++;
+            woken = true;
+            wake.signalAll();
+        } finally {
+            control.unlock();
+        }
+    }
+
+    private void wakeUp() {
         control.lock();
         try {
             woken = true;
@@ -431,11 +606,26 @@ public final class EventRelay implements AutoCloseable {
     private void await(Duration timeout) throws InterruptedException {
         control.lock();
         try {
-            long left = timeout.toNanos();
+            long left = Math.min(timeout.toNanos(), lockPollInterval.toNanos());
             while (!woken && !closed && left > 0) {
                 left = wake.awaitNanos(left);
             }
             woken = false;
+        } finally {
+            control.unlock();
+        }
+    }
+
+    /** A retry wait, cut short by close, pause or resume. */
+    private void sleep(Duration delay) throws InterruptedException {
+        long end = System.nanoTime() + delay.toNanos();
+        control.lock();
+        try {
+            long at = nudges;
+            long left;
+            while (nudges == at && !closed && (left = end - System.nanoTime()) > 0) {
+                wake.awaitNanos(left);
+            }
         } finally {
             control.unlock();
         }
@@ -454,6 +644,7 @@ public final class EventRelay implements AutoCloseable {
         private AppendNotifier notifier;
         private ExclusiveLocks locks;
         private int batchSize = 500;
+        private int maxInFlight = 4;
         private Duration initialBackoff = Duration.ofMillis(100);
         private Duration maxBackoff = Duration.ofSeconds(30);
         private Duration pollInterval = Duration.ofSeconds(1);
@@ -484,15 +675,29 @@ public final class EventRelay implements AutoCloseable {
         }
 
         /**
-         * Events per {@code publish} call and per checkpoint, 1 to 10,000; default 500. Larger batches
-         * publish faster (one checkpoint write and one broker acknowledgement per batch); a crash
-         * publishes up to one batch again.
+         * Events per batch handed to the publisher and per checkpoint, 1 to 10,000; default 500.
+         * Larger batches publish faster (one checkpoint write per batch); a crash publishes up to
+         * {@link #maxBatchesInFlight} batches again.
          */
         public Builder batchSize(int batchSize) {
             if (batchSize < 1 || batchSize > 10_000) {
                 throw new IllegalArgumentException("batchSize must be between 1 and 10000; got " + batchSize);
             }
             this.batchSize = batchSize;
+            return this;
+        }
+
+        /**
+         * How many batches may await the publisher's acknowledgement at once, 1 to 64; default 4.
+         * With more than one, the relay reads and hands over the next batch while the broker
+         * acknowledges the last, which is where its speed comes from; 1 waits for each batch
+         * before reading the next. A crash publishes up to this many batches again.
+         */
+        public Builder maxBatchesInFlight(int maxBatchesInFlight) {
+            if (maxBatchesInFlight < 1 || maxBatchesInFlight > 64) {
+                throw new IllegalArgumentException("maxBatchesInFlight must be between 1 and 64; got " + maxBatchesInFlight);
+            }
+            this.maxInFlight = maxBatchesInFlight;
             return this;
         }
 

@@ -1,6 +1,10 @@
 package dev.eventsource.wire;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
@@ -17,11 +21,13 @@ import dev.eventsource.store.RecordedEvent;
 import dev.eventsource.store.StoredEvent;
 import dev.eventsource.store.spi.EventMapper;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
@@ -92,7 +98,37 @@ public final class EventDocument {
 
     /** {@code instant} as a document writes it: UTC, ISO-8601, exactly six fraction digits; null for null. */
     public static String time(Instant instant) {
-        return instant == null ? null : MICROS.format(instant);
+        if (instant == null) {
+            return null;
+        }
+        LocalDateTime t = LocalDateTime.ofEpochSecond(instant.getEpochSecond(), instant.getNano(), ZoneOffset.UTC);
+        if (t.getYear() < 0 || t.getYear() > 9999) {
+            return MICROS.format(instant);
+        }
+        // What MICROS writes, without the formatter's cost (the relay writes two per event).
+        char[] c = new char[27];
+        digits(c, 0, t.getYear(), 4);
+        c[4] = '-';
+        digits(c, 5, t.getMonthValue(), 2);
+        c[7] = '-';
+        digits(c, 8, t.getDayOfMonth(), 2);
+        c[10] = 'T';
+        digits(c, 11, t.getHour(), 2);
+        c[13] = ':';
+        digits(c, 14, t.getMinute(), 2);
+        c[16] = ':';
+        digits(c, 17, t.getSecond(), 2);
+        c[19] = '.';
+        digits(c, 20, t.getNano() / 1000, 6);
+        c[26] = 'Z';
+        return new String(c);
+    }
+
+    private static void digits(char[] c, int at, int value, int width) {
+        for (int i = at + width - 1; i >= at; i--) {
+            c[i] = (char) ('0' + value % 10);
+            value /= 10;
+        }
     }
 
     /**
@@ -101,16 +137,134 @@ public final class EventDocument {
      * @throws IllegalArgumentException if the row's payload or metadata is not a JSON object
      */
     public static String encode(RecordedEvent row) {
-        try {
-            return MAPPER.writeValueAsString(toTree(row, false));
-        } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("cannot write event " + row.eventId() + " as JSON: " + e.getOriginalMessage(), e);
-        }
+        return new String(encodeBytes(row), StandardCharsets.UTF_8);
     }
 
-    /** {@link #encode(RecordedEvent)} as UTF-8 bytes, the value of a broker message. */
+    /**
+     * {@link #encode(RecordedEvent)} as UTF-8 bytes, the value of a broker message. The stored
+     * payload and metadata are checked and copied token by token (numbers keep their exact text),
+     * without building a tree: this is the relay's hot path.
+     *
+     * @throws IllegalArgumentException if the row's payload or metadata is not a JSON object
+     */
     public static byte[] encodeBytes(RecordedEvent row) {
-        return encode(row).getBytes(StandardCharsets.UTF_8);
+        Objects.requireNonNull(row, "row");
+        String metadata = row.metadataJson() == null ? "{}" : row.metadataJson();
+        String payload = row.payloadJson();
+        if (spansLines(metadata) || spansLines(payload)) {
+            return encodeByTokens(row, metadata, payload);
+        }
+        requireObject(row, "metadata", metadata);
+        requireObject(row, "payload", payload);
+        // What a JsonGenerator writes, built as text: String.getBytes is far cheaper than the generator's UTF-8 loop.
+        StringBuilder b = new StringBuilder(320 + metadata.length() + payload.length());
+        b.append("{\"eventId\":\"").append(row.eventId()).append("\",\"eventType\":");
+        quote(b, row.eventType());
+        b.append(",\"schemaVersion\":").append(row.schemaVersion()).append(",\"aggregateType\":");
+        quote(b, row.aggregateType());
+        b.append(",\"aggregateId\":\"").append(row.aggregateId())
+                .append("\",\"version\":").append(row.version())
+                .append(",\"globalPosition\":").append(row.globalPosition())
+                .append(",\"occurredAt\":");
+        quote(b, time(row.occurredAt()));
+        b.append(",\"recordedAt\":");
+        quote(b, time(row.recordedAt()));
+        b.append(",\"tenantId\":");
+        quote(b, row.tenantId());
+        b.append(",\"metadata\":").append(metadata).append(",\"payload\":").append(payload).append('}');
+        return b.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static boolean spansLines(String json) {
+        return json != null && (json.indexOf('\n') >= 0 || json.indexOf('\r') >= 0);
+    }
+
+    /** {@code text} as a JSON string, escaped as Jackson escapes it; {@code null} for null. */
+    private static void quote(StringBuilder b, String text) {
+        if (text == null) {
+            b.append("null");
+            return;
+        }
+        b.append('"');
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            switch (c) {
+                case '"' -> b.append("\\\"");
+                case '\\' -> b.append("\\\\");
+                case '\n' -> b.append("\\n");
+                case '\r' -> b.append("\\r");
+                case '\t' -> b.append("\\t");
+                case '\b' -> b.append("\\b");
+                case '\f' -> b.append("\\f");
+                default -> {
+                    if (c < 0x20) {
+                        b.append("\\u00").append(HEX[c >> 4]).append(HEX[c & 0xF]);
+                    } else {
+                        b.append(c);
+                    }
+                }
+            }
+        }
+        b.append('"');
+    }
+
+    private static final char[] HEX = "0123456789ABCDEF".toCharArray();
+
+    /** The document built token by token by a generator: for stored JSON that spans lines. */
+    private static byte[] encodeByTokens(RecordedEvent row, String metadata, String payload) {
+        ByteArrayBuilder out = new ByteArrayBuilder(256 + payload.length() + metadata.length());
+        try (JsonGenerator g = MAPPER.getFactory().createGenerator(out)) {
+            g.writeStartObject();
+            g.writeStringField("eventId", row.eventId().toString());
+            g.writeStringField("eventType", row.eventType());
+            g.writeNumberField("schemaVersion", row.schemaVersion());
+            g.writeStringField("aggregateType", row.aggregateType());
+            g.writeStringField("aggregateId", row.aggregateId().toString());
+            g.writeNumberField("version", row.version());
+            g.writeNumberField("globalPosition", row.globalPosition());
+            g.writeStringField("occurredAt", time(row.occurredAt()));
+            g.writeStringField("recordedAt", time(row.recordedAt()));
+            g.writeStringField("tenantId", row.tenantId());
+            g.writeFieldName("metadata");
+            copyObject(g, row, "metadata", metadata);
+            g.writeFieldName("payload");
+            copyObject(g, row, "payload", payload);
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot write event " + row.eventId() + " as JSON: " + e.getMessage(), e);
+        }
+        return out.toByteArray();
+    }
+
+    /** Copies {@code json}, which must be one JSON object and nothing else, to {@code g}, token by token. */
+    private static void copyObject(JsonGenerator g, RecordedEvent row, String what, String json) throws IOException {
+        try (JsonParser p = MAPPER.getFactory().createParser(json)) {
+            JsonToken token = p.nextToken();
+            if (token != JsonToken.START_OBJECT) {
+                throw notAnObject(row, what, json);
+            }
+            int depth = 0;
+            do {
+                switch (token) {
+                    case START_OBJECT -> { g.writeStartObject(); depth++; }
+                    case END_OBJECT -> { g.writeEndObject(); depth--; }
+                    case START_ARRAY -> { g.writeStartArray(); depth++; }
+                    case END_ARRAY -> { g.writeEndArray(); depth--; }
+                    case FIELD_NAME -> g.writeFieldName(p.currentName());
+                    case VALUE_STRING -> g.writeString(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
+                    case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> g.writeNumber(p.getText());
+                    case VALUE_TRUE -> g.writeBoolean(true);
+                    case VALUE_FALSE -> g.writeBoolean(false);
+                    case VALUE_NULL -> g.writeNull();
+                    default -> throw notAnObject(row, what, json);
+                }
+            } while (depth > 0 && (token = p.nextToken()) != null);
+            if (depth != 0 || p.nextToken() != null) {
+                throw notAnObject(row, what, json);
+            }
+        } catch (JsonProcessingException e) {
+            throw notAnObject(row, what, json);
+        }
     }
 
     /**
@@ -218,17 +372,36 @@ public final class EventDocument {
         return decode(text);
     }
 
+    /** Checks that {@code json} is one JSON object and nothing else, without building it. */
+    private static void requireObject(RecordedEvent row, String what, String json) {
+        try (JsonParser p = MAPPER.getFactory().createParser(json)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                throw notAnObject(row, what, json);
+            }
+            p.skipChildren();
+            if (p.currentToken() != JsonToken.END_OBJECT || p.nextToken() != null) {
+                throw notAnObject(row, what, json);
+            }
+        } catch (IOException e) {
+            throw notAnObject(row, what, json);
+        }
+    }
+
     private static JsonNode stored(RecordedEvent row, String what, String json, boolean lenient) {
         ObjectNode object = parseObject(json);
         if (object != null) {
             return object;
         }
         if (!lenient) {
-            throw new IllegalArgumentException("the " + what + " of event " + row.eventId() + " (" + row.stream() + " v"
-                    + row.version() + ", position " + row.globalPosition() + ") is not a JSON object: "
-                    + abbreviate(json) + "; a document carries JSON objects only");
+            throw notAnObject(row, what, json);
         }
         return TextNode.valueOf(json);
+    }
+
+    private static IllegalArgumentException notAnObject(RecordedEvent row, String what, String json) {
+        return new IllegalArgumentException("the " + what + " of event " + row.eventId() + " (" + row.stream() + " v"
+                + row.version() + ", position " + row.globalPosition() + ") is not a JSON object: "
+                + abbreviate(json) + "; a document carries JSON objects only");
     }
 
     /** {@code json} as an object; null when it is null, not JSON or not an object. */

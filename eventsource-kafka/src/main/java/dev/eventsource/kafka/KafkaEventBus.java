@@ -10,10 +10,13 @@ import dev.eventsource.bus.EventBus;
 import dev.eventsource.bus.EventHandler;
 import dev.eventsource.event.DomainEvent;
 import dev.eventsource.event.EventRegistry;
+import dev.eventsource.store.RecordedEvent;
 import dev.eventsource.store.StoredEvent;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 import java.util.Objects;
 import java.util.Set;
 
@@ -51,6 +54,12 @@ public final class KafkaEventBus implements EventBus {
     @Override
     public void publish(List<StoredEvent> events) {
         publisher.publish(events);
+    }
+
+    /** As {@link KafkaEventPublisher#publishRows}: the stored documents go out as they are. */
+    @Override
+    public CompletableFuture<Void> publishRows(List<RecordedEvent> rows, Function<RecordedEvent, StoredEvent> decoder) {
+        return publisher.publishRows(rows, decoder);
     }
 
     @Override

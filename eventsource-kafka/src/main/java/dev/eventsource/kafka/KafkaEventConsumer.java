@@ -68,7 +68,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p><b>Delivery.</b> Each message is decoded (its value is an {@link EventDocument}) through the
  * registry, filtered by the group's selector, and handed to the handler, retried per the group's
  * {@link dev.eventsource.subscription.RetryPolicy} (the backoff holds up the member's partitions
- * only), then dead-lettered. A partition's offset is committed only past messages that were handled
+ * only), then dead-lettered; an error the policy calls permanent is dead-lettered at once. A partition's offset is committed only past messages that were handled
  * or dead-lettered: after each poll's batch, when partitions are revoked in a rebalance, and when a
  * member stops. A member that stops (or crashes) before committing leaves its messages to the next
  * owner of the partition: at-least-once, so handlers de-duplicate on the event id.
@@ -571,7 +571,9 @@ public final class KafkaEventConsumer implements EventConsumer, BusDeadLetters {
         private boolean deliver(StoredEvent event, int earlierAttempts, String id, Item item) {
             var policy = group.retryPolicy();
             Throwable last = null;
+            int attempts = 0;
             for (int attempt = 1; attempt <= policy.maxAttempts(); attempt++) {
+                attempts = attempt;
                 try {
                     handler.handle(event.event(), event);
                     if (abandoned) {
@@ -591,6 +593,9 @@ public final class KafkaEventConsumer implements EventConsumer, BusDeadLetters {
                     last = t;
                     LOG.log(System.Logger.Level.DEBUG, "group '" + group.name() + "' attempt " + attempt + " on event "
                             + event.eventId() + " failed: " + t);
+                    if (policy.isPermanent(t)) {
+                        break;   // retrying cannot help: dead-letter it now
+                    }
                     if (attempt < policy.maxAttempts()) {
                         pause(policy.delayAfter(attempt).toMillis());
                     }
@@ -599,10 +604,10 @@ public final class KafkaEventConsumer implements EventConsumer, BusDeadLetters {
             String source = item != null ? item.source() : id;
             String key = item != null ? item.record.key() : event.aggregateId().toString();
             byte[] value = item != null ? item.record.value() : EventDocument.encodeBytes(event, mapper);
-            deadLetter(id, last.getClass().getName() + ": " + last.getMessage(), earlierAttempts + policy.maxAttempts(),
+            deadLetter(id, last.getClass().getName() + ": " + last.getMessage(), earlierAttempts + attempts,
                     source, key, value);
             LOG.log(System.Logger.Level.WARNING, "group '" + group.name() + "' dead-lettered event " + event.eventId()
-                    + " after " + policy.maxAttempts() + " attempts: " + last);
+                    + " after " + attempts + " attempt(s): " + last);
             return false;
         }
 

@@ -7,9 +7,11 @@ import dev.eventsource.bus.EventBusClosedException;
 import dev.eventsource.bus.EventPublisher;
 import dev.eventsource.event.EventRegistry;
 import dev.eventsource.kafka.internal.TopicAdmin;
+import dev.eventsource.store.RecordedEvent;
 import dev.eventsource.store.StoredEvent;
 import dev.eventsource.store.spi.EventMapper;
 import dev.eventsource.wire.EventDocument;
+import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -27,8 +29,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
@@ -59,6 +63,8 @@ public final class KafkaEventPublisher implements EventPublisher {
     private final KafkaProducer<String, byte[]> producer;
     private final TopicAdmin admin;
     private final AtomicLong published = new AtomicLong();
+    /** The first global position of the earliest call that failed and was not sent again; MAX_VALUE for none. */
+    private final AtomicLong failedFrom = new AtomicLong(Long.MAX_VALUE);
     private final ReentrantReadWriteLock closing = new ReentrantReadWriteLock();
     private volatile boolean closed;
 
@@ -90,17 +96,82 @@ public final class KafkaEventPublisher implements EventPublisher {
         return config;
     }
 
+    /**
+     * Publishes {@code events} and waits for every acknowledgement: each is written as the row a
+     * store would hold for it (payload serialized through the registry's mapper), then sent as
+     * {@link #publishRows} sends rows.
+     */
     @Override
     public void publish(List<StoredEvent> events) {
         List<StoredEvent> checked = EventPublisher.checkPublishable(events);
-        List<ProducerRecord<String, byte[]>> records = new ArrayList<>(checked.size());
-        Set<String> topics = new LinkedHashSet<>();
+        List<RecordedEvent> rows = new ArrayList<>(checked.size());
         for (StoredEvent e : checked) {
-            String topic = config.topicFor(e.aggregateType());
-            topics.add(topic);
-            records.add(new ProducerRecord<>(topic, null, e.aggregateId().toString(), EventDocument.encodeBytes(e, mapper),
-                    headers(e)));
+            rows.add(EventDocument.recorded(e, mapper));
         }
+        CompletableFuture<Void> acks = send(rows, false);
+        try {
+            acks.get();
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : unavailable(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BusUnavailableException(config.bootstrapServers(), "interrupted while waiting for the broker at "
+                    + config.bootstrapServers() + " to acknowledge " + rows.size() + " events; some may be published:"
+                    + " publish them all again", e);
+        }
+    }
+
+    /**
+     * Sends each row's stored document as it is (the payload is never decoded, so a relay needs no
+     * event classes) and returns at once; the future completes when the broker acknowledged every
+     * one, or fails with {@link BusUnavailableException}. {@code decoder} is not used. After a call
+     * failed, calls that start after its first row fail at once until one starts at or before it
+     * (a relay publishing again from its checkpoint), so that nothing is written ahead of an event
+     * that failed: one relay per publisher keeps first sightings in log order. A row whose
+     * payload or metadata is not a JSON object is refused with {@link IllegalArgumentException}
+     * before anything of the list is sent.
+     */
+    @Override
+    public CompletableFuture<Void> publishRows(List<RecordedEvent> rows, Function<RecordedEvent, StoredEvent> decoder) {
+        EventPublisher.checkRows(rows);
+        Objects.requireNonNull(decoder, "decoder");
+        return send(rows, true);
+    }
+
+    /** Sends the rows' documents; {@code inLogOrder}: the rows come from a relay, see {@link #publishRows}. */
+    private CompletableFuture<Void> send(List<RecordedEvent> rows, boolean inLogOrder) {
+        long first = rows.get(0).globalPosition();
+        long failed = inLogOrder ? failedFrom.get() : Long.MAX_VALUE;
+        if (first > failed) {
+            // Writing these would put them ahead of events that failed and are not sent again yet.
+            return CompletableFuture.failedFuture(new BusUnavailableException(config.bootstrapServers(),
+                    "an earlier publish from global position " + failed + " failed; publish again from there first (a"
+                            + " later row is not written ahead of one that failed)", null));
+        }
+        if (failed != Long.MAX_VALUE) {
+            failedFrom.compareAndSet(failed, Long.MAX_VALUE);
+        }
+        List<ProducerRecord<String, byte[]>> records = new ArrayList<>(rows.size());
+        Set<String> topics = new LinkedHashSet<>();
+        for (RecordedEvent row : rows) {
+            String topic = config.topicFor(row.aggregateType());
+            topics.add(topic);
+            records.add(new ProducerRecord<>(topic, null, row.aggregateId().toString(), EventDocument.encodeBytes(row),
+                    headers(row)));
+        }
+        CompletableFuture<Void> all = new CompletableFuture<>();
+        AtomicInteger pending = new AtomicInteger(records.size());
+        Callback callback = (metadata, failure) -> {
+            if (failure != null) {
+                if (inLogOrder) {
+                    failedFrom.accumulateAndGet(first, Math::min);
+                }
+                all.completeExceptionally(unavailable(failure));
+            } else if (pending.decrementAndGet() == 0) {
+                published.addAndGet(records.size());
+                all.complete(null);
+            }
+        };
         closing.readLock().lock();
         try {
             if (closed) {
@@ -109,26 +180,15 @@ public final class KafkaEventPublisher implements EventPublisher {
             if (config.partitions() > 0) {
                 admin.ensure(topics, config.partitions(), config.replicationFactor(), Map.of());
             }
-            List<Future<?>> acks = new ArrayList<>(records.size());
             for (ProducerRecord<String, byte[]> r : records) {
-                acks.add(producer.send(r));
+                producer.send(r, callback);
             }
-            for (Future<?> ack : acks) {
-                ack.get();
-            }
-            published.addAndGet(records.size());
         } catch (KafkaException e) {
             throw unavailable(e);
-        } catch (ExecutionException e) {
-            throw unavailable(e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new BusUnavailableException(config.bootstrapServers(), "interrupted while waiting for the broker at "
-                    + config.bootstrapServers() + " to acknowledge " + records.size() + " events; some may be published:"
-                    + " publish them all again", e);
         } finally {
             closing.readLock().unlock();
         }
+        return all;
     }
 
     private BusUnavailableException unavailable(Throwable cause) {
@@ -138,20 +198,24 @@ public final class KafkaEventPublisher implements EventPublisher {
                 + " be written: publish them all again once the broker is reachable", cause);
     }
 
-    private static RecordHeaders headers(StoredEvent e) {
+    private RecordHeaders headers(RecordedEvent row) {
         RecordHeaders h = new RecordHeaders();
-        add(h, KafkaHeaders.EVENT_ID, e.eventId().toString());
-        add(h, KafkaHeaders.EVENT_TYPE, e.eventType());
-        add(h, KafkaHeaders.SCHEMA_VERSION, String.valueOf(dev.eventsource.event.EventRegistry.schemaVersion(e.event().getClass())));
-        add(h, KafkaHeaders.AGGREGATE_TYPE, e.aggregateType());
-        add(h, KafkaHeaders.AGGREGATE_ID, e.aggregateId().toString());
-        add(h, KafkaHeaders.GLOBAL_POSITION, String.valueOf(e.globalPosition()));
-        if (e.tenantId() != null) {
-            add(h, KafkaHeaders.TENANT_ID, e.tenantId());
+        add(h, KafkaHeaders.EVENT_ID, row.eventId().toString());
+        add(h, KafkaHeaders.EVENT_TYPE, row.eventType());
+        add(h, KafkaHeaders.SCHEMA_VERSION, String.valueOf(row.schemaVersion()));
+        add(h, KafkaHeaders.AGGREGATE_TYPE, row.aggregateType());
+        add(h, KafkaHeaders.AGGREGATE_ID, row.aggregateId().toString());
+        add(h, KafkaHeaders.GLOBAL_POSITION, String.valueOf(row.globalPosition()));
+        if (row.tenantId() != null) {
+            add(h, KafkaHeaders.TENANT_ID, row.tenantId());
         }
-        String traceparent = e.metadata().extras().get(KafkaHeaders.TRACEPARENT);
-        if (traceparent != null) {
-            add(h, KafkaHeaders.TRACEPARENT, traceparent);
+        // Reading the metadata costs a parse; only rows that carry a trace context pay it.
+        String metadata = row.metadataJson();
+        if (metadata != null && metadata.contains(KafkaHeaders.TRACEPARENT)) {
+            String traceparent = mapper.metadata(row.tenantId(), metadata).extras().get(KafkaHeaders.TRACEPARENT);
+            if (traceparent != null) {
+                add(h, KafkaHeaders.TRACEPARENT, traceparent);
+            }
         }
         return h;
     }

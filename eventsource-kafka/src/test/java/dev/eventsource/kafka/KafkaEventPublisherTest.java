@@ -3,6 +3,7 @@ package dev.eventsource.kafka;
 import dev.eventsource.bus.BusUnavailableException;
 import dev.eventsource.event.EventMetadata;
 import dev.eventsource.event.EventRegistry;
+import dev.eventsource.store.RecordedEvent;
 import dev.eventsource.store.StoredEvent;
 import dev.eventsource.store.spi.EventMapper;
 import dev.eventsource.wire.EventDocument;
@@ -12,6 +13,7 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -66,6 +68,46 @@ class KafkaEventPublisherTest {
         EventMapper mapper = new EventMapper(registry);
         assertThat(mapper.toStoredEvent(EventDocument.decode(first.value()))).isEqualTo(traced);
         assertThat(mapper.toStoredEvent(EventDocument.decode(records.get(1).value()))).isEqualTo(plain);
+    }
+
+    @Test
+    void rows_go_out_as_their_stored_document_without_the_publisher_knowing_their_class() throws Exception {
+        KafkaBusConfig config = KafkaBuses.fresh().build();
+        UUID order = UUID.randomUUID();
+        // A type no registry here knows, with a decimal whose scale must survive, and a stored schema version 3.
+        RecordedEvent row = new RecordedEvent(UUID.randomUUID(), "LegacyThing", 3, order, "Order", 1, 7,
+                Instant.parse("2026-12-03T09:15:00.123456Z"), Instant.parse("2026-12-03T09:15:01.654321Z"), "acme",
+                "{\"actor\":\"ops\",\"extras\":{\"traceparent\":\"00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01\"}}",
+                "{\"price\":12.50,\"note\":\"tab\\there \\\"quoted\\\" ü\"}");
+
+        try (KafkaEventPublisher publisher = new KafkaEventPublisher(config, new EventRegistry())) {
+            publisher.publishRows(List.of(row), r -> {
+                throw new AssertionError("a Kafka publisher never decodes");
+            }).get();
+        }
+
+        ConsumerRecord<String, byte[]> record = KafkaTesting.readAll(bootstrap, config.consumedTopics().get(0), 1).get(0);
+        assertThat(record.value()).isEqualTo(EventDocument.encodeBytes(row));
+        assertThat(EventDocument.decode(record.value())).isEqualTo(row);
+        assertThat(header(record, KafkaHeaders.SCHEMA_VERSION)).isEqualTo("3");
+        assertThat(header(record, KafkaHeaders.EVENT_TYPE)).isEqualTo("LegacyThing");
+        assertThat(header(record, KafkaHeaders.TENANT_ID)).isEqualTo("acme");
+        assertThat(header(record, KafkaHeaders.TRACEPARENT)).isEqualTo("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
+    }
+
+    @Test
+    void a_row_that_is_not_a_json_object_is_refused_before_anything_is_sent() {
+        KafkaBusConfig config = KafkaBuses.fresh().build();
+        RecordedEvent good = new RecordedEvent(UUID.randomUUID(), "Thing", 1, UUID.randomUUID(), "Order", 1, 1,
+                Instant.now(), Instant.now(), null, "{}", "{\"a\":1}");
+        RecordedEvent damaged = new RecordedEvent(UUID.randomUUID(), "Thing", 1, UUID.randomUUID(), "Order", 1, 2,
+                Instant.now(), Instant.now(), null, "{}", "{\"a\":1} trailing");
+        try (KafkaEventPublisher publisher = new KafkaEventPublisher(config, new EventRegistry())) {
+            assertThatThrownBy(() -> publisher.publishRows(List.of(good, damaged), r -> null))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining(damaged.eventId().toString()).hasMessageContaining("not a JSON object");
+            assertThat(publisher.stats().published()).isZero();
+        }
     }
 
     @Test

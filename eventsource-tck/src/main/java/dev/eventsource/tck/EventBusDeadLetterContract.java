@@ -62,6 +62,30 @@ public abstract class EventBusDeadLetterContract extends EventBusFixture {
     }
 
     @Test
+    void an_error_the_groups_policy_calls_permanent_is_dead_lettered_at_the_first_failure() {
+        StoredEvent poison = next(UUID.randomUUID());
+        StoredEvent fine = next(UUID.randomUUID());
+        AtomicInteger attempts = new AtomicInteger();
+        Recorder handled = new Recorder();
+        bus.subscribe(ConsumerGroup.named("strict").retrying(THREE_QUICK_ATTEMPTS.permanentOn(IllegalArgumentException.class)),
+                (event, envelope) -> {
+                    if (envelope.eventId().equals(poison.eventId())) {
+                        attempts.incrementAndGet();
+                        throw new IllegalArgumentException("bad data in " + envelope.eventId());
+                    }
+                    handled.handle(event, envelope);
+                });
+
+        bus.publish(List.of(poison, fine));
+
+        eventually("the event is dead-lettered", () -> bus.deadLetters("strict").size() == 1);
+        eventually("the next event is handled", () -> handled.events().size() == 1);
+        assertThat(attempts.get()).as("no retry of a permanent error").isEqualTo(1);
+        assertThat(bus.deadLetters("strict").get(0).attempts()).isEqualTo(1);
+        assertThat(bus.deadLetters("strict").get(0).error()).contains("IllegalArgumentException");
+    }
+
+    @Test
     void a_handler_that_succeeds_within_the_budget_is_not_dead_lettered() {
         AtomicInteger calls = new AtomicInteger();
         Recorder handled = new Recorder();

@@ -303,12 +303,8 @@ public abstract class InboxContract {
     }
 
     private Process child(Path dir, String name, int events, int pauseMillis) throws Exception {
-        return new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), InboxProcess.class.getName(), jdbcUrl(),
-                Integer.toString(events), Integer.toString(pauseMillis))
-                .redirectError(ProcessBuilder.Redirect.appendTo(dir.resolve(name + ".stderr.txt").toFile()))
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                .start();
+        return ChildJvm.start(InboxProcess.class, dir, name, List.of(jdbcUrl(), Integer.toString(events),
+                Integer.toString(pauseMillis)));
     }
 
     @Test

@@ -153,12 +153,7 @@ public abstract class RelayCrashContract {
     }
 
     private Process start(String url, Path sink, String run, List<Process> children) throws IOException {
-        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), RelayingProcess.class.getName(), url, sink.toString(), run);
-        Process p = new ProcessBuilder(command)
-                .redirectError(ProcessBuilder.Redirect.appendTo(dir.resolve("child-" + run + ".stderr.txt").toFile()))
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                .start();
+        Process p = ChildJvm.start(RelayingProcess.class, dir, "child-" + run, List.of(url, sink.toString(), run));
         children.add(p);
         return p;
     }

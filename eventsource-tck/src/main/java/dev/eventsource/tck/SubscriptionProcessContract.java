@@ -165,13 +165,7 @@ public abstract class SubscriptionProcessContract {
     }
 
     private Process start(List<String> args, String run, List<Process> children) throws IOException {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), SubscribingProcess.class.getName()));
-        command.addAll(args);
-        Process p = new ProcessBuilder(command)
-                .redirectError(ProcessBuilder.Redirect.appendTo(dir.resolve("child-" + run + ".stderr.txt").toFile()))
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                .start();
+        Process p = ChildJvm.start(SubscribingProcess.class, dir, "child-" + run, args);
         children.add(p);
         return p;
     }

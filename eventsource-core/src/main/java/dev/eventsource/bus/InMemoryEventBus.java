@@ -2,6 +2,7 @@ package dev.eventsource.bus;
 
 import dev.eventsource.event.DomainEvent;
 import dev.eventsource.store.StoredEvent;
+import dev.eventsource.telemetry.LogContext;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -348,7 +349,9 @@ public final class InMemoryEventBus implements EventBus {
                     continue;   // it left between the pick and now; pick again without spending an attempt
                 }
                 attempt++;
-                member.handler.handle(d.event.event(), d.event);
+                try (LogContext ignored = LogContext.group(d.group.spec.name(), d.event)) {
+                    member.handler.handle(d.event.event(), d.event);
+                }
                 delivered.increment();
                 return;
             } catch (VirtualMachineError e) {

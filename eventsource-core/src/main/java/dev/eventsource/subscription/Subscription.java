@@ -6,6 +6,7 @@ import dev.eventsource.store.EventLookup;
 import dev.eventsource.store.ReadOptions;
 import dev.eventsource.store.StoreClosedException;
 import dev.eventsource.store.StoredEvent;
+import dev.eventsource.telemetry.LogContext;
 import dev.eventsource.telemetry.SubscriptionObserver;
 
 import java.io.PrintWriter;
@@ -484,7 +485,9 @@ public final class Subscription {
                 try {
                     StoredEvent event = entry.decode();
                     calls.call(() -> {
-                        delivery.redeliver(event);
+                        try (LogContext ignored = LogContext.subscription(name, event)) {
+                            delivery.redeliver(event);
+                        }
                         return null;
                     }, clock.millis());
                 } catch (Exception e) {
@@ -837,7 +840,9 @@ public final class Subscription {
         for (int attempt = 1; ; attempt++) {
             try {
                 calls.call(() -> {
-                    delivery.deliverBatch(events);
+                    try (LogContext ignored = LogContext.subscription(name, events)) {
+                        delivery.deliverBatch(events);
+                    }
                     return null;
                 }, clock.millis());
                 errors.record(clock.millis(), true, events.size());
@@ -883,7 +888,12 @@ public final class Subscription {
         long eventsProcessed = processedTotal + batch.size();
         boolean committed;
         try {
-            committed = calls.call(() -> delivery.deliverAsOne(batch, eventsProcessed), clock.millis());
+            committed = calls.call(() -> {
+                try (LogContext ignored = LogContext.subscription(name, batch.get(0).globalPosition(),
+                        batch.get(batch.size() - 1).globalPosition())) {
+                    return delivery.deliverAsOne(batch, eventsProcessed);
+                }
+            }, clock.millis());
         } catch (HandlerTimeoutException e) {
             // Event by event, each with its own timeout, finds the one that hangs.
             failed++;
@@ -929,7 +939,11 @@ public final class Subscription {
         for (int attempt = 1; ; attempt++) {
             try {
                 long eventsProcessed = processedTotal + 1;
-                boolean checkpointed = calls.call(() -> delivery.deliver(event, eventsProcessed), clock.millis());
+                boolean checkpointed = calls.call(() -> {
+                    try (LogContext ignored = LogContext.subscription(name, event)) {
+                        return delivery.deliver(event, eventsProcessed);
+                    }
+                }, clock.millis());
                 errors.record(clock.millis(), true, 1);
                 if (checkpointed) {
                     lastSaveNanos = System.nanoTime();

@@ -17,6 +17,7 @@ import dev.eventsource.event.UnknownEventTypeException;
 import dev.eventsource.kafka.internal.DeadLetterTopic;
 import dev.eventsource.kafka.internal.TopicAdmin;
 import dev.eventsource.store.StoredEvent;
+import dev.eventsource.telemetry.LogContext;
 import dev.eventsource.store.spi.EventMapper;
 import dev.eventsource.wire.EventDocument;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -575,7 +576,9 @@ public final class KafkaEventConsumer implements EventConsumer, BusDeadLetters {
             for (int attempt = 1; attempt <= policy.maxAttempts(); attempt++) {
                 attempts = attempt;
                 try {
-                    handler.handle(event.event(), event);
+                    try (LogContext ignored = LogContext.group(group.name(), event)) {
+                        handler.handle(event.event(), event);
+                    }
                     if (abandoned) {
                         throw new Abandoned();
                     }

@@ -1,5 +1,6 @@
 package dev.eventsource.relay;
 
+import dev.eventsource.EventSourceException;
 import dev.eventsource.backend.EventStoreBackend;
 import dev.eventsource.bus.EventPublisher;
 import dev.eventsource.lock.ExclusiveLock;
@@ -490,12 +491,12 @@ public final class EventRelay implements AutoCloseable {
         }
     }
 
-    /** A row this process cannot decode, for a publisher that needs decoded events. */
-    private static final class Undecodable extends RuntimeException {
+    /** A row this process cannot decode, for a publisher that needs decoded events; never leaves the relay. */
+    private static final class Undecodable extends EventSourceException {
         private final transient RecordedEvent row;
 
         Undecodable(RecordedEvent row, RuntimeException cause) {
-            super(cause.getMessage(), cause, false, false);
+            super(cause.getMessage(), cause);
             this.row = row;
         }
     }

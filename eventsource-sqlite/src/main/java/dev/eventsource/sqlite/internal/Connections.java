@@ -70,6 +70,9 @@ public final class Connections {
             if (writer != null) {
                 return;
             }
+            if (!memory) {
+                warnIfOnNetworkFilesystem(Path.of(database));
+            }
             Connection connection = connect();
             try (Statement sql = connection.createStatement()) {
                 if (!memory) {
@@ -112,6 +115,39 @@ public final class Connections {
                 }
                 backoffMillis = Math.min(backoffMillis * 2, 50);
             }
+        }
+    }
+
+    /** File system types on which SQLite's locks and WAL's shared memory cannot be trusted across hosts. */
+    private static final java.util.Set<String> NETWORK_FILESYSTEMS = java.util.Set.of("nfs", "nfs4", "cifs", "smb",
+            "smb2", "smbfs", "9p", "afs", "ceph", "glusterfs", "lustre", "davfs", "fuse.sshfs", "sshfs", "fuse.s3fs",
+            "fuse.gcsfuse", "fuse.glusterfs", "fuse.cephfs");
+
+    /**
+     * The network file system type {@code type} names (as {@link java.nio.file.FileStore#type()}
+     * reports it), or null for a local one.
+     */
+    static String networkFilesystem(String type) {
+        String t = type == null ? "" : type.toLowerCase(java.util.Locale.ROOT);
+        return NETWORK_FILESYSTEMS.contains(t) ? t : null;
+    }
+
+    /** Logs a warning when the database file (or the folder it will be created in) is on a network file system. */
+    private void warnIfOnNetworkFilesystem(Path file) {
+        try {
+            Path probe = file.toAbsolutePath();
+            while (probe != null && !Files.exists(probe)) {
+                probe = probe.getParent();
+            }
+            String network = probe == null ? null : networkFilesystem(Files.getFileStore(probe).type());
+            if (network != null) {
+                System.getLogger(Connections.class.getName()).log(System.Logger.Level.WARNING,
+                        "SQLite database {0} is on a network file system ({1}): SQLite''s locks and WAL''s shared"
+                                + " memory do not hold across hosts there, and writers on two hosts can corrupt the"
+                                + " file. Keep it on a local disk, or use PostgreSQL for several hosts.", file, network);
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            // Only a warning: a file system we cannot ask about is opened as before.
         }
     }
 

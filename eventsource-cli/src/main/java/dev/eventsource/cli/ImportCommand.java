@@ -39,7 +39,7 @@ final class ImportCommand extends BaseCommand {
     @Option(names = "--in", required = true, paramLabel = "FILE.jsonl", description = "The file to read, or - for stdin.")
     String inFile;
 
-    @Option(names = "--batch-size", defaultValue = "1000",
+    @Option(names = "--batch-size", defaultValue = "10000",
             description = "Lines per transaction (default: ${DEFAULT-VALUE}); a failing line stops its whole batch.")
     int batchSize;
 

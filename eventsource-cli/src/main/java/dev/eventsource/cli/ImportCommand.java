@@ -39,7 +39,7 @@ final class ImportCommand extends BaseCommand {
     @Option(names = "--in", required = true, paramLabel = "FILE.jsonl", description = "The file to read, or - for stdin.")
     String inFile;
 
-    @Option(names = "--batch-size", defaultValue = "1000",
+    @Option(names = "--batch-size", defaultValue = "10000",
             description = "Lines per transaction (default: ${DEFAULT-VALUE}); a failing line stops its whole batch.")
     int batchSize;
 
@@ -64,46 +64,22 @@ final class ImportCommand extends BaseCommand {
         Optional<Path> created = Stores.newSqliteFile(url);
         try (JsonLinesReader in = new JsonLinesReader(fromStdin ? System.in : Files.newInputStream(Path.of(inFile)));
              EventStoreBackend backend = Stores.openOrCreate(url);
-             Progress progress = progress("Importing", size, "bytes")) {
+             Progress progress = progress("Importing", size, "bytes");
+             Parser parser = new Parser(in, name)) {
             EventImporter importer = backend.importer();
-            List<RecordedEvent> batch = new ArrayList<>(batchSize);
-            List<Integer> lines = new ArrayList<>(batchSize);
-            int lineNo = 0;
-            long bytes = 0;
+            parser.start();
             while (true) {
-                String line;
-                try {
-                    line = in.readLine();
-                } catch (JsonLinesReader.BadLine e) {
-                    throw refused(name, lineNo + 1, e.getMessage(), lines);
+                Chunk chunk = parser.next();
+                if (chunk.failure() != null) {
+                    throw chunk.failure().apply(chunk.lines());
                 }
-                if (line == null) {
+                write(importer, chunk.rows(), chunk.lines(), name);
+                progress.update(chunk.bytes());
+                if (chunk.last()) {
+                    otherTenants = chunk.otherTenants();
                     break;
                 }
-                lineNo++;
-                bytes += line.length() + 1;
-                if (line.isBlank()) {
-                    continue;
-                }
-                RecordedEvent row;
-                try {
-                    row = EventJson.fromLine(line);
-                } catch (IllegalArgumentException e) {
-                    throw refused(name, lineNo, e.getMessage(), lines);
-                }
-                if (!tenant.includes(row)) {
-                    otherTenants++;
-                    progress.update(bytes);
-                    continue;
-                }
-                batch.add(row);
-                lines.add(lineNo);
-                if (batch.size() == batchSize) {
-                    write(importer, batch, lines, name);
-                }
-                progress.update(bytes);
             }
-            write(importer, batch, lines, name);
             progress.update(size);
         } catch (IOException | RuntimeException e) {
             if (imported == 0) {
@@ -115,6 +91,126 @@ final class ImportCommand extends BaseCommand {
                 + Human.count(skipped) + " already there"
                 + (tenant.tenant == null ? "" : "; " + Human.count(otherTenants) + " of other tenants left out") + ").");
         return ExitCode.OK;
+    }
+
+    /**
+     * One batch as parsed, in input order: its rows and their line numbers, the bytes read through
+     * its end; or, instead of rows, the line that stops the import ({@code failure}, given the
+     * line numbers of the partial batch before it); {@code last} for the final one.
+     */
+    private record Chunk(List<RecordedEvent> rows, List<Integer> lines, long bytes, boolean last, long otherTenants,
+                         java.util.function.Function<List<Integer>, CommandFailure> failure) {
+    }
+
+    /**
+     * Reads and parses the input on its own thread while the calling thread writes the batch before,
+     * so parsing JSON and writing to the store overlap (two cores instead of one). At most two parsed
+     * batches wait; the order of batches, and of a malformed line after them, is the input's.
+     */
+    private final class Parser implements AutoCloseable {
+
+        private final JsonLinesReader in;
+        private final String name;
+        private final java.util.concurrent.BlockingQueue<Object> queue = new java.util.concurrent.ArrayBlockingQueue<>(2);
+        private final Thread thread;
+
+        Parser(JsonLinesReader in, String name) {
+            this.in = in;
+            this.name = name;
+            this.thread = new Thread(this::run, "eventsource-import-parser");
+            thread.setDaemon(true);
+        }
+
+        void start() {
+            thread.start();
+        }
+
+        /** The next batch, in input order; rethrows what the reading thread failed with. */
+        Chunk next() throws IOException {
+            Object item;
+            try {
+                item = queue.take();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new CommandFailure(ExitCode.FAILURE, "interrupted while importing " + name, e);
+            }
+            if (item instanceof IOException e) {
+                throw e;
+            }
+            if (item instanceof RuntimeException e) {
+                throw e;
+            }
+            if (item instanceof Error e) {
+                throw e;
+            }
+            return (Chunk) item;
+        }
+
+        private void run() {
+            try {
+                parse();
+            } catch (InterruptedException e) {
+                // close(): the writer stopped; nobody waits for more.
+            } catch (IOException | RuntimeException | Error e) {
+                try {
+                    queue.put(e);
+                } catch (InterruptedException stopped) {
+                    // close() while handing over the failure: nobody waits for it.
+                }
+            }
+        }
+
+        private void parse() throws IOException, InterruptedException {
+            List<RecordedEvent> batch = new ArrayList<>(batchSize);
+            List<Integer> lines = new ArrayList<>(batchSize);
+            int lineNo = 0;
+            long bytes = 0;
+            long others = 0;
+            while (true) {
+                String line;
+                try {
+                    line = in.readLine();
+                } catch (JsonLinesReader.BadLine e) {
+                    int at = lineNo + 1;
+                    queue.put(new Chunk(List.of(), lines, bytes, true, others, batchLines -> refused(name, at, e.getMessage(), batchLines)));
+                    return;
+                }
+                if (line == null) {
+                    queue.put(new Chunk(batch, lines, bytes, true, others, null));
+                    return;
+                }
+                lineNo++;
+                bytes += line.length() + 1;
+                if (line.isBlank()) {
+                    continue;
+                }
+                RecordedEvent row;
+                try {
+                    row = EventJson.fromLine(line);
+                } catch (IllegalArgumentException e) {
+                    int at = lineNo;
+                    queue.put(new Chunk(List.of(), lines, bytes, true, others, batchLines -> refused(name, at, e.getMessage(), batchLines)));
+                    return;
+                }
+                if (!tenant.includes(row)) {
+                    others++;
+                    continue;
+                }
+                batch.add(row);
+                lines.add(lineNo);
+                if (batch.size() == batchSize) {
+                    queue.put(new Chunk(batch, lines, bytes, false, others, null));
+                    batch = new ArrayList<>(batchSize);
+                    lines = new ArrayList<>(batchSize);
+                }
+            }
+        }
+
+        /** Stops the reading thread if it still runs (the import failed); it ends at its next hand-over. */
+        @Override
+        public void close() {
+            thread.interrupt();
+        }
     }
 
     private void write(EventImporter importer, List<RecordedEvent> batch, List<Integer> lines, String name) {

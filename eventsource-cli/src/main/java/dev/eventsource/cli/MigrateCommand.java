@@ -26,7 +26,7 @@ final class MigrateCommand extends BaseCommand {
             description = "The target store; created if missing. Best empty, or holding an earlier run of the same copy.")
     String to;
 
-    @Option(names = "--batch-size", defaultValue = "1000",
+    @Option(names = "--batch-size", defaultValue = "10000",
             description = "Events per target transaction, 1 to 100000 (default: ${DEFAULT-VALUE}).")
     int batchSize;
 

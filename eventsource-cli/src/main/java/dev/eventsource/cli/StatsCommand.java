@@ -3,8 +3,7 @@ package dev.eventsource.cli;
 import dev.eventsource.backend.EventStoreBackend;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.eventsource.store.ReadOptions;
-import dev.eventsource.store.RecordedEvent;
-import dev.eventsource.store.StreamId;
+import dev.eventsource.store.LogStatistics;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -12,18 +11,16 @@ import picocli.CommandLine.Parameters;
 
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.TreeMap;
-import java.util.stream.Stream;
 
 /**
  * Counts a store's events by event type and aggregate type, its streams, its first and last
  * positions and times, and its size on disk (SQLite: the database file plus its WAL and
- * shared-memory files; other stores: unknown). Reads the whole log once.
+ * shared-memory files; other stores: unknown). The store counts with
+ * {@link dev.eventsource.store.RecordedEventReader#statistics}: aggregate queries over its indexes on
+ * SQLite and PostgreSQL, so no event passes through the tool.
  */
 @Command(name = "stats", mixinStandardHelpOptions = true,
         description = "Counts by event type and aggregate type, streams, first/last positions and times, size on disk.")
@@ -41,41 +38,25 @@ final class StatsCommand extends BaseCommand {
 
     @Override
     public Integer call() throws Exception {
-        Map<String, Long> byEventType = new TreeMap<>();
-        Map<String, Long> byAggregateType = new TreeMap<>();
-        Set<StreamId> streams = new HashSet<>();
-        long events = 0;
-        long firstPosition = 0;
-        long lastPosition = 0;
-        Instant firstAt = null;
-        Instant lastAt = null;
+        LogStatistics stats;
         long storePosition;
         try (EventStoreBackend backend = Stores.openExisting(url)) {
             storePosition = backend.log().globalPosition();
-            try (Progress progress = progress("Counting", storePosition, "events");
-                 Stream<RecordedEvent> rows = backend.log().readRecorded(tenant.filter(ReadOptions.builder().pageSize(5_000)).build())) {
-                for (var it = rows.iterator(); it.hasNext(); ) {
-                    RecordedEvent row = it.next();
-                    events++;
-                    byEventType.merge(row.eventType(), 1L, Long::sum);
-                    byAggregateType.merge(row.aggregateType(), 1L, Long::sum);
-                    streams.add(row.stream());
-                    if (firstPosition == 0) {
-                        firstPosition = row.globalPosition();
-                        firstAt = row.occurredAt();
-                    }
-                    lastPosition = row.globalPosition();
-                    lastAt = row.occurredAt();
-                    progress.update(row.globalPosition());
-                }
-            }
+            stats = backend.log().statistics(tenant.filter(ReadOptions.builder()).build());
         }
+        Map<String, Long> byEventType = stats.byEventType();
+        Map<String, Long> byAggregateType = stats.byAggregateType();
+        long events = stats.events();
+        long firstPosition = stats.firstPosition();
+        long lastPosition = stats.lastPosition();
+        Instant firstAt = stats.firstEventAt();
+        Instant lastAt = stats.lastEventAt();
         Optional<Long> size = Stores.sizeOnDisk(url);
         if (json) {
             ObjectNode root = EventJson.MAPPER.createObjectNode();
             root.put("store", Stores.shown(url));
             root.put("sizeBytes", size.orElse(null));
-            root.put("events", events).put("streams", streams.size());
+            root.put("events", events).put("streams", stats.streams());
             root.put("firstPosition", firstPosition).put("lastPosition", lastPosition).put("globalPosition", storePosition);
             root.put("firstEventAt", EventJson.time(firstAt)).put("lastEventAt", EventJson.time(lastAt));
             byEventType.forEach(root.putObject("eventTypes")::put);
@@ -88,7 +69,7 @@ final class StatsCommand extends BaseCommand {
         rows.add(new String[] {"Size on disk", size.map(StatsCommand::bytes).orElse("unknown (not a file store)")});
         rows.add(new String[] {"Events", events == 0 ? "0" : Human.count(events) + " (positions " + Human.count(firstPosition)
                 + " to " + Human.count(lastPosition) + ")"});
-        rows.add(new String[] {"Streams", Human.count(streams.size())});
+        rows.add(new String[] {"Streams", Human.count(stats.streams())});
         if (events > 0) {
             rows.add(new String[] {"First event", EventJson.time(firstAt)});
             rows.add(new String[] {"Last event", EventJson.time(lastAt)});

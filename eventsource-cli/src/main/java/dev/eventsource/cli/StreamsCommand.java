@@ -4,7 +4,7 @@ import dev.eventsource.backend.EventStoreBackend;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.eventsource.store.ReadOptions;
-import dev.eventsource.store.RecordedEvent;
+import dev.eventsource.store.StreamPage;
 import dev.eventsource.store.StreamId;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -13,15 +13,14 @@ import picocli.CommandLine.Parameters;
 
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * Lists streams in the order they were started, with their version, event count and last event
- * time. Works on any store without its event classes; it reads the whole global log (filtered by
- * type when asked), so memory grows with the number of streams, not events.
+ * time (the latest occurrence time of its events). Works on any store without its event classes. The
+ * store lists the page with {@link dev.eventsource.store.RecordedEventReader#listStreams}: one
+ * aggregate query on SQLite and PostgreSQL, so a page costs a pass over the stream index inside the
+ * database, not a read of the whole log through the tool.
  */
 @Command(name = "streams", mixinStandardHelpOptions = true,
         description = "List streams (type, id, version, event count, last event time), oldest first, a page at a time.")
@@ -57,27 +56,21 @@ final class StreamsCommand extends BaseCommand {
             throw new CommandFailure(ExitCode.USAGE, "--limit must be at least 1 and --offset at least 0; got --limit "
                     + limit + " --offset " + offset);
         }
-        Map<StreamId, Summary> streams = new LinkedHashMap<>();
-        try (EventStoreBackend backend = Stores.openExisting(url);
-             Progress progress = progress("Reading streams", backend.log().globalPosition(), "events")) {
-            ReadOptions.Builder options = tenant.filter(ReadOptions.builder().pageSize(5_000));
+        StreamPage listing;
+        try (EventStoreBackend backend = Stores.openExisting(url)) {
+            ReadOptions.Builder options = tenant.filter(ReadOptions.builder());
             if (!types.isEmpty()) {
                 options.aggregateTypes(types.toArray(String[]::new));
             }
-            try (Stream<RecordedEvent> rows = backend.log().readRecorded(options.build())) {
-                rows.forEach(row -> {
-                    streams.merge(row.stream(), new Summary(row.stream(), row.version(), 1, row.occurredAt()),
-                            (a, b) -> new Summary(a.key(), Math.max(a.version(), b.version()), a.events() + 1, b.lastEventAt()));
-                    progress.update(row.globalPosition());
-                });
-            }
+            listing = backend.log().listStreams(options.build(), offset, limit);
         }
-        List<Summary> all = new ArrayList<>(streams.values());
-        List<Summary> page = all.subList(Math.min(offset, all.size()), (int) Math.min((long) offset + limit, all.size()));
+        int total = (int) Math.min(Integer.MAX_VALUE, listing.total());
+        List<Summary> page = listing.streams().stream()
+                .map(s -> new Summary(s.stream(), s.version(), s.events(), s.lastEventAt())).toList();
         if (json) {
-            printJson(all.size(), page);
+            printJson(total, page);
         } else {
-            printTable(all.size(), page);
+            printTable(total, page);
         }
         return ExitCode.OK;
     }

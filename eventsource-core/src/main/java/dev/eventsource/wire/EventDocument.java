@@ -452,11 +452,66 @@ public final class EventDocument {
     private static Instant instant(ObjectNode node, String field) {
         String text = text(node, field);
         try {
-            return EventMapper.truncate(Instant.parse(text));
+            Instant fast = parseCanonical(text);
+            return EventMapper.truncate(fast != null ? fast : Instant.parse(text));
         } catch (DateTimeParseException e) {
             throw new IllegalArgumentException("field '" + field + "' must be an ISO-8601 UTC time like"
                     + " 2025-01-31T09:15:00.123456Z; got \"" + text + "\"");
         }
+    }
+
+    /**
+     * The common form {@code yyyy-MM-ddTHH:mm:ss[.f{1,9}]Z}, as {@link #time} writes it, parsed
+     * without a formatter (it was a third of an import's parsing time); null for anything else,
+     * including invalid dates and leap seconds, which {@link Instant#parse} then reads or refuses.
+     */
+    static Instant parseCanonical(String t) {
+        int n = t.length();
+        if (n < 20 || n > 30 || t.charAt(4) != '-' || t.charAt(7) != '-' || t.charAt(10) != 'T' || t.charAt(13) != ':'
+                || t.charAt(16) != ':' || t.charAt(n - 1) != 'Z') {
+            return null;
+        }
+        int year = digits(t, 0, 4);
+        int month = digits(t, 5, 7);
+        int day = digits(t, 8, 10);
+        int hour = digits(t, 11, 13);
+        int minute = digits(t, 14, 16);
+        int second = digits(t, 17, 19);
+        int nanos = 0;
+        if (n > 20) {
+            if (t.charAt(19) != '.' || n == 21) {
+                return null;
+            }
+            int fraction = digits(t, 20, n - 1);
+            if (fraction < 0) {
+                return null;
+            }
+            nanos = fraction * POWERS[9 - (n - 21)];
+        }
+        if (year < 0 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 || minute < 0 || minute > 59
+                || second < 0 || second > 59) {
+            return null;
+        }
+        try {
+            return java.time.LocalDate.of(year, month, day).atTime(hour, minute, second, nanos).toInstant(java.time.ZoneOffset.UTC);
+        } catch (java.time.DateTimeException e) {
+            return null;
+        }
+    }
+
+    private static final int[] POWERS = {1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000, 1_000_000_000};
+
+    /** The decimal value of {@code t[from, to)}; -1 if any character is not an ASCII digit. */
+    private static int digits(String t, int from, int to) {
+        int value = 0;
+        for (int i = from; i < to; i++) {
+            char c = t.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            value = value * 10 + (c - '0');
+        }
+        return value;
     }
 
     private static String object(ObjectNode node, String field) {

@@ -20,6 +20,26 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class EventDocumentTest {
 
+    /** The fast time parser agrees with Instant.parse on every form it takes, and leaves every other form to it. */
+    @Test
+    void the_fast_time_parser_agrees_with_instant_parse_or_leaves_the_text_to_it() {
+        java.util.Random random = new java.util.Random(16);
+        for (int i = 0; i < 20_000; i++) {
+            Instant instant = Instant.ofEpochSecond(random.nextLong(-62_135_596_800L, 253_402_300_799L), random.nextInt(1_000_000_000));
+            String iso = instant.toString();
+            assertThat(EventDocument.parseCanonical(iso)).as(iso).isEqualTo(Instant.parse(iso));
+            int digits = 1 + random.nextInt(9);
+            String cut = iso.substring(0, 19) + "." + String.format("%09d", instant.getNano()).substring(0, digits) + "Z";
+            assertThat(EventDocument.parseCanonical(cut)).as(cut).isEqualTo(Instant.parse(cut));
+        }
+        for (String other : new String[] {"2025-02-30T00:00:00Z", "2025-13-01T00:00:00Z", "2025-01-01T24:00:00Z",
+                "2016-12-31T23:59:60Z", "2025-01-01T00:00:00.Z", "2025-01-01T00:00:00.1234567890Z", "+12025-01-01T00:00:00Z",
+                "2025-01-01T00:00:00+01:00", "2025-01-01 00:00:00Z", "2025-01-0xT00:00:00Z", "2025-01-01T00:00:00z", ""}) {
+            assertThat(EventDocument.parseCanonical(other)).as(other).isNull();
+        }
+    }
+
+
     private static final RecordedEvent ROW = new RecordedEvent(UUID.randomUUID(), "ItemAdded", 3, UUID.randomUUID(), "Cart",
             7, 42, Instant.parse("2025-01-31T09:15:00.100000Z"), Instant.parse("2025-01-31T09:15:01.000001Z"), "acme",
             "{\"actorId\":\"" + UUID.randomUUID() + "\",\"extras\":{\"source\":\"web\"}}",

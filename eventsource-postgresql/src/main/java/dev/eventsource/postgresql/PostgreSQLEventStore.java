@@ -1,5 +1,9 @@
 package dev.eventsource.postgresql;
 
+import dev.eventsource.postgresql.internal.Summaries;
+import dev.eventsource.store.LogStatistics;
+import dev.eventsource.store.RecordedEventReader;
+import dev.eventsource.store.StreamPage;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.HikariPoolMXBean;
 import com.zaxxer.hikari.pool.HikariPool;
@@ -284,6 +288,28 @@ public final class PostgreSQLEventStore extends AbstractEventStore implements Ev
             }
         }, e -> new AppendOutcomeUnknownException(stream.aggregateType(), stream.aggregateId(),
                 batch.stream().map(SerializedEvent::eventId).toList(), this + " was closed while the append was running", e));
+    }
+
+    /** With aggregate queries in PostgreSQL when the filter has no position or time bounds; see {@link Summaries}. */
+    @Override
+    public StreamPage listStreams(ReadOptions filter, long offset, int limit) {
+        RecordedEventReader.requireSummaryFilter(filter, offset, limit);
+        if (!Summaries.serves(filter)) {
+            return super.listStreams(filter, offset, limit);
+        }
+        ready();
+        return run("list streams", c -> new Summaries(events).listStreams(c, filter, offset, limit));
+    }
+
+    /** With aggregate queries in PostgreSQL when the filter has no position or time bounds; see {@link Summaries}. */
+    @Override
+    public LogStatistics statistics(ReadOptions filter) {
+        RecordedEventReader.requireSummaryFilter(filter, 0, 1);
+        if (!Summaries.serves(filter)) {
+            return super.statistics(filter);
+        }
+        ready();
+        return run("count events", c -> new Summaries(events).statistics(c, filter));
     }
 
     @Override

@@ -10,6 +10,10 @@ import dev.eventsource.sqlite.internal.GroupCommitter;
 import dev.eventsource.sqlite.internal.SQLiteErrors;
 import dev.eventsource.sqlite.internal.SQLiteImporter;
 import dev.eventsource.sqlite.internal.Schema;
+import dev.eventsource.sqlite.internal.Summaries;
+import dev.eventsource.store.LogStatistics;
+import dev.eventsource.store.RecordedEventReader;
+import dev.eventsource.store.StreamPage;
 import dev.eventsource.store.AppendResult;
 import dev.eventsource.store.EventStoreBusyException;
 import dev.eventsource.store.ExpectedVersion;
@@ -100,6 +104,8 @@ public final class SQLiteEventStore extends AbstractEventStore implements EventI
     private final GroupCommitter writer;
     private final String tablePrefix;
     private final EventQueries queries;
+
+    private final Summaries summaries;
     private final SQLiteDialect dialect;
     private final Schema schema;
 
@@ -127,6 +133,7 @@ public final class SQLiteEventStore extends AbstractEventStore implements EventI
         this.busyWait = new BusyWait(busyTimeout);
         this.tablePrefix = builder.tablePrefix;
         this.queries = new EventQueries(tablePrefix);
+        this.summaries = new Summaries(queries);
         this.dialect = new SQLiteDialect(tablePrefix);
         this.schema = new Schema(database, tablePrefix);
         this.writer = new GroupCommitter(connections, errors, busyWait, busyTimeout, this::now, queries);
@@ -358,6 +365,28 @@ public final class SQLiteEventStore extends AbstractEventStore implements EventI
         ready();
         refuseIfReadOnly("importing events");
         return new SQLiteImporter(connections, errors, queries).importRecorded(batch);
+    }
+
+    /** With aggregate queries inside SQLite when the filter has no position or time bounds; see {@link Summaries}. */
+    @Override
+    public StreamPage listStreams(ReadOptions filter, long offset, int limit) {
+        RecordedEventReader.requireSummaryFilter(filter, offset, limit);
+        if (!Summaries.serves(filter)) {
+            return super.listStreams(filter, offset, limit);
+        }
+        ready();
+        return read("listing streams", c -> summaries.listStreams(c, filter, offset, limit));
+    }
+
+    /** With aggregate queries inside SQLite when the filter has no position or time bounds; see {@link Summaries}. */
+    @Override
+    public LogStatistics statistics(ReadOptions filter) {
+        RecordedEventReader.requireSummaryFilter(filter, 0, 1);
+        if (!Summaries.serves(filter)) {
+            return super.statistics(filter);
+        }
+        ready();
+        return read("counting events", c -> summaries.statistics(c, filter));
     }
 
     /**

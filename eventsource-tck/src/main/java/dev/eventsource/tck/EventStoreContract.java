@@ -68,6 +68,14 @@ public abstract class EventStoreContract {
     }
 
     @Nested
+    class StreamListing extends StreamListingContract {
+        @Override
+        protected EventStore newStore(EventRegistry registry) {
+            return EventStoreContract.this.newStore(registry);
+        }
+    }
+
+    @Nested
     class Serialization extends SerializationContract {
         @Override
         protected EventStore newStore(EventRegistry registry) {

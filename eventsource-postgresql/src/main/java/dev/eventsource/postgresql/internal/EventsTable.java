@@ -440,6 +440,11 @@ public final class EventsTable {
         }
     }
 
+    /** The table's qualified name. */
+    public String table() {
+        return table;
+    }
+
     /** The highest committed position, 0 when empty. */
     public long globalPosition(Connection c) throws SQLException {
         try (PreparedStatement s = c.prepareStatement(globalPosition); ResultSet rs = s.executeQuery()) {

@@ -99,6 +99,16 @@ public final class EventQueries {
                 + ") AS columns FROM " + events + " WHERE columns <> '' ORDER BY global_position LIMIT 100";
     }
 
+    /** The events table's name, prefix included. */
+    public String table() {
+        return events;
+    }
+
+    /** The rows with any of {@code count} event ids, bound in order from parameter 1. */
+    public String findEvents(int count) {
+        return "SELECT " + COLUMNS + " FROM " + events + " WHERE event_id IN (" + "?, ".repeat(count - 1) + "?)";
+    }
+
     /** A {@code readAll} page query and the values to bind, in order. */
     public record PageQuery(String sql, List<Object> parameters) {
 

@@ -54,7 +54,8 @@ public final class SQLiteImporter {
             control.execute("BEGIN IMMEDIATE");
             try {
                 Connection c = control.getConnection();
-                List<RecordedEvent> toWrite = ImportRules.decide(batch, stored(c, batch), versions(c, batch));
+                Map<UUID, RecordedEvent> stored = stored(c, batch);
+                List<RecordedEvent> toWrite = ImportRules.decide(batch, stored, versions(c, batch, stored));
                 insert(c, toWrite);
                 // A batch that was all there already has nothing to make durable.
                 control.execute(toWrite.isEmpty() ? "ROLLBACK" : "COMMIT");
@@ -70,13 +71,20 @@ public final class SQLiteImporter {
         }
     }
 
+    /** Ids are looked up this many at a time: one statement per chunk instead of one per row (SQLite allows 32,766 parameters). */
+    static final int LOOKUP_CHUNK = 500;
+
+    /** The stored rows with the batch's event ids, found with one {@code IN (...)} query per {@link #LOOKUP_CHUNK} ids. */
     private Map<UUID, RecordedEvent> stored(Connection c, List<RecordedEvent> batch) throws SQLException {
         Map<UUID, RecordedEvent> found = new HashMap<>();
-        try (PreparedStatement find = c.prepareStatement(queries.findEvent)) {
-            for (RecordedEvent row : batch) {
-                find.setBytes(1, EventQueries.bytes(row.eventId()));
+        for (int from = 0; from < batch.size(); from += LOOKUP_CHUNK) {
+            List<RecordedEvent> chunk = batch.subList(from, Math.min(batch.size(), from + LOOKUP_CHUNK));
+            try (PreparedStatement find = c.prepareStatement(queries.findEvents(chunk.size()))) {
+                for (int i = 0; i < chunk.size(); i++) {
+                    find.setBytes(i + 1, EventQueries.bytes(chunk.get(i).eventId()));
+                }
                 try (ResultSet rs = find.executeQuery()) {
-                    if (rs.next()) {
+                    while (rs.next()) {
                         RecordedEvent stored = EventQueries.row(rs);
                         found.put(stored.eventId(), stored);
                     }
@@ -86,11 +94,17 @@ public final class SQLiteImporter {
         return found;
     }
 
-    private Map<StreamId, Long> versions(Connection c, List<RecordedEvent> batch) throws SQLException {
+    /**
+     * The current version of each stream the batch writes to. Streams whose every row of the batch
+     * is already stored are not asked for: {@link ImportRules#decide} skips those rows before it
+     * looks at a version.
+     */
+    private Map<StreamId, Long> versions(Connection c, List<RecordedEvent> batch, Map<UUID, RecordedEvent> stored)
+            throws SQLException {
         Map<StreamId, Long> versions = new HashMap<>();
         try (PreparedStatement version = c.prepareStatement(queries.streamVersion)) {
             for (RecordedEvent row : batch) {
-                if (!versions.containsKey(row.stream())) {
+                if (!stored.containsKey(row.eventId()) && !versions.containsKey(row.stream())) {
                     EventQueries.bindStream(version, 1, row.stream());
                     try (ResultSet rs = version.executeQuery()) {
                         rs.next();

@@ -8,6 +8,7 @@ import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.metrics.Meter;
 import dev.eventsource.EventSourceException;
 import dev.eventsource.event.EventRegistry;
+import dev.eventsource.postgresql.internal.CommitNotifier;
 import dev.eventsource.postgresql.internal.EventsTable;
 import dev.eventsource.postgresql.internal.QuietLogging;
 import dev.eventsource.postgresql.internal.PgErrors;
@@ -36,6 +37,7 @@ import io.opentelemetry.api.OpenTelemetry;
 
 import javax.sql.DataSource;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
@@ -90,6 +92,9 @@ public final class PostgreSQLEventStore extends AbstractEventStore implements Ev
     /** The table prefix used when none is set. */
     public static final String DEFAULT_TABLE_PREFIX = "eventsource_";
 
+    /** The wake-up sent after appends commit: asynchronous commit for its own transaction only, then the notification. */
+    private static final String NOTIFY = "SELECT set_config('synchronous_commit', 'off', true), pg_notify(?, '')";
+
     /** How often an append re-decides after another writer got in between, before giving up. */
     private static final int APPEND_ATTEMPTS = 20;
 
@@ -117,6 +122,8 @@ public final class PostgreSQLEventStore extends AbstractEventStore implements Ev
     private final PostgreSQLImporter importer;
     private final boolean readOnly;
     private final List<AutoCloseable> poolGauges;
+    /** Wakes other processes' subscribers after appends commit (never inside the writing transaction). */
+    private final CommitNotifier commitNotifier;
 
     /** A store on a {@link DataSource} you own, with the default registry, schema and prefix. */
     public PostgreSQLEventStore(DataSource dataSource) {
@@ -169,6 +176,17 @@ public final class PostgreSQLEventStore extends AbstractEventStore implements Ev
             this.connectionPermits = new Semaphore(b.maxPoolSize);
         }
         this.poolGauges = ownedPool != null && openTelemetry() != null ? poolGauges(openTelemetry(), ownedPool) : List.of();
+        String channel = EventsTable.channel(schema, tablePrefix);
+        this.commitNotifier = new CommitNotifier(channel, () -> run("notify subscribers of appends", c -> {
+            // Its own autocommit transaction, after the appends committed. Asynchronous commit: the
+            // notification carries no data (the appends it announces are durable already), so it
+            // need not wait for a WAL flush, and it holds the notification queue's lock only briefly.
+            try (PreparedStatement s = c.prepareStatement(NOTIFY)) {
+                s.setString(1, channel);
+                s.execute();
+            }
+            return null;
+        }));
     }
 
     /**
@@ -272,7 +290,7 @@ public final class PostgreSQLEventStore extends AbstractEventStore implements Ev
     @Override
     protected AppendResult doAppend(StreamId stream, List<SerializedEvent> batch, ExpectedVersion expected) {
         refuseIfReadOnly("appending to " + stream);
-        return run("append to " + stream, c -> {
+        AppendResult result = run("append to " + stream, c -> {
             try {
                 return events.append(c, stream, batch, expected, now(), APPEND_ATTEMPTS);
             } catch (SQLException e) {
@@ -284,6 +302,8 @@ public final class PostgreSQLEventStore extends AbstractEventStore implements Ev
             }
         }, e -> new AppendOutcomeUnknownException(stream.aggregateType(), stream.aggregateId(),
                 batch.stream().map(SerializedEvent::eventId).toList(), this + " was closed while the append was running", e));
+        commitNotifier.appended();
+        return result;
     }
 
     @Override
@@ -320,10 +340,31 @@ public final class PostgreSQLEventStore extends AbstractEventStore implements Ev
     public ImportResult importRecorded(List<RecordedEvent> batch) {
         ready();
         refuseIfReadOnly("importing events");
-        return run("import a batch of events", c -> importer.importRecorded(c, batch), e -> new ImportOutcomeUnknownException(
+        ImportResult result = run("import a batch of events", c -> importer.importRecorded(c, batch), e -> new ImportOutcomeUnknownException(
                 this + " was closed while importing a batch of " + batch.size() + " events; the batch may or may not have"
                 + " been stored. Import it again into a new store: events already stored are recognised by their ids and"
                 + " skipped.", batch.stream().map(RecordedEvent::eventId).toList(), e));
+        commitNotifier.appended();
+        return result;
+    }
+
+    /**
+     * How many {@code NOTIFY}s this store has sent to wake subscribers in other processes, and how
+     * many sends failed. One notification covers every append that committed while the previous
+     * one was being sent, so under load it is far fewer than the appends; a failed send only delays
+     * other processes' subscribers until their next poll. For monitoring and tests.
+     */
+    public NotificationCounts notifications() {
+        return new NotificationCounts(commitNotifier.sent(), commitNotifier.failed());
+    }
+
+    /**
+     * Counts of the wake-up notifications a store has sent after its appends committed.
+     *
+     * @param sent   notifications sent (each may announce many appends)
+     * @param failed sends that failed (the database or the pool refused them); never appends that failed
+     */
+    public record NotificationCounts(long sent, long failed) {
     }
 
     /** Whether the store was built {@linkplain Builder#readOnly(boolean) read-only}. */
@@ -339,6 +380,7 @@ public final class PostgreSQLEventStore extends AbstractEventStore implements Ev
 
     @Override
     protected void doClose() {
+        commitNotifier.close();
         for (AutoCloseable gauge : poolGauges) {
             try {
                 gauge.close();

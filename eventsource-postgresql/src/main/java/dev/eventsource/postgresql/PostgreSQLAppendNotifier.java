@@ -1,5 +1,6 @@
 package dev.eventsource.postgresql;
 
+import dev.eventsource.postgresql.internal.EventsTable;
 import dev.eventsource.subscription.AppendNotifier;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
@@ -13,8 +14,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Wakes live subscriptions when any process appends to a {@link PostgreSQLEventStore}'s events:
- * {@code LISTEN}s on the channel that the events table's trigger {@code NOTIFY}s at every commit
- * that inserted events.
+ * {@code LISTEN}s on the channel that every {@link PostgreSQLEventStore} on the same schema and
+ * prefix {@code NOTIFY}s after its appends and imports commit (one notification, in a transaction
+ * of its own, for however many appends committed while the previous one was sent; see
+ * {@link PostgreSQLEventStore#notifications()}).
  *
  * <pre>{@code
  * SubscriptionManager.builder(store)
@@ -26,8 +29,11 @@ import java.util.concurrent.TimeUnit;
  * <p>It holds one connection of the store's data source for as long as it runs (size pools for
  * it), on a daemon thread of its own. Notifications only wake subscriptions up: what they read is
  * still bounded by the gap-safe readable position, so a missed or early notification costs at most
- * a poll interval, never an event. When the connection fails it reconnects after a second, and
- * subscriptions fall back on polling meanwhile.
+ * a poll interval, never an event. A notification is lost when the writing process dies between
+ * its commit and the send, or the send fails; rows written by other means than a
+ * {@link PostgreSQLEventStore} (plain SQL) send none. Subscriptions find those at their next poll
+ * ({@code SubscriptionManager.Builder.pollInterval}). When the connection fails it reconnects after
+ * a second, and subscriptions fall back on polling meanwhile.
  */
 public final class PostgreSQLAppendNotifier implements AppendNotifier {
 
@@ -42,12 +48,10 @@ public final class PostgreSQLAppendNotifier implements AppendNotifier {
     /** A notifier for the events of {@code events}, through its data source. */
     public PostgreSQLAppendNotifier(PostgreSQLEventStore events) {
         this.events = Objects.requireNonNull(events, "events");
-        // The same name the trigger computes: left('<schema>.<prefix>events', 63).
-        String name = events.schema() + "." + events.tablePrefix() + "events";
-        this.channel = name.length() > 63 ? name.substring(0, 63) : name;
+        this.channel = EventsTable.channel(events.schema(), events.tablePrefix());
     }
 
-    /** The notification channel, as the trigger names it. */
+    /** The notification channel: {@code <schema>.<prefix>events}, cut to 63 characters. */
     public String channel() {
         return channel;
     }

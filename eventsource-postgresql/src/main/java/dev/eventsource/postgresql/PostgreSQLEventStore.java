@@ -12,6 +12,7 @@ import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.metrics.Meter;
 import dev.eventsource.EventSourceException;
 import dev.eventsource.event.EventRegistry;
+import dev.eventsource.postgresql.internal.CommitNotifier;
 import dev.eventsource.postgresql.internal.EventsTable;
 import dev.eventsource.postgresql.internal.QuietLogging;
 import dev.eventsource.postgresql.internal.PgErrors;
@@ -40,6 +41,7 @@ import io.opentelemetry.api.OpenTelemetry;
 
 import javax.sql.DataSource;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
@@ -94,6 +96,9 @@ public final class PostgreSQLEventStore extends AbstractEventStore implements Ev
     /** The table prefix used when none is set. */
     public static final String DEFAULT_TABLE_PREFIX = "eventsource_";
 
+    /** The wake-up sent after appends commit: asynchronous commit for its own transaction only, then the notification. */
+    private static final String NOTIFY = "SELECT set_config('synchronous_commit', 'off', true), pg_notify(?, '')";
+
     /** How often an append re-decides after another writer got in between, before giving up. */
     private static final int APPEND_ATTEMPTS = 20;
 
@@ -121,6 +126,8 @@ public final class PostgreSQLEventStore extends AbstractEventStore implements Ev
     private final PostgreSQLImporter importer;
     private final boolean readOnly;
     private final List<AutoCloseable> poolGauges;
+    /** Wakes other processes' subscribers after appends commit (never inside the writing transaction). */
+    private final CommitNotifier commitNotifier;
 
     /** A store on a {@link DataSource} you own, with the default registry, schema and prefix. */
     public PostgreSQLEventStore(DataSource dataSource) {
@@ -173,6 +180,17 @@ public final class PostgreSQLEventStore extends AbstractEventStore implements Ev
             this.connectionPermits = new Semaphore(b.maxPoolSize);
         }
         this.poolGauges = ownedPool != null && openTelemetry() != null ? poolGauges(openTelemetry(), ownedPool) : List.of();
+        String channel = EventsTable.channel(schema, tablePrefix);
+        this.commitNotifier = new CommitNotifier(channel, () -> run("notify subscribers of appends", c -> {
+            // Its own autocommit transaction, after the appends committed. Asynchronous commit: the
+            // notification carries no data (the appends it announces are durable already), so it
+            // need not wait for a WAL flush, and it holds the notification queue's lock only briefly.
+            try (PreparedStatement s = c.prepareStatement(NOTIFY)) {
+                s.setString(1, channel);
+                s.execute();
+            }
+            return null;
+        }));
     }
 
     /**
@@ -230,10 +248,11 @@ public final class PostgreSQLEventStore extends AbstractEventStore implements Ev
      * The DDL that {@link #initialize()} applies, as plain SQL for Flyway, Liquibase or a DBA:
      * creates the events table, its position sequence, the schema-version table (recording each
      * version), the two functions that keep the global order gap-safe, the snapshots table, and the
-     * subscription checkpoint and dead-letter tables with the trigger that notifies live
-     * subscriptions. The schema itself must exist. The same text, with {@code ${schema}} and
-     * {@code ${prefix}} placeholders, is the resources {@code dev/eventsource/postgresql/schema-v1.sql},
-     * {@code schema-v2.sql} and {@code schema-v3.sql} in this jar, applied in that order.
+     * subscription checkpoint and dead-letter tables (version 3 also created a trigger that notified
+     * live subscriptions inside every writing transaction; version 5 drops it, as the store now
+     * notifies after commit). The schema itself must exist. The same text, with {@code ${schema}} and
+     * {@code ${prefix}} placeholders, is the resources {@code dev/eventsource/postgresql/schema-v1.sql}
+     * to {@code schema-v5.sql} in this jar, applied in that order.
      *
      * @throws IllegalArgumentException if a name does not match {@code [a-z_][a-z0-9_]{0,40}}
      */
@@ -276,7 +295,7 @@ public final class PostgreSQLEventStore extends AbstractEventStore implements Ev
     @Override
     protected AppendResult doAppend(StreamId stream, List<SerializedEvent> batch, ExpectedVersion expected) {
         refuseIfReadOnly("appending to " + stream);
-        return run("append to " + stream, c -> {
+        AppendResult result = run("append to " + stream, c -> {
             try {
                 return events.append(c, stream, batch, expected, now(), APPEND_ATTEMPTS);
             } catch (SQLException e) {
@@ -288,6 +307,8 @@ public final class PostgreSQLEventStore extends AbstractEventStore implements Ev
             }
         }, e -> new AppendOutcomeUnknownException(stream.aggregateType(), stream.aggregateId(),
                 batch.stream().map(SerializedEvent::eventId).toList(), this + " was closed while the append was running", e));
+        commitNotifier.appended();
+        return result;
     }
 
     /** With aggregate queries in PostgreSQL when the filter has no position or time bounds; see {@link Summaries}. */
@@ -346,10 +367,31 @@ public final class PostgreSQLEventStore extends AbstractEventStore implements Ev
     public ImportResult importRecorded(List<RecordedEvent> batch) {
         ready();
         refuseIfReadOnly("importing events");
-        return run("import a batch of events", c -> importer.importRecorded(c, batch), e -> new ImportOutcomeUnknownException(
+        ImportResult result = run("import a batch of events", c -> importer.importRecorded(c, batch), e -> new ImportOutcomeUnknownException(
                 this + " was closed while importing a batch of " + batch.size() + " events; the batch may or may not have"
                 + " been stored. Import it again into a new store: events already stored are recognised by their ids and"
                 + " skipped.", batch.stream().map(RecordedEvent::eventId).toList(), e));
+        commitNotifier.appended();
+        return result;
+    }
+
+    /**
+     * How many {@code NOTIFY}s this store has sent to wake subscribers in other processes, and how
+     * many sends failed. One notification covers every append that committed while the previous
+     * one was being sent, so under load it is far fewer than the appends; a failed send only delays
+     * other processes' subscribers until their next poll. For monitoring and tests.
+     */
+    public NotificationCounts notifications() {
+        return new NotificationCounts(commitNotifier.sent(), commitNotifier.failed());
+    }
+
+    /**
+     * Counts of the wake-up notifications a store has sent after its appends committed.
+     *
+     * @param sent   notifications sent (each may announce many appends)
+     * @param failed sends that failed (the database or the pool refused them); never appends that failed
+     */
+    public record NotificationCounts(long sent, long failed) {
     }
 
     /** Whether the store was built {@linkplain Builder#readOnly(boolean) read-only}. */
@@ -365,6 +407,7 @@ public final class PostgreSQLEventStore extends AbstractEventStore implements Ev
 
     @Override
     protected void doClose() {
+        commitNotifier.close();
         for (AutoCloseable gauge : poolGauges) {
             try {
                 gauge.close();

@@ -69,6 +69,11 @@ public final class EventMapper {
     private final ObjectMapper json;
     private final Map<Class<?>, Boolean> verified = new ConcurrentHashMap<>();
     private final Map<Class<?>, ObjectReader> readers = new ConcurrentHashMap<>();
+    /**
+     * What reading a stored type name needs, found once per name: its class, the class's schema
+     * version and its reader. Safe to keep because a registry only ever adds names, never rebinds one.
+     */
+    private final Map<String, Decoder> decoders = new ConcurrentHashMap<>();
     private final GetterOnlyProperties getterOnly;
 
     /** A mapper with the library's Jackson configuration. */
@@ -198,11 +203,15 @@ public final class EventMapper {
      * @throws SerializationException                          for every other failure, including a failing upcaster
      */
     public DomainEvent payload(String eventType, int schemaVersion, String payloadJson) {
-        Class<? extends DomainEvent> type = registry.lookup(eventType);
-        int current = EventRegistry.schemaVersion(type);
+        Decoder decoder = decoders.get(eventType);
+        if (decoder == null) {
+            decoder = decoder(eventType);
+        }
+        Class<? extends DomainEvent> type = decoder.type;
+        int current = decoder.schemaVersion;
         try {
             if (schemaVersion == current) {
-                return readers.computeIfAbsent(type, json::readerFor).readValue(payloadJson);
+                return decoder.reader.readValue(payloadJson);
             }
             if (schemaVersion > current) {
                 throw new SerializationException(eventType, "Stored " + eventType + " has schema version " + schemaVersion
@@ -228,6 +237,17 @@ public final class EventMapper {
             throw new SerializationException(eventType, "Cannot read stored " + eventType + " v" + schemaVersion + " as "
                     + type.getName() + ": " + rootMessage(e), e);
         }
+    }
+
+    /** The decoder of a registered name; throws {@link UnknownEventTypeException} (and caches nothing) for others. */
+    private Decoder decoder(String eventType) {
+        Class<? extends DomainEvent> type = registry.lookup(eventType);
+        Decoder decoder = new Decoder(type, EventRegistry.schemaVersion(type), readers.computeIfAbsent(type, json::readerFor));
+        Decoder raced = decoders.putIfAbsent(eventType, decoder);
+        return raced != null ? raced : decoder;
+    }
+
+    private record Decoder(Class<? extends DomainEvent> type, int schemaVersion, ObjectReader reader) {
     }
 
     private static ObjectNode upcast(Upcaster step, String eventType, int from, ObjectNode payload) {

@@ -256,4 +256,39 @@ class EventMapperTest {
 
         assertThat(json).isEqualTo("{\"values\":[0.0,-1.0],\"ratios\":[0.0],\"untyped\":0.0}");
     }
+
+    @Test
+    void metadata_reads_back_in_both_spacings_and_unusual_stored_shapes_keep_their_reading() {
+        EventMapper mapper = new EventMapper(new EventRegistry());
+        UUID actor = UUID.randomUUID();
+        UUID correlation = UUID.randomUUID();
+        EventMetadata full = new EventMetadata("t1", actor, correlation, null, Map.of("b", "2", "a", "1"))
+                .withTraceContext("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01", null);
+        assertThat(mapper.metadata("t1", mapper.metadataJson(full))).isEqualTo(full);
+        // As PostgreSQL's jsonb prints it back: spaces, keys reordered.
+        assertThat(mapper.metadata(null, "{\"extras\": {\"a\": \"1\"}, \"actorId\": \"" + actor + "\", \"causationId\": null}"))
+                .isEqualTo(new EventMetadata(null, actor, null, null, Map.of("a", "1")));
+        // Shapes the library never writes keep their old reading: unknown fields ignored, non-string extras as text.
+        assertThat(mapper.metadata(null, "{\"actorId\": \"" + actor + "\", \"other\": [1, 2]}"))
+                .isEqualTo(new EventMetadata(null, actor, null, null, Map.of()));
+        assertThat(mapper.metadata(null, "{\"extras\": {\"n\": 5, \"s\": \"x\", \"z\": null}}").extras())
+                .containsExactly(Map.entry("n", "5"), Map.entry("s", "x"), Map.entry("z", "null"));
+        assertThat(mapper.metadata(null, "{\"extras\": \"not an object\"}")).isEqualTo(EventMetadata.EMPTY);
+        assertThatThrownBy(() -> mapper.metadata(null, "{\"actorId\": \"not-a-uuid\"}"))
+                .isInstanceOf(SerializationException.class).hasMessageContaining("Stored metadata is not valid");
+        assertThatThrownBy(() -> mapper.metadata(null, "{\"actorId\": 12}"))
+                .isInstanceOf(SerializationException.class).hasMessageContaining("Stored metadata is not valid");
+        assertThatThrownBy(() -> mapper.metadata(null, "{\"actorId\": "))
+                .isInstanceOf(SerializationException.class).hasMessageContaining("Stored metadata is not valid");
+    }
+
+    @Test
+    void a_type_name_read_before_its_class_is_registered_reads_once_the_class_is() {
+        EventRegistry registry = new EventRegistry();
+        EventMapper mapper = new EventMapper(registry);
+        assertThatThrownBy(() -> mapper.payload("NoteCreated", 1, "{\"title\": \"x\"}"))
+                .isInstanceOf(UnknownEventTypeException.class);
+        registry.register(NoteCreatedV1.class);
+        assertThat(mapper.payload("NoteCreated", 1, "{\"title\": \"x\"}")).isEqualTo(new NoteCreatedV1("x"));
+    }
 }

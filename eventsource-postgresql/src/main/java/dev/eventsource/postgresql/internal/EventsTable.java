@@ -123,6 +123,17 @@ public final class EventsTable {
     }
 
     /**
+     * The {@code LISTEN}/{@code NOTIFY} channel of the store with this schema and prefix:
+     * {@code <schema>.<prefix>events}, cut to PostgreSQL's 63-byte identifier limit (the names are
+     * ASCII, so characters are bytes). The store notifies it after appends commit and
+     * {@code PostgreSQLAppendNotifier} listens on it.
+     */
+    public static String channel(String schema, String prefix) {
+        String name = SqlNames.schema(schema) + "." + SqlNames.tablePrefix(prefix) + "events";
+        return name.length() > 63 ? name.substring(0, 63) : name;
+    }
+
+    /**
      * The rows of the events table whose ids are in the array bound here, as {@code f}, found one
      * index lookup per id. Not {@code event_id = ANY(?)}: a generic plan of that, cached by a
      * prepared statement while the table is not yet analyzed, reads the whole table (a sequential

@@ -26,7 +26,8 @@ import java.util.List;
 public final class Schema extends VersionedSchema {
 
     /** The scripts, in order; script {@code i} brings the schema to version {@code i + 1}. */
-    private static final List<String> SCRIPTS = List.of("schema-v1.sql", "schema-v2.sql", "schema-v3.sql");
+    private static final List<String> SCRIPTS = List.of("schema-v1.sql", "schema-v2.sql", "schema-v3.sql",
+            "schema-v4.sql", "schema-v5.sql");
 
     /** The schema version this library writes and reads. */
     public static final int LATEST = SCRIPTS.size();

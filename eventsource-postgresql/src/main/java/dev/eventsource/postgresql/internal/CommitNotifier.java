@@ -1,0 +1,142 @@
+package dev.eventsource.postgresql.internal;
+
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Sends the store's {@code NOTIFY} for appends that have committed, from one background thread,
+ * outside the writing transactions: {@link #appended()} only records that a wake-up is owed, and
+ * the thread sends one notification for however many appends were recorded since it last sent.
+ *
+ * <p>Why not in the writing transaction (a trigger did that up to schema version 4): PostgreSQL
+ * takes a database-wide lock for the notification queue at the commit of every transaction that
+ * notifies and holds it until that commit is flushed, so notifying writers commit one after the
+ * other and concurrent writers stop scaling (see {@code docs/benchmarks.md}).
+ *
+ * <p>What a reader can rely on: every append recorded here is followed by a notification sent
+ * <em>after</em> it was recorded (the pending mark is cleared before a send, never after), and the
+ * append committed before it was recorded, so a listener woken by that notification reads a log
+ * that holds the append. A notification can still be lost (the process dies between commit and
+ * send, the database or the pool refuses the send): that only delays other processes' subscribers
+ * until their next poll, because a wake-up never decides what is read; the readable position does.
+ *
+ * <p>Thread-safe. The thread starts at the first {@link #appended()} and ends at {@link #close()}.
+ */
+public final class CommitNotifier implements AutoCloseable {
+
+    /** Sends one notification; failures are the sender's to swallow or throw (a throw is counted). */
+    @FunctionalInterface
+    public interface Sender {
+        void send() throws Exception;
+    }
+
+    private final String name;
+    private final Sender sender;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition owed = lock.newCondition();
+    private final AtomicLong sent = new AtomicLong();
+    private final AtomicLong failed = new AtomicLong();
+    private boolean pending;
+    private boolean closed;
+    private Thread thread;
+
+    /**
+     * @param name   names the thread ({@code eventsource-notify-<name>})
+     * @param sender sends one {@code NOTIFY} on a connection of its own, in a transaction of its own
+     */
+    public CommitNotifier(String name, Sender sender) {
+        this.name = Objects.requireNonNull(name, "name");
+        this.sender = Objects.requireNonNull(sender, "sender");
+    }
+
+    /** Records that an append has committed; returns at once (never waits for the database). */
+    public void appended() {
+        lock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            pending = true;
+            if (thread == null) {
+                Thread t = new Thread(this::run, "eventsource-notify-" + name);
+                t.setDaemon(true);
+                thread = t;
+                t.start();
+            } else {
+                owed.signal();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Notifications sent so far (one per burst of appends, not one per append). */
+    public long sent() {
+        return sent.get();
+    }
+
+    /** Sends that failed so far (each cost other processes' subscribers at most a poll interval). */
+    public long failed() {
+        return failed.get();
+    }
+
+    /** Stops the thread; appends recorded but not yet sent are not sent (subscribers' polls find them). */
+    @Override
+    public void close() {
+        Thread t;
+        lock.lock();
+        try {
+            closed = true;
+            owed.signal();
+            t = thread;
+        } finally {
+            lock.unlock();
+        }
+        if (t != null && t != Thread.currentThread()) {
+            t.interrupt();
+        }
+    }
+
+    /** Waits up to {@code millis} for the thread to end after {@link #close()}; for tests. */
+    void join(long millis) throws InterruptedException {
+        Thread t;
+        lock.lock();
+        try {
+            t = thread;
+        } finally {
+            lock.unlock();
+        }
+        if (t != null) {
+            t.join(millis);
+        }
+    }
+
+    private void run() {
+        while (true) {
+            lock.lock();
+            try {
+                while (!pending && !closed) {
+                    owed.awaitUninterruptibly();
+                }
+                if (closed) {
+                    return;
+                }
+                // Cleared before the send: an append recorded from now on gets a send that starts after it.
+                pending = false;
+            } finally {
+                lock.unlock();
+            }
+            try {
+                sender.send();
+                sent.incrementAndGet();
+            } catch (Exception | LinkageError e) {
+                // Other processes' subscribers find the append at their next poll; nothing is lost.
+                failed.incrementAndGet();
+            }
+            // Only close() interrupts (to cut a wait for a connection short); the loop then sees closed and ends.
+            Thread.interrupted();
+        }
+    }
+}

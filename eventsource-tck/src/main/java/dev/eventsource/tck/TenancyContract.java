@@ -50,7 +50,13 @@ public abstract class TenancyContract extends EventStoreFixture {
     private static final TenantId ACME = TenantId.of("acme");
     private static final TenantId GLOBEX = TenantId.of("globex");
 
-    private EventStore scoped(TenantId tenant) {
+    /**
+     * {@code tenant}'s view of the store under test; by default {@code TenantScopedEventStore.of(store, tenant)}.
+     * A backend with a tenant-bound mode overrides it to return its view over a store bound to
+     * {@code tenant} (e.g. PostgreSQL's row-level-security mode); {@link #store} stays the unscoped
+     * store, which sees every tenant.
+     */
+    protected EventStore scoped(TenantId tenant) {
         return TenantScopedEventStore.of(store, tenant);
     }
 

@@ -242,9 +242,10 @@ public final class PostgreSQLEventStore extends AbstractEventStore implements Ev
      * creates the events table, its position sequence, the schema-version table (recording each
      * version), the two functions that keep the global order gap-safe, the snapshots table, and the
      * subscription checkpoint and dead-letter tables with the trigger that notifies live
-     * subscriptions. The schema itself must exist. The same text, with {@code ${schema}} and
-     * {@code ${prefix}} placeholders, is the resources {@code dev/eventsource/postgresql/schema-v1.sql},
-     * {@code schema-v2.sql} and {@code schema-v3.sql} in this jar, applied in that order.
+     * subscriptions, and the tenant index. The schema itself must exist. The same text, with
+     * {@code ${schema}} and {@code ${prefix}} placeholders, is the resources
+     * {@code dev/eventsource/postgresql/schema-v1.sql} to {@code schema-v4.sql} in this jar, applied in
+     * that order. Row-level security is separate and opt-in: {@link #rowLevelSecuritySql}.
      *
      * @throws IllegalArgumentException if a name does not match {@code [a-z_][a-z0-9_]{0,40}}
      */

@@ -157,8 +157,8 @@ public final class TenantScopedEventStore implements EventStore {
         EventStream read = store.getEvents(aggregateId, aggregateType, afterVersion);
         String what = "read stream " + read.streamId();
         requireOwn(read.events(), what);
-        if (read.events().isEmpty()) {
-            // Nothing read shows the owner (past the end, or rows the store does not show this tenant).
+        if (read.events().isEmpty() && read.version() > 0) {
+            // No event read shows the owner: past the end, or rows the store does not show this tenant.
             requireOwn(store.getStreamHead(aggregateId, aggregateType), what);
         }
         return read;

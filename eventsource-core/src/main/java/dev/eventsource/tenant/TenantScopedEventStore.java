@@ -45,7 +45,7 @@ import java.util.stream.Stream;
  * <p>What it does not hide: {@link #eventExists(UUID)} and {@link #globalPosition()} answer for the
  * whole store (an event id and the log's length tell nothing of another tenant's data), and it
  * offers no {@linkplain #recordedLog() stored-row log}, which would read every tenant's rows. Closing
- * a view does not close the store. Each append costs one extra read ({@link EventStore#getStreamHead},
+ * a view does not close the store. Each append costs one extra read ({@link #getStreamHead},
  * the stream's version and the tenant of its last event, one query on every backend of this library);
  * a load costs nothing extra unless it reads no event (then one). Thread-safe if the store is.
  */

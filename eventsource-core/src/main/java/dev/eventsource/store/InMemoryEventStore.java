@@ -178,6 +178,21 @@ public final class InMemoryEventStore extends AbstractEventStore implements Even
     }
 
     @Override
+    protected StreamHead doStreamHead(StreamId stream) {
+        lock.readLock().lock();
+        try {
+            List<RecordedEvent> rows = streams.get(stream);
+            if (rows == null || rows.isEmpty()) {
+                return StreamHead.NONE;
+            }
+            RecordedEvent last = rows.get(rows.size() - 1);
+            return new StreamHead(last.version(), last.tenantId());
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    @Override
     protected boolean doEventExists(UUID eventId) {
         lock.readLock().lock();
         try {

@@ -35,6 +35,21 @@ public interface StreamReader {
     }
 
     /**
+     * The stream's current version and the tenant of its last event. By default a version read and
+     * a read of the last event; stores answer it with one query. A stream that does not exist has
+     * {@link StreamHead#NONE}.
+     */
+    default StreamHead getStreamHead(UUID aggregateId, String aggregateType) {
+        long version = getStreamVersion(aggregateId, aggregateType);
+        if (version == 0) {
+            return StreamHead.NONE;
+        }
+        // A writer may have moved the stream on since: the head is the first event read, at `version`.
+        var last = getEvents(aggregateId, aggregateType, version - 1).events();
+        return last.isEmpty() ? new StreamHead(version, null) : new StreamHead(last.get(0).version(), last.get(0).tenantId());
+    }
+
+    /**
      * The events of {@code stream} above {@code afterVersion}; exactly
      * {@link #getEvents(UUID, String, long)}.
      *

@@ -8,6 +8,7 @@ import dev.eventsource.store.NewEvent;
 import dev.eventsource.store.OptimisticLockException;
 import dev.eventsource.store.ReadOptions;
 import dev.eventsource.store.StoredEvent;
+import dev.eventsource.store.StreamHead;
 import dev.eventsource.store.StreamId;
 import dev.eventsource.store.spi.RecordedLog;
 
@@ -44,8 +45,9 @@ import java.util.stream.Stream;
  * <p>What it does not hide: {@link #eventExists(UUID)} and {@link #globalPosition()} answer for the
  * whole store (an event id and the log's length tell nothing of another tenant's data), and it
  * offers no {@linkplain #recordedLog() stored-row log}, which would read every tenant's rows. Closing
- * a view does not close the store. Each append costs two extra reads (the stream's version and last
- * event); a load costs nothing extra unless it reads no event (then one). Thread-safe if the store is.
+ * a view does not close the store. Each append costs one extra read ({@link #getStreamHead},
+ * the stream's version and the tenant of its last event, one query on every backend of this library);
+ * a load costs nothing extra unless it reads no event (then one). Thread-safe if the store is.
  */
 public final class TenantScopedEventStore implements EventStore {
 
@@ -119,13 +121,16 @@ public final class TenantScopedEventStore implements EventStore {
         return stamped;
     }
 
-    /** The stream's version after checking that its events are this tenant's; 0 for a stream that does not exist. */
+    /** The stream's version after checking that its last event is this tenant's; 0 for a stream that does not exist. */
     private long ownedVersion(StreamId stream, String what) {
-        long version = store.getStreamVersion(stream.aggregateId(), stream.aggregateType());
-        if (version > 0) {
-            requireOwn(store.getEvents(stream.aggregateId(), stream.aggregateType(), version - 1).events(), what);
+        return requireOwn(store.getStreamHead(stream.aggregateId(), stream.aggregateType()), what).version();
+    }
+
+    private StreamHead requireOwn(StreamHead head, String what) {
+        if (head.version() > 0 && !tenant.value().equals(head.tenantId())) {
+            throw new CrossTenantAccessException(tenant, head.tenantId(), what);
         }
-        return version;
+        return head;
     }
 
     private void requireOwn(List<StoredEvent> events, String what) {
@@ -153,7 +158,8 @@ public final class TenantScopedEventStore implements EventStore {
         String what = "read stream " + read.streamId();
         requireOwn(read.events(), what);
         if (read.events().isEmpty() && read.version() > 0) {
-            requireOwn(store.getEvents(aggregateId, aggregateType, read.version() - 1).events(), what);
+            // No event read shows the owner: past the end, or rows the store does not show this tenant.
+            requireOwn(store.getStreamHead(aggregateId, aggregateType), what);
         }
         return read;
     }
@@ -163,6 +169,13 @@ public final class TenantScopedEventStore implements EventStore {
     public long getStreamVersion(UUID aggregateId, String aggregateType) {
         StreamId stream = new StreamId(aggregateType, aggregateId);
         return ownedVersion(stream, "read the version of stream " + stream);
+    }
+
+    /** The stream's head; refused, as {@link #getEvents}, for a stream of another tenant or none. */
+    @Override
+    public StreamHead getStreamHead(UUID aggregateId, String aggregateType) {
+        StreamId stream = new StreamId(aggregateType, aggregateId);
+        return requireOwn(store.getStreamHead(aggregateId, aggregateType), "read the version of stream " + stream);
     }
 
     /**

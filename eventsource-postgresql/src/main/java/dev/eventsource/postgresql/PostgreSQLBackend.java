@@ -6,6 +6,8 @@ import dev.eventsource.store.spi.RecordedLog;
 import dev.eventsource.store.spi.StorageCheck;
 import dev.eventsource.subscription.AppendNotifier;
 import dev.eventsource.subscription.TransactionalCheckpointStore;
+import dev.eventsource.tenant.TenantId;
+import dev.eventsource.tenant.TenantScopedEventStore;
 
 import java.util.Objects;
 import java.util.Optional;
@@ -72,6 +74,18 @@ public final class PostgreSQLBackend implements EventStoreBackend {
     @Override
     public AppendNotifier newAppendNotifier() {
         return AppendNotifier.allOf(AppendNotifier.inProcess(store.appendSignal()), new PostgreSQLAppendNotifier(store));
+    }
+
+    /**
+     * {@code tenant}'s view of this backend's store, for row-level-security mode: a
+     * {@link TenantScopedEventStore} (the library's checks, refusals naming the owner) over the store
+     * {@linkplain PostgreSQLEventStore#boundTo(TenantId) bound to the tenant} (PostgreSQL's own refusals
+     * underneath, should a bug get past the view). Cheap: make one per request if convenient.
+     *
+     * @throws IllegalStateException unless the store was built with {@code rowLevelSecurity(true)}
+     */
+    public TenantScopedEventStore forTenant(TenantId tenant) {
+        return TenantScopedEventStore.of(store.boundTo(tenant), tenant);
     }
 
     /** Session advisory locks on a dedicated pooled connection; see {@link PostgreSQLExclusiveLocks}. */

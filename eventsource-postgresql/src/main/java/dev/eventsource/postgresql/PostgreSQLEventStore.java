@@ -35,7 +35,9 @@ import dev.eventsource.store.ImportOutcomeUnknownException;
 import dev.eventsource.store.RecordedEvent;
 import dev.eventsource.store.RecordedStream;
 import dev.eventsource.store.spi.SerializedEvent;
+import dev.eventsource.store.StreamHead;
 import dev.eventsource.store.StreamId;
+import dev.eventsource.tenant.TenantId;
 import io.opentelemetry.api.GlobalOpenTelemetry;
 import io.opentelemetry.api.OpenTelemetry;
 
@@ -125,6 +127,15 @@ public final class PostgreSQLEventStore extends AbstractEventStore implements Ev
     private final EventsTable events;
     private final PostgreSQLImporter importer;
     private final boolean readOnly;
+    private final boolean rowLevelSecurity;
+    /** The tenant every transaction is bound to; null for a store that binds none. */
+    private final TenantId boundTenant;
+    /** What {@link #boundTo} builds from. */
+    private final Builder settings;
+    /** Set once {@link #doInitialize()} has found the schema current and, in row-level-security mode, the tables under it. */
+    private volatile boolean schemaChecked;
+    /** For a bound store: whether the store it was bound from had checked the schema. */
+    private final boolean checkedBeforeBinding;
     private final List<AutoCloseable> poolGauges;
     /** Wakes other processes' subscribers after appends commit (never inside the writing transaction). */
     private final CommitNotifier commitNotifier;
@@ -155,7 +166,11 @@ public final class PostgreSQLEventStore extends AbstractEventStore implements Ev
         this.schema = b.schema;
         this.tablePrefix = b.tablePrefix;
         this.ddl = new Schema(schema, tablePrefix);
-        this.events = new EventsTable(schema, tablePrefix);
+        this.rowLevelSecurity = b.rowLevelSecurity;
+        this.boundTenant = b.boundTenant;
+        this.settings = b.copyOn(b.dataSource);
+        this.checkedBeforeBinding = b.schemaChecked;
+        this.events = new EventsTable(schema, tablePrefix, rowLevelSecurity);
         this.importer = new PostgreSQLImporter(schema, tablePrefix);
         this.readOnly = b.readOnly;
         if (b.dataSource != null) {
@@ -248,16 +263,64 @@ public final class PostgreSQLEventStore extends AbstractEventStore implements Ev
      * The DDL that {@link #initialize()} applies, as plain SQL for Flyway, Liquibase or a DBA:
      * creates the events table, its position sequence, the schema-version table (recording each
      * version), the two functions that keep the global order gap-safe, the snapshots table, and the
-     * subscription checkpoint and dead-letter tables (version 3 also created a trigger that notified
-     * live subscriptions inside every writing transaction; version 5 drops it, as the store now
-     * notifies after commit). The schema itself must exist. The same text, with {@code ${schema}} and
-     * {@code ${prefix}} placeholders, is the resources {@code dev/eventsource/postgresql/schema-v1.sql}
-     * to {@code schema-v5.sql} in this jar, applied in that order.
+     * subscription checkpoint and dead-letter tables, and the tenant index (version 3 also created a
+     * trigger that notified live subscriptions inside every writing transaction; version 5 drops it, as
+     * the store now notifies after commit). The schema itself must exist. The same text, with
+     * {@code ${schema}} and {@code ${prefix}} placeholders, is the resources
+     * {@code dev/eventsource/postgresql/schema-v1.sql} to {@code schema-v5.sql} in this jar, applied in
+     * that order. Row-level security is separate and opt-in: {@link #rowLevelSecuritySql}.
      *
      * @throws IllegalArgumentException if a name does not match {@code [a-z_][a-z0-9_]{0,40}}
      */
     public static String schemaSql(String schema, String tablePrefix) {
         return new Schema(schema, tablePrefix).ddl();
+    }
+
+    /**
+     * The opt-in row-level-security DDL for a schema and prefix, as plain SQL (the resource
+     * {@code dev/eventsource/postgresql/row-level-security.sql}): forced row-level security with a
+     * tenant policy on the events and snapshots tables, and the {@code stream_head} function. Apply
+     * it after {@link #schemaSql}, as the role that owns the tables, which must bypass row-level
+     * security; see {@link Builder#rowLevelSecurity(boolean)}.
+     *
+     * @throws IllegalArgumentException if a name does not match {@code [a-z_][a-z0-9_]{0,40}}
+     */
+    public static String rowLevelSecuritySql(String schema, String tablePrefix) {
+        return new Schema(schema, tablePrefix).rowLevelSecurityDdl();
+    }
+
+    /**
+     * A store on the same tables and connections whose every transaction is bound to {@code tenant}
+     * ({@link PostgreSQLTenantBinding}): PostgreSQL itself then shows it only that tenant's events
+     * and snapshots, and refuses to store an event of another tenant (or of none). It checks no
+     * stream owner itself: wrap it in a {@link dev.eventsource.tenant.TenantScopedEventStore} (as
+     * {@link PostgreSQLBackend#forTenant(TenantId)} does) for the library's refusals, which name the
+     * owner. Its {@link #globalPosition()} and {@link #eventExists(UUID)} answer for its tenant's rows;
+     * it imports nothing. Closing it does nothing to this store or its pool.
+     *
+     * @throws IllegalStateException unless this store was built with {@link Builder#rowLevelSecurity(boolean) rowLevelSecurity(true)}
+     */
+    public PostgreSQLEventStore boundTo(TenantId tenant) {
+        Objects.requireNonNull(tenant, "tenant");
+        if (!rowLevelSecurity) {
+            throw new IllegalStateException(this + " was built without rowLevelSecurity(true), so a tenant binding would"
+                    + " isolate nothing; build it with .rowLevelSecurity(true) on tables under row-level security.");
+        }
+        Builder b = settings.copyOn(dataSource);
+        b.boundTenant = tenant;
+        b.schemaChecked = schemaChecked;
+        b.readOnly = readOnly;
+        return new PostgreSQLEventStore(b);
+    }
+
+    /** The tenant this store binds every transaction to, if it is {@linkplain #boundTo bound}. */
+    public java.util.Optional<TenantId> boundTenant() {
+        return java.util.Optional.ofNullable(boundTenant);
+    }
+
+    /** Whether the store was built for tables under {@linkplain Builder#rowLevelSecurity(boolean) row-level security}. */
+    public boolean isRowLevelSecurity() {
+        return rowLevelSecurity;
     }
 
     /** The schema holding this store's tables. */
@@ -282,14 +345,28 @@ public final class PostgreSQLEventStore extends AbstractEventStore implements Ev
 
     @Override
     protected void doInitialize() {
-        run((readOnly ? "check schema " : "initialize schema ") + schema + " (prefix '" + tablePrefix + "')", c -> {
-            if (readOnly) {
+        boolean checkOnly = readOnly || boundTenant != null;
+        if (boundTenant != null && checkedBeforeBinding) {
+            // Bound stores are made per tenant, often per request: the store they came from checked the schema.
+            schemaChecked = true;
+            return;
+        }
+        run((checkOnly ? "check schema " : "initialize schema ") + schema + " (prefix '" + tablePrefix + "')", c -> {
+            if (checkOnly) {
                 ddl.requireCurrent(c);
             } else {
                 ddl.migrate(c);
             }
+            if (rowLevelSecurity) {
+                if (checkOnly) {
+                    ddl.requireRowLevelSecurity(c);
+                } else {
+                    ddl.applyRowLevelSecurity(c);
+                }
+            }
+            schemaChecked = true;
             return null;
-        });
+        }, e -> new StoreClosedException(toString()), false);
     }
 
     @Override
@@ -297,7 +374,8 @@ public final class PostgreSQLEventStore extends AbstractEventStore implements Ev
         refuseIfReadOnly("appending to " + stream);
         AppendResult result = run("append to " + stream, c -> {
             try {
-                return events.append(c, stream, batch, expected, now(), APPEND_ATTEMPTS);
+                return events.append(c, stream, batch, expected, now(), APPEND_ATTEMPTS,
+                        boundTenant == null ? null : conn -> PostgreSQLTenantBinding.bind(conn, boundTenant));
             } catch (SQLException e) {
                 if (PgErrors.isUniqueViolation(e)) {
                     throw new TransientStoreException(this + ": append to " + stream + " kept colliding with other writers"
@@ -306,7 +384,8 @@ public final class PostgreSQLEventStore extends AbstractEventStore implements Ev
                 throw e;
             }
         }, e -> new AppendOutcomeUnknownException(stream.aggregateType(), stream.aggregateId(),
-                batch.stream().map(SerializedEvent::eventId).toList(), this + " was closed while the append was running", e));
+                batch.stream().map(SerializedEvent::eventId).toList(), this + " was closed while the append was running", e),
+                false);
         commitNotifier.appended();
         return result;
     }
@@ -349,6 +428,11 @@ public final class PostgreSQLEventStore extends AbstractEventStore implements Ev
     }
 
     @Override
+    protected StreamHead doStreamHead(StreamId stream) {
+        return run("read the head of " + stream, c -> events.streamHead(c, stream));
+    }
+
+    @Override
     protected boolean doEventExists(UUID eventId) {
         return run("look up event " + eventId, c -> events.eventExists(c, eventId));
     }
@@ -367,6 +451,10 @@ public final class PostgreSQLEventStore extends AbstractEventStore implements Ev
     public ImportResult importRecorded(List<RecordedEvent> batch) {
         ready();
         refuseIfReadOnly("importing events");
+        if (boundTenant != null) {
+            throw new IllegalStateException(this + " is bound to one tenant and imports nothing: import through the"
+                    + " unbound store of a role that bypasses row-level security.");
+        }
         ImportResult result = run("import a batch of events", c -> importer.importRecorded(c, batch), e -> new ImportOutcomeUnknownException(
                 this + " was closed while importing a batch of " + batch.size() + " events; the batch may or may not have"
                 + " been stored. Import it again into a new store: events already stored are recognised by their ids and"
@@ -443,6 +531,15 @@ public final class PostgreSQLEventStore extends AbstractEventStore implements Ev
      * use), whose effect is therefore unknown.
      */
     private <T> T run(String action, SqlWork<T> work, Function<SQLException, EventSourceException> cutShort) {
+        return run(action, work, cutShort, true);
+    }
+
+    /**
+     * Like {@link #run(String, SqlWork, Function)}; with {@code bind}, a {@linkplain #boundTo bound}
+     * store runs the work in a transaction bound to its tenant (work that manages its own transactions
+     * passes false and binds them itself).
+     */
+    private <T> T run(String action, SqlWork<T> work, Function<SQLException, EventSourceException> cutShort, boolean bind) {
         Connection c = connect(action);
         boolean resetAutoCommit = false;
         try {
@@ -450,7 +547,7 @@ public final class PostgreSQLEventStore extends AbstractEventStore implements Ev
                 c.setAutoCommit(true);
                 resetAutoCommit = true;
             }
-            return work.run(c);
+            return bind && boundTenant != null ? inTenantTransaction(c, work) : work.run(c);
         } catch (SQLException e) {
             if (isClosed()) {
                 throw cutShort.apply(e);
@@ -458,6 +555,25 @@ public final class PostgreSQLEventStore extends AbstractEventStore implements Ev
             throw PgErrors.translate(toString(), action, e);
         } finally {
             release(c, resetAutoCommit);
+        }
+    }
+
+    private <T> T inTenantTransaction(Connection c, SqlWork<T> work) throws SQLException {
+        c.setAutoCommit(false);
+        try {
+            PostgreSQLTenantBinding.bind(c, boundTenant);
+            T result = work.run(c);
+            c.commit();
+            return result;
+        } catch (SQLException | RuntimeException e) {
+            try {
+                c.rollback();
+            } catch (SQLException rollback) {
+                e.addSuppressed(rollback);
+            }
+            throw e;
+        } finally {
+            c.setAutoCommit(true);
         }
     }
 
@@ -580,7 +696,8 @@ public final class PostgreSQLEventStore extends AbstractEventStore implements Ev
 
     private static String describe(Builder b) {
         String where = b.dataSource != null ? "DataSource " + b.dataSource.getClass().getSimpleName() : EventStores.redact(b.jdbcUrl);
-        return "PostgreSQLEventStore(" + where + ", schema " + b.schema + ", prefix '" + b.tablePrefix + "')";
+        return "PostgreSQLEventStore(" + where + ", schema " + b.schema + ", prefix '" + b.tablePrefix + "'"
+                + (b.boundTenant != null ? ", bound to tenant '" + b.boundTenant.value() + "'" : "") + ")";
     }
 
     /**
@@ -601,10 +718,30 @@ public final class PostgreSQLEventStore extends AbstractEventStore implements Ev
         private String password;
         private int maxPoolSize = 10;
         private boolean readOnly;
+        private boolean rowLevelSecurity;
+        private TenantId boundTenant;
+        private boolean schemaChecked;
 
         private Builder(DataSource dataSource, String jdbcUrl) {
             this.dataSource = dataSource;
             this.jdbcUrl = jdbcUrl;
+        }
+
+        /** These settings for a store on {@code on}, which it does not own (a null {@code on} keeps the URL). */
+        private Builder copyOn(DataSource on) {
+            Builder b = new Builder(on, on == null ? jdbcUrl : null);
+            b.registry = registry;
+            b.tracing = tracing;
+            b.openTelemetry = openTelemetry;
+            b.observer = observer;
+            b.schema = schema;
+            b.tablePrefix = tablePrefix;
+            b.user = user;
+            b.password = password;
+            b.maxPoolSize = maxPoolSize;
+            b.readOnly = readOnly;
+            b.rowLevelSecurity = rowLevelSecurity;
+            return b;
         }
 
         /** The registry events are looked up in; the default registry if not set. */
@@ -689,6 +826,22 @@ public final class PostgreSQLEventStore extends AbstractEventStore implements Ev
          */
         public Builder readOnly(boolean readOnly) {
             this.readOnly = readOnly;
+            return this;
+        }
+
+        /**
+         * Row-level-security mode (default off), for tables where PostgreSQL itself keeps tenants
+         * apart: {@link #initialize()} puts the events and snapshots tables under forced row-level
+         * security with a tenant policy ({@link #rowLevelSecuritySql}) if they are not yet, which
+         * needs a role that owns them and bypasses row-level security, and otherwise only checks that
+         * they are (refusing with {@link dev.eventsource.store.StoreNotInitializedException} if not).
+         * Connect application stores as a role without {@code BYPASSRLS} and reach a tenant's data
+         * through {@link PostgreSQLEventStore#boundTo(TenantId)} or {@link PostgreSQLBackend#forTenant(TenantId)};
+         * unbound, such a role sees no event. Operators, relays and all-tenant projections use a
+         * store connected as a role with {@code BYPASSRLS}. See {@code docs/tenancy.md}.
+         */
+        public Builder rowLevelSecurity(boolean rowLevelSecurity) {
+            this.rowLevelSecurity = rowLevelSecurity;
             return this;
         }
 

@@ -1,9 +1,15 @@
--- eventsource-postgresql schema, version 4: PLACEHOLDER on branch pgspeed.
+-- eventsource-postgresql schema, version 4: tenant indexes.
 --
--- Version 4 is reserved for the row-level-security / tenant-index migration of branch rls. This
--- file only keeps the numbering contiguous on branch pgspeed (whose migration is version 5); when
--- the branches are merged, the rls branch's schema-v4.sql replaces this file entirely.
+-- Rendered and applied like schema-v1.sql (PostgreSQLEventStore.schemaSql returns every version, in order).
+-- Serves the tenant filter of readAll and of tenant subscriptions (WHERE tenant_id = ? AND
+-- global_position > ? ... ORDER BY global_position): one index range per page instead of a walk of
+-- the whole log that skips other tenants' rows. On a large existing table, create it beforehand
+-- with CREATE INDEX CONCURRENTLY under the same name to avoid blocking writers; this script then
+-- leaves it as it is.
+
+CREATE INDEX IF NOT EXISTS ${prefix}events_by_tenant
+    ON ${schema}.${prefix}events (tenant_id, global_position) WHERE tenant_id IS NOT NULL;
 
 INSERT INTO ${schema}.${prefix}schema_version (version, description)
-VALUES (4, 'reserved (placeholder for the row-level-security migration)')
+VALUES (4, 'tenant index on events')
 ON CONFLICT (version) DO NOTHING;

@@ -28,6 +28,7 @@ import dev.eventsource.store.RecordedEvent;
 import dev.eventsource.store.RecordedStream;
 import dev.eventsource.store.spi.SerializedEvent;
 import dev.eventsource.store.spi.StorageCheck;
+import dev.eventsource.store.StreamHead;
 import dev.eventsource.store.StreamId;
 import io.opentelemetry.api.GlobalOpenTelemetry;
 import io.opentelemetry.api.OpenTelemetry;
@@ -330,6 +331,18 @@ public final class SQLiteEventStore extends AbstractEventStore implements EventI
     @Override
     protected long doStreamVersion(StreamId stream) {
         return read("reading the version of " + stream, c -> streamVersion(c, stream));
+    }
+
+    @Override
+    protected StreamHead doStreamHead(StreamId stream) {
+        return read("reading the head of " + stream, c -> {
+            try (PreparedStatement query = c.prepareStatement(queries.streamHead)) {
+                EventQueries.bindStream(query, 1, stream);
+                try (ResultSet rs = query.executeQuery()) {
+                    return rs.next() ? new StreamHead(rs.getLong(1), rs.getString(2)) : StreamHead.NONE;
+                }
+            }
+        });
     }
 
     @Override

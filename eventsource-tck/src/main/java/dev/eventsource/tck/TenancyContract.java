@@ -10,6 +10,7 @@ import dev.eventsource.store.NewEvent;
 import dev.eventsource.store.OptimisticLockException;
 import dev.eventsource.store.ReadOptions;
 import dev.eventsource.store.StoredEvent;
+import dev.eventsource.store.StreamHead;
 import dev.eventsource.subscription.Subscription;
 import dev.eventsource.subscription.SubscriptionManager;
 import dev.eventsource.subscription.SubscriptionOptions;
@@ -50,7 +51,13 @@ public abstract class TenancyContract extends EventStoreFixture {
     private static final TenantId ACME = TenantId.of("acme");
     private static final TenantId GLOBEX = TenantId.of("globex");
 
-    private EventStore scoped(TenantId tenant) {
+    /**
+     * {@code tenant}'s view of the store under test; by default {@code TenantScopedEventStore.of(store, tenant)}.
+     * A backend with a tenant-bound mode overrides it to return its view over a store bound to
+     * {@code tenant} (e.g. PostgreSQL's row-level-security mode); {@link #store} stays the unscoped
+     * store, which sees every tenant.
+     */
+    protected EventStore scoped(TenantId tenant) {
         return TenantScopedEventStore.of(store, tenant);
     }
 
@@ -312,6 +319,23 @@ public abstract class TenancyContract extends EventStoreFixture {
         assertThat(seen).extracting(StoredEvent::eventId).containsExactlyElementsOf(
                 expected.stream().map(StoredEvent::eventId).toList());
         assertThat(seen).hasSize(20);
+    }
+
+    @Test
+    void a_stream_head_is_the_version_and_the_tenant_of_the_last_event_and_a_view_refuses_another_tenants() {
+        UUID id = UUID.randomUUID();
+        store.append(id, TYPE, List.of(NewEvent.of(new TckEvent.Created("a"), EventMetadata.EMPTY.withTenantId("acme")),
+                NewEvent.of(new TckEvent.Renamed("b", 2), EventMetadata.EMPTY.withTenantId("globex"))), ExpectedVersion.NO_STREAM);
+        UUID untagged = streamWith(3);
+
+        assertThat(store.getStreamHead(id, TYPE)).isEqualTo(new StreamHead(2, "globex"));
+        assertThat(store.getStreamHead(untagged, TYPE)).isEqualTo(new StreamHead(3, null));
+        assertThat(store.getStreamHead(UUID.randomUUID(), TYPE)).isEqualTo(StreamHead.NONE);
+        assertThat(store.getStreamHead(id, "Other")).as("another aggregate type").isEqualTo(StreamHead.NONE);
+        assertThat(scoped(GLOBEX).getStreamHead(id, TYPE)).isEqualTo(new StreamHead(2, "globex"));
+        assertThatThrownBy(() -> scoped(ACME).getStreamHead(id, TYPE)).isInstanceOf(CrossTenantAccessException.class)
+                .satisfies(e -> assertThat(((CrossTenantAccessException) e).owner()).isEqualTo("globex"));
+        assertThat(scoped(ACME).getStreamHead(UUID.randomUUID(), TYPE)).isEqualTo(StreamHead.NONE);
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.eventsource.store.spi;
 import dev.eventsource.store.RecordedStream;
 
 import dev.eventsource.store.RecordedEvent;
+import dev.eventsource.store.StreamHead;
 import dev.eventsource.store.StreamId;
 import dev.eventsource.event.EventRegistry;
 import dev.eventsource.store.AppendResult;
@@ -155,6 +156,19 @@ public abstract class AbstractEventStore implements EventStore, RecordedLog {
 
     protected abstract long doStreamVersion(StreamId stream);
 
+    /**
+     * The stream's version and the tenant of its last event. By default a version read and a read
+     * of the last row; a backend overrides it with one query.
+     */
+    protected StreamHead doStreamHead(StreamId stream) {
+        long version = doStreamVersion(stream);
+        if (version == 0) {
+            return StreamHead.NONE;
+        }
+        List<RecordedEvent> last = doReadStream(stream, version - 1).events();
+        return last.isEmpty() ? new StreamHead(version, null) : new StreamHead(last.get(0).version(), last.get(0).tenantId());
+    }
+
     protected abstract boolean doEventExists(UUID eventId);
 
     protected abstract long doGlobalPosition();
@@ -300,6 +314,14 @@ public abstract class AbstractEventStore implements EventStore, RecordedLog {
         StreamId stream = readableStream(aggregateType, aggregateId);
         ready();
         return doStreamVersion(stream);
+    }
+
+    /** The stream's version and the tenant of its last event, in one query where the backend has one. */
+    @Override
+    public final StreamHead getStreamHead(UUID aggregateId, String aggregateType) {
+        StreamId stream = readableStream(aggregateType, aggregateId);
+        ready();
+        return doStreamHead(stream);
     }
 
     @Override

@@ -10,6 +10,7 @@ import dev.eventsource.store.spi.ExistingEvent;
 import dev.eventsource.store.RecordedEvent;
 import dev.eventsource.store.RecordedStream;
 import dev.eventsource.store.spi.SerializedEvent;
+import dev.eventsource.store.StreamHead;
 import dev.eventsource.store.StreamId;
 import dev.eventsource.store.TypePattern;
 
@@ -76,10 +77,21 @@ public final class EventsTable {
     private final String facts;
     private final String readStream;
     private final String streamVersion;
+    private final String streamHeadQuery;
     private final String eventExists;
     private final String globalPosition;
 
     public EventsTable(String schema, String prefix) {
+        this(schema, prefix, false);
+    }
+
+    /**
+     * @param rowLevelSecurity whether the table is under row-level security (see
+     *                         {@code row-level-security.sql}): a stream's head is then read through
+     *                         the {@code stream_head} function, which sees every tenant's rows, so
+     *                         that versions stay true on a connection bound to one tenant
+     */
+    public EventsTable(String schema, String prefix, boolean rowLevelSecurity) {
         String s = SqlNames.schema(schema);
         String p = SqlNames.tablePrefix(prefix);
         this.table = s + "." + p + "events";
@@ -87,8 +99,12 @@ public final class EventsTable {
         this.readablePosition = "SELECT " + s + "." + p + "readable_position()";
         // Not max(version): on a table not yet analyzed the planner aggregates every index entry of the
         // stream, so each read would cost the stream's length; this is always one backward index step.
-        String streamHead = "coalesce((SELECT version FROM " + table + " WHERE aggregate_type = ? AND aggregate_id = ?"
-                + " ORDER BY version DESC LIMIT 1), 0)";
+        String headRow = rowLevelSecurity
+                ? "SELECT version, tenant_id FROM " + s + "." + p + "stream_head(?, ?)"
+                : "SELECT version, tenant_id FROM " + table + " WHERE aggregate_type = ? AND aggregate_id = ?"
+                        + " ORDER BY version DESC LIMIT 1";
+        String streamHead = "coalesce((SELECT h.version FROM (" + headRow + ") AS h), 0)";
+        this.streamHeadQuery = headRow;
         // One statement, one round trip in autocommit: announce, read the stream's version, check the
         // expectation and insert; the unique constraints catch whatever raced in between.
         this.optimisticInsert = "WITH writer AS MATERIALIZED (SELECT " + announce + "),"
@@ -151,7 +167,7 @@ public final class EventsTable {
      */
     Map<String, String> appendStatements() {
         return Map.of("optimisticInsert", optimisticInsert, "insert", insert, "facts", facts,
-                "streamVersion", streamVersion, "eventExists", eventExists, "readStream", readStream);
+                "streamVersion", streamVersion, "streamHead", streamHeadQuery, "eventExists", eventExists, "readStream", readStream);
     }
 
     /**
@@ -161,14 +177,20 @@ public final class EventsTable {
      * savepoint while unique violations show that a writer on the fast path got in between. The
      * connection must be in autocommit mode and is left in it.
      *
+     * <p>With a {@code binding}, every statement runs in a transaction that starts with it (a
+     * transaction-local tenant binding ends with its transaction), so the fast path is a short
+     * transaction rather than a single statement.
+     *
      * @param maxAttempts how often to re-decide after a unique violation before giving up
+     * @param binding     run first in every transaction; {@code null} for none
      * @throws SQLException with SQLState {@code 23505} only if {@code maxAttempts} ran out
      */
     public AppendResult append(Connection c, StreamId stream, List<SerializedEvent> events, ExpectedVersion expected,
-                               Instant recordedAt, int maxAttempts) throws SQLException {
+                               Instant recordedAt, int maxAttempts, Binding binding) throws SQLException {
         if (!events.isEmpty()) {
             try {
-                AppendResult result = optimisticAppend(c, stream, events, expected, recordedAt);
+                AppendResult result = binding == null ? optimisticAppend(c, stream, events, expected, recordedAt)
+                        : boundOptimisticAppend(c, stream, events, expected, recordedAt, binding);
                 if (result != null) {
                     return result;
                 }
@@ -180,6 +202,9 @@ public final class EventsTable {
         }
         c.setAutoCommit(false);
         try {
+            if (binding != null) {
+                binding.bind(c);
+            }
             // Writers that collided queue here instead of colliding again; the lock covers this one stream only.
             try (PreparedStatement lock = c.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
                 lock.setLong(1, streamLockKey(stream));
@@ -198,6 +223,31 @@ public final class EventsTable {
                     c.rollback(beforeAttempt);
                 }
             }
+        } catch (SQLException | RuntimeException e) {
+            c.rollback();
+            throw e;
+        } finally {
+            c.setAutoCommit(true);
+        }
+    }
+
+    /** Runs first in a transaction: binds the connection to a tenant for that transaction. */
+    public interface Binding {
+        void bind(Connection c) throws SQLException;
+    }
+
+    private AppendResult boundOptimisticAppend(Connection c, StreamId stream, List<SerializedEvent> events,
+                                               ExpectedVersion expected, Instant recordedAt, Binding binding) throws SQLException {
+        c.setAutoCommit(false);
+        try {
+            binding.bind(c);
+            AppendResult result = optimisticAppend(c, stream, events, expected, recordedAt);
+            if (result != null) {
+                c.commit();
+            } else {
+                c.rollback();
+            }
+            return result;
         } catch (SQLException | RuntimeException e) {
             c.rollback();
             throw e;
@@ -437,6 +487,17 @@ public final class EventsTable {
             try (ResultSet rs = s.executeQuery()) {
                 rs.next();
                 return rs.getLong(1);
+            }
+        }
+    }
+
+    /** The version and tenant of a stream's last event; {@link StreamHead#NONE} for a stream that does not exist. */
+    public StreamHead streamHead(Connection c, StreamId stream) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(streamHeadQuery)) {
+            s.setString(1, stream.aggregateType());
+            s.setObject(2, stream.aggregateId());
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next() ? new StreamHead(rs.getLong(1), rs.getString(2)) : StreamHead.NONE;
             }
         }
     }

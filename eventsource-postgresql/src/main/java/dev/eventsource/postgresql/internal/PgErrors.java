@@ -69,6 +69,11 @@ public final class PgErrors {
             return new StoreUnavailableException(Reason.DATABASE_MISSING, what + ": the database does not exist: " + detail
                     + ". Create it first (CREATE DATABASE) or fix the URL.", e);
         }
+        if (state.equals("42501") && detail != null && detail.contains("row-level security")) {
+            return new StoreUnavailableException(Reason.ACCESS_DENIED, what + ": refused by row-level security: " + detail
+                    + ". In row-level-security mode the application role writes and reads only rows of the tenant its"
+                    + " transaction is bound to (PostgreSQLEventStore.boundTo), and stores nothing unbound.", e);
+        }
         if (state.equals("42501")) {
             return new StoreUnavailableException(Reason.ACCESS_DENIED, what + ": the database user lacks a privilege: "
                     + detail + ". Grant it, or create the schema with PostgreSQLEventStore.schemaSql(...) as an owner.", e);

@@ -50,6 +50,72 @@ public final class Schema extends VersionedSchema {
         return sql.toString();
     }
 
+    /** The opt-in row-level-security DDL ({@code row-level-security.sql}), with names substituted. */
+    public String rowLevelSecurityDdl() {
+        return render("row-level-security.sql");
+    }
+
+    /**
+     * Puts the tables under row-level security unless they already are, in one transaction; the
+     * connection must be in autocommit mode and is left in it.
+     *
+     * @throws StoreNotInitializedException if they are not and the current role cannot set it up:
+     *                                      it must bypass row-level security (see the script)
+     */
+    public void applyRowLevelSecurity(Connection c) throws SQLException {
+        if (hasRowLevelSecurity(c)) {
+            return;
+        }
+        try (Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT rolsuper OR rolbypassrls FROM pg_catalog.pg_roles WHERE rolname = current_user")) {
+            if (!rs.next() || !rs.getBoolean(1)) {
+                throw new StoreNotInitializedException(describe() + " is not under row-level security, and the role"
+                        + " this store connects as cannot set it up: the role that applies row-level-security.sql must"
+                        + " own the tables and bypass row-level security (BYPASSRLS). Initialize the store once as such a"
+                        + " role (or apply PostgreSQLEventStore.rowLevelSecuritySql(...)), then connect as the application"
+                        + " role.", null);
+            }
+        }
+        begin(c);
+        try {
+            try (Statement s = c.createStatement()) {
+                s.execute(rowLevelSecurityDdl());
+            }
+            commit(c);
+        } catch (SQLException | RuntimeException e) {
+            rollback(c, e);
+            throw e;
+        }
+    }
+
+    /**
+     * @throws StoreNotInitializedException unless the tables are under row-level security
+     */
+    public void requireRowLevelSecurity(Connection c) throws SQLException {
+        if (!hasRowLevelSecurity(c)) {
+            throw new StoreNotInitializedException(describe() + " is not under row-level security, but the store was"
+                    + " built with rowLevelSecurity(true): a tenant binding would isolate nothing. Initialize it once as"
+                    + " the role that owns the tables (with BYPASSRLS), or apply PostgreSQLEventStore.rowLevelSecuritySql(...).",
+                    null);
+        }
+    }
+
+    /** Whether both tables are under forced row-level security with their policies, and the stream-head function exists. */
+    private boolean hasRowLevelSecurity(Connection c) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT count(*) FROM pg_catalog.pg_class AS t"
+                + " JOIN pg_catalog.pg_policy AS p ON p.polrelid = t.oid AND p.polname = t.relname || '_tenant'"
+                + " WHERE t.oid IN (to_regclass(?), to_regclass(?)) AND t.relrowsecurity AND t.relforcerowsecurity"
+                + " AND to_regprocedure(?) IS NOT NULL")) {
+            s.setString(1, schema + "." + prefix + "events");
+            s.setString(2, schema + "." + prefix + "snapshots");
+            s.setString(3, schema + "." + prefix + "stream_head(text,uuid)");
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                return rs.getInt(1) == 2;
+            }
+        }
+    }
+
     @Override
     protected String describe() {
         return "PostgreSQL schema " + schema + (prefix.isEmpty() ? "" : " (table prefix " + prefix + ")");
@@ -158,7 +224,10 @@ public final class Schema extends VersionedSchema {
     }
 
     private String script(int version) {
-        String name = SCRIPTS.get(version - 1);
+        return render(SCRIPTS.get(version - 1));
+    }
+
+    private String render(String name) {
         try (InputStream in = Schema.class.getResourceAsStream("/dev/eventsource/postgresql/" + name)) {
             if (in == null) {
                 throw new IllegalStateException("missing resource dev/eventsource/postgresql/" + name);

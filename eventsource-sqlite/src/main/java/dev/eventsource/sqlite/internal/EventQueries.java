@@ -70,6 +70,9 @@ public final class EventQueries {
 
     public final String streamVersion;
 
+    /** The version and tenant of a stream's last event; no row for a stream that does not exist. */
+    public final String streamHead;
+
     /** Leaves out the stream's own columns: every JDBC getter is a native call, and a stream read knows them. */
     public final String readStream;
 
@@ -88,6 +91,8 @@ public final class EventQueries {
         this.insert = "INSERT INTO " + events + " (" + columns(column -> !column.equals("global_position"))
                 + ") VALUES (" + "?, ".repeat(EVENT_COLUMNS.size() - 2) + "?)";
         this.streamVersion = "SELECT COALESCE(MAX(version), 0) FROM " + events + " WHERE aggregate_type = ? AND aggregate_id = ?";
+        this.streamHead = "SELECT version, tenant_id FROM " + events + " WHERE aggregate_type = ? AND aggregate_id = ?"
+                + " ORDER BY version DESC LIMIT 1";
         this.readStream = "SELECT " + columns(column -> !column.equals("aggregate_type") && !column.equals("aggregate_id"))
                 + " FROM " + events + " WHERE aggregate_type = ? AND aggregate_id = ? AND version > ? ORDER BY version";
         this.findEvent = "SELECT " + COLUMNS + " FROM " + events + " WHERE event_id = ?";

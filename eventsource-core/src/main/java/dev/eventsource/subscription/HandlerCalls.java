@@ -80,6 +80,13 @@ final class HandlerCalls {
         worker.submit(task);
         try {
             if (task.done.await(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
+                if (task.failure instanceof InterruptedException interrupted) {
+                    // Only this class interrupts the worker, for a timeout: a failed attempt, never a stop of the
+                    // subscription (which an InterruptedException from call() means to the caller).
+                    HandlerTimeoutException timedOut = new HandlerTimeoutException(subscription, timeout, false);
+                    timedOut.initCause(interrupted);
+                    throw timedOut;
+                }
                 return task.result();
             }
         } catch (InterruptedException e) {

@@ -186,7 +186,7 @@ class HandlerTimeoutTest {
             append("e" + i);
         }
 
-        assertThat(s.awaitCaughtUp(Duration.ofSeconds(120))).isTrue();
+        assertThat(s.awaitCaughtUp(Duration.ofSeconds(120))).as(() -> "caught up; " + s.health()).isTrue();
         java.util.Set<UUID> dead = new java.util.HashSet<>();
         manager.deadLetters().list("hammer").forEach(l -> dead.add(l.eventId()));
         assertThat(completions.values()).as("no event completed twice").allMatch(n -> n == 1);

@@ -16,7 +16,7 @@ import java.util.List;
  * whole per the subscription's {@link RetryPolicy}; once the budget is spent, the batch is handed
  * over again one event per call, each with the full budget, so that only the failing event is
  * dead-lettered. A policy with {@link RetryPolicy#forever unlimited attempts} never dead-letters
- * a handler failure (a relay, which must not skip, uses one). Pausing or stopping cuts a retry
+ * a handler failure (for a handler that must not skip an event). Pausing or stopping cuts a retry
  * wait short; the batch is then handed over again when the subscription resumes.
  *
  * <p>An event this process cannot decode is never handed over: it ends the batch before it and is

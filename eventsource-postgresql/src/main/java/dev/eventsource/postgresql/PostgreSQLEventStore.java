@@ -101,8 +101,14 @@ public final class PostgreSQLEventStore extends AbstractEventStore implements Ev
     /** The wake-up sent after appends commit: asynchronous commit for its own transaction only, then the notification. */
     private static final String NOTIFY = "SELECT set_config('synchronous_commit', 'off', true), pg_notify(?, '')";
 
-    /** How often an append re-decides after another writer got in between, before giving up. */
-    private static final int APPEND_ATTEMPTS = 20;
+    /**
+     * How often an append re-decides after another writer got in between, before giving up. The
+     * fast path (one autocommit statement) does not take the stream's lock, so with many writers on
+     * one stream a writer holding the lock can lose to fast-path writers several times in a row; 20
+     * ran out once with 16 writers on one stream (a CI run). The proper fix is a fast path that
+     * backs off while the lock is held.
+     */
+    private static final int APPEND_ATTEMPTS = 100;
 
     /** Released by {@link #close()}: more than there can ever be waiting threads. */
     private static final int CLOSED_PERMITS = Integer.MAX_VALUE / 2;

@@ -39,6 +39,20 @@ public interface EventStore extends EventAppender, StreamReader, EventLogReader,
         return Optional.empty();
     }
 
+    /**
+     * This store's {@linkplain TenantGuardedAppender owner-checked appends}, which a
+     * {@linkplain dev.eventsource.tenant.TenantScopedEventStore tenant-scoped view} uses to refuse
+     * another tenant's stream inside the append itself: present for every store built on
+     * {@link dev.eventsource.store.spi.AbstractEventStore} (each built-in backend checks in its own
+     * append statement or transaction), empty by default. A view over a store that offers none
+     * checks the stream's head first and appends expecting the version it checked (one more round
+     * trip, just as safe). A decorator that does not change appends returns its delegate's; one
+     * that does returns its own, or empty.
+     */
+    default Optional<TenantGuardedAppender> tenantGuardedAppender() {
+        return Optional.empty();
+    }
+
     /** Releases connections and files; idempotent. Throws no checked exception. */
     @Override
     void close();

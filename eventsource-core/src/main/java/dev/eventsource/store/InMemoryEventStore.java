@@ -5,6 +5,7 @@ import dev.eventsource.store.spi.AbstractEventStore;
 import dev.eventsource.store.spi.AppendRules;
 import dev.eventsource.store.spi.ExistingEvent;
 import dev.eventsource.store.spi.ImportRules;
+import dev.eventsource.store.spi.OwnerCheck;
 import dev.eventsource.store.spi.SerializedEvent;
 import io.opentelemetry.api.GlobalOpenTelemetry;
 import io.opentelemetry.api.OpenTelemetry;
@@ -58,11 +59,20 @@ public final class InMemoryEventStore extends AbstractEventStore implements Even
 
     @Override
     protected AppendResult doAppend(StreamId stream, List<SerializedEvent> events, ExpectedVersion expected) {
+        return doAppend(stream, events, expected, OwnerCheck.NONE);
+    }
+
+    /** Checks the stream's owner under the write lock, where the append decides. */
+    @Override
+    protected AppendResult doAppend(StreamId stream, List<SerializedEvent> events, ExpectedVersion expected, OwnerCheck owner) {
         lock.writeLock().lock();
         try {
             ensureOpen();
             List<RecordedEvent> rows = streams.get(stream);
             long current = rows == null ? 0 : rows.size();
+            if (!owner.isNone() && current > 0) {
+                owner.require(new StreamHead(current, rows.get(rows.size() - 1).tenantId()));
+            }
             Map<UUID, ExistingEvent> existing = new HashMap<>();
             for (SerializedEvent e : events) {
                 RecordedEvent found = byId.get(e.eventId());

@@ -10,6 +10,8 @@ import dev.eventsource.store.ReadOptions;
 import dev.eventsource.store.StoredEvent;
 import dev.eventsource.store.StreamHead;
 import dev.eventsource.store.StreamId;
+import dev.eventsource.store.TenantGuardedAppender;
+import dev.eventsource.store.spi.AppendRules;
 import dev.eventsource.store.spi.RecordedLog;
 
 import java.util.ArrayList;
@@ -35,19 +37,23 @@ import java.util.stream.Stream;
  *       with another tenant;</li>
  *   <li>refuses to append to, read or version a stream whose events belong to another tenant, or
  *       to no tenant ({@link CrossTenantAccessException} naming both; nothing written, nothing
- *       returned). An append checks the stream's owner and then appends expecting the version it
- *       checked, so an owner cannot change in between: with {@link ExpectedVersion#ANY} or
- *       {@link ExpectedVersion#STREAM_EXISTS} a concurrent append makes it check again; with an
- *       exact expected version the caller's {@link OptimisticLockException} stands;</li>
+ *       returned). An append is checked atomically: the store checks the owner inside the append
+ *       itself ({@link EventStore#tenantGuardedAppender()}); a store without that role gets its
+ *       owner checked first and the append expecting the version checked, so an owner cannot
+ *       change in between (with {@link ExpectedVersion#ANY} or {@link ExpectedVersion#STREAM_EXISTS}
+ *       a concurrent append makes the view check again; with an exact expected version the
+ *       caller's {@link OptimisticLockException} stands);</li>
  *   <li>reads the global log filtered to its tenant, and refuses a filter on another tenant.</li>
  * </ul>
  *
  * <p>What it does not hide: {@link #eventExists(UUID)} and {@link #globalPosition()} answer for the
  * whole store (an event id and the log's length tell nothing of another tenant's data), and it
  * offers no {@linkplain #recordedLog() stored-row log}, which would read every tenant's rows. Closing
- * a view does not close the store. Each append costs one extra read ({@link #getStreamHead},
- * the stream's version and the tenant of its last event, one query on every backend of this library);
- * a load costs nothing extra unless it reads no event (then one). Thread-safe if the store is.
+ * a view does not close the store. An append costs what an unscoped one does on a store that offers
+ * {@linkplain EventStore#tenantGuardedAppender() owner-checked appends} (every store of this
+ * library: the store checks the owner inside its append); on another store it costs one extra read
+ * ({@link #getStreamHead}) before the append. A load costs nothing extra unless it reads no event
+ * (then one). Thread-safe if the store is.
  */
 public final class TenantScopedEventStore implements EventStore {
 
@@ -56,10 +62,13 @@ public final class TenantScopedEventStore implements EventStore {
 
     private final EventStore store;
     private final TenantId tenant;
+    /** The store's owner-checked appends, or {@code null} if it offers none (then: check, then append). */
+    private final TenantGuardedAppender guarded;
 
     private TenantScopedEventStore(EventStore store, TenantId tenant) {
         this.store = Objects.requireNonNull(store, "store");
         this.tenant = Objects.requireNonNull(tenant, "tenant");
+        this.guarded = store.tenantGuardedAppender().orElse(null);
     }
 
     /**
@@ -81,10 +90,15 @@ public final class TenantScopedEventStore implements EventStore {
         Objects.requireNonNull(events, "events");
         Objects.requireNonNull(expected, "expected");
         List<NewEvent> stamped = stamp(stream, events);
+        if (guarded != null) {
+            // The store checks the owner inside its append: one round trip, as an unscoped append.
+            return guarded.appendAsOwner(tenant.value(), stream, stamped, expected,
+                    head -> new CrossTenantAccessException(tenant, head.tenantId(), "append to stream " + stream));
+        }
         for (int check = 1; ; check++) {
             long version = ownedVersion(stream, "append to stream " + stream);
             try {
-                return store.append(aggregateId, aggregateType, stamped, pinned(expected, version));
+                return store.append(aggregateId, aggregateType, stamped, AppendRules.pinned(expected, version));
             } catch (OptimisticLockException moved) {
                 if (expected.isExact() || check >= MAX_RECHECKS) {
                     throw moved;
@@ -92,17 +106,6 @@ public final class TenantScopedEventStore implements EventStore {
                 // The stream moved between the owner check and the append: check its owner again.
             }
         }
-    }
-
-    /** The caller's expectation, narrowed to the version whose owner was checked. */
-    private static ExpectedVersion pinned(ExpectedVersion expected, long checked) {
-        if (expected.isExact()) {
-            return expected;
-        }
-        if (checked == 0) {
-            return expected.equals(ExpectedVersion.ANY) ? ExpectedVersion.NO_STREAM : expected;
-        }
-        return ExpectedVersion.exactly(checked);
     }
 
     private List<NewEvent> stamp(StreamId stream, List<NewEvent> events) {
@@ -208,6 +211,26 @@ public final class TenantScopedEventStore implements EventStore {
     @Override
     public void initialize() {
         store.initialize();
+    }
+
+    /**
+     * Owner-checked appends through this view, so that a view over this view keeps them: an
+     * append as this view's tenant is this view's {@link #append} (checked by the store in one
+     * round trip where it can); one as another tenant is refused, as this view refuses that
+     * tenant's events, with {@link CrossTenantAccessException}.
+     */
+    @Override
+    public Optional<TenantGuardedAppender> tenantGuardedAppender() {
+        return Optional.of((tenantId, stream, events, expected, refusal) -> {
+            if (stream == null) {
+                throw new IllegalArgumentException("stream must not be null; pass StreamId.of(aggregateType, aggregateId)");
+            }
+            StreamId s = stream;
+            if (!tenant.value().equals(tenantId)) {
+                throw new CrossTenantAccessException(tenant, tenantId, "append events of tenant '" + tenantId + "' to stream " + s);
+            }
+            return append(s.aggregateId(), s.aggregateType(), events, expected);
+        });
     }
 
     /** Empty: a stored-row log would read every tenant's rows. */

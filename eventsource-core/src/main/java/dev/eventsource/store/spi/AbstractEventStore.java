@@ -18,6 +18,7 @@ import dev.eventsource.store.StoreClosedException;
 import dev.eventsource.store.StoredEvent;
 import dev.eventsource.store.StoreObserver;
 import dev.eventsource.store.TracingObserver;
+import dev.eventsource.store.TenantGuardedAppender;
 import dev.eventsource.store.MetricsObserver;
 import dev.eventsource.store.EventTraceContext;
 import io.opentelemetry.api.trace.Span;
@@ -144,6 +145,30 @@ public abstract class AbstractEventStore implements EventStore, RecordedLog {
     /** Appends under {@link AppendRules}; atomically. */
     protected abstract AppendResult doAppend(StreamId stream, List<SerializedEvent> events, ExpectedVersion expected);
 
+    /**
+     * Appends under {@link AppendRules} if {@code owner} {@linkplain OwnerCheck#allows allows} the
+     * stream, checked atomically with the append; throws {@code owner}'s refusal, nothing written,
+     * if not. Never called with {@link OwnerCheck#NONE}. By default two steps: reads the stream's
+     * head, checks its owner, and appends expecting exactly the version it read
+     * ({@link AppendRules#pinned}), checking again when a writer moved the stream in between; a
+     * backend overrides it to check inside its own append (one round trip, as an unscoped append).
+     */
+    protected AppendResult doAppend(StreamId stream, List<SerializedEvent> events, ExpectedVersion expected, OwnerCheck owner) {
+        for (int check = 1; ; check++) {
+            long version = owner.require(doStreamHead(stream));
+            try {
+                return doAppend(stream, events, AppendRules.pinned(expected, version));
+            } catch (dev.eventsource.store.OptimisticLockException moved) {
+                if (expected.isExact() || check >= MAX_OWNER_RECHECKS) {
+                    throw moved;
+                }
+            }
+        }
+    }
+
+    /** How often the default owner-checked append checks a stream that keeps moving before it gives up. */
+    private static final int MAX_OWNER_RECHECKS = 100;
+
     /** The rows of a stream with version above {@code afterVersion}, and its current version. */
     protected abstract RecordedStream doReadStream(StreamId stream, long afterVersion);
 
@@ -212,6 +237,45 @@ public abstract class AbstractEventStore implements EventStore, RecordedLog {
     @Override
     public final AppendResult append(UUID aggregateId, String aggregateType, List<NewEvent> events,
                                      ExpectedVersion expected) {
+        return append(aggregateId, aggregateType, events, expected, OwnerCheck.NONE);
+    }
+
+    /**
+     * This store's owner-checked appends: validated, serialized and observed as {@link #append},
+     * then {@link #doAppend(StreamId, List, ExpectedVersion, OwnerCheck)}, where the backend checks
+     * the owner inside its append.
+     */
+    @Override
+    public final Optional<TenantGuardedAppender> tenantGuardedAppender() {
+        return Optional.of(guardedAppender);
+    }
+
+    private final TenantGuardedAppender guardedAppender = (tenantId, stream, events, expected, refusal) -> {
+        if (stream == null) {
+            throw new IllegalArgumentException("stream must not be null; pass StreamId.of(aggregateType, aggregateId)");
+        }
+        StreamId s = stream;
+        if (tenantId == null || refusal == null) {
+            throw new IllegalArgumentException("tenantId and refusal must not be null; use append(...) for an unscoped append");
+        }
+        if (events != null) {
+            for (NewEvent e : events) {
+                if (e != null && !tenantId.equals(e.metadata().tenantId())) {
+                    throw new IllegalArgumentException("event " + e.eventId() + " carries tenant " + quoted(e.metadata().tenantId())
+                            + ", not '" + tenantId + "'; an owner-checked append writes only events of its tenant:"
+                            + " stamp them with EventMetadata.withTenantId first");
+                }
+            }
+        }
+        return append(s.aggregateId(), s.aggregateType(), events, expected, new OwnerCheck(tenantId, refusal));
+    };
+
+    private static String quoted(String tenant) {
+        return tenant == null ? "none" : "'" + tenant + "'";
+    }
+
+    private AppendResult append(UUID aggregateId, String aggregateType, List<NewEvent> events, ExpectedVersion expected,
+                                OwnerCheck owner) {
         StreamId stream = new StreamId(aggregateType, aggregateId);
         EventLimits.requireName("aggregateType", aggregateType);
         if (expected == null) {
@@ -239,7 +303,7 @@ public abstract class AbstractEventStore implements EventStore, RecordedLog {
         StoreObserver.Observation seen = observer.appending(aggregateId, aggregateType, serialized.size());
         AppendResult result;
         try {
-            result = doAppend(stream, serialized, expected);
+            result = owner.isNone() ? doAppend(stream, serialized, expected) : doAppend(stream, serialized, expected, owner);
         } catch (RuntimeException | Error e) {
             seen.failed(e);
             throw e;

@@ -78,6 +78,23 @@ public final class AppendRules {
         return new Write(toWrite, currentVersion + 1, skipped);
     }
 
+    /**
+     * The caller's expectation narrowed to a version that was read (with its owner) before the
+     * append, for appends that check first and append second: an exact expectation stands; any
+     * other becomes "exactly {@code checked}" ({@link ExpectedVersion#NO_STREAM} for 0, unless the
+     * caller demanded {@link ExpectedVersion#STREAM_EXISTS}), so the append fails if a writer moved
+     * the stream in between and the caller checks again.
+     */
+    public static ExpectedVersion pinned(ExpectedVersion expected, long checked) {
+        if (expected.isExact()) {
+            return expected;
+        }
+        if (checked == 0) {
+            return expected.equals(ExpectedVersion.ANY) ? ExpectedVersion.NO_STREAM : expected;
+        }
+        return ExpectedVersion.exactly(checked);
+    }
+
     /** The original result if every event sits, in order, in this stream right after the expected version. */
     private static AppendResult originalResult(StreamId stream, ExpectedVersion expected, List<SerializedEvent> events,
                                                Map<UUID, ExistingEvent> existing) {

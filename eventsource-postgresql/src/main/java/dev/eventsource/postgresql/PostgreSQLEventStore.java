@@ -35,6 +35,7 @@ import dev.eventsource.store.ImportOutcomeUnknownException;
 import dev.eventsource.store.RecordedEvent;
 import dev.eventsource.store.RecordedStream;
 import dev.eventsource.store.spi.SerializedEvent;
+import dev.eventsource.store.spi.OwnerCheck;
 import dev.eventsource.store.StreamHead;
 import dev.eventsource.store.StreamId;
 import dev.eventsource.tenant.TenantId;
@@ -102,13 +103,14 @@ public final class PostgreSQLEventStore extends AbstractEventStore implements Ev
     private static final String NOTIFY = "SELECT set_config('synchronous_commit', 'off', true), pg_notify(?, '')";
 
     /**
-     * How often an append re-decides after another writer got in between, before giving up. The
-     * fast path (one autocommit statement) does not take the stream's lock, so with many writers on
-     * one stream a writer holding the lock can lose to fast-path writers several times in a row; 20
-     * ran out once with 16 writers on one stream (a CI run). The proper fix is a fast path that
-     * backs off while the lock is held.
+     * How often an append re-decides under its stream's lock after a unique violation, before giving
+     * up. The fast path inserts only while the stream's lock is free ({@code pg_try_advisory_xact_lock}),
+     * so the lock holder is never overtaken on its own stream; what is left is an event id stored
+     * meanwhile by a writer of another stream (a retried append racing itself), which one re-decision
+     * settles. (It was 100 while the fast path ignored the lock: then the holder could lose again
+     * and again with 16 writers on one stream.)
      */
-    private static final int APPEND_ATTEMPTS = 100;
+    private static final int APPEND_ATTEMPTS = 5;
 
     /** Released by {@link #close()}: more than there can ever be waiting threads. */
     private static final int CLOSED_PERMITS = Integer.MAX_VALUE / 2;
@@ -377,10 +379,20 @@ public final class PostgreSQLEventStore extends AbstractEventStore implements Ev
 
     @Override
     protected AppendResult doAppend(StreamId stream, List<SerializedEvent> batch, ExpectedVersion expected) {
+        return doAppend(stream, batch, expected, OwnerCheck.NONE);
+    }
+
+    /**
+     * Checks the stream's owner in the append itself: the fast path's statement inserts only into a
+     * new stream or one whose last event is the owner's, and the careful path checks under the
+     * stream's lock (and throws the refusal).
+     */
+    @Override
+    protected AppendResult doAppend(StreamId stream, List<SerializedEvent> batch, ExpectedVersion expected, OwnerCheck owner) {
         refuseIfReadOnly("appending to " + stream);
         AppendResult result = run("append to " + stream, c -> {
             try {
-                return events.append(c, stream, batch, expected, now(), APPEND_ATTEMPTS,
+                return events.append(c, stream, batch, expected, owner, now(), APPEND_ATTEMPTS,
                         boundTenant == null ? null : conn -> PostgreSQLTenantBinding.bind(conn, boundTenant));
             } catch (SQLException e) {
                 if (PgErrors.isUniqueViolation(e)) {

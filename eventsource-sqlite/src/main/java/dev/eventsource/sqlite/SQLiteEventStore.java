@@ -7,6 +7,7 @@ import dev.eventsource.sqlite.internal.EventQueries;
 import dev.eventsource.jdbc.SqlNames;
 import dev.eventsource.sqlite.internal.SQLiteDialect;
 import dev.eventsource.sqlite.internal.GroupCommitter;
+import dev.eventsource.store.spi.OwnerCheck;
 import dev.eventsource.sqlite.internal.SQLiteErrors;
 import dev.eventsource.sqlite.internal.SQLiteImporter;
 import dev.eventsource.sqlite.internal.Schema;
@@ -285,6 +286,13 @@ public final class SQLiteEventStore extends AbstractEventStore implements EventI
     protected AppendResult doAppend(StreamId stream, List<SerializedEvent> events, ExpectedVersion expected) {
         refuseIfReadOnly("appending to " + stream);
         return writer.append(stream, events, expected);
+    }
+
+    /** Checks the stream's owner inside the write transaction, where the append reads the stream's head. */
+    @Override
+    protected AppendResult doAppend(StreamId stream, List<SerializedEvent> events, ExpectedVersion expected, OwnerCheck owner) {
+        refuseIfReadOnly("appending to " + stream);
+        return writer.append(stream, events, expected, owner);
     }
 
     @Override

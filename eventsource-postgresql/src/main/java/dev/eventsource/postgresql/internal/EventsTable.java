@@ -7,6 +7,7 @@ import dev.eventsource.store.ReadDirection;
 import dev.eventsource.store.ReadOptions;
 import dev.eventsource.store.spi.AppendRules;
 import dev.eventsource.store.spi.ExistingEvent;
+import dev.eventsource.store.spi.OwnerCheck;
 import dev.eventsource.store.RecordedEvent;
 import dev.eventsource.store.RecordedStream;
 import dev.eventsource.store.spi.SerializedEvent;
@@ -105,14 +106,21 @@ public final class EventsTable {
                         + " ORDER BY version DESC LIMIT 1";
         String streamHead = "coalesce((SELECT h.version FROM (" + headRow + ") AS h), 0)";
         this.streamHeadQuery = headRow;
-        // One statement, one round trip in autocommit: announce, read the stream's version, check the
-        // expectation and insert; the unique constraints catch whatever raced in between.
-        this.optimisticInsert = "WITH writer AS MATERIALIZED (SELECT " + announce + "),"
-                + " stream AS (SELECT " + streamHead + " AS current)"
+        // One statement, one round trip in autocommit: take the stream's lock if it is free, announce,
+        // read the stream's head, check the owner and the expectation, and insert; the unique
+        // constraints catch whatever raced in between. A writer holding the lock (the careful path)
+        // is never overtaken: while it holds it this statement inserts nothing and the writer here
+        // queues behind it on the careful path, instead of making it collide again and again.
+        this.optimisticInsert = "WITH free AS MATERIALIZED (SELECT pg_try_advisory_xact_lock(?) AS held),"
+                + " writer AS MATERIALIZED (SELECT " + announce + " FROM free WHERE free.held),"
+                + " stream AS MATERIALIZED (SELECT coalesce(h.version, 0) AS current, h.tenant_id AS owner"
+                + " FROM writer LEFT JOIN (" + headRow + ") AS h ON true)"
                 + " INSERT INTO " + table + INSERT_COLUMNS
                 + " SELECT e.event_id, ?, ?, stream.current + e.ord," + EVENT_VALUES
-                + " FROM writer, stream, " + UNNEST
+                + " FROM stream, " + UNNEST
                 + " WHERE stream.current BETWEEN ? AND ?"
+                // An owner-checked append: only to a new stream or one whose last event is the tenant's.
+                + " AND (?::text IS NULL OR stream.current = 0 OR stream.owner = ?::text)"
                 // Leaves ids already stored to the careful path, without spending positions on a doomed insert.
                 + " AND NOT EXISTS (SELECT 1 FROM " + idLookup("1") + ")"
                 + " ORDER BY e.ord"
@@ -122,10 +130,10 @@ public final class EventsTable {
                 + " FROM " + UNNEST
                 + " ORDER BY e.ord"
                 + " RETURNING version, global_position";
+        // The first row is the stream's head: its tenant in the second column, its version in the fourth.
         this.facts = "WITH writer AS MATERIALIZED (SELECT " + announce + ")"
-                + " SELECT NULL::uuid, NULL::text, NULL::uuid,"
-                + " " + streamHead + ","
-                + " NULL::bigint FROM writer"
+                + " SELECT NULL::uuid, h.tenant_id, NULL::uuid, coalesce(h.version, 0), NULL::bigint"
+                + " FROM writer LEFT JOIN (" + headRow + ") AS h ON true"
                 + " UNION ALL"
                 + " SELECT f.event_id, f.aggregate_type, f.aggregate_id, f.version, f.global_position FROM "
                 + idLookup("event_id, aggregate_type, aggregate_id, version, global_position");
@@ -172,10 +180,13 @@ public final class EventsTable {
 
     /**
      * Appends in as few round trips as the append allows: one statement in autocommit when the
-     * expectation holds and no event id exists yet; otherwise a transaction that reads the facts,
-     * lets {@link AppendRules} decide and inserts, holding a lock on the stream and retrying from a
-     * savepoint while unique violations show that a writer on the fast path got in between. The
-     * connection must be in autocommit mode and is left in it.
+     * stream's advisory lock is free, the expectation holds and no event id exists yet; otherwise a
+     * transaction that takes the stream's lock (waiting for it), reads the facts, lets
+     * {@link AppendRules} decide and inserts. The fast path takes the same lock with
+     * {@code pg_try_advisory_xact_lock} and inserts nothing while another writer holds it, so the
+     * lock holder is never overtaken on its stream: under the lock a unique violation can only come
+     * from an event id stored meanwhile by a writer of another stream, and the careful path retries
+     * from a savepoint then. The connection must be in autocommit mode and is left in it.
      *
      * <p>With a {@code binding}, every statement runs in a transaction that starts with it (a
      * transaction-local tenant binding ends with its transaction), so the fast path is a short
@@ -187,10 +198,24 @@ public final class EventsTable {
      */
     public AppendResult append(Connection c, StreamId stream, List<SerializedEvent> events, ExpectedVersion expected,
                                Instant recordedAt, int maxAttempts, Binding binding) throws SQLException {
+        return append(c, stream, events, expected, OwnerCheck.NONE, recordedAt, maxAttempts, binding);
+    }
+
+    /**
+     * Appends as {@link #append(Connection, StreamId, List, ExpectedVersion, Instant, int, Binding)}
+     * if {@code owner} allows the stream: the fast path inserts only into a new stream or one whose
+     * last event is the owner's (in the same statement), and the careful path checks the owner
+     * under the stream's lock, where it reads the stream's version; a refused append reaches the
+     * careful path, which throws the refusal.
+     *
+     * @throws RuntimeException {@code owner}'s refusal, nothing written, for a stream of another tenant or of none
+     */
+    public AppendResult append(Connection c, StreamId stream, List<SerializedEvent> events, ExpectedVersion expected,
+                               OwnerCheck owner, Instant recordedAt, int maxAttempts, Binding binding) throws SQLException {
         if (!events.isEmpty()) {
             try {
-                AppendResult result = binding == null ? optimisticAppend(c, stream, events, expected, recordedAt)
-                        : boundOptimisticAppend(c, stream, events, expected, recordedAt, binding);
+                AppendResult result = binding == null ? optimisticAppend(c, stream, events, expected, owner, recordedAt)
+                        : boundOptimisticAppend(c, stream, events, expected, owner, recordedAt, binding);
                 if (result != null) {
                     return result;
                 }
@@ -213,7 +238,7 @@ public final class EventsTable {
             for (int attempt = 1; ; attempt++) {
                 Savepoint beforeAttempt = c.setSavepoint();
                 try {
-                    AppendResult result = appendInTransaction(c, stream, events, expected, recordedAt);
+                    AppendResult result = appendInTransaction(c, stream, events, expected, owner, recordedAt);
                     c.commit();
                     return result;
                 } catch (SQLException e) {
@@ -237,11 +262,12 @@ public final class EventsTable {
     }
 
     private AppendResult boundOptimisticAppend(Connection c, StreamId stream, List<SerializedEvent> events,
-                                               ExpectedVersion expected, Instant recordedAt, Binding binding) throws SQLException {
+                                               ExpectedVersion expected, OwnerCheck owner, Instant recordedAt,
+                                               Binding binding) throws SQLException {
         c.setAutoCommit(false);
         try {
             binding.bind(c);
-            AppendResult result = optimisticAppend(c, stream, events, expected, recordedAt);
+            AppendResult result = optimisticAppend(c, stream, events, expected, owner, recordedAt);
             if (result != null) {
                 c.commit();
             } else {
@@ -274,7 +300,17 @@ public final class EventsTable {
      */
     public AppendResult appendInTransaction(Connection c, StreamId stream, List<SerializedEvent> events,
                                             ExpectedVersion expected, Instant recordedAt) throws SQLException {
+        return appendInTransaction(c, stream, events, expected, OwnerCheck.NONE, recordedAt);
+    }
+
+    /**
+     * {@link #appendInTransaction(Connection, StreamId, List, ExpectedVersion, Instant)}, refusing
+     * with {@code owner}'s refusal (before deciding, nothing inserted) a stream {@code owner} does not allow.
+     */
+    public AppendResult appendInTransaction(Connection c, StreamId stream, List<SerializedEvent> events,
+                                            ExpectedVersion expected, OwnerCheck owner, Instant recordedAt) throws SQLException {
         long current = 0;
+        String headTenant = null;
         Map<UUID, ExistingEvent> existing = new HashMap<>();
         try (PreparedStatement s = c.prepareStatement(facts)) {
             s.setString(1, stream.aggregateType());
@@ -285,12 +321,16 @@ public final class EventsTable {
                     UUID id = rs.getObject(1, UUID.class);
                     if (id == null) {
                         current = rs.getLong(4);
+                        headTenant = rs.getString(2);
                     } else {
                         StreamId where = new StreamId(rs.getString(2), rs.getObject(3, UUID.class));
                         existing.put(id, new ExistingEvent(id, where, rs.getLong(4), rs.getLong(5)));
                     }
                 }
             }
+        }
+        if (!owner.isNone()) {
+            owner.require(current == 0 ? StreamHead.NONE : new StreamHead(current, headTenant));
         }
         AppendRules.Decision decision = AppendRules.decide(stream, expected, current, events, existing);
         if (decision instanceof AppendRules.Retry retry) {
@@ -311,7 +351,7 @@ public final class EventsTable {
     }
 
     private AppendResult optimisticAppend(Connection c, StreamId stream, List<SerializedEvent> events,
-                                          ExpectedVersion expected, Instant recordedAt) throws SQLException {
+                                          ExpectedVersion expected, OwnerCheck owner, Instant recordedAt) throws SQLException {
         long lowest;
         long highest;
         if (expected.isExact()) {
@@ -322,15 +362,18 @@ public final class EventsTable {
             highest = Long.MAX_VALUE;
         }
         try (PreparedStatement s = c.prepareStatement(optimisticInsert)) {
-            s.setString(1, stream.aggregateType());
-            s.setObject(2, stream.aggregateId());
-            s.setString(3, stream.aggregateType());
-            s.setObject(4, stream.aggregateId());
-            s.setObject(5, OffsetDateTime.ofInstant(recordedAt, ZoneOffset.UTC));
-            int next = bindEvents(c, s, 6, events);
+            s.setLong(1, streamLockKey(stream));
+            s.setString(2, stream.aggregateType());
+            s.setObject(3, stream.aggregateId());
+            s.setString(4, stream.aggregateType());
+            s.setObject(5, stream.aggregateId());
+            s.setObject(6, OffsetDateTime.ofInstant(recordedAt, ZoneOffset.UTC));
+            int next = bindEvents(c, s, 7, events);
             s.setLong(next, lowest);
             s.setLong(next + 1, highest);
-            s.setArray(next + 2, c.createArrayOf("uuid", events.stream().map(SerializedEvent::eventId).toArray()));
+            s.setString(next + 2, owner.tenantId());
+            s.setString(next + 3, owner.tenantId());
+            s.setArray(next + 4, c.createArrayOf("uuid", events.stream().map(SerializedEvent::eventId).toArray()));
             long newVersion = 0;
             long position = 0;
             int rows = 0;
@@ -341,7 +384,8 @@ public final class EventsTable {
                     position = Math.max(position, rs.getLong(2));
                 }
             }
-            // No row means the expectation did not hold: the careful path decides between a retry and a conflict.
+            // No row: the stream's lock was held, the owner or the expectation did not hold. The careful
+            // path queues for the lock and decides between a retry, a conflict and a refusal.
             return rows == 0 ? null : new AppendResult(newVersion, position);
         }
     }

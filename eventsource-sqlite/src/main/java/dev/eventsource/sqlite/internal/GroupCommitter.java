@@ -9,6 +9,8 @@ import dev.eventsource.store.ExpectedVersion;
 import dev.eventsource.store.OptimisticLockException;
 import dev.eventsource.store.spi.AppendRules;
 import dev.eventsource.store.spi.ExistingEvent;
+import dev.eventsource.store.spi.OwnerCheck;
+import dev.eventsource.store.StreamHead;
 import dev.eventsource.store.RecordedEvent;
 import dev.eventsource.store.spi.SerializedEvent;
 import dev.eventsource.store.StreamId;
@@ -65,6 +67,7 @@ public final class GroupCommitter {
         final StreamId stream;
         final List<SerializedEvent> events;
         final ExpectedVersion expected;
+        final OwnerCheck owner;
         /** {@link System#nanoTime()} by which the append must have the write lock. */
         final long deadline;
         final AtomicInteger phase = new AtomicInteger(QUEUED);
@@ -72,10 +75,11 @@ public final class GroupCommitter {
         RuntimeException failure;
         boolean done;
 
-        Request(StreamId stream, List<SerializedEvent> events, ExpectedVersion expected, long deadline) {
+        Request(StreamId stream, List<SerializedEvent> events, ExpectedVersion expected, OwnerCheck owner, long deadline) {
             this.stream = stream;
             this.events = events;
             this.expected = expected;
+            this.owner = owner;
             this.deadline = deadline;
         }
 
@@ -103,6 +107,7 @@ public final class GroupCommitter {
     private Statement control;
     private PreparedStatement insert;
     private PreparedStatement streamVersion;
+    private PreparedStatement streamHead;
     private final EventQueries queries;
     private PreparedStatement findEvent;
     private PreparedStatement lastPosition;
@@ -162,7 +167,18 @@ public final class GroupCommitter {
      * @throws EventSourceException           translated from the driver; nothing of this append is stored
      */
     public AppendResult append(StreamId stream, List<SerializedEvent> events, ExpectedVersion expected) {
-        Request request = new Request(stream, events, expected, System.nanoTime() + busyTimeoutNanos);
+        return append(stream, events, expected, OwnerCheck.NONE);
+    }
+
+    /**
+     * Appends as {@link #append(StreamId, List, ExpectedVersion)} if {@code owner} allows the
+     * stream, checked inside the write transaction where the stream's head is read anyway.
+     *
+     * @throws RuntimeException {@code owner}'s refusal, nothing of this append written, for a
+     *                          stream of another tenant or of none; or as the other method
+     */
+    public AppendResult append(StreamId stream, List<SerializedEvent> events, ExpectedVersion expected, OwnerCheck owner) {
+        Request request = new Request(stream, events, expected, owner, System.nanoTime() + busyTimeoutNanos);
         if (Thread.currentThread().isInterrupted()) {
             throw interrupted(request, null);
         }
@@ -393,7 +409,7 @@ public final class GroupCommitter {
     }
 
     private AppendResult decideAndWrite(Request r) throws SQLException {
-        long current = streamVersion(r.stream);
+        long current = currentVersion(r);
         AppendRules.Decision decision;
         try {
             // Almost every append carries fresh ids; the UNIQUE index on event_id tells us when one is not.
@@ -410,7 +426,7 @@ public final class GroupCommitter {
             }
             control.execute("ROLLBACK TO append");
         }
-        current = streamVersion(r.stream);
+        current = currentVersion(r);
         decision = AppendRules.decide(r.stream, r.expected, current, r.events, existing(r.events));
         try {
             return write(r.stream, decision);
@@ -446,6 +462,17 @@ public final class GroupCommitter {
         }
     }
 
+    /** The stream's version, after checking its owner when the append is owner-checked (one query either way). */
+    private long currentVersion(Request r) throws SQLException {
+        if (r.owner.isNone()) {
+            return streamVersion(r.stream);
+        }
+        EventQueries.bindStream(streamHead, 1, r.stream);
+        try (ResultSet rs = streamHead.executeQuery()) {
+            return r.owner.require(rs.next() ? new StreamHead(rs.getLong(1), rs.getString(2)) : StreamHead.NONE);
+        }
+    }
+
     private long streamVersion(StreamId stream) throws SQLException {
         EventQueries.bindStream(streamVersion, 1, stream);
         try (ResultSet rs = streamVersion.executeQuery()) {
@@ -474,6 +501,7 @@ public final class GroupCommitter {
             control = connection.createStatement();
             insert = connection.prepareStatement(queries.insert);
             streamVersion = connection.prepareStatement(queries.streamVersion);
+            streamHead = connection.prepareStatement(queries.streamHead);
             findEvent = connection.prepareStatement(queries.findEvent);
             lastPosition = connection.prepareStatement(EventQueries.LAST_POSITION);
         }

@@ -53,6 +53,17 @@ public interface EventStore extends EventAppender, StreamReader, EventLogReader,
         return Optional.empty();
     }
 
+    /**
+     * The one tenant this store shows, if it is a tenant's view of a shared store
+     * ({@link dev.eventsource.tenant.TenantScopedEventStore} answers its tenant); empty by default.
+     * What is built on the store and keeps state by name elsewhere uses it to keep that state per
+     * tenant: a {@code SubscriptionManager} built on a view qualifies its checkpoint names by it. A
+     * decorator returns its delegate's.
+     */
+    default Optional<String> tenantScope() {
+        return Optional.empty();
+    }
+
     /** Releases connections and files; idempotent. Throws no checked exception. */
     @Override
     void close();

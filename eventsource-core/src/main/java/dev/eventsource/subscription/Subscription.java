@@ -63,6 +63,8 @@ public final class Subscription {
     private static final System.Logger LOG = System.getLogger(Subscription.class.getName());
 
     private final String name;
+    /** The name its checkpoint and lock are kept under; see {@link CheckpointNames}. */
+    private volatile String checkpointName;
     private final EventLookup store;
     private final CheckpointStore checkpoints;
     private final DeadLetterStore deadLetters;
@@ -122,6 +124,7 @@ public final class Subscription {
                  Delivery delivery, SubscriptionOptions options, Set<String> eventTypes, Set<String> aggregateTypes,
                  Duration pollInterval, Clock clock, Function<ReadOptions, Stream<LogEntry>> log, ThreadFactory threads) {
         this.name = name;
+        this.checkpointName = name;
         this.store = store;
         this.checkpoints = checkpoints;
         this.deadLetters = deadLetters;
@@ -144,7 +147,10 @@ public final class Subscription {
         this.onError = options.onError();
     }
 
-    /** Makes this subscription run in one instance at a time, under the lock {@code subscription:<name>}. */
+    /**
+     * Makes this subscription run in one instance at a time, under the lock
+     * {@code subscription:<checkpoint name>} (its name, qualified by tenant as its checkpoint is).
+     */
     Subscription exclusive(ExclusiveLocks locks, Duration lockPoll) {
         this.locks = locks;
         this.lockPoll = lockPoll;
@@ -155,6 +161,16 @@ public final class Subscription {
     Subscription thresholds(HealthThresholds thresholds) {
         this.thresholds = thresholds;
         this.errors = new AttemptWindow(thresholds.errorWindow());
+        return this;
+    }
+
+    /**
+     * Sets the name its checkpoint (and its exclusive lock) is kept under, which
+     * {@link CheckpointNames} qualifies by tenant for a tenant-filtered subscription; before
+     * {@link #start()}. Its own name unless set.
+     */
+    Subscription checkpointName(String checkpointName) {
+        this.checkpointName = checkpointName;
         return this;
     }
 
@@ -305,7 +321,7 @@ public final class Subscription {
         }
         if (now == SubscriptionState.STANDBY) {
             // Another instance runs it: its lag and errors are that instance's to report.
-            reasons.add(name + ": standby, another instance holds the lock '" + lockName(name) + "'");
+            reasons.add(name + ": standby, another instance holds the lock '" + lockName(checkpointName) + "'");
         } else {
             status = tier(status, reasons, "behind by " + lagEvents + " events", lagEvents, t.degradedLagEvents(),
                     t.unhealthyLagEvents());
@@ -683,7 +699,7 @@ public final class Subscription {
             return true;
         }
         lockLosses++;
-        lastError = "lost the lock '" + lockName(name) + "' (e.g. its database session ended); stopped handling and"
+        lastError = "lost the lock '" + lockName(checkpointName) + "' (e.g. its database session ended); stopped handling and"
                 + " competes for it again";
         LOG.log(System.Logger.Level.WARNING, "subscription ''{0}'' lost its lock; another instance may take over", name);
         work.lock();
@@ -701,7 +717,7 @@ public final class Subscription {
 
     private boolean acquireLock() {
         try {
-            Optional<ExclusiveLock> acquired = locks.tryAcquire(lockName(name));
+            Optional<ExclusiveLock> acquired = locks.tryAcquire(lockName(checkpointName));
             acquired.ifPresent(l -> lock = l);
             if (acquired.isPresent()) {
                 positioned = false;
@@ -710,7 +726,7 @@ public final class Subscription {
             }
             return acquired.isPresent();
         } catch (RuntimeException e) {
-            lastError = "cannot acquire the lock '" + lockName(name) + "': " + describe(e);
+            lastError = "cannot acquire the lock '" + lockName(checkpointName) + "': " + describe(e);
             return false;
         }
     }
@@ -722,14 +738,14 @@ public final class Subscription {
             try {
                 held.close();
             } catch (RuntimeException e) {
-                lastError = "releasing the lock '" + lockName(name) + "' failed: " + describe(e);
+                lastError = "releasing the lock '" + lockName(checkpointName) + "' failed: " + describe(e);
             }
         }
     }
 
     private long startPosition() {
         return switch (options.startFrom().kind()) {
-            case CHECKPOINT -> checkpoints.find(name).map(c -> {
+            case CHECKPOINT -> checkpoints.find(checkpointName).map(c -> {
                 processedTotal = c.eventsProcessed();
                 return c.position();
             }).orElse(0L);
@@ -1032,7 +1048,7 @@ public final class Subscription {
             return;
         }
         StoredEvent last = lastHandled;
-        checkpoints.save(new Checkpoint(name, position, processedTotal, last == null ? null : last.eventId(),
+        checkpoints.save(new Checkpoint(checkpointName, position, processedTotal, last == null ? null : last.eventId(),
                 last == null ? null : last.eventType(), clock.instant()));
         dirty = false;
         lastSaveNanos = System.nanoTime();

@@ -1,6 +1,7 @@
 package dev.eventsource.subscription;
 
 import dev.eventsource.lock.ExclusiveLocks;
+import dev.eventsource.tenant.TenantId;
 import dev.eventsource.telemetry.SubscriptionObserver;
 import dev.eventsource.telemetry.SubscriptionTelemetry;
 import io.opentelemetry.api.GlobalOpenTelemetry;
@@ -72,6 +73,8 @@ public final class SubscriptionManager implements AutoCloseable {
     private final EventLookup head;
     private final Function<ReadOptions, Stream<LogEntry>> log;
     private final CheckpointStore checkpoints;
+    /** The tenant of the view this manager reads, or null; see {@link CheckpointNames}. */
+    private final TenantId tenantScope;
     /** The checkpoint store when it was given as transactional; null otherwise. */
     private final TransactionalCheckpointStore transactionalCheckpoints;
     private final DeadLetterStore deadLetters;
@@ -94,6 +97,7 @@ public final class SubscriptionManager implements AutoCloseable {
         this.head = b.head;
         this.log = b.log;
         this.checkpoints = b.checkpoints;
+        this.tenantScope = b.tenantScope;
         this.transactionalCheckpoints = b.transactionalCheckpoints;
         this.deadLetters = b.deadLetters;
         this.threads = b.threads;
@@ -142,9 +146,11 @@ public final class SubscriptionManager implements AutoCloseable {
      */
     public static Builder builder(EventStore store) {
         Objects.requireNonNull(store, "store");
-        return store.recordedLog()
+        Builder b = store.recordedLog()
                 .map(log -> new Builder(log, LogEntry.rows(log), log.appendSignal(), null))
                 .orElseGet(() -> new Builder(store, LogEntry.decoded(store), null, null));
+        b.tenantScope = store.tenantScope().map(TenantId::of).orElse(null);
+        return b;
     }
 
     /**
@@ -178,7 +184,8 @@ public final class SubscriptionManager implements AutoCloseable {
             eventTypes = merge(name, "event", p.eventTypes(), eventTypes);
             aggregateTypes = merge(name, "aggregate", p.aggregateTypes(), aggregateTypes);
         }
-        return register(name, new PlainDelivery(name, subscriber, checkpoints), options, eventTypes, aggregateTypes);
+        String checkpoint = checkpointName(name, options);
+        return register(name, new PlainDelivery(checkpoint, subscriber, checkpoints), options, eventTypes, aggregateTypes);
     }
 
     /**
@@ -211,7 +218,8 @@ public final class SubscriptionManager implements AutoCloseable {
                     + " in the same database as its read model (SQLiteCheckpointStore, PostgreSQLCheckpointStore), given to"
                     + " the builder's checkpoints(...) as that type; this manager has " + checkpoints.getClass().getSimpleName());
         }
-        return register(name, new TransactionalDelivery(name, projection, transactionalCheckpoints, clock), options,
+        return register(name, new TransactionalDelivery(checkpointName(name, options), projection, transactionalCheckpoints,
+                        clock), options,
                 merge(name, "event", projection.eventTypes(), options.eventTypes()),
                 merge(name, "aggregate", projection.aggregateTypes(), options.aggregateTypes()));
     }
@@ -426,6 +434,12 @@ public final class SubscriptionManager implements AutoCloseable {
         }
     }
 
+    /** See {@link CheckpointNames}: qualified by the subscription's tenant, from its options or this manager's view. */
+    private String checkpointName(String name, SubscriptionOptions options) {
+        CheckpointNames.requireSubscriptionName(name);
+        return CheckpointNames.of(name, CheckpointNames.tenantOf(name, options, tenantScope));
+    }
+
     private void wakeAll() {
         for (Subscription s : subscriptions()) {
             s.wakeUp();
@@ -434,12 +448,10 @@ public final class SubscriptionManager implements AutoCloseable {
 
     private Subscription register(String name, Delivery delivery, SubscriptionOptions options, Set<String> eventTypes,
                                   Set<String> aggregateTypes) {
-        if (name == null || name.isBlank()) {
-            throw new IllegalArgumentException("subscription name must be non-blank; it keys the checkpoint");
-        }
-        Objects.requireNonNull(options, "options");
+        String checkpoint = checkpointName(name, options);
         Subscription s = new Subscription(name, head, checkpoints, deadLetters, delivery, options, eventTypes,
                 aggregateTypes, pollInterval, clock, log, threads);
+        s.checkpointName(checkpoint);
         if (locks != null) {
             s.exclusive(locks, lockPollInterval);
         }
@@ -512,6 +524,8 @@ public final class SubscriptionManager implements AutoCloseable {
         private Clock clock = Clock.systemUTC();
         private HealthThresholds thresholds = HealthThresholds.DEFAULTS;
         private Duration drainDeadline;
+        /** The tenant of the view the manager reads, which qualifies every checkpoint name; null for none. */
+        private TenantId tenantScope;
 
         private Builder(EventLookup head, Function<ReadOptions, Stream<LogEntry>> log, AppendSignal signal,
                         AppendNotifier notifier) {

@@ -148,8 +148,10 @@ public final class SubscriptionOptions {
 
         /**
          * Read only {@code tenant}'s events (the store's tenant filter, so other tenants' events are
-         * never loaded). Give per-tenant subscriptions per-tenant names: checkpoints are kept by name.
-         * A manager built on a {@code TenantScopedEventStore} reads that tenant only anyway.
+         * never loaded). Its checkpoint is kept under its name qualified by the tenant
+         * ({@link CheckpointNames}), so subscriptions of one name for different tenants, or for all
+         * of them, never share a checkpoint. A manager built on a {@code TenantScopedEventStore}
+         * reads that tenant only anyway, qualifies the same way, and refuses a filter on another tenant.
          */
         public Builder tenant(TenantId tenant) {
             this.tenant = Objects.requireNonNull(tenant, "tenant");

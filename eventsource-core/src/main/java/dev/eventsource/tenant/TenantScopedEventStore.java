@@ -233,6 +233,12 @@ public final class TenantScopedEventStore implements EventStore {
         });
     }
 
+    /** This view's tenant: a subscription manager built on the view keeps its checkpoints under names qualified by it. */
+    @Override
+    public Optional<String> tenantScope() {
+        return Optional.of(tenant.value());
+    }
+
     /** Empty: a stored-row log would read every tenant's rows. */
     @Override
     public Optional<RecordedLog> recordedLog() {

@@ -12,6 +12,9 @@ import dev.eventsource.store.ExpectedVersion;
 import dev.eventsource.store.NewEvent;
 import dev.eventsource.store.ReadOptions;
 import dev.eventsource.store.StoredEvent;
+import dev.eventsource.tenant.CrossTenantAccessException;
+import dev.eventsource.tenant.TenantId;
+import dev.eventsource.tenant.TenantScopedEventStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -95,6 +98,41 @@ public abstract class SnapshotRepositoryContract {
 
         assertThat(snapshots.find(id, TckAccount.TYPE)).get().extracting(Snapshot::version).isEqualTo(102L);
         assertThat(repo.snapshotStats().taken()).isEqualTo(1);
+    }
+
+    /**
+     * Snapshots cannot cross tenants (ADR 0005): with the backend's snapshot store shared by two
+     * tenants' repositories on views, one tenant's snapshot (taken at the stream's head, so a load
+     * reads no event after it) is refused to the other tenant, whose save is refused too and
+     * writes neither an event nor a snapshot.
+     */
+    @Test
+    void another_tenants_repository_is_refused_an_aggregate_even_from_its_snapshot_and_writes_no_snapshot() {
+        SnapshotStore snapshots = snapshotStoreFor(store);
+        var acme = AggregateRepository.builder(TenantScopedEventStore.of(store, TenantId.of("acme")), TckAccount::new,
+                TckAccount.TYPE).snapshots(snapshots).snapshotPolicy(SnapshotPolicy.everyEvents(1)).build();
+        var globex = AggregateRepository.builder(TenantScopedEventStore.of(store, TenantId.of("globex")), TckAccount::new,
+                TckAccount.TYPE).snapshots(snapshots).snapshotPolicy(SnapshotPolicy.everyEvents(1)).build();
+        UUID id = UUID.randomUUID();
+        TckAccount account = acme.createNew(id);
+        account.deposit(5);
+        account.deposit(7);
+        acme.save(account);
+        Snapshot taken = snapshots.find(id, TckAccount.TYPE).orElseThrow(() -> new AssertionError("no snapshot taken"));
+        assertThat(taken.version()).isEqualTo(2);
+
+        assertThat(acme.load(id).state().balance()).isEqualTo(12);
+        assertThatThrownBy(() -> globex.load(id)).isInstanceOf(CrossTenantAccessException.class)
+                .hasMessageContaining("'globex'").hasMessageContaining("'acme'");
+        TckAccount forged = new TckAccount(id);
+        forged.deposit(1_000_000);
+        forged.deposit(1);
+        forged.deposit(1);
+        assertThatThrownBy(() -> globex.save(forged)).isInstanceOf(CrossTenantAccessException.class);
+
+        assertThat(store.getStreamVersion(id, TckAccount.TYPE)).isEqualTo(2);
+        assertThat(snapshots.find(id, TckAccount.TYPE)).get().extracting(Snapshot::version).isEqualTo(2L);
+        assertThat(acme.load(id).state().balance()).isEqualTo(12);
     }
 
     @Test

@@ -11,6 +11,7 @@ import dev.eventsource.store.EventImporter;
 import dev.eventsource.store.RecordedEvent;
 import dev.eventsource.subscription.AfterDeadLetter;
 import dev.eventsource.subscription.Checkpoint;
+import dev.eventsource.subscription.CheckpointNames;
 import dev.eventsource.subscription.CheckpointStore;
 import dev.eventsource.subscription.CheckpointStrategy;
 import dev.eventsource.subscription.DeadLetter;
@@ -25,6 +26,9 @@ import dev.eventsource.subscription.SubscriptionHealth;
 import dev.eventsource.subscription.SubscriptionManager;
 import dev.eventsource.subscription.SubscriptionOptions;
 import dev.eventsource.subscription.SubscriptionState;
+import dev.eventsource.tenant.CrossTenantAccessException;
+import dev.eventsource.tenant.TenantId;
+import dev.eventsource.tenant.TenantScopedEventStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -350,6 +354,92 @@ public abstract class SubscriptionContract {
         settle();
         assertThat(second.ids()).isEqualTo(storedIds(ReadOptions.ALL).subList(40, 55));
         assertThat(checkpoints.find("resumable")).get().extracting(Checkpoint::eventsProcessed).isEqualTo(55L);
+    }
+
+    // ---- checkpoints and tenants (ADR 0005) ----
+
+    private List<UUID> appendForTenants(int rounds) {
+        List<UUID> acme = new ArrayList<>();
+        for (int i = 0; i < rounds; i++) {
+            for (String tenant : List.of("acme", "globex", "acme")) {
+                UUID eventId = UUID.randomUUID();
+                store.append(UUID.randomUUID(), TYPE, List.of(new NewEvent(new TckEvent.Created(tenant), eventId, Instant.now(),
+                        dev.eventsource.event.EventMetadata.EMPTY.withTenantId(tenant))), ExpectedVersion.NO_STREAM);
+                if (tenant.equals("acme")) {
+                    acme.add(eventId);
+                }
+            }
+        }
+        return acme;
+    }
+
+    /**
+     * A subscription filtered to one tenant keeps its checkpoint under its name qualified by the
+     * tenant: it does not resume from the checkpoint of a same-named subscription of all tenants
+     * or of another tenant (both saved at the end of the log here), and they keep theirs.
+     */
+    @Test
+    void a_tenant_filtered_subscription_never_resumes_from_the_checkpoint_of_another_tenant_or_of_all_tenants() throws Exception {
+        List<UUID> acme = appendForTenants(5);
+        long end = store.globalPosition();
+        Checkpoint allTenants = new Checkpoint("billing", end, 15, null, null, Instant.now().truncatedTo(ChronoUnit.MILLIS));
+        Checkpoint globex = new Checkpoint(CheckpointNames.of("billing", TenantId.of("globex")), end, 5, null, null,
+                Instant.now().truncatedTo(ChronoUnit.MILLIS));
+        checkpoints.save(allTenants);
+        checkpoints.save(globex);
+        Recorder recorder = new Recorder();
+        SubscriptionManager m1 = newManager();
+
+        m1.subscribe("billing", recorder, options().tenant(TenantId.of("acme")).batchSize(4).build());
+
+        eventually("acme's ten events", () -> recorder.size() >= 10);
+        assertThat(m1.shutdown(Duration.ofSeconds(10))).isTrue();
+        assertThat(recorder.ids()).isEqualTo(acme);
+        String acmeName = CheckpointNames.of("billing", TenantId.of("acme"));
+        assertThat(acmeName).isNotEqualTo("billing").contains("acme");
+        assertThat(checkpoints.find(acmeName)).get().extracting(Checkpoint::eventsProcessed).isEqualTo(10L);
+        assertThat(checkpoints.find("billing")).get().extracting(Checkpoint::position, Checkpoint::eventsProcessed)
+                .containsExactly(end, 15L);
+        assertThat(checkpoints.find(globex.subscription())).get().extracting(Checkpoint::position, Checkpoint::eventsProcessed)
+                .containsExactly(end, 5L);
+
+        List<UUID> more = appendForTenants(1);
+        Recorder resumed = new Recorder();
+        newManager().subscribe("billing", resumed, options().tenant(TenantId.of("acme")).build());
+        eventually("acme's two new events", () -> resumed.size() >= 2);
+        settle();
+        assertThat(resumed.ids()).as("resumed from its own checkpoint").isEqualTo(more);
+    }
+
+    /**
+     * A manager built on a tenant's view qualifies its checkpoint names by that tenant, as a
+     * filter would, and refuses a subscription filtered to another tenant.
+     */
+    @Test
+    void a_manager_on_a_tenants_view_keeps_checkpoints_per_tenant_and_refuses_another_tenants_filter() throws Exception {
+        List<UUID> acme = appendForTenants(3);
+        checkpoints.save(new Checkpoint("billing", store.globalPosition(), 9, null, null, Instant.now()));
+        SubscriptionManager onView = SubscriptionManager.builder(TenantScopedEventStore.of(store, TenantId.of("acme")))
+                .pollInterval(Duration.ofMillis(20)).checkpoints(checkpoints).deadLetters(deadLetters).build();
+        managers.add(onView);
+        Recorder recorder = new Recorder();
+
+        onView.subscribe("billing", recorder, options().build());
+
+        eventually("acme's six events", () -> recorder.size() >= 6);
+        assertThat(onView.shutdown(Duration.ofSeconds(10))).isTrue();
+        assertThat(recorder.ids()).isEqualTo(acme);
+        assertThat(checkpoints.find(CheckpointNames.of("billing", TenantId.of("acme")))).get()
+                .extracting(Checkpoint::eventsProcessed).isEqualTo(6L);
+        assertThat(checkpoints.find("billing")).get().extracting(Checkpoint::eventsProcessed).isEqualTo(9L);
+
+        SubscriptionManager again = SubscriptionManager.builder(TenantScopedEventStore.of(store, TenantId.of("acme")))
+                .checkpoints(checkpoints).build();
+        managers.add(again);
+        assertThatThrownBy(() -> again.subscribe("billing", new Recorder(), options().tenant(TenantId.of("globex")).build()))
+                .isInstanceOf(CrossTenantAccessException.class).hasMessageContaining("'acme'").hasMessageContaining("'globex'");
+        assertThatThrownBy(() -> again.subscribe("billing" + CheckpointNames.TENANT_SEPARATOR + "x", new Recorder(), options().build()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(CheckpointNames.TENANT_SEPARATOR);
     }
 
     @Test

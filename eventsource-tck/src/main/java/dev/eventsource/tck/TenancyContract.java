@@ -11,6 +11,8 @@ import dev.eventsource.store.OptimisticLockException;
 import dev.eventsource.store.ReadOptions;
 import dev.eventsource.store.StoredEvent;
 import dev.eventsource.store.StreamHead;
+import dev.eventsource.store.StreamId;
+import dev.eventsource.store.TenantGuardedAppender;
 import dev.eventsource.subscription.Subscription;
 import dev.eventsource.subscription.SubscriptionManager;
 import dev.eventsource.subscription.SubscriptionOptions;
@@ -212,6 +214,117 @@ public abstract class TenancyContract extends EventStoreFixture {
                 List<StoredEvent> stream = store.getEvents(id, TYPE).events();
                 assertThat(stream.stream().map(StoredEvent::tenantId).distinct()).as("round %d", round).hasSize(1);
                 assertThat(stream).hasSize((int) winners);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static NewEvent stampedEvent(String tenant, String title) {
+        return NewEvent.of(new TckEvent.Created(title), EventMetadata.EMPTY.withTenantId(tenant));
+    }
+
+    /**
+     * The store's own owner check ({@link EventStore#tenantGuardedAppender()}), which a view uses
+     * so that a scoped append is one call to the store: every expectation on another tenant's
+     * stream, or on a stream without a tenant, is refused with the head the store read, and
+     * nothing is written; the owner's and a new stream's appends go ahead.
+     */
+    @Test
+    void the_store_checks_a_streams_owner_inside_the_append_and_writes_nothing_when_it_refuses() {
+        TenantGuardedAppender guarded = store.tenantGuardedAppender()
+                .orElseThrow(() -> new AssertionError(store + " offers no owner-checked appends"));
+        UUID id = UUID.randomUUID();
+        appendTo(scoped(ACME), id, "acme", ExpectedVersion.NO_STREAM);
+        UUID untagged = streamWith(2);
+        long position = store.globalPosition();
+        List<StreamHead> refusedAt = new ArrayList<>();
+        for (ExpectedVersion expected : List.of(ExpectedVersion.ANY, ExpectedVersion.STREAM_EXISTS, ExpectedVersion.exactly(1),
+                ExpectedVersion.NO_STREAM, ExpectedVersion.exactly(7))) {
+            assertThatThrownBy(() -> guarded.appendAsOwner("globex", new StreamId(TYPE, id), List.of(stampedEvent("globex", "globex")),
+                    expected, head -> {
+                        refusedAt.add(head);
+                        return new IllegalStateException("refused at " + head);
+                    })).as(expected.toString()).isInstanceOf(IllegalStateException.class).hasMessageContaining("refused at");
+        }
+        assertThatThrownBy(() -> guarded.appendAsOwner("acme", new StreamId(TYPE, untagged), List.of(stampedEvent("acme", "acme")),
+                ExpectedVersion.ANY, head -> {
+                    refusedAt.add(head);
+                    return new IllegalStateException("refused at " + head);
+                })).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> guarded.appendAsOwner("acme", new StreamId(TYPE, id), List.of(stampedEvent("globex", "mixed")),
+                ExpectedVersion.ANY, head -> new IllegalStateException("not expected")))
+                .as("an event of another tenant").isInstanceOf(IllegalArgumentException.class).hasMessageContaining("globex");
+        assertThatThrownBy(() -> guarded.appendAsOwner("acme", new StreamId(TYPE, id),
+                List.of(NewEvent.of(new TckEvent.Created("unstamped"))), ExpectedVersion.ANY, head -> new IllegalStateException("not expected")))
+                .as("an event without a tenant").isInstanceOf(IllegalArgumentException.class);
+
+        assertThat(refusedAt).containsExactly(new StreamHead(1, "acme"), new StreamHead(1, "acme"), new StreamHead(1, "acme"),
+                new StreamHead(1, "acme"), new StreamHead(1, "acme"), new StreamHead(2, null));
+        assertThat(store.globalPosition()).as("nothing written by a refusal").isEqualTo(position);
+
+        assertThat(guarded.appendAsOwner("acme", new StreamId(TYPE, id), List.of(stampedEvent("acme", "acme")),
+                ExpectedVersion.exactly(1), head -> new IllegalStateException("not expected")).newVersion()).isEqualTo(2);
+        UUID fresh = UUID.randomUUID();
+        assertThat(guarded.appendAsOwner("globex", new StreamId(TYPE, fresh), List.of(stampedEvent("globex", "globex")),
+                ExpectedVersion.ANY, head -> new IllegalStateException("not expected")).newVersion()).isEqualTo(1);
+        assertThat(store.getEvents(id, TYPE).events()).extracting(StoredEvent::tenantId).containsExactly("acme", "acme");
+        assertThat(store.getEvents(fresh, TYPE).events()).extracting(StoredEvent::tenantId).containsExactly("globex");
+    }
+
+    /**
+     * A hammer on the owner check inside the append: for each round a fresh stream id, and eight
+     * threads of four tenants each appending to it several times, all at once. Exactly one tenant
+     * ends owning the stream with every one of its appends stored; every append of the others is
+     * refused naming that owner; no stream holds two tenants' events.
+     */
+    @Test
+    void tenants_hammering_one_new_stream_leave_it_to_exactly_one_owner_and_refuse_every_other_append() throws Exception {
+        int rounds = 25;
+        int appendsPerThread = 4;
+        List<TenantId> tenants = List.of(ACME, GLOBEX, TenantId.of("initech"), TenantId.of("umbrella"));
+        int threads = tenants.size() * 2;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            for (int round = 0; round < rounds; round++) {
+                UUID id = UUID.randomUUID();
+                CountDownLatch start = new CountDownLatch(1);
+                Map<String, AtomicLong> stored = new ConcurrentHashMap<>();
+                Set<String> wrongOwners = ConcurrentHashMap.newKeySet();
+                Map<String, AtomicLong> refused = new ConcurrentHashMap<>();
+                List<Future<?>> done = new ArrayList<>();
+                for (int t = 0; t < threads; t++) {
+                    TenantId tenant = tenants.get(t % tenants.size());
+                    done.add(pool.submit(() -> {
+                        EventStore view = scoped(tenant);
+                        start.await();
+                        for (int i = 0; i < appendsPerThread; i++) {
+                            try {
+                                appendTo(view, id, tenant.value(), ExpectedVersion.ANY);
+                                stored.computeIfAbsent(tenant.value(), k -> new AtomicLong()).incrementAndGet();
+                            } catch (CrossTenantAccessException e) {
+                                refused.computeIfAbsent(tenant.value(), k -> new AtomicLong()).incrementAndGet();
+                                wrongOwners.add(String.valueOf(e.owner()));
+                            }
+                        }
+                        return null;
+                    }));
+                }
+                start.countDown();
+                for (Future<?> f : done) {
+                    f.get(2, TimeUnit.MINUTES);
+                }
+
+                assertThat(stored.keySet()).as("round %d: tenants whose appends were stored", round).hasSize(1);
+                String owner = stored.keySet().iterator().next();
+                List<StoredEvent> stream = store.getEvents(id, TYPE).events();
+                assertThat(stream).as("round %d", round).hasSize(threads / tenants.size() * appendsPerThread);
+                assertThat(stream).extracting(StoredEvent::tenantId).as("round %d", round).containsOnly(owner);
+                assertThat(stream).extracting(e -> ((TckEvent.Created) e.event()).name()).containsOnly(owner);
+                assertThat(refused.keySet()).as("round %d", round).doesNotContain(owner).hasSize(tenants.size() - 1);
+                assertThat(refused.values().stream().mapToLong(AtomicLong::get).sum())
+                        .isEqualTo((long) (threads - threads / tenants.size()) * appendsPerThread);
+                assertThat(wrongOwners).as("round %d: owners named by refusals", round).containsExactly(owner);
             }
         } finally {
             pool.shutdownNow();

@@ -8,9 +8,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import java.sql.Connection;
 import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -23,31 +21,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  * that was never analyzed, and its plan may touch the table through its indexes only.
  */
 class AppendPlanTest {
-
-    private static List<String> plan(Connection c, String name, String sql) throws SQLException {
-        StringBuilder numbered = new StringBuilder();
-        int parameters = 0;
-        for (char ch : sql.toCharArray()) {
-            if (ch == '?') {
-                numbered.append('$').append(++parameters);
-            } else {
-                numbered.append(ch);
-            }
-        }
-        List<String> lines = new ArrayList<>();
-        try (Statement s = c.createStatement()) {
-            s.execute("SET plan_cache_mode = force_generic_plan");
-            s.execute("PREPARE " + name + " AS " + numbered);
-            try (ResultSet rs = s.executeQuery("EXPLAIN EXECUTE " + name + "(" + String.join(", ",
-                    java.util.Collections.nCopies(parameters, "NULL")) + ")")) {
-                while (rs.next()) {
-                    lines.add(rs.getString(1));
-                }
-            }
-            s.execute("DEALLOCATE " + name);
-        }
-        return lines;
-    }
 
     @ParameterizedTest
     @ValueSource(strings = {"", "es_"})
@@ -65,7 +38,7 @@ class AppendPlanTest {
                 assertThat(rs.getBoolean(1)).as("the table must be unanalyzed").isTrue();
             }
             for (Map.Entry<String, String> statement : table.appendStatements().entrySet()) {
-                List<String> plan = plan(c, statement.getKey(), statement.getValue());
+                List<String> plan = PreparedPlans.explain(c, statement.getKey(), statement.getValue(), "force_generic_plan", null);
 
                 assertThat(plan).as("generic plan of %s:%n%s", statement.getKey(), String.join("\n", plan))
                         .noneMatch(line -> line.contains("Seq Scan on " + prefix + "events "));

@@ -10,7 +10,6 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -52,7 +51,7 @@ class TenantReadPlanTest {
             String values = direction == ReadDirection.FORWARD ? "0, 1000000, 'tenant-7', 100" : "1000000, 'tenant-7', 100";
 
             for (String mode : List.of("force_custom_plan", "force_generic_plan")) {
-                List<String> plan = plan(c, mode, sql, values);
+                List<String> plan = PreparedPlans.explain(c, "tenant_page", sql, mode, values);
 
                 assertThat(plan).as("%s plan:%n%s", mode, String.join("\n", plan))
                         .noneMatch(line -> line.contains("Seq Scan"))
@@ -77,30 +76,5 @@ class TenantReadPlanTest {
                 });
         table.readPage(recording, options, options.direction() == ReadDirection.FORWARD ? 0 : Long.MAX_VALUE, 100);
         return prepared.stream().filter(sql -> sql.contains(" FROM ")).reduce((a, b) -> b).orElseThrow();
-    }
-
-    private static List<String> plan(Connection c, String mode, String sql, String values) throws SQLException {
-        StringBuilder numbered = new StringBuilder();
-        int parameters = 0;
-        for (char ch : sql.toCharArray()) {
-            if (ch == '?') {
-                numbered.append('$').append(++parameters);
-            } else {
-                numbered.append(ch);
-            }
-        }
-        List<String> lines = new ArrayList<>();
-        try (Statement s = c.createStatement()) {
-            s.execute("SET plan_cache_mode = " + mode);
-            s.execute("PREPARE tenant_page AS " + numbered);
-            try (ResultSet rs = s.executeQuery("EXPLAIN EXECUTE tenant_page(" + values + ")")) {
-                while (rs.next()) {
-                    lines.add(rs.getString(1));
-                }
-            }
-            s.execute("DEALLOCATE tenant_page");
-            s.execute("RESET plan_cache_mode");
-        }
-        return lines;
     }
 }

@@ -1,14 +1,9 @@
 package dev.eventsource.benchmarks;
 
 import com.zaxxer.hikari.HikariDataSource;
-import dev.eventsource.event.DomainEvent;
-import dev.eventsource.event.EventMetadata;
 import dev.eventsource.postgresql.PostgreSQLEventStore;
 import dev.eventsource.store.AppendResult;
 import dev.eventsource.store.EventStore;
-import dev.eventsource.store.ExpectedVersion;
-import dev.eventsource.store.ReadOptions;
-import dev.eventsource.store.StoredEvent;
 import dev.eventsource.tenant.TenantId;
 import dev.eventsource.tenant.TenantScopedEventStore;
 import dev.eventsource.test.PostgresTestServer;
@@ -28,16 +23,13 @@ import org.openjdk.jmh.annotations.Warmup;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * What tenant scoping costs on PostgreSQL, with and without row-level security, in one run: single
- * appends to existing and to new streams, and reading one tenant's half of a 20,000-event log,
- * four ways:
+ * appends to existing and to new streams, and reading one tenant's half of a 20,000-event log
+ * ({@link TenantWorkload}, as {@link TenancyBenchmark} on SQLite), four ways:
  * <ul>
  *   <li>{@code unscoped}: the plain store, events stamped with the tenant by hand, {@code readAll}
  *       filtered to the tenant (the baseline);</li>
@@ -59,10 +51,7 @@ import java.util.stream.Stream;
 @Fork(1)
 public class RowLevelSecurityBenchmark {
 
-    private static final int STREAMS = 100;
-    private static final int LOG = 20_000;
-    private static final TenantId TENANT = TenantId.of("acme");
-    private static final EventMetadata ACME = EventMetadata.EMPTY.withTenantId("acme");
+    private static final TenantId TENANT = TenantId.of(TenantWorkload.TENANT);
     private static final String APP_ROLE = "es_bench_app_" + Long.toString(ProcessHandle.current().pid(), 36);
 
     private PostgreSQLEventStore plain;
@@ -72,10 +61,9 @@ public class RowLevelSecurityBenchmark {
     private EventStore scoped;
     private EventStore bound;
     private EventStore rls;
-    private List<DomainEvent> one;
+    private TenantWorkload work;
     private UUID[] plainStreams;
     private UUID[] rlsStreams;
-    private int next;
 
     @Setup(Level.Trial)
     public void open() throws SQLException {
@@ -103,30 +91,12 @@ public class RowLevelSecurityBenchmark {
         bound = app.boundTo(TENANT);
         rls = TenantScopedEventStore.of(app.boundTo(TENANT), TENANT);
 
-        one = List.of(BenchEvents.event(UUID.randomUUID(), 0));
-        plainStreams = streams(plain);
-        rlsStreams = streams(admin);
-        EventMetadata globex = EventMetadata.EMPTY.withTenantId("globex");
-        for (EventStore store : List.of(plain, admin)) {
-            for (int i = 0; i < LOG / 100; i++) {
-                List<DomainEvent> batch = new ArrayList<>();
-                UUID order = UUID.randomUUID();
-                for (int e = 0; e < 100; e++) {
-                    batch.add(BenchEvents.event(order, e));
-                }
-                store.appendEvents(order, BenchEvents.TYPE, batch, ExpectedVersion.NO_STREAM, i % 2 == 0 ? ACME : globex);
-            }
-        }
+        work = TenantWorkload.create();
+        plainStreams = work.streams(plain);
+        rlsStreams = work.streams(admin);
+        work.log(plain);
+        work.log(admin);
         sql("ANALYZE " + plain.schema() + "." + plain.tablePrefix() + "events", "ANALYZE " + t + "events");
-    }
-
-    private UUID[] streams(EventStore store) {
-        UUID[] ids = new UUID[STREAMS];
-        for (int i = 0; i < STREAMS; i++) {
-            ids[i] = UUID.randomUUID();
-            store.appendEvents(ids[i], BenchEvents.TYPE, one, ExpectedVersion.NO_STREAM, ACME);
-        }
-        return ids;
     }
 
     private static void sql(String... statements) throws SQLException {
@@ -148,37 +118,37 @@ public class RowLevelSecurityBenchmark {
 
     @Benchmark
     public AppendResult existingStreamUnscoped() {
-        return plain.appendEvents(plainStreams[next++ % STREAMS], BenchEvents.TYPE, one, ExpectedVersion.ANY, ACME);
+        return work.appendExisting(plain, plainStreams, true);
     }
 
     @Benchmark
     public AppendResult existingStreamScoped() {
-        return scoped.appendEvents(plainStreams[next++ % STREAMS], BenchEvents.TYPE, one, ExpectedVersion.ANY);
+        return work.appendExisting(scoped, plainStreams, false);
     }
 
     @Benchmark
     public AppendResult existingStreamBound() {
-        return bound.appendEvents(rlsStreams[next++ % STREAMS], BenchEvents.TYPE, one, ExpectedVersion.ANY, ACME);
+        return work.appendExisting(bound, rlsStreams, true);
     }
 
     @Benchmark
     public AppendResult existingStreamRls() {
-        return rls.appendEvents(rlsStreams[next++ % STREAMS], BenchEvents.TYPE, one, ExpectedVersion.ANY);
+        return work.appendExisting(rls, rlsStreams, false);
     }
 
     @Benchmark
     public AppendResult newStreamUnscoped() {
-        return plain.appendEvents(UUID.randomUUID(), BenchEvents.TYPE, one, ExpectedVersion.ANY, ACME);
+        return work.appendNew(plain, true);
     }
 
     @Benchmark
     public AppendResult newStreamScoped() {
-        return scoped.appendEvents(UUID.randomUUID(), BenchEvents.TYPE, one, ExpectedVersion.ANY);
+        return work.appendNew(scoped, false);
     }
 
     @Benchmark
     public AppendResult newStreamRls() {
-        return rls.appendEvents(UUID.randomUUID(), BenchEvents.TYPE, one, ExpectedVersion.ANY);
+        return work.appendNew(rls, false);
     }
 
     /** One tenant's events of the log, filtered by the store. */
@@ -187,9 +157,7 @@ public class RowLevelSecurityBenchmark {
     @OutputTimeUnit(TimeUnit.MILLISECONDS)
     @Measurement(iterations = 10)
     public long readAllUnscoped() {
-        try (Stream<StoredEvent> events = plain.readAll(ReadOptions.builder().tenantId("acme").build())) {
-            return events.count();
-        }
+        return TenantWorkload.readTenant(plain, true);
     }
 
     /** The same events through the view over the plain store. */
@@ -198,9 +166,7 @@ public class RowLevelSecurityBenchmark {
     @OutputTimeUnit(TimeUnit.MILLISECONDS)
     @Measurement(iterations = 10)
     public long readAllScoped() {
-        try (Stream<StoredEvent> events = scoped.readAll()) {
-            return events.count();
-        }
+        return TenantWorkload.readTenant(scoped, false);
     }
 
     /** The same events through the view over the bound store, under the database's policy as well. */
@@ -209,8 +175,6 @@ public class RowLevelSecurityBenchmark {
     @OutputTimeUnit(TimeUnit.MILLISECONDS)
     @Measurement(iterations = 10)
     public long readAllRls() {
-        try (Stream<StoredEvent> events = rls.readAll()) {
-            return events.count();
-        }
+        return TenantWorkload.readTenant(rls, false);
     }
 }

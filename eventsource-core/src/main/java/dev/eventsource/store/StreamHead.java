@@ -1,9 +1,10 @@
 package dev.eventsource.store;
 
 /**
- * A stream's current version and the tenant of its last event, read together: what a
- * {@linkplain dev.eventsource.tenant.TenantScopedEventStore tenant-scoped view} needs to check a
- * stream's owner before it appends, in one query where the store offers one.
+ * A stream's current version and the tenant of its last event, read together: the owner a
+ * {@linkplain TenantGuardedAppender owner-checked append} checks inside the append (and hands to
+ * its refusal), and what a {@linkplain dev.eventsource.tenant.TenantScopedEventStore tenant-scoped
+ * view} reads before it appends to a store without that role; one query where the store offers one.
  *
  * @param version  the stream's version; 0 when it does not exist
  * @param tenantId the {@link StoredEvent#tenantId()} of the event at {@code version}; {@code null}

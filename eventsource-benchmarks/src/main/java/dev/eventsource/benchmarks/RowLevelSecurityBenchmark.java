@@ -40,6 +40,9 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code rls}: the view over that bound store ({@code PostgreSQLBackend.forTenant}), what an
  *       application in row-level-security mode runs.</li>
  * </ul>
+ * The {@code *HeadCheckFirst} variants are views over the same stores with their owner-checked
+ * appends hidden ({@link TenantWorkload#headCheckFirst}): the protocol views used before the owner
+ * check moved into the append, measured in the same run.
  * One thread; the plain and the row-level-security tables are two schemas of the same server
  * ({@code EVENTSOURCE_TEST_POSTGRES_URL}, or the one {@link PostgresTestServer} starts), dropped afterwards.
  */
@@ -61,6 +64,8 @@ public class RowLevelSecurityBenchmark {
     private EventStore scoped;
     private EventStore bound;
     private EventStore rls;
+    private EventStore scopedHeadCheckFirst;
+    private EventStore rlsHeadCheckFirst;
     private TenantWorkload work;
     private UUID[] plainStreams;
     private UUID[] rlsStreams;
@@ -90,6 +95,8 @@ public class RowLevelSecurityBenchmark {
         scoped = TenantScopedEventStore.of(plain, TENANT);
         bound = app.boundTo(TENANT);
         rls = TenantScopedEventStore.of(app.boundTo(TENANT), TENANT);
+        scopedHeadCheckFirst = TenantScopedEventStore.of(TenantWorkload.headCheckFirst(plain), TENANT);
+        rlsHeadCheckFirst = TenantScopedEventStore.of(TenantWorkload.headCheckFirst(app.boundTo(TENANT)), TENANT);
 
         work = TenantWorkload.create();
         plainStreams = work.streams(plain);
@@ -126,6 +133,12 @@ public class RowLevelSecurityBenchmark {
         return work.appendExisting(scoped, plainStreams, false);
     }
 
+    /** The view's earlier protocol (head query, then the append), for a before/after pair in one run. */
+    @Benchmark
+    public AppendResult existingStreamScopedHeadCheckFirst() {
+        return work.appendExisting(scopedHeadCheckFirst, plainStreams, false);
+    }
+
     @Benchmark
     public AppendResult existingStreamBound() {
         return work.appendExisting(bound, rlsStreams, true);
@@ -134,6 +147,12 @@ public class RowLevelSecurityBenchmark {
     @Benchmark
     public AppendResult existingStreamRls() {
         return work.appendExisting(rls, rlsStreams, false);
+    }
+
+    /** As {@link #existingStreamScopedHeadCheckFirst}, in row-level-security mode. */
+    @Benchmark
+    public AppendResult existingStreamRlsHeadCheckFirst() {
+        return work.appendExisting(rlsHeadCheckFirst, rlsStreams, false);
     }
 
     @Benchmark

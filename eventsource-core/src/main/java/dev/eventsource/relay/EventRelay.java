@@ -15,6 +15,10 @@ import dev.eventsource.subscription.AppendNotifier;
 import dev.eventsource.subscription.Checkpoint;
 import dev.eventsource.subscription.CheckpointStore;
 import dev.eventsource.subscription.RetryPolicy;
+import dev.eventsource.telemetry.RelayObserver;
+import dev.eventsource.telemetry.RelayTelemetry;
+import io.opentelemetry.api.GlobalOpenTelemetry;
+import io.opentelemetry.api.OpenTelemetry;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -102,6 +106,10 @@ public final class EventRelay implements AutoCloseable {
     private final int maxInFlight;
     private final ThreadFactory threads;
     private final Clock clock;
+    private final RelayObserver observer;
+    /** The telemetry the relay made itself (none given): closed when it stops. */
+    private final RelayTelemetry ownTelemetry;
+    private volatile AutoCloseable registration;
 
     private final ReentrantLock control = new ReentrantLock();
     private final Condition wake = control.newCondition();
@@ -152,6 +160,13 @@ public final class EventRelay implements AutoCloseable {
         this.maxInFlight = b.maxInFlight;
         this.threads = b.threads;
         this.clock = b.clock;
+        if (b.observer != null) {
+            this.observer = b.observer;
+            this.ownTelemetry = null;
+        } else {
+            this.ownTelemetry = new RelayTelemetry(b.openTelemetry != null ? b.openTelemetry : GlobalOpenTelemetry.get());
+            this.observer = ownTelemetry;
+        }
     }
 
     /**
@@ -199,6 +214,12 @@ public final class EventRelay implements AutoCloseable {
                 throw new IllegalStateException("relay '" + name + "' is started already");
             }
             started = true;
+            try {
+                registration = observer.register(name, this::observedState);
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "relay ''{0}'' runs unreported: {1} refused to register it: {2}", name,
+                        observer, describe(e));
+            }
             notifier.start(this::wakeUp);
             Thread t = (threads != null ? threads : (ThreadFactory) r -> {
                 Thread d = new Thread(r);
@@ -271,6 +292,7 @@ public final class EventRelay implements AutoCloseable {
         }
         if (t == null) {
             notifier.close();
+            stopObserving();
         }
         releaseLock();
         return ended;
@@ -331,6 +353,31 @@ public final class EventRelay implements AutoCloseable {
         } finally {
             notifier.close();
             releaseLock();
+            stopObserving();
+        }
+    }
+
+    /** What the observer's gauges report: the lag as {@link #status()} computes it. */
+    private RelayObserver.State observedState() {
+        boolean holds = locks == null ? started && !closed : lock != null && !closed;
+        long head = log.globalPosition();
+        long position = lastPublishedPosition();
+        long lag = head > position && (!filtered || relayableAfter(position)) ? head - position : 0;
+        return new RelayObserver.State(lag, Math.max(0, position), holds);
+    }
+
+    private void stopObserving() {
+        AutoCloseable r = registration;
+        registration = null;
+        try {
+            if (r != null) {
+                r.close();
+            }
+            if (ownTelemetry != null) {
+                ownTelemetry.close();
+            }
+        } catch (Exception e) {
+            LOG.log(System.Logger.Level.WARNING, "relay ''{0}'': closing its telemetry failed: {1}", name, describe(e));
         }
     }
 
@@ -465,9 +512,11 @@ public final class EventRelay implements AutoCloseable {
         RecordedEvent first = rows.get(0);
         RecordedEvent last = rows.get(rows.size() - 1);
         CompletableFuture<Void> acks;
+        RelayObserver.Batch observed = observe(rows.size(), first.globalPosition(), last.globalPosition());
         try {
             acks = publisher.publishRows(rows, this::decode);
         } catch (Undecodable u) {
+            settle(observed, u.getCause());
             // The publisher published the rows before it; the relay stops at it until resumed.
             failed = true;
             recordError("event " + u.row.eventId() + " (" + u.row.eventType() + ") at global position "
@@ -479,8 +528,36 @@ public final class EventRelay implements AutoCloseable {
         } catch (RuntimeException e) {
             acks = CompletableFuture.failedFuture(e);
         }
-        acks.whenComplete((ok, e) -> wakeUp());
+        acks.whenComplete((ok, e) -> {
+            settle(observed, e);
+            wakeUp();
+        });
         return new InFlight(acks, first, last, rows.size());
+    }
+
+    private RelayObserver.Batch observe(int events, long first, long last) {
+        try {
+            RelayObserver.Batch batch = observer.publishingBatch(name, events, first, last);
+            return batch != null ? batch : RelayObserver.Batch.NONE;
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.DEBUG, "relay ''{0}'': {1} failed to observe a batch: {2}", name, observer,
+                    describe(e));
+            return RelayObserver.Batch.NONE;
+        }
+    }
+
+    /** Tells the observer how a batch ended; observing never fails the relay. */
+    private void settle(RelayObserver.Batch observed, Throwable error) {
+        try {
+            if (error == null) {
+                observed.acknowledged();
+            } else {
+                observed.failed(error instanceof CompletionException && error.getCause() != null ? error.getCause() : error);
+            }
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.DEBUG, "relay ''{0}'': {1} failed to observe a batch's end: {2}", name, observer,
+                    describe(e));
+        }
     }
 
     private StoredEvent decode(RecordedEvent row) {
@@ -654,6 +731,8 @@ public final class EventRelay implements AutoCloseable {
         private final Set<String> aggregateTypes = new LinkedHashSet<>();
         private ThreadFactory threads;
         private Clock clock = Clock.systemUTC();
+        private RelayObserver observer;
+        private OpenTelemetry openTelemetry;
 
         private Builder(String name, RecordedLog log, CheckpointStore checkpoints, EventPublisher publisher) {
             this.name = ExclusiveLocks.checkName(name);
@@ -756,6 +835,26 @@ public final class EventRelay implements AutoCloseable {
         /** The clock for checkpoint and status times. */
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /**
+         * Who watches the relay's batches and lag (see {@link RelayObserver}); replaces the default,
+         * {@link RelayTelemetry} on {@link GlobalOpenTelemetry} (which records nothing until an
+         * OpenTelemetry SDK is installed). {@link RelayObserver#NONE} observes nothing.
+         */
+        public Builder observer(RelayObserver observer) {
+            this.observer = Objects.requireNonNull(observer, "observer");
+            return this;
+        }
+
+        /**
+         * Spans and metrics ({@link RelayTelemetry}) through {@code openTelemetry} rather than
+         * {@link GlobalOpenTelemetry}; the relay stops reporting its gauges when it stops.
+         */
+        public Builder openTelemetry(OpenTelemetry openTelemetry) {
+            this.openTelemetry = Objects.requireNonNull(openTelemetry, "openTelemetry");
+            this.observer = null;
             return this;
         }
 

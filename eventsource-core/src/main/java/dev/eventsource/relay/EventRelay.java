@@ -23,6 +23,7 @@ import io.opentelemetry.api.OpenTelemetry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.LinkedHashSet;
@@ -391,14 +392,22 @@ public final class EventRelay implements AutoCloseable {
      * the acknowledged prefix.
      */
     private void relayWhileHolding() throws InterruptedException {
-        long acked;
+        // With locks, the holder's saves are fenced: each one replaces only the checkpoint it saved
+        // (or claimed) last, so that a former holder that lost its lock unseen saves nothing more.
+        Checkpoint saved;
         try {
-            acked = checkpoints.find(key).map(Checkpoint::position).orElse(0L);
+            saved = locks == null ? checkpoints.find(key).orElse(null) : claim();
         } catch (RuntimeException e) {
-            stall("cannot read the checkpoint '" + key + "': " + describe(e));
+            stall("cannot read or claim the checkpoint '" + key + "': " + describe(e));
             await(pollInterval);
             return;
         }
+        if (saved == null && locks != null) {
+            await(lockPollInterval);   // lost the lock, or could not claim: compete again after a poll
+            return;
+        }
+        long acked = saved == null ? 0 : saved.position();
+        long processedBefore = saved == null ? 0 : saved.eventsProcessed();
         lastPublishedPosition = acked;
         long next = acked;
         long ackedEvents = 0;
@@ -423,8 +432,17 @@ public final class EventRelay implements AutoCloseable {
             }
             if (reached != null && !lost) {
                 try {
-                    checkpoints.save(new Checkpoint(key, reached.last().globalPosition(), ackedEvents,
-                            reached.last().eventId(), reached.last().eventType(), clock.instant()));
+                    Checkpoint moved = new Checkpoint(key, reached.last().globalPosition(), processedBefore + ackedEvents,
+                            reached.last().eventId(), reached.last().eventType(), savedAfter(saved));
+                    if (locks == null) {
+                        checkpoints.save(moved);
+                    } else if (!checkpoints.saveIfUnchanged(saved, moved)) {
+                        // Another holder saved since: this one lost its lock unseen (a pause longer than
+                        // the session). Abandon the batches in flight; the holder publishes them again.
+                        onFenced(reached.last().globalPosition());
+                        return;
+                    }
+                    saved = moved;
                     acked = reached.last().globalPosition();
                     attempt = 0;
                 } catch (RuntimeException e) {
@@ -615,6 +633,54 @@ public final class EventRelay implements AutoCloseable {
     private boolean lostLock() {
         ExclusiveLock held = lock;
         return locks != null && (held == null || !held.isHeld());
+    }
+
+    /**
+     * Takes the checkpoint over for this holder of the lock: saves it again as it is, with a later
+     * save time, over the one it read, so that a former holder's next save (over the one it saved
+     * last) is refused. Null when the lock was lost meanwhile or another writer kept saving.
+     */
+    private Checkpoint claim() {
+        Checkpoint seen = checkpoints.find(key).orElse(null);
+        for (int attempt = 0; attempt < 10; attempt++) {
+            Checkpoint claimed = seen == null
+                    ? new Checkpoint(key, 0, 0, null, null, savedAfter(null))
+                    : new Checkpoint(key, seen.position(), seen.eventsProcessed(), seen.lastEventId(), seen.lastEventType(),
+                    savedAfter(seen));
+            if (checkpoints.saveIfUnchanged(seen, claimed)) {
+                return claimed;
+            }
+            if (lostLock()) {
+                onLockLost();
+                return null;
+            }
+            // A former holder saved meanwhile; it saves nothing once this claim is in.
+            seen = checkpoints.find(key).orElse(null);
+        }
+        stall("cannot claim the checkpoint '" + key + "': another writer saves it too; is a relay of this name running"
+                + " without locks, or is something else writing the checkpoint?");
+        releaseLock();
+        return null;
+    }
+
+    /** A save time after {@code previous}'s, to the microsecond the stores keep, so that every save differs. */
+    private Instant savedAfter(Checkpoint previous) {
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+        if (previous != null && !now.isAfter(previous.updatedAt())) {
+            return previous.updatedAt().truncatedTo(ChronoUnit.MICROS).plus(1, ChronoUnit.MICROS);
+        }
+        return now;
+    }
+
+    private void onFenced(long position) {
+        LOG.log(System.Logger.Level.WARNING, "relay ''{0}'' was fenced: another holder saved its checkpoint; it stops"
+                + " publishing", name);
+        releaseLock();
+        recordError("fenced at global position " + position + ": another holder of '" + key + "' (or a reset) saved the"
+                + " checkpoint since this instance's last save, so its lock was lost unseen; saved nothing, stopped"
+                + " publishing, competing for the lock again");
+        state = RelayState.STANDBY;
+        lockLosses.incrementAndGet();
     }
 
     private void onLockLost() {

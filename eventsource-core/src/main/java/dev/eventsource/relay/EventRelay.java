@@ -78,7 +78,16 @@ import java.util.stream.Stream;
  *       lock poll; once it is lost (on PostgreSQL, its session ended) it stops publishing, saves
  *       nothing more, and competes for the lock again. Without locks, nothing stops two relays of one
  *       name in two processes from both publishing.</li>
+ *   <li><em>Fenced checkpoint</em>: with locks, the holder claims the checkpoint when it takes the
+ *       lock and saves only over its own last save ({@link CheckpointStore#saveIfUnchanged}). A
+ *       holder that lost its lock unseen (paused past the end of its PostgreSQL session, while
+ *       another took over) has its next save refused: it never moves the checkpoint back, abandons
+ *       its batches in flight, publishes nothing more and stands by.</li>
  * </ul>
+ *
+ * <p><b>Telemetry.</b> Each batch is reported to a {@link RelayObserver}: by default
+ * {@link RelayTelemetry} on {@link GlobalOpenTelemetry} (one span per batch, published and failed
+ * counters, lag gauge); see {@link Builder#observer} and {@link Builder#openTelemetry}.</p>
  *
  * <p>The checkpoint is kept in the given {@link CheckpointStore} under {@code "relay:<name>"}. The
  * relay never closes the publisher, the store or the checkpoint store. Thread-safe.

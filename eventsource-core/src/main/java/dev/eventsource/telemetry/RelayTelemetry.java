@@ -15,9 +15,7 @@ import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
 
-import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
@@ -54,8 +52,7 @@ public final class RelayTelemetry implements RelayObserver, AutoCloseable {
     private final LongCounter failed;
     private final DoubleHistogram batchDuration;
     private final BatchCallback gauges;
-    private final Map<String, Supplier<State>> running = new ConcurrentHashMap<>();
-    private final Map<String, Attributes> attributes = new ConcurrentHashMap<>();
+    private final Watched<State> watched = new Watched<>("relay", RELAY);
 
     /** Spans and metrics through {@code openTelemetry}. */
     public RelayTelemetry(OpenTelemetry openTelemetry) {
@@ -75,15 +72,8 @@ public final class RelayTelemetry implements RelayObserver, AutoCloseable {
         ObservableLongMeasurement position = meter.gaugeBuilder("eventsource.relay.position").ofLongs()
                 .setUnit("{position}").setDescription("Global position of the last event the publisher acknowledged")
                 .buildObserver();
-        this.gauges = meter.batchCallback(() -> running.forEach((name, supplier) -> {
-            State state;
-            try {
-                state = supplier.get();
-            } catch (RuntimeException e) {
-                return; // A relay whose store is unreachable reports nothing this time rather than a guess.
-            }
+        this.gauges = meter.batchCallback(() -> watched.forEachRunning((state, a) -> {
             if (state.active()) {
-                Attributes a = attributes(name);
                 lagEvents.record(state.lagEvents(), a);
                 position.record(state.publishedPosition(), a);
             }
@@ -129,24 +119,18 @@ public final class RelayTelemetry implements RelayObserver, AutoCloseable {
      */
     @Override
     public AutoCloseable register(String relay, Supplier<State> state) {
-        Objects.requireNonNull(relay, "relay");
-        Objects.requireNonNull(state, "state");
-        if (running.putIfAbsent(relay, state) != null) {
-            throw new IllegalStateException("relay " + relay + " is registered already with this RelayTelemetry; close"
-                    + " its registration when it stops, or give each instance of one relay its own RelayTelemetry");
-        }
-        return () -> running.remove(relay, state);
+        return watched.register(relay, state);
     }
 
     private Attributes attributes(String relay) {
-        return attributes.computeIfAbsent(relay, name -> Attributes.of(RELAY, name));
+        return watched.attributes(relay);
     }
 
     /** Stops reporting the gauges; spans and counters keep working. */
     @Override
     public void close() {
         gauges.close();
-        running.clear();
+        watched.clear();
     }
 
     @Override

@@ -93,15 +93,7 @@ public abstract class JdbcCheckpointStore implements TransactionalCheckpointStor
         return access.observedUnchecked("upsert", table, n -> -1, () -> access.write("save the checkpoint of "
                 + next.subscription() + " if unchanged", c -> {
             if (expected == null) {
-                try (PreparedStatement s = c.prepareStatement(insertIfAbsent)) {
-                    s.setString(1, next.subscription());
-                    s.setLong(2, next.position());
-                    s.setLong(3, next.eventsProcessed());
-                    dialect.setUuid(s, 4, next.lastEventId());
-                    s.setString(5, next.lastEventType());
-                    dialect.setInstant(s, 6, next.updatedAt());
-                    return s.executeUpdate() == 1;
-                }
+                return write(c, insertIfAbsent, next) == 1;
             }
             try (PreparedStatement s = c.prepareStatement(updateIfUnchanged)) {
                 s.setLong(1, next.position());
@@ -173,8 +165,13 @@ public abstract class JdbcCheckpointStore implements TransactionalCheckpointStor
     }
 
     private int upsert(Connection c, Checkpoint checkpoint) throws SQLException {
+        return write(c, upsert, checkpoint);
+    }
+
+    /** Runs {@code sql}, an insert of every column in table order, for {@code checkpoint}. */
+    private int write(Connection c, String sql, Checkpoint checkpoint) throws SQLException {
         SqlDialect dialect = access.dialect();
-        try (PreparedStatement s = c.prepareStatement(upsert)) {
+        try (PreparedStatement s = c.prepareStatement(sql)) {
             s.setString(1, checkpoint.subscription());
             s.setLong(2, checkpoint.position());
             s.setLong(3, checkpoint.eventsProcessed());

@@ -263,10 +263,10 @@ public final class EventRelay implements AutoCloseable {
 
     /** The relay's state, position, lag and failures; reads the store's head and, when behind, one row. */
     public RelayStatus status() {
-        boolean holds = locks == null ? started && !closed : lock != null && !closed;
+        boolean holds = holds();
         long head = log.globalPosition();
         long position = lastPublishedPosition();
-        long lag = head > position && (!filtered || relayableAfter(position)) ? head - position : 0;
+        long lag = lag(head, position);
         RelayState s = closed ? RelayState.STOPPED : state;
         return new RelayStatus(name, s, holds, position, head, lag, publishedEvents.get(), publishedBatches.get(),
                 failures.get(), consecutiveFailures.get(), lastError, lastErrorAt, lastPublishedAt, lockLosses.get());
@@ -369,11 +369,17 @@ public final class EventRelay implements AutoCloseable {
 
     /** What the observer's gauges report: the lag as {@link #status()} computes it. */
     private RelayObserver.State observedState() {
-        boolean holds = locks == null ? started && !closed : lock != null && !closed;
-        long head = log.globalPosition();
         long position = lastPublishedPosition();
-        long lag = head > position && (!filtered || relayableAfter(position)) ? head - position : 0;
-        return new RelayObserver.State(lag, Math.max(0, position), holds);
+        return new RelayObserver.State(lag(log.globalPosition(), position), Math.max(0, position), holds());
+    }
+
+    private boolean holds() {
+        return locks == null ? started && !closed : lock != null && !closed;
+    }
+
+    /** Events after {@code position} up to {@code head}; 0 when nothing this relay relays is left. */
+    private long lag(long head, long position) {
+        return head > position && (!filtered || relayableAfter(position)) ? head - position : 0;
     }
 
     private void stopObserving() {

@@ -28,7 +28,6 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -74,8 +73,13 @@ import java.util.stream.Stream;
  * {@code batch} records. To show where the relay's time goes, each round also times the
  * {@link KafkaEventPublisher} alone on the same stored rows (read beforehand, lists of
  * {@code batch}) and the relay to a publisher that does nothing (reading and checkpointing only).
- * One round of each warms up, then {@code rounds} rounds alternate raw and relay; the median is
- * reported.
+ * One round of everything warms up (both sides alike), then {@code rounds} rounds; each round runs
+ * the raw producer and the relay back to back, the raw producer first in odd rounds and the relay
+ * first in even ones, so that neither always runs on a warmer broker. The raw producer is built with
+ * {@link KafkaEventPublisher#producerConfig}, exactly the publisher's settings. Reported: medians,
+ * and the ratio of each round's pair (relay / raw with the same records, run back to back), whose
+ * median and best are steadier than the ratio of the medians on a shared machine. The last lines
+ * are the rows of the table in {@code docs/benchmarks.md} ("Relay to Kafka"), ready to paste.
  *
  * <p><b>Latency.</b> On a new empty log per backend, with the relay live and a
  * {@link KafkaEventConsumer} group subscribed, {@code latencyEvents} single-event appends are made at
@@ -88,7 +92,8 @@ import java.util.stream.Stream;
  * {@code EVENTSOURCE_TEST_POSTGRES_URL}.
  *
  * <p>Run: {@code java -cp eventsource-benchmarks/target/benchmarks.jar dev.eventsource.benchmarks.RelayBenchmark
- * [events] [batch] [rounds] [latencyEvents] [rate]} (defaults 100000 1000 3 2000 200).
+ * [events] [batch] [rounds] [latencyEvents] [rate]} (defaults 100000 1000 5 2000 200; latencyEvents 0
+ * skips the latency part). {@code -Dbackends=sqlite} (or {@code postgresql}) runs one backend.
  */
 public final class RelayBenchmark {
 
@@ -101,6 +106,8 @@ public final class RelayBenchmark {
     private final EventRegistry registry = new EventRegistry().register(BenchEvents.ItemAdded.class);
     private final AtomicInteger names = new AtomicInteger();
     private final String run = UUID.randomUUID().toString().substring(0, 6);
+    private final String startedAt = java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MINUTES).toString();
+    private final List<String> rows = new ArrayList<>();
 
     private RelayBenchmark(int events, int batch, int rounds, int latencyEvents, int rate, String bootstrap) {
         this.events = events;
@@ -114,22 +121,30 @@ public final class RelayBenchmark {
     public static void main(String[] args) throws Exception {
         int events = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
         int batch = args.length > 1 ? Integer.parseInt(args[1]) : 1000;
-        int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 3;
+        int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 5;
         int latencyEvents = args.length > 3 ? Integer.parseInt(args[3]) : 2000;
         int rate = args.length > 4 ? Integer.parseInt(args[4]) : 200;
-        if (events < 1000 || events % 1000 != 0 || batch < 1 || rounds < 1 || latencyEvents < 1 || rate < 1) {
+        if (events < 1000 || events % 1000 != 0 || batch < 1 || rounds < 1 || latencyEvents < 0 || rate < 1) {
             throw new IllegalArgumentException("arguments: events (a positive multiple of 1000), batch, rounds,"
-                    + " latencyEvents, rate (all positive); got " + Arrays.toString(args));
+                    + " latencyEvents (0 skips latency), rate (all positive); got " + Arrays.toString(args));
         }
+        List<String> backends = List.of(System.getProperty("backends", "sqlite,postgresql").split(","));
         KafkaTestBroker broker = KafkaTestBroker.shared();
         System.out.printf("broker %s (%s), %d events, relay batch %d, %d rounds; latency: %d appends at %d/s%n",
                 broker.bootstrapServers(), broker.isExternal() ? "external" : "in-JVM KRaft", events, batch, rounds,
                 latencyEvents, rate);
         RelayBenchmark bench = new RelayBenchmark(events, batch, rounds, latencyEvents, rate, broker.bootstrapServers());
-        for (String backend : List.of("sqlite", "postgresql")) {
-            bench.throughput(backend);
-            bench.latency(backend);
+        for (String backend : backends) {
+            bench.throughput(backend.strip());
+            if (latencyEvents > 0) {
+                bench.latency(backend.strip());
+            }
         }
+        System.out.println();
+        System.out.println("| run | backend | relay events/s | raw, same records | ratio | raw, no headers | ratio |"
+                + " ratio per round (median, best) |");
+        System.out.println("|---|---|---:|---:|---:|---:|---:|---|");
+        bench.rows.forEach(System.out::println);
         System.exit(0);   // the in-JVM broker's and PostgreSQL's threads
     }
 
@@ -183,20 +198,30 @@ public final class RelayBenchmark {
             List<Double> relay = new ArrayList<>();
             List<Double> publisherOnly = new ArrayList<>();
             List<Double> relayNoBroker = new ArrayList<>();
-            try (KafkaProducer<String, byte[]> producer = rawProducer();
+            List<Double> pairRatios = new ArrayList<>();
+            try (KafkaProducer<String, byte[]> producer = rawProducer(config);
                  KafkaEventPublisher publisher = new KafkaEventPublisher(config, registry)) {
                 for (int round = 0; round <= rounds; round++) {
                     double r = rate(events, rawAll(producer, documents));
-                    double rh = rate(events, rawAll(producer, documentsWithHeaders));
+                    double rh;
+                    double re;
+                    if (round % 2 == 1) {   // the pair back to back, in alternating order
+                        rh = rate(events, rawAll(producer, documentsWithHeaders));
+                        re = rate(events, relayAll(backend, publisher));
+                    } else {
+                        re = rate(events, relayAll(backend, publisher));
+                        rh = rate(events, rawAll(producer, documentsWithHeaders));
+                    }
                     double rb = rate(events, rawBatched(producer, documentsWithHeaders));
-                    double re = rate(events, relayAll(backend, publisher));
                     double po = rate(events, publishAll(publisher, stored));
                     double rn = rate(events, relayAll(backend, new NoBroker()));
                     String label = round == 0 ? "warm-up" : "round " + round;
                     System.out.printf("%s %s: raw %,.0f/s, raw with headers %,.0f/s, raw waiting per %d %,.0f/s,"
-                                    + " relay %,.0f/s; publisher alone %,.0f/s, relay to no broker %,.0f/s%n",
-                            backendName, label, r, rh, batch, rb, re, po, rn);
+                                    + " relay %,.0f/s (relay/raw with headers %.2f); publisher alone %,.0f/s, relay to no"
+                                    + " broker %,.0f/s%n",
+                            backendName, label, r, rh, batch, rb, re, re / rh, po, rn);
                     if (round > 0) {
+                        pairRatios.add(re / rh);
                         raw.add(r);
                         rawHeaders.add(rh);
                         rawBatched.add(rb);
@@ -217,6 +242,10 @@ public final class RelayBenchmark {
             System.out.printf("RESULT %s breakdown: KafkaEventPublisher alone (stored events read beforehand, lists of %d)"
                             + " %,.0f events/s; the relay to a publisher that does nothing %,.0f events/s%n",
                     backendName, batch, median(publisherOnly), median(relayNoBroker));
+            double best = pairRatios.stream().mapToDouble(Double::doubleValue).max().orElse(0);
+            rows.add(String.format(java.util.Locale.ROOT, "| %s (%d rounds) | %s | %,.0f | %,.0f | **%.2f** | %,.0f | %.2f | %.2f, %.2f |",
+                    startedAt, rounds, backendName.equals("sqlite") ? "SQLite" : "PostgreSQL", mre, mrh, mre / mrh, mr,
+                    mre / mr, median(pairRatios), best));
         }
     }
 
@@ -232,15 +261,9 @@ public final class RelayBenchmark {
         return h;
     }
 
-    private KafkaProducer<String, byte[]> rawProducer() {
-        // What KafkaEventPublisher sets.
-        Map<String, Object> p = new HashMap<>();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.put(ProducerConfig.LINGER_MS_CONFIG, 1);
-        p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5);
-        return new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
+    /** A producer with exactly the settings of the relay's {@link KafkaEventPublisher} for {@code config}. */
+    private static KafkaProducer<String, byte[]> rawProducer(KafkaBusConfig config) {
+        return new KafkaProducer<>(KafkaEventPublisher.producerConfig(config), new StringSerializer(), new ByteArraySerializer());
     }
 
     private static long rawAll(KafkaProducer<String, byte[]> producer, List<ProducerRecord<String, byte[]>> documents)

@@ -35,7 +35,7 @@ import java.util.concurrent.Callable;
                 "  2  usage error: bad arguments, unknown store URL", "  3  store unavailable: missing or foreign file, server down, locked", "  4  input refused: malformed JSON Lines, conflicting events"},
         subcommands = {DemoCommand.class, InitCommand.class, StreamsCommand.class, EventsCommand.class, TailCommand.class,
                 StatsCommand.class, MigrateCommand.class, ExportCommand.class, ImportCommand.class, VerifyCommand.class,
-                SchemaCommand.class, SubscriptionsCommand.class, DlqCommand.class, BackupCommand.class})
+                SchemaCommand.class, SubscriptionsCommand.class, DlqCommand.class, BackupCommand.class, RelayCommand.class})
 public final class EventsourceCli implements Callable<Integer> {
 
     @Spec

@@ -15,10 +15,15 @@ import dev.eventsource.subscription.AppendNotifier;
 import dev.eventsource.subscription.Checkpoint;
 import dev.eventsource.subscription.CheckpointStore;
 import dev.eventsource.subscription.RetryPolicy;
+import dev.eventsource.telemetry.RelayObserver;
+import dev.eventsource.telemetry.RelayTelemetry;
+import io.opentelemetry.api.GlobalOpenTelemetry;
+import io.opentelemetry.api.OpenTelemetry;
 
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.LinkedHashSet;
@@ -73,7 +78,16 @@ import java.util.stream.Stream;
  *       lock poll; once it is lost (on PostgreSQL, its session ended) it stops publishing, saves
  *       nothing more, and competes for the lock again. Without locks, nothing stops two relays of one
  *       name in two processes from both publishing.</li>
+ *   <li><em>Fenced checkpoint</em>: with locks, the holder claims the checkpoint when it takes the
+ *       lock and saves only over its own last save ({@link CheckpointStore#saveIfUnchanged}). A
+ *       holder that lost its lock unseen (paused past the end of its PostgreSQL session, while
+ *       another took over) has its next save refused: it never moves the checkpoint back, abandons
+ *       its batches in flight, publishes nothing more and stands by.</li>
  * </ul>
+ *
+ * <p><b>Telemetry.</b> Each batch is reported to a {@link RelayObserver}: by default
+ * {@link RelayTelemetry} on {@link GlobalOpenTelemetry} (one span per batch, published and failed
+ * counters, lag gauge); see {@link Builder#observer} and {@link Builder#openTelemetry}.</p>
  *
  * <p>The checkpoint is kept in the given {@link CheckpointStore} under {@code "relay:<name>"}. The
  * relay never closes the publisher, the store or the checkpoint store. Thread-safe.
@@ -102,6 +116,10 @@ public final class EventRelay implements AutoCloseable {
     private final int maxInFlight;
     private final ThreadFactory threads;
     private final Clock clock;
+    private final RelayObserver observer;
+    /** The telemetry the relay made itself (none given): closed when it stops. */
+    private final RelayTelemetry ownTelemetry;
+    private volatile AutoCloseable registration;
 
     private final ReentrantLock control = new ReentrantLock();
     private final Condition wake = control.newCondition();
@@ -152,6 +170,13 @@ public final class EventRelay implements AutoCloseable {
         this.maxInFlight = b.maxInFlight;
         this.threads = b.threads;
         this.clock = b.clock;
+        if (b.observer != null) {
+            this.observer = b.observer;
+            this.ownTelemetry = null;
+        } else {
+            this.ownTelemetry = new RelayTelemetry(b.openTelemetry != null ? b.openTelemetry : GlobalOpenTelemetry.get());
+            this.observer = ownTelemetry;
+        }
     }
 
     /**
@@ -199,6 +224,12 @@ public final class EventRelay implements AutoCloseable {
                 throw new IllegalStateException("relay '" + name + "' is started already");
             }
             started = true;
+            try {
+                registration = observer.register(name, this::observedState);
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "relay ''{0}'' runs unreported: {1} refused to register it: {2}", name,
+                        observer, describe(e));
+            }
             notifier.start(this::wakeUp);
             Thread t = (threads != null ? threads : (ThreadFactory) r -> {
                 Thread d = new Thread(r);
@@ -232,10 +263,10 @@ public final class EventRelay implements AutoCloseable {
 
     /** The relay's state, position, lag and failures; reads the store's head and, when behind, one row. */
     public RelayStatus status() {
-        boolean holds = locks == null ? started && !closed : lock != null && !closed;
+        boolean holds = holds();
         long head = log.globalPosition();
         long position = lastPublishedPosition();
-        long lag = head > position && (!filtered || relayableAfter(position)) ? head - position : 0;
+        long lag = lag(head, position);
         RelayState s = closed ? RelayState.STOPPED : state;
         return new RelayStatus(name, s, holds, position, head, lag, publishedEvents.get(), publishedBatches.get(),
                 failures.get(), consecutiveFailures.get(), lastError, lastErrorAt, lastPublishedAt, lockLosses.get());
@@ -271,6 +302,7 @@ public final class EventRelay implements AutoCloseable {
         }
         if (t == null) {
             notifier.close();
+            stopObserving();
         }
         releaseLock();
         return ended;
@@ -331,6 +363,37 @@ public final class EventRelay implements AutoCloseable {
         } finally {
             notifier.close();
             releaseLock();
+            stopObserving();
+        }
+    }
+
+    /** What the observer's gauges report: the lag as {@link #status()} computes it. */
+    private RelayObserver.State observedState() {
+        long position = lastPublishedPosition();
+        return new RelayObserver.State(lag(log.globalPosition(), position), Math.max(0, position), holds());
+    }
+
+    private boolean holds() {
+        return locks == null ? started && !closed : lock != null && !closed;
+    }
+
+    /** Events after {@code position} up to {@code head}; 0 when nothing this relay relays is left. */
+    private long lag(long head, long position) {
+        return head > position && (!filtered || relayableAfter(position)) ? head - position : 0;
+    }
+
+    private void stopObserving() {
+        AutoCloseable r = registration;
+        registration = null;
+        try {
+            if (r != null) {
+                r.close();
+            }
+            if (ownTelemetry != null) {
+                ownTelemetry.close();
+            }
+        } catch (Exception e) {
+            LOG.log(System.Logger.Level.WARNING, "relay ''{0}'': closing its telemetry failed: {1}", name, describe(e));
         }
     }
 
@@ -344,14 +407,22 @@ public final class EventRelay implements AutoCloseable {
      * the acknowledged prefix.
      */
     private void relayWhileHolding() throws InterruptedException {
-        long acked;
+        // With locks, the holder's saves are fenced: each one replaces only the checkpoint it saved
+        // (or claimed) last, so that a former holder that lost its lock unseen saves nothing more.
+        Checkpoint saved;
         try {
-            acked = checkpoints.find(key).map(Checkpoint::position).orElse(0L);
+            saved = locks == null ? checkpoints.find(key).orElse(null) : claim();
         } catch (RuntimeException e) {
-            stall("cannot read the checkpoint '" + key + "': " + describe(e));
+            stall("cannot read or claim the checkpoint '" + key + "': " + describe(e));
             await(pollInterval);
             return;
         }
+        if (saved == null && locks != null) {
+            await(lockPollInterval);   // lost the lock, or could not claim: compete again after a poll
+            return;
+        }
+        long acked = saved == null ? 0 : saved.position();
+        long processedBefore = saved == null ? 0 : saved.eventsProcessed();
         lastPublishedPosition = acked;
         long next = acked;
         long ackedEvents = 0;
@@ -376,8 +447,17 @@ public final class EventRelay implements AutoCloseable {
             }
             if (reached != null && !lost) {
                 try {
-                    checkpoints.save(new Checkpoint(key, reached.last().globalPosition(), ackedEvents,
-                            reached.last().eventId(), reached.last().eventType(), clock.instant()));
+                    Checkpoint moved = new Checkpoint(key, reached.last().globalPosition(), processedBefore + ackedEvents,
+                            reached.last().eventId(), reached.last().eventType(), savedAfter(saved));
+                    if (locks == null) {
+                        checkpoints.save(moved);
+                    } else if (!checkpoints.saveIfUnchanged(saved, moved)) {
+                        // Another holder saved since: this one lost its lock unseen (a pause longer than
+                        // the session). Abandon the batches in flight; the holder publishes them again.
+                        onFenced(reached.last().globalPosition());
+                        return;
+                    }
+                    saved = moved;
                     acked = reached.last().globalPosition();
                     attempt = 0;
                 } catch (RuntimeException e) {
@@ -465,9 +545,11 @@ public final class EventRelay implements AutoCloseable {
         RecordedEvent first = rows.get(0);
         RecordedEvent last = rows.get(rows.size() - 1);
         CompletableFuture<Void> acks;
+        RelayObserver.Batch observed = observe(rows.size(), first.globalPosition(), last.globalPosition());
         try {
             acks = publisher.publishRows(rows, this::decode);
         } catch (Undecodable u) {
+            settle(observed, u.getCause());
             // The publisher published the rows before it; the relay stops at it until resumed.
             failed = true;
             recordError("event " + u.row.eventId() + " (" + u.row.eventType() + ") at global position "
@@ -479,8 +561,36 @@ public final class EventRelay implements AutoCloseable {
         } catch (RuntimeException e) {
             acks = CompletableFuture.failedFuture(e);
         }
-        acks.whenComplete((ok, e) -> wakeUp());
+        acks.whenComplete((ok, e) -> {
+            settle(observed, e);
+            wakeUp();
+        });
         return new InFlight(acks, first, last, rows.size());
+    }
+
+    private RelayObserver.Batch observe(int events, long first, long last) {
+        try {
+            RelayObserver.Batch batch = observer.publishingBatch(name, events, first, last);
+            return batch != null ? batch : RelayObserver.Batch.NONE;
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.DEBUG, "relay ''{0}'': {1} failed to observe a batch: {2}", name, observer,
+                    describe(e));
+            return RelayObserver.Batch.NONE;
+        }
+    }
+
+    /** Tells the observer how a batch ended; observing never fails the relay. */
+    private void settle(RelayObserver.Batch observed, Throwable error) {
+        try {
+            if (error == null) {
+                observed.acknowledged();
+            } else {
+                observed.failed(error instanceof CompletionException && error.getCause() != null ? error.getCause() : error);
+            }
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.DEBUG, "relay ''{0}'': {1} failed to observe a batch's end: {2}", name, observer,
+                    describe(e));
+        }
     }
 
     private StoredEvent decode(RecordedEvent row) {
@@ -538,6 +648,54 @@ public final class EventRelay implements AutoCloseable {
     private boolean lostLock() {
         ExclusiveLock held = lock;
         return locks != null && (held == null || !held.isHeld());
+    }
+
+    /**
+     * Takes the checkpoint over for this holder of the lock: saves it again as it is, with a later
+     * save time, over the one it read, so that a former holder's next save (over the one it saved
+     * last) is refused. Null when the lock was lost meanwhile or another writer kept saving.
+     */
+    private Checkpoint claim() {
+        Checkpoint seen = checkpoints.find(key).orElse(null);
+        for (int attempt = 0; attempt < 10; attempt++) {
+            Checkpoint claimed = seen == null
+                    ? new Checkpoint(key, 0, 0, null, null, savedAfter(null))
+                    : new Checkpoint(key, seen.position(), seen.eventsProcessed(), seen.lastEventId(), seen.lastEventType(),
+                    savedAfter(seen));
+            if (checkpoints.saveIfUnchanged(seen, claimed)) {
+                return claimed;
+            }
+            if (lostLock()) {
+                onLockLost();
+                return null;
+            }
+            // A former holder saved meanwhile; it saves nothing once this claim is in.
+            seen = checkpoints.find(key).orElse(null);
+        }
+        stall("cannot claim the checkpoint '" + key + "': another writer saves it too; is a relay of this name running"
+                + " without locks, or is something else writing the checkpoint?");
+        releaseLock();
+        return null;
+    }
+
+    /** A save time after {@code previous}'s, to the microsecond the stores keep, so that every save differs. */
+    private Instant savedAfter(Checkpoint previous) {
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+        if (previous != null && !now.isAfter(previous.updatedAt())) {
+            return previous.updatedAt().truncatedTo(ChronoUnit.MICROS).plus(1, ChronoUnit.MICROS);
+        }
+        return now;
+    }
+
+    private void onFenced(long position) {
+        LOG.log(System.Logger.Level.WARNING, "relay ''{0}'' was fenced: another holder saved its checkpoint; it stops"
+                + " publishing", name);
+        releaseLock();
+        recordError("fenced at global position " + position + ": another holder of '" + key + "' (or a reset) saved the"
+                + " checkpoint since this instance's last save, so its lock was lost unseen; saved nothing, stopped"
+                + " publishing, competing for the lock again");
+        state = RelayState.STANDBY;
+        lockLosses.incrementAndGet();
     }
 
     private void onLockLost() {
@@ -654,6 +812,8 @@ public final class EventRelay implements AutoCloseable {
         private final Set<String> aggregateTypes = new LinkedHashSet<>();
         private ThreadFactory threads;
         private Clock clock = Clock.systemUTC();
+        private RelayObserver observer;
+        private OpenTelemetry openTelemetry;
 
         private Builder(String name, RecordedLog log, CheckpointStore checkpoints, EventPublisher publisher) {
             this.name = ExclusiveLocks.checkName(name);
@@ -756,6 +916,26 @@ public final class EventRelay implements AutoCloseable {
         /** The clock for checkpoint and status times. */
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /**
+         * Who watches the relay's batches and lag (see {@link RelayObserver}); replaces the default,
+         * {@link RelayTelemetry} on {@link GlobalOpenTelemetry} (which records nothing until an
+         * OpenTelemetry SDK is installed). {@link RelayObserver#NONE} observes nothing.
+         */
+        public Builder observer(RelayObserver observer) {
+            this.observer = Objects.requireNonNull(observer, "observer");
+            return this;
+        }
+
+        /**
+         * Spans and metrics ({@link RelayTelemetry}) through {@code openTelemetry} rather than
+         * {@link GlobalOpenTelemetry}; the relay stops reporting its gauges when it stops.
+         */
+        public Builder openTelemetry(OpenTelemetry openTelemetry) {
+            this.openTelemetry = Objects.requireNonNull(openTelemetry, "openTelemetry");
+            this.observer = null;
             return this;
         }
 

@@ -20,7 +20,8 @@ import java.time.Instant;
  * @param lastError             the last failure, or {@code null}
  * @param lastErrorAt           when it happened, or {@code null}
  * @param lastPublishedAt       when the publisher last acknowledged, or {@code null}
- * @param lockLosses            times this instance lost its lock while active
+ * @param lockLosses            times this instance lost its lock while active, or found it lost when its
+ *                              checkpoint save was refused (fenced: another holder had saved since)
  */
 public record RelayStatus(String name, RelayState state, boolean holdsLock, long lastPublishedPosition, long headPosition,
                           long lagEvents, long publishedEvents, long publishedBatches, long failures,

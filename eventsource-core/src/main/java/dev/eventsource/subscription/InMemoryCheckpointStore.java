@@ -20,6 +20,21 @@ public final class InMemoryCheckpointStore implements CheckpointStore {
         checkpoints.put(checkpoint.subscription(), checkpoint);
     }
 
+    /** Compares and saves in one atomic step. */
+    @Override
+    public boolean saveIfUnchanged(Checkpoint expected, Checkpoint next) {
+        CheckpointStore.checkSameSubscription(expected, next);
+        boolean[] saved = {false};
+        checkpoints.compute(next.subscription(), (name, current) -> {
+            if (CheckpointStore.sameSave(current, expected)) {
+                saved[0] = true;
+                return next;
+            }
+            return current;
+        });
+        return saved[0];
+    }
+
     @Override
     public boolean reset(String subscription) {
         return checkpoints.remove(Objects.requireNonNull(subscription, "subscription")) != null;

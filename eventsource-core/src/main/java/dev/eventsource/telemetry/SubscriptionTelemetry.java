@@ -21,9 +21,7 @@ import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Scope;
 
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
@@ -63,8 +61,7 @@ public final class SubscriptionTelemetry implements SubscriptionObserver, AutoCl
     private final LongCounter deadLettered;
     private final DoubleHistogram batchDuration;
     private final BatchCallback gauges;
-    private final Map<String, Supplier<State>> running = new ConcurrentHashMap<>();
-    private final Map<String, Attributes> attributes = new ConcurrentHashMap<>();
+    private final Watched<State> watched = new Watched<>("subscription", SUBSCRIPTION);
 
     /** Spans and metrics through {@code openTelemetry}. */
     public SubscriptionTelemetry(OpenTelemetry openTelemetry) {
@@ -86,14 +83,7 @@ public final class SubscriptionTelemetry implements SubscriptionObserver, AutoCl
                 .setDescription("How long the oldest unprocessed event has waited").buildObserver();
         ObservableLongMeasurement letters = meter.gaugeBuilder("eventsource.subscription.dead_letters").ofLongs()
                 .setUnit("{event}").setDescription("Unresolved dead letters of the subscription").buildObserver();
-        this.gauges = meter.batchCallback(() -> running.forEach((name, supplier) -> {
-            State state;
-            try {
-                state = supplier.get();
-            } catch (RuntimeException e) {
-                return; // A subscription whose store is unreachable reports nothing this time rather than a guess.
-            }
-            Attributes a = attributes(name);
+        this.gauges = meter.batchCallback(() -> watched.forEachRunning((state, a) -> {
             lagEvents.record(state.lagEvents(), a);
             lag.record(state.lag().toNanos() / 1e9, a);
             letters.record(state.deadLetters(), a);
@@ -165,24 +155,18 @@ public final class SubscriptionTelemetry implements SubscriptionObserver, AutoCl
      */
     @Override
     public AutoCloseable register(String subscription, Supplier<State> state) {
-        Objects.requireNonNull(subscription, "subscription");
-        Objects.requireNonNull(state, "state");
-        if (running.putIfAbsent(subscription, state) != null) {
-            throw new IllegalStateException("subscription " + subscription + " is registered already; close its"
-                    + " registration when it stops before registering it again");
-        }
-        return () -> running.remove(subscription, state);
+        return watched.register(subscription, state);
     }
 
     private Attributes attributes(String subscription) {
-        return attributes.computeIfAbsent(subscription, name -> Attributes.of(SUBSCRIPTION, name));
+        return watched.attributes(subscription);
     }
 
     /** Stops reporting the gauges; spans and counters keep working. */
     @Override
     public void close() {
         gauges.close();
-        running.clear();
+        watched.clear();
     }
 
     @Override

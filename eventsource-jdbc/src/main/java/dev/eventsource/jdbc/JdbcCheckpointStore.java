@@ -1,6 +1,7 @@
 package dev.eventsource.jdbc;
 
 import dev.eventsource.subscription.Checkpoint;
+import dev.eventsource.subscription.CheckpointStore;
 import dev.eventsource.subscription.TransactionalCheckpointStore;
 
 import java.sql.Connection;
@@ -30,6 +31,8 @@ public abstract class JdbcCheckpointStore implements TransactionalCheckpointStor
     private final String upsert;
     private final String select;
     private final String delete;
+    private final String insertIfAbsent;
+    private final String updateIfUnchanged;
     private final String orderByName;
     private final String table;
 
@@ -47,6 +50,11 @@ public abstract class JdbcCheckpointStore implements TransactionalCheckpointStor
         this.select = "SELECT subscription, position, events_processed, last_event_id, last_event_type, updated_at FROM "
                 + table;
         this.delete = "DELETE FROM " + table + " WHERE subscription = ?";
+        this.insertIfAbsent = "INSERT INTO " + table + " (subscription, position, events_processed, last_event_id,"
+                + " last_event_type, updated_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (subscription) DO NOTHING";
+        this.updateIfUnchanged = "UPDATE " + table + " SET position = ?, events_processed = ?, last_event_id = ?,"
+                + " last_event_type = ?, updated_at = ? WHERE subscription = ? AND position = ? AND events_processed = ?"
+                + " AND updated_at = ?";
         this.orderByName = " ORDER BY " + dialect.binaryOrder("subscription");
     }
 
@@ -70,6 +78,36 @@ public abstract class JdbcCheckpointStore implements TransactionalCheckpointStor
         access.ensureSchema();
         access.observedUnchecked("upsert", table, n -> -1,
                 () -> access.write("save the checkpoint of " + checkpoint.subscription(), c -> upsert(c, checkpoint)));
+    }
+
+    /**
+     * Compares and saves in one statement: an {@code UPDATE} whose {@code WHERE} names the expected
+     * position, events processed and save time, or an {@code INSERT ... ON CONFLICT DO NOTHING} when
+     * none is expected.
+     */
+    @Override
+    public boolean saveIfUnchanged(Checkpoint expected, Checkpoint next) {
+        CheckpointStore.checkSameSubscription(expected, next);
+        access.ensureSchema();
+        SqlDialect dialect = access.dialect();
+        return access.observedUnchecked("upsert", table, n -> -1, () -> access.write("save the checkpoint of "
+                + next.subscription() + " if unchanged", c -> {
+            if (expected == null) {
+                return write(c, insertIfAbsent, next) == 1;
+            }
+            try (PreparedStatement s = c.prepareStatement(updateIfUnchanged)) {
+                s.setLong(1, next.position());
+                s.setLong(2, next.eventsProcessed());
+                dialect.setUuid(s, 3, next.lastEventId());
+                s.setString(4, next.lastEventType());
+                dialect.setInstant(s, 5, next.updatedAt());
+                s.setString(6, next.subscription());
+                s.setLong(7, expected.position());
+                s.setLong(8, expected.eventsProcessed());
+                dialect.setInstant(s, 9, expected.updatedAt());
+                return s.executeUpdate() == 1;
+            }
+        }));
     }
 
     @Override
@@ -127,8 +165,13 @@ public abstract class JdbcCheckpointStore implements TransactionalCheckpointStor
     }
 
     private int upsert(Connection c, Checkpoint checkpoint) throws SQLException {
+        return write(c, upsert, checkpoint);
+    }
+
+    /** Runs {@code sql}, an insert of every column in table order, for {@code checkpoint}. */
+    private int write(Connection c, String sql, Checkpoint checkpoint) throws SQLException {
         SqlDialect dialect = access.dialect();
-        try (PreparedStatement s = c.prepareStatement(upsert)) {
+        try (PreparedStatement s = c.prepareStatement(sql)) {
             s.setString(1, checkpoint.subscription());
             s.setLong(2, checkpoint.position());
             s.setLong(3, checkpoint.eventsProcessed());

@@ -12,6 +12,7 @@ import dev.eventsource.store.OptimisticLockException;
 import dev.eventsource.store.ReadOptions;
 import dev.eventsource.store.StoredEvent;
 import dev.eventsource.subscription.Checkpoint;
+import dev.eventsource.subscription.CheckpointStore;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -20,7 +21,11 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -32,7 +37,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * failed (an optimistic-lock conflict, an invalid event in its batch) is never published; a broker
  * that is down makes the relay retry without skipping or reordering, with its checkpoint held; a
  * restarted relay goes on from its checkpoint; of two relays of one name on two instances only one
- * publishes, and the other takes over when the first stops.
+ * publishes, and the other takes over when the first stops; a former holder that lost its lock
+ * while it stood still is fenced: it neither moves the checkpoint back nor publishes on.
  */
 public abstract class EventRelayContract extends SharedDatabaseFixture {
 
@@ -278,6 +284,53 @@ public abstract class EventRelayContract extends SharedDatabaseFixture {
         assertThat(secondPublisher.acknowledgedEvents()).isNotEmpty();
     }
 
+    /**
+     * The paused leader: it checked its lock, then stood still (a GC pause, a network stall) long
+     * enough to lose it unseen, and a standby took over and moved the checkpoint on. When it wakes
+     * up mid-save, its save is refused (fenced): the checkpoint does not move back, and it publishes
+     * nothing more. Its lock is lost by closing the instance whose locks it holds while it is held
+     * up inside the checkpoint save, after its last lock check.
+     */
+    @Test
+    void a_paused_leader_that_lost_its_lock_neither_moves_the_checkpoint_back_nor_publishes_on() throws Exception {
+        EventStoreBackend one = openInstance();
+        EventStoreBackend two = openInstance();
+        EventStoreBackend session = openInstance();   // whose locks the paused leader holds
+        appendMany(one.store(), 5, 10);
+        long head = one.store().globalPosition();
+        PausingCheckpoints paused = new PausingCheckpoints(one.checkpoints(), 20);
+        RecordingPublisher leaderPublisher = new RecordingPublisher();
+        EventRelay leader = closeLater(EventRelay.builder("fenced", one.log(), paused, leaderPublisher)
+                .appendNotifier(one.newAppendNotifier()).locks(session.locks())
+                .batchSize(10).maxBatchesInFlight(1).pollInterval(Duration.ofMillis(20))
+                .lockPollInterval(Duration.ofMillis(20)).build()).start();
+        paused.awaitPaused();
+
+        session.close();   // the leader's session ends while it stands still: its lock is free
+        RecordingPublisher successorPublisher = new RecordingPublisher();
+        EventRelay successor = relay("fenced", two, successorPublisher).start();
+        await("the successor to publish the whole log", () -> two.checkpoints().find("relay:fenced")
+                .map(Checkpoint::position).orElse(0L) == head && successor.status().state() == RelayState.LIVE);
+        int publishedByLeader = leaderPublisher.received().size();
+
+        paused.resume();
+        await("the former leader to notice it was fenced", () -> leader.status().lockLosses() == 1);
+
+        assertThat(two.checkpoints().find("relay:fenced").orElseThrow().position())
+                .as("the checkpoint does not move back to the paused leader's position").isEqualTo(head);
+        assertThat(paused.refused()).as("the paused leader's save was refused").isEqualTo(1);
+        assertThat(leader.status().state()).isEqualTo(RelayState.STANDBY);
+        assertThat(leader.status().holdsLock()).isFalse();
+        assertThat(leader.status().lastError()).contains("fenced");
+        appendMany(two.store(), 2, 2);
+        await("the successor to publish the new events", () -> successor.status().lastPublishedPosition() == head + 4);
+        assertThat(leaderPublisher.received()).as("the former leader publishes nothing after it woke up")
+                .hasSize(publishedByLeader);
+        List<StoredEvent> union = new ArrayList<>(leaderPublisher.acknowledgedEvents());
+        union.addAll(successorPublisher.acknowledgedEvents());
+        assertThat(distinct(union)).isEqualTo(ids(log(two)));
+    }
+
     @Test
     void bad_configuration_is_refused_with_the_fix() {
         EventStoreBackend backend = openInstance();
@@ -299,6 +352,77 @@ public abstract class EventRelayContract extends SharedDatabaseFixture {
         EventRelay relay = closeLater(builder.build());
         relay.start();
         assertThatThrownBy(relay::start).isInstanceOf(IllegalStateException.class).hasMessageContaining("started already");
+    }
+
+    /**
+     * A backend's checkpoints whose first save at or past {@code pauseAt} stands still until
+     * {@link #resume()}: the paused leader. Counts the saves the store refused.
+     */
+    private static final class PausingCheckpoints implements CheckpointStore {
+        private final CheckpointStore delegate;
+        private final long pauseAt;
+        private final CountDownLatch paused = new CountDownLatch(1);
+        private final CountDownLatch resumed = new CountDownLatch(1);
+        private final AtomicInteger refused = new AtomicInteger();
+
+        PausingCheckpoints(CheckpointStore delegate, long pauseAt) {
+            this.delegate = delegate;
+            this.pauseAt = pauseAt;
+        }
+
+        void awaitPaused() throws InterruptedException {
+            if (!paused.await(1, TimeUnit.MINUTES)) {
+                throw new AssertionError("the leader never saved a checkpoint at or past " + pauseAt);
+            }
+        }
+
+        void resume() {
+            resumed.countDown();
+        }
+
+        int refused() {
+            return refused.get();
+        }
+
+        @Override
+        public boolean saveIfUnchanged(Checkpoint expected, Checkpoint next) {
+            if (next.position() >= pauseAt && paused.getCount() > 0) {
+                paused.countDown();
+                try {
+                    if (!resumed.await(1, TimeUnit.MINUTES)) {
+                        throw new AssertionError("the test never resumed the paused leader");
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while paused", e);
+                }
+            }
+            boolean saved = delegate.saveIfUnchanged(expected, next);
+            if (!saved) {
+                refused.incrementAndGet();
+            }
+            return saved;
+        }
+
+        @Override
+        public Optional<Checkpoint> find(String subscription) {
+            return delegate.find(subscription);
+        }
+
+        @Override
+        public void save(Checkpoint checkpoint) {
+            delegate.save(checkpoint);
+        }
+
+        @Override
+        public boolean reset(String subscription) {
+            return delegate.reset(subscription);
+        }
+
+        @Override
+        public List<Checkpoint> findAll() {
+            return delegate.findAll();
+        }
     }
 
     private static List<StoredEvent> union(RecordingPublisher a, RecordingPublisher b) {

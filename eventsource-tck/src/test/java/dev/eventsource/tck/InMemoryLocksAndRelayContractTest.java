@@ -15,7 +15,6 @@ import dev.eventsource.subscription.AppendNotifier;
 import dev.eventsource.subscription.CheckpointStore;
 import dev.eventsource.subscription.DeadLetterStore;
 import dev.eventsource.subscription.TransactionalCheckpointStore;
-import org.junit.jupiter.api.Nested;
 
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -26,35 +25,12 @@ import java.util.function.Supplier;
  * {@link InMemoryExclusiveLocks#peer() peer} of one lock table; closing an instance releases its
  * locks, as a process that ends does, and leaves the shared store open.
  */
-class InMemoryLocksAndRelayContractTest {
+class InMemoryLocksAndRelayContractTest extends LocksAndRelayContracts {
 
-    static Supplier<EventStoreBackend> database(EventRegistry registry) {
+    @Override
+    protected Supplier<EventStoreBackend> database(EventRegistry registry) {
         InMemoryBackend shared = new InMemoryBackend(new InMemoryEventStore(registry));
         return () -> new Instance(shared, shared.locks().peer());
-    }
-
-    @Nested
-    class Locks extends ExclusiveLocksContract {
-        @Override
-        protected Supplier<EventStoreBackend> newDatabase(EventRegistry registry) {
-            return database(registry);
-        }
-    }
-
-    @Nested
-    class Relay extends EventRelayContract {
-        @Override
-        protected Supplier<EventStoreBackend> newDatabase(EventRegistry registry) {
-            return database(registry);
-        }
-    }
-
-    @Nested
-    class ExclusiveSubscriptions extends ExclusiveSubscriptionContract {
-        @Override
-        protected Supplier<EventStoreBackend> newDatabase(EventRegistry registry) {
-            return database(registry);
-        }
     }
 
     /** One instance: the shared backend's parts and locks of its own on the shared table. */

@@ -1,0 +1,92 @@
+package dev.eventsource.wire;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The one-scan object check says yes only where Jackson reads exactly one object too. */
+class JsonObjectCheckTest {
+
+    private static final JsonFactory JACKSON = new JsonFactory();
+
+    private static boolean jackson(String json) {
+        try (JsonParser p = JACKSON.createParser(json)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                return false;
+            }
+            p.skipChildren();
+            return p.currentToken() == JsonToken.END_OBJECT && p.nextToken() == null;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    @Test
+    void agrees_with_jackson_on_valid_and_broken_objects() {
+        List<String> valid = List.of("{}", " {} ", "{\"a\":1}", "{\"a\":-0.5e+10,\"b\":[1,2,{\"c\":null}],\"d\":true,\"e\":false}",
+                "{\"s\":\"\\u00e9\\n\\t\\\\\\\"\\/\"}", "{\"a\":[]}", "{\"a\":{}}", "\n{\"a\" : [ 1 , 2 ] }\r\n",
+                "{\"ü\":\"日本\"}", "{\"a\":0}", "{\"a\":-0}", "{\"a\":1E3}");
+        List<String> broken = List.of("", " ", "[]", "\"x\"", "1", "null", "{", "}", "{\"a\"}", "{\"a\":}", "{\"a\":1,}",
+                "{,}", "{\"a\":01}", "{\"a\":1.}", "{\"a\":.5}", "{\"a\":+1}", "{\"a\":-}", "{\"a\":1e}", "{'a':1}",
+                "{a:1}", "{\"a\":tru}", "{\"a\":nul}", "{\"a\":NaN}", "{\"a\":\"\\x\"}", "{\"a\":\"\\u12\"}",
+                "{\"a\":\"tab\there\"}", "{} {}", "{}x", "{\"a\":1}]", "{\"a\":[1,]}", "{\"a\":[1 2]}", "{\"a\" 1}",
+                "{\"a\":\"unterminated}", "{\"a\":1e5x}", "{\"a\":truex}");
+        for (String json : valid) {
+            assertThat(JsonObjectCheck.isObject(json)).as(json).isTrue();
+            assertThat(jackson(json)).as("Jackson: " + json).isTrue();
+        }
+        for (String json : broken) {
+            assertThat(JsonObjectCheck.isObject(json)).as(json).isFalse();
+        }
+        assertThat(JsonObjectCheck.isObject(null)).isFalse();
+    }
+
+    @Test
+    void never_says_yes_where_jackson_says_no_on_mutated_documents() {
+        Random random = new Random(42);
+        String base = "{\"orderId\":\"0f8fad5b-d9cb-469f-a165-70867728950e\",\"lines\":[{\"sku\":\"A-1\",\"qty\":2,"
+                + "\"price\":-12.50e-1},{\"sku\":\"B\\u00e9\",\"qty\":0,\"gift\":true,\"note\":null}],\"total\":1E+3}";
+        String alphabet = "{}[]\":,.-+eE0123456789tfnulrs\\ \t\nxa/u";
+        List<String> disagreements = new ArrayList<>();
+        int yes = 0;
+        for (int n = 0; n < 50_000; n++) {
+            StringBuilder b = new StringBuilder(base);
+            int edits = 1 + random.nextInt(3);
+            for (int k = 0; k < edits; k++) {
+                int at = random.nextInt(b.length());
+                switch (random.nextInt(3)) {
+                    case 0 -> b.deleteCharAt(at);
+                    case 1 -> b.insert(at, alphabet.charAt(random.nextInt(alphabet.length())));
+                    default -> b.setCharAt(at, alphabet.charAt(random.nextInt(alphabet.length())));
+                }
+            }
+            String json = b.toString();
+            boolean mine = JsonObjectCheck.isObject(json);
+            if (mine) {
+                yes++;
+            }
+            if (mine != jackson(json)) {
+                disagreements.add(json);
+            }
+        }
+        assertThat(disagreements).as("documents the two judge differently").isEmpty();
+        assertThat(yes).as("some mutations stay valid JSON, so both sides were exercised").isPositive();
+    }
+
+    @Test
+    void what_is_beyond_its_limits_goes_to_jackson() {
+        String deep = "{\"a\":" + "[".repeat(JsonObjectCheck.MAX_DEPTH + 1) + "]".repeat(JsonObjectCheck.MAX_DEPTH + 1) + "}";
+        assertThat(JsonObjectCheck.isObject(deep)).isFalse();
+        assertThat(jackson(deep)).isTrue();
+        String longNumber = "{\"a\":" + "1".repeat(JsonObjectCheck.MAX_NUMBER_CHARS + 1) + "}";
+        assertThat(JsonObjectCheck.isObject(longNumber)).isFalse();
+    }
+}

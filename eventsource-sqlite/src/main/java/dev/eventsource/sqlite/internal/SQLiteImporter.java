@@ -50,8 +50,9 @@ public final class SQLiteImporter {
         batch = ImportRules.requireValid(batch);
         ReentrantLock lock = connections.writeLock();
         lock.lock();
+        long[] settings = null;
         try (Statement control = connections.writer().createStatement()) {
-            widen(control);
+            settings = widen(control);
             control.execute("BEGIN IMMEDIATE");
             try {
                 Connection c = control.getConnection();
@@ -68,7 +69,7 @@ public final class SQLiteImporter {
         } catch (SQLException e) {
             throw errors.translate(e, "importing a batch of " + batch.size() + " events");
         } finally {
-            narrow();
+            narrow(settings);
             lock.unlock();
         }
     }
@@ -89,19 +90,29 @@ public final class SQLiteImporter {
      */
     static final int BATCH_AUTOCHECKPOINT_PAGES = 16_384;
 
-    private static final int DEFAULT_CACHE_KIB = 2_000;
-    private static final int DEFAULT_AUTOCHECKPOINT_PAGES = 1_000;
-
-    private static void widen(Statement control) throws SQLException {
+    /** Sets the batch's cache and autocheckpoint; returns the connection's own values (as the pragmas state them). */
+    private static long[] widen(Statement control) throws SQLException {
+        long[] before = {pragma(control, "cache_size"), pragma(control, "wal_autocheckpoint")};
         control.execute("PRAGMA cache_size = -" + BATCH_CACHE_KIB);
         control.execute("PRAGMA wal_autocheckpoint = " + BATCH_AUTOCHECKPOINT_PAGES);
+        return before;
     }
 
-    /** Back to SQLite's defaults (which the store never changes) for the appends that follow on this connection. */
-    private void narrow() {
+    private static long pragma(Statement control, String name) throws SQLException {
+        try (ResultSet rs = control.executeQuery("PRAGMA " + name)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    /** Back to the connection's own values (SQLite's defaults unless the application set others) for the appends that follow. */
+    private void narrow(long[] settings) {
+        if (settings == null) {
+            return;
+        }
         try (Statement control = connections.writer().createStatement()) {
-            control.execute("PRAGMA cache_size = -" + DEFAULT_CACHE_KIB);
-            control.execute("PRAGMA wal_autocheckpoint = " + DEFAULT_AUTOCHECKPOINT_PAGES);
+            control.execute("PRAGMA cache_size = " + settings[0]);
+            control.execute("PRAGMA wal_autocheckpoint = " + settings[1]);
         } catch (SQLException | RuntimeException e) {
             // Only a setting for speed; the connection stays usable with the larger values.
         }

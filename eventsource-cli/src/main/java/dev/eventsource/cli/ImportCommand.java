@@ -65,7 +65,8 @@ final class ImportCommand extends BaseCommand {
         try (JsonLinesReader in = new JsonLinesReader(fromStdin ? System.in : Files.newInputStream(Path.of(inFile)));
              EventStoreBackend backend = Stores.openOrCreate(url);
              Progress progress = progress("Importing", size, "bytes");
-             Parser parser = new Parser(in, name, backend.importer())) {
+             // Into a store that was empty when the import began nothing is already there: no ids to look up.
+             Parser parser = new Parser(in, name, backend.log().globalPosition() == 0 ? null : backend.importer())) {
             EventImporter importer = backend.importer();
             parser.start();
             while (true) {
@@ -130,6 +131,7 @@ final class ImportCommand extends BaseCommand {
         private final java.util.concurrent.BlockingQueue<Object> lookedUp = new java.util.concurrent.ArrayBlockingQueue<>(2);
         private final Thread thread;
         private final Thread reader;
+        /** Where stored rows are looked up; null when the store was empty at the start (nothing to find). */
         private final EventImporter importer;
 
         Parser(JsonLinesReader in, String name, EventImporter importer) {
@@ -266,7 +268,8 @@ final class ImportCommand extends BaseCommand {
                     lookup.add(ids[i]);
                 }
             }
-            java.util.Map<UUID, RecordedEvent> stored = lookup.isEmpty() ? java.util.Map.of() : importer.storedEvents(lookup);
+            java.util.Map<UUID, RecordedEvent> stored = lookup.isEmpty() || importer == null ? java.util.Map.of()
+                    : importer.storedEvents(lookup);
             return new Lines(pending, pendingLines, ids, stored, bytes, last, null);
         }
 

@@ -55,4 +55,25 @@ class AlreadyStoredTest {
         assertThat(AlreadyStored.sameDocument(line.replace("\"globalPosition\":42,", "\"globalPosition\":1234567890123456789,"),
                 stored)).isFalse();
     }
+
+    @Test
+    void names_that_need_escaping_null_metadata_and_a_tenant_compare_like_the_export_writes_them() {
+        RecordedEvent odd = new RecordedEvent(UUID.randomUUID(), "Item\"Added\\\u0001\t", 2, UUID.randomUUID(), "Cärt",
+                1, 5, AT, AT, "tenant-a", null, "{\"a\":\"\\u00e9\"}");
+        String oddLine = EventDocument.encode(odd);
+
+        assertThat(AlreadyStored.sameDocument(oddLine, odd)).isTrue();
+        assertThat(AlreadyStored.sameDocument(oddLine.replace("tenant-a", "tenant-b"), odd)).isFalse();
+    }
+
+    @Test
+    void a_payload_stored_over_several_lines_compares_with_its_one_line_export() {
+        RecordedEvent multiline = new RecordedEvent(UUID.randomUUID(), "ItemAdded", 1, UUID.randomUUID(), "Cart",
+                1, 5, AT, AT, null, "{}", "{\n  \"a\": 1,\n  \"b\": [1, 2]\n}");
+        String exported = EventDocument.encode(multiline);
+        assertThat(exported).doesNotContain("\n");
+
+        assertThat(AlreadyStored.sameDocument(exported, multiline)).isTrue();
+        assertThat(AlreadyStored.sameDocument(exported.replace("\"a\":1", "\"a\":2"), multiline)).isFalse();
+    }
 }

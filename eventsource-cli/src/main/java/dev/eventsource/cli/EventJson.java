@@ -46,6 +46,25 @@ final class EventJson {
         return EventDocument.parseObject(json);
     }
 
+    /**
+     * Whether {@code json} is one JSON object and nothing else; read token by token, nothing is
+     * built (verify checks every stored payload this way).
+     */
+    static boolean isObject(String json) {
+        if (json == null) {
+            return false;
+        }
+        try (com.fasterxml.jackson.core.JsonParser parser = MAPPER.getFactory().createParser(json)) {
+            if (parser.nextToken() != com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
+                return false;
+            }
+            parser.skipChildren();
+            return parser.currentToken() == com.fasterxml.jackson.core.JsonToken.END_OBJECT && parser.nextToken() == null;
+        } catch (java.io.IOException e) {
+            return false;
+        }
+    }
+
     /** One line of the JSON Lines format, without a newline. */
     static String toLine(RecordedEvent row) {
         try {

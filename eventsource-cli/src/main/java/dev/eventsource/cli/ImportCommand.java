@@ -65,7 +65,8 @@ final class ImportCommand extends BaseCommand {
         try (JsonLinesReader in = new JsonLinesReader(fromStdin ? System.in : Files.newInputStream(Path.of(inFile)));
              EventStoreBackend backend = Stores.openOrCreate(url);
              Progress progress = progress("Importing", size, "bytes");
-             Parser parser = new Parser(in, name)) {
+             // Into a store that was empty when the import began nothing is already there: no ids to look up.
+             Parser parser = new Parser(in, name, backend.log().globalPosition() == 0 ? null : backend.importer())) {
             EventImporter importer = backend.importer();
             parser.start();
             while (true) {
@@ -74,6 +75,8 @@ final class ImportCommand extends BaseCommand {
                     throw chunk.failure().apply(chunk.lines());
                 }
                 write(importer, chunk.rows(), chunk.lines(), name);
+                skipped += chunk.alreadyThere();
+                committedThrough = Math.max(committedThrough, chunk.lastLine());
                 progress.update(chunk.bytes());
                 if (chunk.last()) {
                     otherTenants = chunk.otherTenants();
@@ -95,33 +98,54 @@ final class ImportCommand extends BaseCommand {
 
     /**
      * One batch as parsed, in input order: its rows and their line numbers, the bytes read through
-     * its end; or, instead of rows, the line that stops the import ({@code failure}, given the
-     * line numbers of the partial batch before it); {@code last} for the final one.
+     * its end, how many of its lines were recognised as already stored without parsing them
+     * ({@code alreadyThere}) and its last line; or, instead of rows, the line that stops the
+     * import ({@code failure}, given the line numbers of the partial batch before it); {@code last}
+     * for the final one.
      */
     private record Chunk(List<RecordedEvent> rows, List<Integer> lines, long bytes, boolean last, long otherTenants,
+                         long alreadyThere, int lastLine,
                          java.util.function.Function<List<Integer>, CommandFailure> failure) {
     }
 
     /**
-     * Reads and parses the input on its own thread while the calling thread writes the batch before,
-     * so parsing JSON and writing to the store overlap (two cores instead of one). At most two parsed
-     * batches wait; the order of batches, and of a malformed line after them, is the input's.
+     * A batch of lines as read, with the rows already stored under their event ids (looked up in
+     * bulk), or the line that stops the import ({@code failure}).
+     */
+    private record Lines(List<String> lines, List<Integer> lineNumbers, UUID[] ids, java.util.Map<UUID, RecordedEvent> stored,
+                         long bytes, boolean last,
+                         java.util.function.Function<List<Integer>, CommandFailure> failure) {
+    }
+
+    /**
+     * Reads the input and looks its event ids up on one thread, recognises lines already stored and
+     * parses the others on a second, while the calling thread writes the batch before: reading,
+     * parsing and writing overlap (two cores instead of one). At most two batches wait between
+     * stages; the order of batches, and of a malformed line after them, is the input's.
      */
     private final class Parser implements AutoCloseable {
 
         private final JsonLinesReader in;
         private final String name;
         private final java.util.concurrent.BlockingQueue<Object> queue = new java.util.concurrent.ArrayBlockingQueue<>(2);
+        private final java.util.concurrent.BlockingQueue<Object> lookedUp = new java.util.concurrent.ArrayBlockingQueue<>(2);
         private final Thread thread;
+        private final Thread reader;
+        /** Where stored rows are looked up; null when the store was empty at the start (nothing to find). */
+        private final EventImporter importer;
 
-        Parser(JsonLinesReader in, String name) {
+        Parser(JsonLinesReader in, String name, EventImporter importer) {
             this.in = in;
             this.name = name;
+            this.importer = importer;
+            this.reader = new Thread(this::runReader, "eventsource-import-reader");
+            reader.setDaemon(true);
             this.thread = new Thread(this::run, "eventsource-import-parser");
             thread.setDaemon(true);
         }
 
         void start() {
+            reader.start();
             thread.start();
         }
 
@@ -146,6 +170,20 @@ final class ImportCommand extends BaseCommand {
             return (Chunk) item;
         }
 
+        private void runReader() {
+            try {
+                read();
+            } catch (InterruptedException e) {
+                // close(): the import stopped; nobody waits for more.
+            } catch (IOException | RuntimeException | Error e) {
+                try {
+                    lookedUp.put(e);
+                } catch (InterruptedException stopped) {
+                    // close() while handing over the failure: nobody waits for it.
+                }
+            }
+        }
+
         private void run() {
             try {
                 parse();
@@ -160,23 +198,47 @@ final class ImportCommand extends BaseCommand {
             }
         }
 
+        /** Hands over the read batches, in order, until the last or a failure (which it hands over too). */
         private void parse() throws IOException, InterruptedException {
-            List<RecordedEvent> batch = new ArrayList<>(batchSize);
-            List<Integer> lines = new ArrayList<>(batchSize);
+            while (true) {
+                Object item = lookedUp.take();
+                if (item instanceof IOException e) {
+                    throw e;
+                }
+                if (item instanceof RuntimeException e) {
+                    throw e;
+                }
+                if (item instanceof Error e) {
+                    throw e;
+                }
+                Lines batch = (Lines) item;
+                if (batch.failure() != null) {
+                    queue.put(new Chunk(List.of(), batch.lineNumbers(), batch.bytes(), true, others, 0, 0, batch.failure()));
+                    return;
+                }
+                if (!flush(batch) || batch.last()) {
+                    return;
+                }
+            }
+        }
+
+        private void read() throws IOException, InterruptedException {
+            List<String> pending = new ArrayList<>(batchSize);
+            List<Integer> pendingLines = new ArrayList<>(batchSize);
             int lineNo = 0;
             long bytes = 0;
-            long others = 0;
             while (true) {
                 String line;
                 try {
                     line = in.readLine();
                 } catch (JsonLinesReader.BadLine e) {
                     int at = lineNo + 1;
-                    queue.put(new Chunk(List.of(), lines, bytes, true, others, batchLines -> refused(name, at, e.getMessage(), batchLines)));
+                    lookedUp.put(new Lines(pending, pendingLines, null, null, bytes, true,
+                            batchLines -> refused(name, at, e.getMessage(), batchLines)));
                     return;
                 }
                 if (line == null) {
-                    queue.put(new Chunk(batch, lines, bytes, true, others, null));
+                    lookedUp.put(lookUp(pending, pendingLines, bytes, true));
                     return;
                 }
                 lineNo++;
@@ -184,31 +246,87 @@ final class ImportCommand extends BaseCommand {
                 if (line.isBlank()) {
                     continue;
                 }
+                pending.add(line);
+                pendingLines.add(lineNo);
+                if (pending.size() == batchSize) {
+                    lookedUp.put(lookUp(pending, pendingLines, bytes, false));
+                    pending = new ArrayList<>(batchSize);
+                    pendingLines = new ArrayList<>(batchSize);
+                }
+            }
+        }
+
+        private long others;
+
+        /** The batch's event ids as found cheaply at the start of each line, and the rows stored under them. */
+        private Lines lookUp(List<String> pending, List<Integer> pendingLines, long bytes, boolean last) {
+            UUID[] ids = new UUID[pending.size()];
+            List<UUID> lookup = new ArrayList<>(pending.size());
+            for (int i = 0; i < ids.length; i++) {
+                ids[i] = AlreadyStored.eventId(pending.get(i));
+                if (ids[i] != null) {
+                    lookup.add(ids[i]);
+                }
+            }
+            java.util.Map<UUID, RecordedEvent> stored = lookup.isEmpty() || importer == null ? java.util.Map.of()
+                    : importer.storedEvents(lookup);
+            return new Lines(pending, pendingLines, ids, stored, bytes, last, null);
+        }
+
+        /**
+         * Hands over one batch of lines: those that are, character for character, the export
+         * document of the row stored under their event id (whatever their {@code globalPosition},
+         * which an import does not keep) are already there and are counted without being parsed;
+         * the others are parsed and go to the importer, which decides them under its contract
+         * (skipped when the same event is stored, refused when it conflicts). Returns false when a
+         * line could not be parsed: the failure was handed over instead and reading stops.
+         */
+        private boolean flush(Lines read) throws InterruptedException {
+            List<String> pending = read.lines();
+            List<Integer> pendingLines = read.lineNumbers();
+            UUID[] ids = read.ids();
+            java.util.Map<UUID, RecordedEvent> stored = read.stored();
+            long bytes = read.bytes();
+            boolean last = read.last();
+            List<RecordedEvent> batch = new ArrayList<>(pending.size());
+            List<Integer> lines = new ArrayList<>(pending.size());
+            long alreadyThere = 0;
+            for (int i = 0; i < ids.length; i++) {
+                String line = pending.get(i);
+                RecordedEvent there = ids[i] == null ? null : stored.get(ids[i]);
+                if (there != null && AlreadyStored.sameDocument(line, there)) {
+                    if (tenant.includes(there)) {
+                        alreadyThere++;
+                    } else {
+                        others++;
+                    }
+                    continue;
+                }
                 RecordedEvent row;
                 try {
                     row = EventJson.fromLine(line);
                 } catch (IllegalArgumentException e) {
-                    int at = lineNo;
-                    queue.put(new Chunk(List.of(), lines, bytes, true, others, batchLines -> refused(name, at, e.getMessage(), batchLines)));
-                    return;
+                    int at = pendingLines.get(i);
+                    queue.put(new Chunk(List.of(), lines, bytes, true, others, 0, 0,
+                            batchLines -> refused(name, at, e.getMessage(), batchLines)));
+                    return false;
                 }
                 if (!tenant.includes(row)) {
                     others++;
                     continue;
                 }
                 batch.add(row);
-                lines.add(lineNo);
-                if (batch.size() == batchSize) {
-                    queue.put(new Chunk(batch, lines, bytes, false, others, null));
-                    batch = new ArrayList<>(batchSize);
-                    lines = new ArrayList<>(batchSize);
-                }
+                lines.add(pendingLines.get(i));
             }
+            int lastLine = pendingLines.isEmpty() ? 0 : pendingLines.get(pendingLines.size() - 1);
+            queue.put(new Chunk(batch, lines, bytes, last, others, alreadyThere, lastLine, null));
+            return true;
         }
 
-        /** Stops the reading thread if it still runs (the import failed); it ends at its next hand-over. */
+        /** Stops the reading threads if they still run (the import failed); each ends at its next hand-over. */
         @Override
         public void close() {
+            reader.interrupt();
             thread.interrupt();
         }
     }

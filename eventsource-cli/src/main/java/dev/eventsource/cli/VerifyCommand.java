@@ -68,20 +68,20 @@ final class VerifyCommand extends BaseCommand {
         long events;
         String storage;
         try (EventStoreBackend backend = Stores.openExisting(url)) {
-            storage = checkStorage(backend.storageCheck());
-            events = checkRows(backend.log(), versions);
-            if (!versions.isEmpty()) {
-                try (Progress progress = progress("Verifying streams", versions.size(), "streams")) {
-                    long checked = 0;
-                    for (Map.Entry<StreamId, Long> stream : versions.entrySet()) {
-                        StreamId key = stream.getKey();
-                        long reported = backend.store().getStreamVersion(key.aggregateId(), key.aggregateType());
-                        if (reported != stream.getValue()) {
-                            problem(key + ": the store reports version " + reported + " but its events end at v" + stream.getValue());
-                        }
-                        progress.update(++checked);
-                    }
-                }
+            // The database's own check and the stream index's versions are read on a second connection
+            // and core while the rows are checked.
+            java.util.concurrent.FutureTask<StorageResult> storageCheck = new java.util.concurrent.FutureTask<>(() ->
+                    checkStorage(backend.storageCheck()).with(reportedVersions(backend.log())));
+            Thread checker = new Thread(storageCheck, "eventsource-verify-storage");
+            checker.setDaemon(true);
+            checker.start();
+            try {
+                events = checkRows(backend.log(), versions);
+                StorageResult checked = await(storageCheck);
+                storage = storageFirst(checked);
+                checkStreamVersions(checked.reported(), versions);
+            } finally {
+                checker.interrupt();
             }
         }
         if (json) {
@@ -111,11 +111,23 @@ final class VerifyCommand extends BaseCommand {
         return ExitCode.OK;
     }
 
-    /** Runs the backend's storage check and records what it finds; says what was checked. */
-    private String checkStorage(Optional<StorageCheck> offered) {
+    /** What the storage check says it checked, and the problems it found (listed before the rows'). */
+    private record StorageResult(String summary, List<String> problems, Map<StreamId, Long> reported) {
+
+        StorageResult(String summary, List<String> problems) {
+            this(summary, problems, Map.of());
+        }
+
+        StorageResult with(Map<StreamId, Long> versions) {
+            return new StorageResult(summary, problems, versions);
+        }
+    }
+
+    /** Runs the backend's storage check (on its own thread: it records nothing itself); says what was checked. */
+    private StorageResult checkStorage(Optional<StorageCheck> offered) {
         if (offered.isEmpty()) {
-            return "not checked: this backend offers no storage check (PostgreSQL checks its own pages as it reads"
-                    + " them; run amcheck for a deep check)";
+            return new StorageResult("not checked: this backend offers no storage check (PostgreSQL checks its own pages"
+                    + " as it reads them; run amcheck for a deep check)", List.of());
         }
         String pragma = full ? "PRAGMA integrity_check" : "PRAGMA quick_check";
         List<String> found;
@@ -125,11 +137,74 @@ final class VerifyCommand extends BaseCommand {
             if (isStoreUnavailable(e)) {
                 throw e;
             }
-            problem("storage: " + pragma + " stopped: " + e.getMessage());
-            return pragma + " found damage (it could not finish); restore the store from a backup";
+            return new StorageResult(pragma + " found damage (it could not finish); restore the store from a backup",
+                    List.of("storage: " + pragma + " stopped: " + e.getMessage()));
         }
-        found.forEach(line -> problem("storage: " + pragma + " reports: " + line));
-        return found.isEmpty() ? pragma + " found no damage" : pragma + " found damage; restore the store from a backup";
+        return new StorageResult(found.isEmpty() ? pragma + " found no damage" : pragma + " found damage; restore the store from a backup",
+                found.stream().map(line -> "storage: " + pragma + " reports: " + line).toList());
+    }
+
+    private static StorageResult await(java.util.concurrent.FutureTask<StorageResult> check) {
+        try {
+            return check.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CommandFailure(ExitCode.FAILURE, "interrupted while waiting for the storage check", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            if (e.getCause() instanceof Error error) {
+                throw error;
+            }
+            throw new CommandFailure(ExitCode.FAILURE, "the storage check failed: " + e.getCause(), e.getCause());
+        }
+    }
+
+    /** Records the storage check's problems ahead of those found in the rows; returns its summary. */
+    private String storageFirst(StorageResult storage) {
+        List<String> rows = new ArrayList<>(problems);
+        long rowCount = problemCount;
+        problems.clear();
+        problemCount = 0;
+        storage.problems().forEach(this::problem);
+        problemCount += rowCount;
+        for (String row : rows) {
+            if (problems.size() < maxProblems) {
+                problems.add(row);
+            }
+        }
+        return storage.summary();
+    }
+
+    /**
+     * The version of every stream as the store's stream index reports it: one
+     * {@link dev.eventsource.store.RecordedEventReader#listStreams} query (a {@code GROUP BY} over
+     * the index in SQLite and PostgreSQL) instead of one version query per stream.
+     */
+    private static Map<StreamId, Long> reportedVersions(RecordedLog log) {
+        Map<StreamId, Long> reported = new HashMap<>();
+        for (var summary : log.listStreams(ReadOptions.ALL, 0, Integer.MAX_VALUE).streams()) {
+            reported.put(summary.stream(), summary.version());
+        }
+        return reported;
+    }
+
+    /** Compares each stream's reported version with the last version its events showed. */
+    private void checkStreamVersions(Map<StreamId, Long> reported, Map<StreamId, Long> versions) {
+        if (versions.isEmpty()) {
+            return;
+        }
+        try (Progress progress = progress("Verifying streams", versions.size(), "streams")) {
+            long checked = 0;
+            for (Map.Entry<StreamId, Long> stream : versions.entrySet()) {
+                long version = reported.getOrDefault(stream.getKey(), 0L);
+                if (version != stream.getValue()) {
+                    problem(stream.getKey() + ": the store reports version " + version + " but its events end at v" + stream.getValue());
+                }
+                progress.update(++checked);
+            }
+        }
     }
 
     /**
@@ -221,10 +296,10 @@ final class VerifyCommand extends BaseCommand {
         } catch (RuntimeException e) {
             problem(where + ": the row is damaged (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")");
         }
-        if (EventJson.parseObject(row.payloadJson()) == null) {
+        if (!EventJson.isObject(row.payloadJson())) {
             problem(where + ": payload is not a JSON object: " + EventJson.abbreviate(row.payloadJson()));
         }
-        if (row.metadataJson() != null && EventJson.parseObject(row.metadataJson()) == null) {
+        if (row.metadataJson() != null && !EventJson.isObject(row.metadataJson())) {
             problem(where + ": metadata is not a JSON object: " + EventJson.abbreviate(row.metadataJson()));
         }
     }

@@ -85,25 +85,18 @@ public final class StoreMigration {
         long read = 0;
         long copied = 0;
         long skipped = 0;
-        List<RecordedEvent> batch = new ArrayList<>(batchSize);
         ReadOptions all = ReadOptions.builder().pageSize(Math.min(batchSize, 100_000)).build();
-        try (Stream<RecordedEvent> rows = source.readRecorded(all)) {
-            Iterator<RecordedEvent> it = rows.iterator();
-            while (it.hasNext()) {
-                RecordedEvent row = it.next();
-                batch.add(row);
-                if (batch.size() == batchSize || !it.hasNext()) {
-                    // imported first: a row no store can take is refused by the importer, naming it
-                    EventImporter.ImportResult result = importer.importRecorded(batch);
-                    for (RecordedEvent imported : batch) {
-                        versions.merge(imported.stream(), imported.version(), Math::max);
-                    }
-                    read += batch.size();
-                    copied += result.imported();
-                    skipped += result.skipped();
-                    progress.accept(new MigrationProgress(read, copied, skipped, row.globalPosition(), end));
-                    batch.clear();
+        try (ReadAhead ahead = new ReadAhead(source, all, batchSize)) {
+            for (List<RecordedEvent> batch = ahead.next(); batch != null; batch = ahead.next()) {
+                // imported first: a row no store can take is refused by the importer, naming it
+                EventImporter.ImportResult result = importer.importRecorded(batch);
+                for (RecordedEvent imported : batch) {
+                    versions.merge(imported.stream(), imported.version(), Math::max);
                 }
+                read += batch.size();
+                copied += result.imported();
+                skipped += result.skipped();
+                progress.accept(new MigrationProgress(read, copied, skipped, batch.get(batch.size() - 1).globalPosition(), end));
             }
         }
         verify(targetVersions, versions, read, copied + skipped);
@@ -124,6 +117,92 @@ public final class StoreMigration {
         }
         if (!problems.isEmpty()) {
             throw new MigrationVerificationException(problems);
+        }
+    }
+
+    /**
+     * Reads the source's batches on its own thread while the caller imports the batch before, so
+     * reading one store and writing the other overlap (two cores instead of one). At most two
+     * batches wait; they come in the source's order. A failure of the read is rethrown, as it was
+     * thrown, by {@link #next}; {@link #close} stops the reading thread and waits for it, so the
+     * source's read is over (its connection given back) when the copy returns.
+     */
+    private static final class ReadAhead implements AutoCloseable {
+
+        private static final Object END = new Object();
+
+        private final java.util.concurrent.BlockingQueue<Object> queue = new java.util.concurrent.ArrayBlockingQueue<>(2);
+        private final Thread thread;
+
+        ReadAhead(RecordedLog source, ReadOptions all, int batchSize) {
+            thread = new Thread(() -> read(source, all, batchSize), "eventsource-migration-reader");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        private void read(RecordedLog source, ReadOptions all, int batchSize) {
+            try {
+                try (Stream<RecordedEvent> rows = source.readRecorded(all)) {
+                    Iterator<RecordedEvent> it = rows.iterator();
+                    List<RecordedEvent> batch = new ArrayList<>(batchSize);
+                    while (it.hasNext()) {
+                        batch.add(it.next());
+                        if (batch.size() == batchSize) {
+                            queue.put(batch);
+                            batch = new ArrayList<>(batchSize);
+                        }
+                    }
+                    if (!batch.isEmpty()) {
+                        queue.put(batch);
+                    }
+                }
+                queue.put(END);
+            } catch (InterruptedException e) {
+                // close(): the copy stopped; nobody waits for more.
+            } catch (RuntimeException | Error e) {
+                try {
+                    queue.put(e);
+                } catch (InterruptedException stopped) {
+                    // close() while handing over the failure: nobody waits for it.
+                }
+            }
+        }
+
+        /** The next batch in the source's order, or null after the last. */
+        @SuppressWarnings("unchecked")
+        List<RecordedEvent> next() {
+            Object item;
+            try {
+                item = queue.take();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while copying events; the events imported so far stay"
+                        + " imported, and running the same copy again resumes after them", e);
+            }
+            if (item instanceof RuntimeException e) {
+                throw e;
+            }
+            if (item instanceof Error e) {
+                throw e;
+            }
+            return item == END ? null : (List<RecordedEvent>) item;
+        }
+
+        @Override
+        public void close() {
+            thread.interrupt();
+            boolean interrupted = false;
+            while (true) {
+                try {
+                    thread.join();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 }

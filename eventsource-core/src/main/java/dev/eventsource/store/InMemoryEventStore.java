@@ -105,6 +105,26 @@ public final class InMemoryEventStore extends AbstractEventStore implements Even
         }
     }
 
+    /** The stored rows among {@code eventIds}; see {@link EventImporter#storedEvents}. */
+    @Override
+    public Map<UUID, RecordedEvent> storedEvents(java.util.Collection<UUID> eventIds) {
+        EventImporter.requireLookup(eventIds);
+        ensureOpen();
+        lock.readLock().lock();
+        try {
+            Map<UUID, RecordedEvent> found = new HashMap<>();
+            for (UUID id : eventIds) {
+                RecordedEvent row = byId.get(id);
+                if (row != null) {
+                    found.put(id, row);
+                }
+            }
+            return found;
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
     @Override
     public ImportResult importRecorded(List<RecordedEvent> batch) {
         batch = ImportRules.requireValid(batch);

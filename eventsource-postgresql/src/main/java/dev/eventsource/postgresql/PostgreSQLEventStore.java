@@ -46,6 +46,7 @@ import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -479,6 +480,25 @@ public final class PostgreSQLEventStore extends AbstractEventStore implements Ev
                 + " skipped.", batch.stream().map(RecordedEvent::eventId).toList(), e));
         commitNotifier.appended();
         return result;
+    }
+
+    /**
+     * The stored rows among {@code eventIds}, in one statement (an index lookup per id); see
+     * {@link EventImporter#storedEvents}. A store bound to one tenant refuses, as it refuses imports.
+     */
+    @Override
+    public Map<UUID, RecordedEvent> storedEvents(Collection<UUID> eventIds) {
+        EventImporter.requireLookup(eventIds);
+        ready();
+        if (boundTenant != null) {
+            throw new IllegalStateException(this + " is bound to one tenant and imports nothing: look up and import through"
+                    + " the unbound store of a role that bypasses row-level security.");
+        }
+        if (eventIds.isEmpty()) {
+            return Map.of();
+        }
+        List<UUID> ids = List.copyOf(eventIds);
+        return run("look up " + ids.size() + " event ids", c -> importer.stored(c, ids));
     }
 
     /**

@@ -43,7 +43,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.UUID;
@@ -386,6 +388,18 @@ public final class SQLiteEventStore extends AbstractEventStore implements EventI
         ready();
         refuseIfReadOnly("importing events");
         return new SQLiteImporter(connections, errors, queries).importRecorded(batch);
+    }
+
+    /** The stored rows among {@code eventIds}, read with one indexed {@code IN} query per 500 ids; see {@link EventImporter#storedEvents}. */
+    @Override
+    public Map<UUID, RecordedEvent> storedEvents(Collection<UUID> eventIds) {
+        EventImporter.requireLookup(eventIds);
+        ready();
+        if (eventIds.isEmpty()) {
+            return Map.of();
+        }
+        List<UUID> ids = List.copyOf(eventIds);
+        return read("looking up " + ids.size() + " event ids", c -> SQLiteImporter.stored(c, queries, ids));
     }
 
     /** With aggregate queries inside SQLite when the filter has no position or time bounds; see {@link Summaries}. */

@@ -156,6 +156,47 @@ public abstract class ImportContract {
     }
 
     @Test
+    void looks_up_stored_rows_by_event_id_in_bulk_as_stored_and_leaves_out_unknown_ids() {
+        UUID a = UUID.randomUUID();
+        importer.importRecorded(List.of(row(a, 1), row(a, 2), row(UUID.randomUUID(), 1)));
+        UUID appended = UUID.randomUUID();
+        store.appendEvents(appended, TYPE, List.of(new TckEvent.Created("appended")), ExpectedVersion.NO_STREAM);
+        List<RecordedEvent> stored = recorded();
+        List<UUID> asked = new ArrayList<>(ids(stored));
+        UUID unknown = UUID.randomUUID();
+        asked.add(1, unknown);
+
+        Map<UUID, RecordedEvent> found = importer.storedEvents(asked);
+
+        assertThat(found).hasSize(4).doesNotContainKey(unknown);
+        stored.forEach(row -> assertThat(found.get(row.eventId())).as("row %s as stored", row.eventId()).isEqualTo(row));
+        assertThat(importer.storedEvents(List.of())).isEmpty();
+        assertThat(importer.storedEvents(List.of(unknown))).isEmpty();
+    }
+
+    @Test
+    void looks_up_more_ids_than_one_query_takes() {
+        List<RecordedEvent> batch = new ArrayList<>();
+        for (int i = 0; i < 1_203; i++) {
+            batch.add(row(UUID.randomUUID(), 1));
+        }
+        importer.importRecorded(batch);
+
+        assertThat(importer.storedEvents(ids(batch)).keySet()).containsExactlyInAnyOrderElementsOf(ids(batch));
+    }
+
+    @Test
+    void refuses_to_look_up_a_null_list_or_a_null_id() {
+        assertThatThrownBy(() -> importer.storedEvents(null)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("eventIds must not be null");
+        List<UUID> withNull = new ArrayList<>();
+        withNull.add(UUID.randomUUID());
+        withNull.add(null);
+        assertThatThrownBy(() -> importer.storedEvents(withNull)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("null id");
+    }
+
+    @Test
     void resumes_a_batch_that_was_partly_imported_without_duplicating() {
         UUID a = UUID.randomUUID();
         List<RecordedEvent> batch = List.of(row(a, 1), row(a, 2), row(a, 3), row(a, 4));

@@ -127,6 +127,26 @@ public final class PostgreSQLImporter {
         }
     }
 
+    /**
+     * The stored rows with these event ids (the {@code EventImporter.storedEvents} hint): the facts
+     * query of a batch without its streams, one index lookup per id in one statement.
+     */
+    public Map<UUID, RecordedEvent> stored(Connection c, List<UUID> ids) throws SQLException {
+        Map<UUID, RecordedEvent> stored = new HashMap<>();
+        try (PreparedStatement s = c.prepareStatement(facts)) {
+            s.setArray(1, c.createArrayOf("uuid", ids.toArray()));
+            s.setArray(2, c.createArrayOf("text", new Object[0]));
+            s.setArray(3, c.createArrayOf("uuid", new Object[0]));
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    RecordedEvent row = EventsTable.row(rs, 1);
+                    stored.put(row.eventId(), row);
+                }
+            }
+        }
+        return stored;
+    }
+
     private List<RecordedEvent> decide(Connection c, List<RecordedEvent> batch) throws SQLException {
         Set<StreamId> streams = new LinkedHashSet<>();
         batch.forEach(row -> streams.add(row.stream()));

@@ -50,7 +50,9 @@ public final class SQLiteImporter {
         batch = ImportRules.requireValid(batch);
         ReentrantLock lock = connections.writeLock();
         lock.lock();
+        long[] settings = null;
         try (Statement control = connections.writer().createStatement()) {
+            settings = widen(control);
             control.execute("BEGIN IMMEDIATE");
             try {
                 Connection c = control.getConnection();
@@ -67,21 +69,74 @@ public final class SQLiteImporter {
         } catch (SQLException e) {
             throw errors.translate(e, "importing a batch of " + batch.size() + " events");
         } finally {
+            narrow(settings);
             lock.unlock();
+        }
+    }
+
+    /**
+     * The page cache a batch may use, in KiB: large enough that an import batch's index pages stay
+     * in memory until its commit. With SQLite's default (2 MiB) a batch of thousands of rows with
+     * random event ids and stream keys spills dirty index pages to the WAL mid-transaction and
+     * rewrites them again and again; the cache only grows as pages are touched.
+     */
+    static final int BATCH_CACHE_KIB = 256 * 1024;
+
+    /**
+     * WAL pages after which a batch's commit checkpoints, instead of SQLite's default 1,000: an
+     * import's consecutive batches rewrite the same index pages, so checkpointing every few batches
+     * copies each page back once rather than once per batch. The WAL grows to at most about this
+     * many pages of 4 KiB (here 64 MiB) plus one batch; other writers of the store keep the default.
+     */
+    static final int BATCH_AUTOCHECKPOINT_PAGES = 16_384;
+
+    /** Sets the batch's cache and autocheckpoint; returns the connection's own values (as the pragmas state them). */
+    private static long[] widen(Statement control) throws SQLException {
+        long[] before = {pragma(control, "cache_size"), pragma(control, "wal_autocheckpoint")};
+        control.execute("PRAGMA cache_size = -" + BATCH_CACHE_KIB);
+        control.execute("PRAGMA wal_autocheckpoint = " + BATCH_AUTOCHECKPOINT_PAGES);
+        return before;
+    }
+
+    private static long pragma(Statement control, String name) throws SQLException {
+        try (ResultSet rs = control.executeQuery("PRAGMA " + name)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    /** Back to the connection's own values (SQLite's defaults unless the application set others) for the appends that follow. */
+    private void narrow(long[] settings) {
+        if (settings == null) {
+            return;
+        }
+        try (Statement control = connections.writer().createStatement()) {
+            control.execute("PRAGMA cache_size = " + settings[0]);
+            control.execute("PRAGMA wal_autocheckpoint = " + settings[1]);
+        } catch (SQLException | RuntimeException e) {
+            // Only a setting for speed; the connection stays usable with the larger values.
         }
     }
 
     /** Ids are looked up this many at a time: one statement per chunk instead of one per row (SQLite allows 32,766 parameters). */
     static final int LOOKUP_CHUNK = 500;
 
-    /** The stored rows with the batch's event ids, found with one {@code IN (...)} query per {@link #LOOKUP_CHUNK} ids. */
+    /** The stored rows with the batch's event ids; see {@link #stored(Connection, EventQueries, List)}. */
     private Map<UUID, RecordedEvent> stored(Connection c, List<RecordedEvent> batch) throws SQLException {
+        return stored(c, queries, batch.stream().map(RecordedEvent::eventId).toList());
+    }
+
+    /**
+     * The stored rows with these event ids (the {@code EventImporter.storedEvents} hint, and the
+     * facts of a batch), found with one {@code IN (...)} query per {@link #LOOKUP_CHUNK} ids.
+     */
+    public static Map<UUID, RecordedEvent> stored(Connection c, EventQueries queries, List<UUID> ids) throws SQLException {
         Map<UUID, RecordedEvent> found = new HashMap<>();
-        for (int from = 0; from < batch.size(); from += LOOKUP_CHUNK) {
-            List<RecordedEvent> chunk = batch.subList(from, Math.min(batch.size(), from + LOOKUP_CHUNK));
+        for (int from = 0; from < ids.size(); from += LOOKUP_CHUNK) {
+            List<UUID> chunk = ids.subList(from, Math.min(ids.size(), from + LOOKUP_CHUNK));
             try (PreparedStatement find = c.prepareStatement(queries.findEvents(chunk.size()))) {
                 for (int i = 0; i < chunk.size(); i++) {
-                    find.setBytes(i + 1, EventQueries.bytes(chunk.get(i).eventId()));
+                    find.setBytes(i + 1, EventQueries.bytes(chunk.get(i)));
                 }
                 try (ResultSet rs = find.executeQuery()) {
                     while (rs.next()) {

@@ -1,0 +1,73 @@
+// The denominators of the "CLI at 200k events" ratios, measured in the same run as the commands:
+// the store's own batched append rate (200 appends of 1,000 events of ~400 bytes, each to a new
+// stream, into a new SQLite file with the settings the CLI opens a store with) and its readAll rate
+// (every stored row of an existing file, as the CLI's export and verify read them: RecordedEvent
+// rows, payloads not deserialized). Run with the CLI's jar on the class path:
+//   java -cp eventsource.jar StoreRates.java DIR EXISTING.db
+import dev.eventsource.event.DomainEvent;
+import dev.eventsource.event.EventRegistry;
+import dev.eventsource.sqlite.SQLiteEventStore;
+import dev.eventsource.store.ExpectedVersion;
+import dev.eventsource.store.ReadOptions;
+import dev.eventsource.store.RecordedEvent;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+public class StoreRates {
+
+    public record ItemAdded(String sku, int qty, String note, String customer) implements DomainEvent {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path dir = Path.of(args[0]);
+        Path appendFile = dir.resolve("rates-append.db");
+        SQLiteEventStore.deleteDatabase(appendFile);
+        EventRegistry registry = new EventRegistry().register(ItemAdded.class);
+        int batches = 200;
+        int batch = 1_000;
+        try (SQLiteEventStore store = SQLiteEventStore.builder(appendFile.toString()).eventRegistry(registry).build()) {
+            store.initialize();
+            // A warm-up of 20 batches into its own streams, not timed (the CLI's JVM warms up over its first batches too).
+            for (int b = 0; b < 20; b++) {
+                store.appendEvents(UUID.randomUUID(), "Warmup", events(batch, b), ExpectedVersion.NO_STREAM);
+            }
+            long start = System.nanoTime();
+            for (int b = 0; b < batches; b++) {
+                store.appendEvents(UUID.randomUUID(), "Order", events(batch, b), ExpectedVersion.NO_STREAM);
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            System.out.printf("store append, batch 1,000: %,d events in %.2f s = %,.0f events/s%n",
+                    batches * batch, seconds, batches * batch / seconds);
+        }
+        SQLiteEventStore.deleteDatabase(appendFile);
+        try (SQLiteEventStore store = SQLiteEventStore.builder(args[1]).build()) {
+            store.initialize();
+            for (int round = 0; round < 2; round++) {   // the first round warms up
+                long start = System.nanoTime();
+                long[] count = {0};
+                try (Stream<RecordedEvent> rows = store.readRecorded(ReadOptions.ALL)) {
+                    rows.forEach(row -> count[0]++);
+                }
+                double seconds = (System.nanoTime() - start) / 1e9;
+                if (round == 1) {
+                    System.out.printf("store readAll (rows): %,d events in %.2f s = %,.0f events/s%n",
+                            count[0], seconds, count[0] / seconds);
+                }
+            }
+        }
+    }
+
+    private static List<ItemAdded> events(int n, int b) {
+        List<ItemAdded> events = new ArrayList<>(n);
+        String note = "x".repeat(300);
+        for (int i = 0; i < n; i++) {
+            events.add(new ItemAdded(String.format("SKU-%06d", (b * n + i) % 1_000_000), 1 + i % 8, note,
+                    UUID.randomUUID().toString()));
+        }
+        return events;
+    }
+}

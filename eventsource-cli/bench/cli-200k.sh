@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# "CLI at 200k events" (docs/benchmarks.md) in one go: builds the input if missing (gen-events.py:
+# 200,000 events of ~400 bytes, 20,000 streams), times each command of one jar, measures the
+# store's own batched append and readAll rates in the same run (StoreRates.java, the ratios'
+# denominators) and prints the table. With OLD=path/to/old.jar each command runs with the old jar
+# first and then the new one (pairs, for a loaded machine).
+#   eventsource-cli/bench/cli-200k.sh [new.jar]      (default: eventsource-cli/target/eventsource.jar)
+#   BENCH_DIR=/tmp/cli200k OLD=/tmp/cli-before.jar eventsource-cli/bench/cli-200k.sh
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+new="$(cd "$(dirname "${1:-$here/../target/eventsource.jar}")" && pwd)/$(basename "${1:-eventsource.jar}")"
+[ -f "$new" ] || { echo "no jar at $new; build it: ./mvnw -o -B -q -pl eventsource-cli -am package -DskipTests" >&2; exit 1; }
+dir="${BENCH_DIR:-/tmp/cli200k}"
+mkdir -p "$dir"; cd "$dir"
+[ -f events200k.jsonl ] || python3 "$here/gen-events.py"
+N=200000
+jars=(new); [ -n "${OLD:-}" ] && jars=(old new)
+jar() { [ "$1" = old ] && echo "$OLD" || echo "$new"; }
+# wall seconds, user+sys CPU seconds and the 1-minute load of one command; its output goes to ./out.<label>
+m() { local label=$1; shift
+  local s e; s=$(date +%s.%N)
+  /usr/bin/env time -f "%U %S" -o "./cpu.$label" "$@" >"./out.$label" 2>&1 || { echo "FAILED: $label ($*)"; cat "./out.$label"; exit 1; }
+  e=$(date +%s.%N)
+  awk -v s="$s" -v e="$e" -v l="$label" -v load="$(cut -d' ' -f1 /proc/loadavg)" '{printf "%-22s wall %7.2f s  cpu %6.2f s  load %s\n", l, e-s, $1+$2, load}' "./cpu.$label" | tee -a ./results.txt; }
+: > ./results.txt
+for j in "${jars[@]}"; do rm -f "$j.db" "$j.db-wal" "$j.db-shm" "$j-m.db" "$j-m.db-wal" "$j-m.db-shm"; done
+for cmd in version import reimport migrate verify streams stats export; do
+  for j in "${jars[@]}"; do
+    J="$(jar $j)"
+    case $cmd in
+      version) m "$j.$cmd" java -jar "$J" --version ;;
+      import|reimport) m "$j.$cmd" java -jar "$J" import "sqlite:./$j.db" --in events200k.jsonl ;;
+      migrate) m "$j.$cmd" java -jar "$J" migrate --from "sqlite:./$j.db" --to "sqlite:./$j-m.db" ;;
+      verify) m "$j.$cmd" java -jar "$J" verify "sqlite:./$j.db" ;;
+      streams) m "$j.$cmd" java -jar "$J" streams "sqlite:./$j.db" --limit 5 ;;
+      stats) m "$j.$cmd" java -jar "$J" stats "sqlite:./$j.db" ;;
+      export) m "$j.$cmd" java -jar "$J" export "sqlite:./$j.db" --out "./exp-$j.jsonl" ;;
+    esac
+  done
+done
+echo "== the store itself, same run (new jar's classes) =="
+java -cp "$new" "$here/StoreRates.java" "$dir" "$dir/new.db" | tee ./rates.txt
+append=$(sed -n 's/.*= \([0-9,]*\) events\/s/\1/p' ./rates.txt | head -1 | tr -d ,)
+read=$(sed -n 's/.*= \([0-9,]*\) events\/s/\1/p' ./rates.txt | tail -1 | tr -d ,)
+echo "== new jar: events/s with the JVM's start (--version) taken off, and the ratio to the store =="
+start=$(awk '/^new.version/ {print $3}' ./results.txt)
+for cmd in import migrate export verify; do
+  den=$([ $cmd = import ] || [ $cmd = migrate ] && echo "$append" || echo "$read")
+  awk -v c=$cmd -v st="$start" -v n=$N -v d="$den" '$1=="new."c {r=n/($3-st); printf "%-8s %9.0f events/s  = %.2f of the store (%s events/s)\n", c, r, r/d, d}' ./results.txt
+done
+awk -v st="$start" '$1=="new.reimport" {printf "reimport %.2f s wall, %.2f s without the JVM start\n", $3, $3-st}' ./results.txt
+[ -n "${OLD:-}" ] && awk '{split($1,a,"."); w[a[1]"."a[2]]=$3} END {for (k in w) if (k ~ /^old\./) {c=substr(k,5); if (("new." c) in w) printf "%-9s old/new wall: %.2fx\n", c, w[k]/w["new." c]}}' ./results.txt | sort
+true

@@ -88,13 +88,13 @@ public class CatchUpBenchmark {
             default -> throw new IllegalArgumentException("backend must be sqlite or postgresql; got " + backend);
         }
         // Streams of 1000 events: the fill is setup, not measured, and fewer commits make it quicker.
-        ReadLogs.fill(store, events, 1000, "none");
+        BenchLogs.fill(store, events, 1000, "none");
     }
 
     @TearDown(Level.Trial)
     public void close() throws Exception {
         if (postgres != null) {
-            ReadLogs.dropSchema(postgres, schema);
+            BenchLogs.dropSchema(postgres, schema);
         }
         if (store != null) {
             store.close();
@@ -106,7 +106,7 @@ public class CatchUpBenchmark {
 
     @Benchmark
     public long readAll(Blackhole bh) {
-        return check(ReadLogs.readAll(store, ReadOptions.builder().build(), bh));
+        return check(BenchLogs.readAll(store, ReadOptions.builder().build(), bh));
     }
 
     @Benchmark
@@ -137,6 +137,6 @@ public class CatchUpBenchmark {
     }
 
     private long check(long count) {
-        return ReadLogs.check(count, events);
+        return BenchLogs.check(count, events);
     }
 }

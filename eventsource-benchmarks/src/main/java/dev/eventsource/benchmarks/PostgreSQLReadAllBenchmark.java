@@ -37,7 +37,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>The log is written once per trial with one {@code INSERT ... SELECT} of the payload JSON the
  * library writes for {@link BenchEvents#event}, 100 events per stream, with the metadata of
- * {@link ReadLogs#METADATA} ({@link ReadLogs#metadataSql}). PostgreSQL is the server of
+ * {@link BenchLogs#METADATA} ({@link BenchLogs#metadataSql}). PostgreSQL is the server of
  * {@code EVENTSOURCE_TEST_POSTGRES_URL}, or the one {@link PostgresTestServer} starts.
  */
 @State(Scope.Benchmark)
@@ -68,7 +68,7 @@ public class PostgreSQLReadAllBenchmark {
         try (PreparedStatement seed = raw.prepareStatement("INSERT INTO " + schema + ".eventsource_events (event_id,"
                 + " aggregate_type, aggregate_id, version, event_type, schema_version, occurred_at, recorded_at, tenant_id,"
                 + " metadata, payload) SELECT gen_random_uuid(), 'Order', md5((g / 100)::text)::uuid, g % 100 + 1,"
-                + " 'ItemAdded', 1, now(), now(), NULL, " + ReadLogs.metadataSql(metadata) + ", ?::jsonb"
+                + " 'ItemAdded', 1, now(), now(), NULL, " + BenchLogs.metadataSql(metadata) + ", ?::jsonb"
                 + " FROM generate_series(0, ? - 1) AS g")) {
             seed.setString(1, BenchEvents.json(UUID.randomUUID(), 1));
             seed.setInt(2, events);
@@ -93,7 +93,7 @@ public class PostgreSQLReadAllBenchmark {
 
     @Benchmark
     public long library(Blackhole bh) {
-        return ReadLogs.check(ReadLogs.readAll(store, ReadOptions.builder().pageSize(1000).build(), bh), events);
+        return BenchLogs.check(BenchLogs.readAll(store, ReadOptions.builder().pageSize(1000).build(), bh), events);
     }
 
     @Benchmark
@@ -126,6 +126,6 @@ public class PostgreSQLReadAllBenchmark {
     }
 
     private long check(long count) {
-        return ReadLogs.check(count, events);
+        return BenchLogs.check(count, events);
     }
 }

@@ -27,7 +27,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * Reading the whole global log of {@code events} events: {@code readAll} with deserialization into
  * records, against a raw JDBC scan of the same rows reading every column (ids as the 16 bytes stored,
- * the metadata text included). {@code metadata} is what the events carry ({@link ReadLogs#METADATA}):
+ * the metadata text included). {@code metadata} is what the events carry ({@link BenchLogs#METADATA}):
  * nothing, the trace context of a traced append shared per append of 100, or one of their own each.
  * {@code run.sh} also runs the library side over 1,000,000 events in a JVM limited to 64 MB of heap,
  * to show that memory stays bounded.
@@ -54,7 +54,7 @@ public class ReadAllBenchmark {
     public void open() throws Exception {
         file = Files.newDatabase("readall");
         store = Files.store(file, "NORMAL");
-        ReadLogs.fill(store, events, 100, metadata);
+        BenchLogs.fill(store, events, 100, metadata);
         raw = DriverManager.getConnection("jdbc:sqlite:" + file);
     }
 
@@ -67,7 +67,7 @@ public class ReadAllBenchmark {
 
     @Benchmark
     public long library(Blackhole bh) {
-        return ReadLogs.check(ReadLogs.readAll(store, ReadOptions.builder().pageSize(1000).build(), bh), events);
+        return BenchLogs.check(BenchLogs.readAll(store, ReadOptions.builder().pageSize(1000).build(), bh), events);
     }
 
     @Benchmark
@@ -97,6 +97,6 @@ public class ReadAllBenchmark {
     }
 
     private long check(long count) {
-        return ReadLogs.check(count, events);
+        return BenchLogs.check(count, events);
     }
 }

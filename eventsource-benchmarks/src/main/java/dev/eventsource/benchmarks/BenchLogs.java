@@ -20,8 +20,8 @@ import java.util.Random;
 import java.util.UUID;
 import java.util.stream.Stream;
 
-/** What the read benchmarks share: the log they fill, the metadata its events carry, the library's read loop. */
-final class ReadLogs {
+/** What the read benchmarks share (the log they fill, the metadata its events carry, the library's read loop), and the PostgreSQL ones their schema's removal. */
+final class BenchLogs {
 
     /**
      * The metadata of the events in a benchmark's log. {@code none} is the empty object; {@code traced}
@@ -31,7 +31,7 @@ final class ReadLogs {
      */
     static final String[] METADATA = {"none", "traced", "distinct"};
 
-    private ReadLogs() {
+    private BenchLogs() {
     }
 
     /** Appends {@code events} events through the store, {@code perStream} per append, each to a new stream. */

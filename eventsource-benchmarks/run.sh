@@ -9,6 +9,6 @@ jar=eventsource-benchmarks/target/benchmarks.jar
 java -jar "$jar" -rf json -rff eventsource-benchmarks/results/jmh.json "$@" | tee eventsource-benchmarks/results/jmh.txt
 if [ "$#" -eq 0 ]; then
   echo "== readAll over 1,000,000 events with -Xmx64m =="
-  java -jar "$jar" 'ReadAllBenchmark.library' -p events=1000000 -jvmArgsAppend -Xmx64m -wi 0 -i 1 \
+  java -jar "$jar" '\.ReadAllBenchmark\.library' -p events=1000000 -p metadata=traced -jvmArgsAppend -Xmx64m -wi 0 -i 1 \
     | tee eventsource-benchmarks/results/readall-1m-xmx64m.txt
 fi

@@ -1,13 +1,11 @@
 package dev.eventsource.benchmarks;
 
-import dev.eventsource.event.DomainEvent;
 import dev.eventsource.postgresql.PostgreSQLCheckpointStore;
 import dev.eventsource.postgresql.PostgreSQLEventStore;
 import dev.eventsource.sqlite.SQLiteCheckpointStore;
 import dev.eventsource.sqlite.SQLiteEventStore;
 import dev.eventsource.store.EventStore;
-import dev.eventsource.store.ExpectedVersion;
-import dev.eventsource.store.StoredEvent;
+import dev.eventsource.store.ReadOptions;
 import dev.eventsource.subscription.CheckpointStore;
 import dev.eventsource.subscription.StartFrom;
 import dev.eventsource.subscription.Subscription;
@@ -31,16 +29,9 @@ import org.openjdk.jmh.infra.Blackhole;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.Statement;
-import java.util.ArrayList;
-import java.util.Iterator;
-import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
 
 /**
  * A subscription catching up from the beginning of a log of {@code events} events to its head,
@@ -97,22 +88,13 @@ public class CatchUpBenchmark {
             default -> throw new IllegalArgumentException("backend must be sqlite or postgresql; got " + backend);
         }
         // Streams of 1000 events: the fill is setup, not measured, and fewer commits make it quicker.
-        for (int stream = 0; stream < events / 1000; stream++) {
-            UUID order = UUID.randomUUID();
-            List<DomainEvent> batch = new ArrayList<>(1000);
-            for (int i = 0; i < 1000; i++) {
-                batch.add(BenchEvents.event(order, i));
-            }
-            store.appendEvents(order, BenchEvents.TYPE, batch, ExpectedVersion.NO_STREAM);
-        }
+        BenchLogs.fill(store, events, 1000, "none");
     }
 
     @TearDown(Level.Trial)
     public void close() throws Exception {
         if (postgres != null) {
-            try (Connection c = postgres.dataSource().getConnection(); Statement sql = c.createStatement()) {
-                sql.execute("DROP SCHEMA " + schema + " CASCADE");
-            }
+            BenchLogs.dropSchema(postgres, schema);
         }
         if (store != null) {
             store.close();
@@ -124,15 +106,7 @@ public class CatchUpBenchmark {
 
     @Benchmark
     public long readAll(Blackhole bh) {
-        long count = 0;
-        try (Stream<StoredEvent> all = store.readAll()) {
-            Iterator<StoredEvent> it = all.iterator();
-            while (it.hasNext()) {
-                bh.consume(it.next());
-                count++;
-            }
-        }
-        return check(count);
+        return check(BenchLogs.readAll(store, ReadOptions.builder().build(), bh));
     }
 
     @Benchmark
@@ -163,9 +137,6 @@ public class CatchUpBenchmark {
     }
 
     private long check(long count) {
-        if (count != events) {
-            throw new IllegalStateException("read " + count + " events, expected " + events);
-        }
-        return count;
+        return BenchLogs.check(count, events);
     }
 }

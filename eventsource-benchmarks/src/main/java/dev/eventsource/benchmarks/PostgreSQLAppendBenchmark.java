@@ -97,65 +97,94 @@ public class PostgreSQLAppendBenchmark {
 
         @TearDown(Level.Trial)
         public void close() throws SQLException {
-            try (Connection c = store.dataSource().getConnection(); Statement sql = c.createStatement()) {
-                sql.execute("DROP SCHEMA " + schema + " CASCADE");
-            }
+            BenchLogs.dropSchema(store, schema);
             store.close();
         }
     }
 
-    /** A raw writer: its own connection and a prepared insert of {@code batch} rows. */
-    @State(Scope.Thread)
-    public static class RawWriter {
-        private static final String ROW = "(?::uuid, ?, ?::uuid, ?::bigint, ?, ?::int, ?::timestamptz, ?::timestamptz,"
-                + " ?::text, ?::jsonb, ?::jsonb)";
-
+    /** What both raw writers are: a connection of their own and one prepared multi-row insert of {@code batch} rows. */
+    abstract static class RawConnection {
         Connection connection;
         PreparedStatement insert;
         String payload;
         int batch;
 
-        @Setup(Level.Trial)
-        public void open(Shared shared) throws SQLException {
+        /** Connects and prepares {@code head} followed by {@code batch} copies of {@code row}. */
+        void open(Shared shared, String head, String row) throws SQLException {
             batch = shared.batch;
             connection = DriverManager.getConnection(PostgresTestServer.url());
             connection.setAutoCommit(true);
-            // The CTE must be referenced, or PostgreSQL would not run it; MATERIALIZED runs it before any position is taken.
-            String names = shared.schema + "." + shared.store.tablePrefix();
-            insert = connection.prepareStatement("WITH writer AS MATERIALIZED (SELECT " + names + "announce_writer())"
-                    + " INSERT INTO " + names + "events (event_id, aggregate_type, aggregate_id, version, event_type,"
-                    + " schema_version, occurred_at, recorded_at, tenant_id, metadata, payload)"
-                    + " SELECT v.* FROM writer, (VALUES " + String.join(", ", Collections.nCopies(batch, ROW))
-                    + ") AS v");
+            insert = connection.prepareStatement(head + String.join(", ", Collections.nCopies(batch, row)) + tail());
             payload = BenchEvents.json(UUID.randomUUID(), 1);
         }
 
-        /** One transaction appending {@code batch} rows to a new stream. */
+        /** What follows the rows in the statement. */
+        String tail() {
+            return "";
+        }
+
+        /** One autocommit transaction appending {@code batch} rows to a new stream. */
         void appendNewStream() throws SQLException {
             UUID stream = UUID.randomUUID();
             OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
             int p = 1;
             for (int i = 0; i < batch; i++) {
-                insert.setObject(p++, EventIds.next());
-                insert.setString(p++, BenchEvents.TYPE);
-                insert.setObject(p++, stream);
-                insert.setLong(p++, i + 1);
-                insert.setString(p++, "ItemAdded");
-                insert.setInt(p++, 1);
-                insert.setObject(p++, now);
-                insert.setObject(p++, now);
-                insert.setNull(p++, java.sql.Types.VARCHAR);
-                insert.setString(p++, BenchEvents.EMPTY_METADATA);
-                insert.setString(p++, payload);
+                p = bind(p, stream, i + 1, now);
             }
             if (insert.executeUpdate() != batch) {
-                throw new IllegalStateException("raw insert wrote a different number of rows than " + batch);
+                throw new IllegalStateException(getClass().getSimpleName() + " wrote a different number of rows than " + batch);
             }
         }
 
-        @TearDown(Level.Trial)
-        public void close() throws SQLException {
+        /** Binds one row from parameter {@code p} on; returns the next parameter's index. */
+        abstract int bind(int p, UUID stream, long version, OffsetDateTime now) throws SQLException;
+
+        void close() throws SQLException {
             connection.close();
+        }
+    }
+
+    /** A raw writer into our own table: the store's columns, preceded by {@code announce_writer()} as every writer must. */
+    @State(Scope.Thread)
+    public static class RawWriter extends RawConnection {
+        private static final String ROW = "(?::uuid, ?, ?::uuid, ?::bigint, ?, ?::int, ?::timestamptz, ?::timestamptz,"
+                + " ?::text, ?::jsonb, ?::jsonb)";
+
+        @Setup(Level.Trial)
+        public void open(Shared shared) throws SQLException {
+            // The CTE must be referenced, or PostgreSQL would not run it; MATERIALIZED runs it before any position is taken.
+            String names = shared.schema + "." + shared.store.tablePrefix();
+            open(shared, "WITH writer AS MATERIALIZED (SELECT " + names + "announce_writer())"
+                    + " INSERT INTO " + names + "events (event_id, aggregate_type, aggregate_id, version, event_type,"
+                    + " schema_version, occurred_at, recorded_at, tenant_id, metadata, payload)"
+                    + " SELECT v.* FROM writer, (VALUES ", ROW);
+        }
+
+        @Override
+        String tail() {
+            return ") AS v";
+        }
+
+        @Override
+        int bind(int p, UUID stream, long version, OffsetDateTime now) throws SQLException {
+            insert.setObject(p++, EventIds.next());
+            insert.setString(p++, BenchEvents.TYPE);
+            insert.setObject(p++, stream);
+            insert.setLong(p++, version);
+            insert.setString(p++, "ItemAdded");
+            insert.setInt(p++, 1);
+            insert.setObject(p++, now);
+            insert.setObject(p++, now);
+            insert.setNull(p++, java.sql.Types.VARCHAR);
+            insert.setString(p++, BenchEvents.EMPTY_METADATA);
+            insert.setString(p++, payload);
+            return p;
+        }
+
+        @TearDown(Level.Trial)
+        @Override
+        public void close() throws SQLException {
+            super.close();
         }
     }
 
@@ -165,46 +194,31 @@ public class PostgreSQLAppendBenchmark {
      * no event id, no other index, no writer announcement. Same multi-row autocommit insert.
      */
     @State(Scope.Thread)
-    public static class MinimalWriter {
+    public static class MinimalWriter extends RawConnection {
         static final String TABLE = "CREATE TABLE IF NOT EXISTS %s.minimal_events (position bigint GENERATED ALWAYS AS"
                 + " IDENTITY PRIMARY KEY, stream uuid NOT NULL, version bigint NOT NULL, type text NOT NULL,"
                 + " payload jsonb NOT NULL, time timestamptz NOT NULL, UNIQUE (stream, version))";
         private static final String ROW = "(?::uuid, ?::bigint, ?, ?::jsonb, ?::timestamptz)";
 
-        Connection connection;
-        PreparedStatement insert;
-        String payload;
-        int batch;
-
         @Setup(Level.Trial)
         public void open(Shared shared) throws SQLException {
-            batch = shared.batch;
-            connection = DriverManager.getConnection(PostgresTestServer.url());
-            connection.setAutoCommit(true);
-            insert = connection.prepareStatement("INSERT INTO " + shared.schema + ".minimal_events (stream, version, type,"
-                    + " payload, time) VALUES " + String.join(", ", Collections.nCopies(batch, ROW)));
-            payload = BenchEvents.json(UUID.randomUUID(), 1);
+            open(shared, "INSERT INTO " + shared.schema + ".minimal_events (stream, version, type, payload, time) VALUES ", ROW);
         }
 
-        void appendNewStream() throws SQLException {
-            UUID stream = UUID.randomUUID();
-            OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
-            int p = 1;
-            for (int i = 0; i < batch; i++) {
-                insert.setObject(p++, stream);
-                insert.setLong(p++, i + 1);
-                insert.setString(p++, "ItemAdded");
-                insert.setString(p++, payload);
-                insert.setObject(p++, now);
-            }
-            if (insert.executeUpdate() != batch) {
-                throw new IllegalStateException("minimal insert wrote a different number of rows than " + batch);
-            }
+        @Override
+        int bind(int p, UUID stream, long version, OffsetDateTime now) throws SQLException {
+            insert.setObject(p++, stream);
+            insert.setLong(p++, version);
+            insert.setString(p++, "ItemAdded");
+            insert.setString(p++, payload);
+            insert.setObject(p++, now);
+            return p;
         }
 
         @TearDown(Level.Trial)
+        @Override
         public void close() throws SQLException {
-            connection.close();
+            super.close();
         }
     }
 

@@ -3,7 +3,6 @@ package dev.eventsource.benchmarks;
 import dev.eventsource.event.EventRegistry;
 import dev.eventsource.postgresql.PostgreSQLEventStore;
 import dev.eventsource.store.ReadOptions;
-import dev.eventsource.store.StoredEvent;
 import dev.eventsource.test.PostgresTestServer;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -26,10 +25,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.OffsetDateTime;
-import java.util.Iterator;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * {@link ReadAllBenchmark} on PostgreSQL: {@code readAll} of {@code events} events with
@@ -39,7 +36,8 @@ import java.util.stream.Stream;
  * {@code getString}, ...), through a cursor fetching 1,000 rows at a time.
  *
  * <p>The log is written once per trial with one {@code INSERT ... SELECT} of the payload JSON the
- * library writes for {@link BenchEvents#event}, 100 events per stream. PostgreSQL is the server of
+ * library writes for {@link BenchEvents#event}, 100 events per stream, with the metadata of
+ * {@link BenchLogs#METADATA} ({@link BenchLogs#metadataSql}). PostgreSQL is the server of
  * {@code EVENTSOURCE_TEST_POSTGRES_URL}, or the one {@link PostgresTestServer} starts.
  */
 @State(Scope.Benchmark)
@@ -52,6 +50,9 @@ public class PostgreSQLReadAllBenchmark {
 
     @Param({"200000"})
     int events;
+
+    @Param({"none", "traced", "distinct"})
+    String metadata;
 
     private String schema;
     private PostgreSQLEventStore store;
@@ -67,10 +68,10 @@ public class PostgreSQLReadAllBenchmark {
         try (PreparedStatement seed = raw.prepareStatement("INSERT INTO " + schema + ".eventsource_events (event_id,"
                 + " aggregate_type, aggregate_id, version, event_type, schema_version, occurred_at, recorded_at, tenant_id,"
                 + " metadata, payload) SELECT gen_random_uuid(), 'Order', md5((g / 100)::text)::uuid, g % 100 + 1,"
-                + " 'ItemAdded', 1, now(), now(), NULL, ?::jsonb, ?::jsonb FROM generate_series(0, ? - 1) AS g")) {
-            seed.setString(1, BenchEvents.EMPTY_METADATA);
-            seed.setString(2, BenchEvents.json(UUID.randomUUID(), 1));
-            seed.setInt(3, events);
+                + " 'ItemAdded', 1, now(), now(), NULL, " + BenchLogs.metadataSql(metadata) + ", ?::jsonb"
+                + " FROM generate_series(0, ? - 1) AS g")) {
+            seed.setString(1, BenchEvents.json(UUID.randomUUID(), 1));
+            seed.setInt(2, events);
             seed.executeUpdate();
         }
         try (Statement sql = raw.createStatement()) {
@@ -92,15 +93,7 @@ public class PostgreSQLReadAllBenchmark {
 
     @Benchmark
     public long library(Blackhole bh) {
-        long count = 0;
-        try (Stream<StoredEvent> all = store.readAll(ReadOptions.builder().pageSize(1000).build())) {
-            Iterator<StoredEvent> it = all.iterator();
-            while (it.hasNext()) {
-                bh.consume(it.next().event());
-                count++;
-            }
-        }
-        return check(count);
+        return BenchLogs.check(BenchLogs.readAll(store, ReadOptions.builder().pageSize(1000).build(), bh), events);
     }
 
     @Benchmark
@@ -133,9 +126,6 @@ public class PostgreSQLReadAllBenchmark {
     }
 
     private long check(long count) {
-        if (count != events) {
-            throw new IllegalStateException("read " + count + " events, expected " + events);
-        }
-        return count;
+        return BenchLogs.check(count, events);
     }
 }

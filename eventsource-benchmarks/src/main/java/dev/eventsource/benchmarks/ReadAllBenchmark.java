@@ -1,10 +1,7 @@
 package dev.eventsource.benchmarks;
 
-import dev.eventsource.event.DomainEvent;
 import dev.eventsource.sqlite.SQLiteEventStore;
-import dev.eventsource.store.ExpectedVersion;
 import dev.eventsource.store.ReadOptions;
-import dev.eventsource.store.StoredEvent;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -25,18 +22,15 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.util.ArrayList;
-import java.util.Iterator;
-import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * Reading the whole global log of {@code events} events: {@code readAll} with deserialization into
- * records, against a raw JDBC scan of the same rows reading every column (ids as the 16 bytes stored). {@code run.sh} also runs
- * the library side over 1,000,000 events in a JVM limited to 64 MB of heap, to show that memory
- * stays bounded.
+ * records, against a raw JDBC scan of the same rows reading every column (ids as the 16 bytes stored,
+ * the metadata text included). {@code metadata} is what the events carry ({@link BenchLogs#METADATA}):
+ * nothing, the trace context of a traced append shared per append of 100, or one of their own each.
+ * {@code run.sh} also runs the library side over 1,000,000 events in a JVM limited to 64 MB of heap,
+ * to show that memory stays bounded.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SingleShotTime)
@@ -49,6 +43,9 @@ public class ReadAllBenchmark {
     @Param({"200000"})
     int events;
 
+    @Param({"none", "traced", "distinct"})
+    String metadata;
+
     private Path file;
     private SQLiteEventStore store;
     private Connection raw;
@@ -57,14 +54,7 @@ public class ReadAllBenchmark {
     public void open() throws Exception {
         file = Files.newDatabase("readall");
         store = Files.store(file, "NORMAL");
-        for (int stream = 0; stream < events / 100; stream++) {
-            UUID order = UUID.randomUUID();
-            List<DomainEvent> batch = new ArrayList<>(100);
-            for (int i = 0; i < 100; i++) {
-                batch.add(BenchEvents.event(order, i));
-            }
-            store.appendEvents(order, BenchEvents.TYPE, batch, ExpectedVersion.NO_STREAM);
-        }
+        BenchLogs.fill(store, events, 100, metadata);
         raw = DriverManager.getConnection("jdbc:sqlite:" + file);
     }
 
@@ -77,15 +67,7 @@ public class ReadAllBenchmark {
 
     @Benchmark
     public long library(Blackhole bh) {
-        long count = 0;
-        try (Stream<StoredEvent> all = store.readAll(ReadOptions.builder().pageSize(1000).build())) {
-            Iterator<StoredEvent> it = all.iterator();
-            while (it.hasNext()) {
-                bh.consume(it.next().event());
-                count++;
-            }
-        }
-        return check(count);
+        return BenchLogs.check(BenchLogs.readAll(store, ReadOptions.builder().pageSize(1000).build(), bh), events);
     }
 
     @Benchmark
@@ -115,9 +97,6 @@ public class ReadAllBenchmark {
     }
 
     private long check(long count) {
-        if (count != events) {
-            throw new IllegalStateException("read " + count + " events, expected " + events);
-        }
-        return count;
+        return BenchLogs.check(count, events);
     }
 }

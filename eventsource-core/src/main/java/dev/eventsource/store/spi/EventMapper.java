@@ -75,6 +75,8 @@ public final class EventMapper {
      */
     private final Map<String, Decoder> decoders = new ConcurrentHashMap<>();
     private final GetterOnlyProperties getterOnly;
+    /** See {@link #metadata(String, String)}; a plain field: a stale or missing value only costs a parse. */
+    private LastMetadata lastMetadata;
 
     /** A mapper with the library's Jackson configuration. */
     public EventMapper(EventRegistry registry) {
@@ -335,7 +337,32 @@ public final class EventMapper {
      * @throws SerializationException if it is not metadata this mapper writes
      */
     public EventMetadata metadata(String tenantId, String metadataJson) {
-        return readMetadata(json, tenantId, metadataJson);
+        if (metadataJson == null || metadataJson.equals("{}")) {
+            return tenantId == null ? EventMetadata.EMPTY : EventMetadata.EMPTY.withTenantId(tenantId);
+        }
+        // Events appended together (a batch, an aggregate's save) carry the same metadata, trace context
+        // included, and are read one after the other: the last one read is worth keeping. The holder's
+        // fields are final, so a thread that sees another thread's holder sees it whole.
+        LastMetadata last = lastMetadata;
+        if (last != null && last.json.equals(metadataJson) && Objects.equals(last.tenantId, tenantId)) {
+            return last.metadata;
+        }
+        EventMetadata metadata = readMetadata(json, tenantId, metadataJson);
+        lastMetadata = new LastMetadata(tenantId, metadataJson, metadata);
+        return metadata;
+    }
+
+    /** The metadata read last, with what it was read from; an {@link EventMetadata} is immutable, so it can be shared. */
+    private static final class LastMetadata {
+        final String tenantId;
+        final String json;
+        final EventMetadata metadata;
+
+        LastMetadata(String tenantId, String json, EventMetadata metadata) {
+            this.tenantId = tenantId;
+            this.json = json;
+            this.metadata = metadata;
+        }
     }
 
     /**
@@ -350,6 +377,17 @@ public final class EventMapper {
         if (metadataJson == null || metadataJson.equals("{}")) {
             return tenantId == null ? EventMetadata.EMPTY : EventMetadata.EMPTY.withTenantId(tenantId);
         }
+        EventMetadata read = MetadataReader.read(json.getFactory(), tenantId, metadataJson);
+        if (read != null) {
+            return read;
+        }
+        // Shapes the library does not write (non-string extras, ids that are not strings), and damage:
+        // the tree reading decides them, as it always has, so both readings agree on every input.
+        return readMetadataTree(json, tenantId, metadataJson);
+    }
+
+    /** The general reading of stored metadata, through a tree: every shape, and the error for damage. */
+    static EventMetadata readMetadataTree(ObjectMapper json, String tenantId, String metadataJson) {
         try {
             JsonNode node = json.readTree(metadataJson);
             Map<String, String> extras = new LinkedHashMap<>();

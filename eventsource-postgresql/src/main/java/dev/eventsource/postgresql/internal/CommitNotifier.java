@@ -22,6 +22,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * send, the database or the pool refuses the send): that only delays other processes' subscribers
  * until their next poll, because a wake-up never decides what is read; the readable position does.
  *
+ * <p><b>Coalescing.</b> Sends start at least {@code minInterval} apart: under constant appends a
+ * send per commit would be a transaction of its own per commit, competing with the appends for the
+ * server's CPU and the pool's connections, while a wake-up only needs to be prompt. The first append
+ * after a quiet spell is sent at once; appends that come within the interval of the previous send
+ * wait for the rest of it (at most {@code minInterval}) and share one notification.
+ *
  * <p>Thread-safe. The thread starts at the first {@link #appended()} and ends at {@link #close()}.
  */
 public final class CommitNotifier implements AutoCloseable {
@@ -32,8 +38,12 @@ public final class CommitNotifier implements AutoCloseable {
         void send() throws Exception;
     }
 
+    /** The interval the store uses: a wake-up at most 2 ms late, at most 500 notifications a second. */
+    public static final java.time.Duration DEFAULT_MIN_INTERVAL = java.time.Duration.ofMillis(2);
+
     private final String name;
     private final Sender sender;
+    private final long minIntervalNanos;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition owed = lock.newCondition();
     private final AtomicLong sent = new AtomicLong();
@@ -41,14 +51,33 @@ public final class CommitNotifier implements AutoCloseable {
     private boolean pending;
     private boolean closed;
     private Thread thread;
+    /** When the last send started ({@link System#nanoTime()}); only the thread reads and writes it. */
+    private long lastSend;
+    private boolean sentBefore;
 
     /**
+     * A notifier whose sends start at least {@link #DEFAULT_MIN_INTERVAL} apart.
+     *
      * @param name   names the thread ({@code eventsource-notify-<name>})
      * @param sender sends one {@code NOTIFY} on a connection of its own, in a transaction of its own
      */
     public CommitNotifier(String name, Sender sender) {
+        this(name, sender, DEFAULT_MIN_INTERVAL);
+    }
+
+    /**
+     * @param name        names the thread ({@code eventsource-notify-<name>})
+     * @param sender      sends one {@code NOTIFY} on a connection of its own, in a transaction of its own
+     * @param minInterval the least time between the starts of two sends; zero sends as soon as the previous one ended
+     * @throws IllegalArgumentException if {@code minInterval} is negative
+     */
+    public CommitNotifier(String name, Sender sender, java.time.Duration minInterval) {
         this.name = Objects.requireNonNull(name, "name");
         this.sender = Objects.requireNonNull(sender, "sender");
+        if (minInterval.isNegative()) {
+            throw new IllegalArgumentException("minInterval must be zero or positive; got " + minInterval);
+        }
+        this.minIntervalNanos = minInterval.toNanos();
     }
 
     /** Records that an append has committed; returns at once (never waits for the database). */
@@ -58,13 +87,15 @@ public final class CommitNotifier implements AutoCloseable {
             if (closed) {
                 return;
             }
+            boolean wasPending = pending;
             pending = true;
             if (thread == null) {
                 Thread t = new Thread(this::run, "eventsource-notify-" + name);
                 t.setDaemon(true);
                 thread = t;
                 t.start();
-            } else {
+            } else if (!wasPending) {
+                // Already pending: the thread is sending, or waiting out the interval, and will see it.
                 owed.signal();
             }
         } finally {
@@ -120,6 +151,17 @@ public final class CommitNotifier implements AutoCloseable {
                 while (!pending && !closed) {
                     owed.awaitUninterruptibly();
                 }
+                if (sentBefore) {
+                    long wait = lastSend + minIntervalNanos - System.nanoTime();
+                    while (wait > 0 && !closed) {
+                        try {
+                            wait = owed.awaitNanos(wait);
+                        } catch (InterruptedException e) {
+                            // Only close() interrupts; the loop sees closed.
+                            wait = lastSend + minIntervalNanos - System.nanoTime();
+                        }
+                    }
+                }
                 if (closed) {
                     return;
                 }
@@ -128,6 +170,8 @@ public final class CommitNotifier implements AutoCloseable {
             } finally {
                 lock.unlock();
             }
+            lastSend = System.nanoTime();
+            sentBefore = true;
             try {
                 sender.send();
                 sent.incrementAndGet();

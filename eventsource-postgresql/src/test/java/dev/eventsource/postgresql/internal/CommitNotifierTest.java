@@ -2,12 +2,14 @@ package dev.eventsource.postgresql.internal;
 
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The coalescing rule of the after-commit notifier, with a sender the test controls (no database). */
 class CommitNotifierTest {
@@ -37,6 +39,33 @@ class CommitNotifierTest {
 
         assertThat(calls.get()).isEqualTo(2);
         assertThat(notifier.sent()).isEqualTo(2);
+    }
+
+    @Test
+    void the_first_append_is_sent_at_once_and_appends_within_the_interval_wait_for_it_to_pass() throws Exception {
+        Semaphore entered = new Semaphore(0);
+        AtomicInteger calls = new AtomicInteger();
+        CommitNotifier notifier = new CommitNotifier("test", () -> {
+            calls.incrementAndGet();
+            entered.release();
+        }, Duration.ofHours(1));
+        notifier.appended();
+        assertThat(entered.tryAcquire(60, TimeUnit.SECONDS)).as("the first append is sent without waiting for the interval").isTrue();
+        for (int i = 0; i < 100; i++) {
+            notifier.appended();
+        }
+        // The next send is owed but may start only an hour after the first: closing now ends the wait unsent.
+        notifier.close();
+        notifier.join(60_000);
+
+        assertThat(calls.get()).isEqualTo(1);
+        assertThat(notifier.sent()).isEqualTo(1);
+    }
+
+    @Test
+    void refuses_a_negative_interval() {
+        assertThatThrownBy(() -> new CommitNotifier("test", () -> { }, Duration.ofMillis(-1)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("minInterval");
     }
 
     @Test

@@ -578,6 +578,12 @@ public final class Subscription {
                     } finally {
                         readingSince = 0;
                     }
+                    if (locks != null && !batch.isEmpty() && !holdsLock()) {
+                        // The lock went while the batch was read (the read can be the slow part, e.g. under load):
+                        // the instance that took over handles these events; checking here, next to the handler
+                        // call, keeps two instances from handling at once but for that last instant.
+                        continue;
+                    }
                     SubscriptionObserver.Batch observed = observe(batch);
                     long processedBefore = processed;
                     long deadLetteredBefore = deadLettered;

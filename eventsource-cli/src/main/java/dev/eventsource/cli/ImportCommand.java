@@ -5,6 +5,7 @@ import dev.eventsource.event.SerializationException;
 import dev.eventsource.store.EventImporter;
 import dev.eventsource.store.ImportConflictException;
 import dev.eventsource.store.RecordedEvent;
+import dev.eventsource.wire.EventDocument;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -294,7 +295,7 @@ final class ImportCommand extends BaseCommand {
             for (int i = 0; i < ids.length; i++) {
                 String line = pending.get(i);
                 RecordedEvent there = ids[i] == null ? null : stored.get(ids[i]);
-                if (there != null && AlreadyStored.sameDocument(line, there)) {
+                if (there != null && EventDocument.isDocumentOf(line, there)) {
                     if (tenant.includes(there)) {
                         alreadyThere++;
                     } else {

@@ -210,6 +210,116 @@ public final class EventDocument {
 
     private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 
+    private static final String ID_PREFIX = "{\"eventId\":\"";
+    private static final String POSITION = ",\"globalPosition\":";
+    private static final String PAYLOAD = ",\"payload\":";
+
+    /** More digits than this is not a position an import accepts: {@link #isDocumentOf} answers false. */
+    private static final int MAX_POSITION_DIGITS = 18;
+
+    /**
+     * Whether {@code line} is, character for character, the document {@link #encode} writes for
+     * {@code stored}, whatever number its {@code globalPosition} holds (plain digits, no more than
+     * 18, no leading zero): a re-import recognises a line already stored by this without parsing
+     * it. Any other formatting of the same event answers false (the caller then parses the line).
+     *
+     * <p>Compared piece by piece first, without building the document: the fields before the
+     * metadata, then the stored metadata and payload text verbatim (what the document holds for
+     * JSON stored on one line, as SQLite stores it). Only when that fails (JSON stored in another
+     * layout, such as PostgreSQL's {@code jsonb}) is the document encoded and compared whole; a
+     * stored row whose payload is not a JSON object has no document and answers false.
+     *
+     * @throws NullPointerException if an argument is null
+     */
+    public static boolean isDocumentOf(String line, RecordedEvent stored) {
+        Objects.requireNonNull(line, "line");
+        Objects.requireNonNull(stored, "stored");
+        String metadata = stored.metadataJson() == null ? "{}" : stored.metadataJson();
+        String payload = stored.payloadJson();
+        if (payload != null && !spansLines(metadata) && !spansLines(payload) && sameVerbatim(line, stored, metadata, payload)) {
+            return true;
+        }
+        return sameEncoded(line, stored);
+    }
+
+    private static boolean sameVerbatim(String line, RecordedEvent stored, String metadata, String payload) {
+        StringBuilder b = new StringBuilder(200);
+        b.append(ID_PREFIX).append(stored.eventId()).append("\",\"eventType\":");
+        quote(b, stored.eventType());
+        b.append(",\"schemaVersion\":").append(stored.schemaVersion()).append(",\"aggregateType\":");
+        quote(b, stored.aggregateType());
+        b.append(",\"aggregateId\":\"").append(stored.aggregateId()).append("\",\"version\":").append(stored.version())
+                .append(POSITION);
+        if (!line.startsWith(b.toString())) {
+            return false;
+        }
+        int from = b.length();
+        int at = digitsEnd(line, from);
+        if (!plainPosition(line, from, at)) {
+            return false;
+        }
+        b.setLength(0);
+        b.append(",\"occurredAt\":");
+        quote(b, time(stored.occurredAt()));
+        b.append(",\"recordedAt\":");
+        quote(b, time(stored.recordedAt()));
+        b.append(",\"tenantId\":");
+        quote(b, stored.tenantId());
+        b.append(",\"metadata\":");
+        String middle = b.toString();
+        if (!line.startsWith(middle, at)) {
+            return false;
+        }
+        at += middle.length();
+        if (!line.startsWith(metadata, at)) {
+            return false;
+        }
+        at += metadata.length();
+        if (!line.startsWith(PAYLOAD, at)) {
+            return false;
+        }
+        at += PAYLOAD.length();
+        if (!line.startsWith(payload, at)) {
+            return false;
+        }
+        at += payload.length();
+        return at == line.length() - 1 && line.charAt(at) == '}';
+    }
+
+    private static boolean plainPosition(String line, int from, int end) {
+        return end > from && end - from <= MAX_POSITION_DIGITS && !(line.charAt(from) == '0' && end - from > 1);
+    }
+
+    private static boolean sameEncoded(String line, RecordedEvent stored) {
+        String expected;
+        try {
+            expected = encode(stored);
+        } catch (IllegalArgumentException e) {
+            // A stored payload that is not a JSON object has no document to be equal to.
+            return false;
+        }
+        int at = expected.indexOf(POSITION);
+        if (at < 0 || !line.regionMatches(0, expected, 0, at + POSITION.length())) {
+            return false;
+        }
+        int from = at + POSITION.length();
+        int lineEnd = digitsEnd(line, from);
+        int expectedEnd = digitsEnd(expected, from);
+        if (!plainPosition(line, from, lineEnd)) {
+            return false;
+        }
+        int tail = expected.length() - expectedEnd;
+        return line.length() - lineEnd == tail && line.regionMatches(lineEnd, expected, expectedEnd, tail);
+    }
+
+    private static int digitsEnd(String text, int from) {
+        int i = from;
+        while (i < text.length() && text.charAt(i) >= '0' && text.charAt(i) <= '9') {
+            i++;
+        }
+        return i;
+    }
+
     /** The document built token by token by a generator: for stored JSON that spans lines. */
     private static byte[] encodeByTokens(RecordedEvent row, String metadata, String payload) {
         ByteArrayBuilder out = new ByteArrayBuilder(256 + payload.length() + metadata.length());

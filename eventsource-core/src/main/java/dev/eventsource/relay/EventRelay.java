@@ -13,10 +13,12 @@ import dev.eventsource.store.spi.EventMapper;
 import dev.eventsource.store.spi.RecordedLog;
 import dev.eventsource.subscription.AppendNotifier;
 import dev.eventsource.subscription.Checkpoint;
+import dev.eventsource.subscription.CheckpointNames;
 import dev.eventsource.subscription.CheckpointStore;
 import dev.eventsource.subscription.RetryPolicy;
 import dev.eventsource.telemetry.RelayObserver;
 import dev.eventsource.telemetry.RelayTelemetry;
+import dev.eventsource.tenant.TenantId;
 import io.opentelemetry.api.GlobalOpenTelemetry;
 import io.opentelemetry.api.OpenTelemetry;
 
@@ -147,7 +149,8 @@ public final class EventRelay implements AutoCloseable {
 
     private EventRelay(Builder b) {
         this.name = b.name;
-        this.key = "relay:" + b.name;
+        // A relay of one tenant keeps its checkpoint and lock apart from the same-named relay of another (or of all).
+        this.key = CheckpointNames.of("relay:" + b.name, b.tenant);
         this.log = b.log;
         this.mapper = b.log.mapper();
         this.checkpoints = b.checkpoints;
@@ -164,8 +167,11 @@ public final class EventRelay implements AutoCloseable {
         if (!b.aggregateTypes.isEmpty()) {
             read.aggregateTypes(b.aggregateTypes.toArray(String[]::new));
         }
+        if (b.tenant != null) {
+            read.tenantId(b.tenant.value());
+        }
         this.filter = read.build();
-        this.filtered = !b.eventTypes.isEmpty() || !b.aggregateTypes.isEmpty();
+        this.filtered = !b.eventTypes.isEmpty() || !b.aggregateTypes.isEmpty() || b.tenant != null;
         this.batchSize = b.batchSize;
         this.maxInFlight = b.maxInFlight;
         this.threads = b.threads;
@@ -187,7 +193,8 @@ public final class EventRelay implements AutoCloseable {
      * active relay across instances.
      *
      * @throws NullPointerException     if an argument is null
-     * @throws IllegalArgumentException if {@code name} is blank or has surrounding blanks
+     * @throws IllegalArgumentException if {@code name} is blank, has surrounding blanks or contains
+     *                                  {@link CheckpointNames#TENANT_SEPARATOR}
      */
     public static Builder builder(String name, RecordedLog log, CheckpointStore checkpoints, EventPublisher publisher) {
         return new Builder(name, log, checkpoints, publisher);
@@ -810,6 +817,7 @@ public final class EventRelay implements AutoCloseable {
         private Duration lockPollInterval = Duration.ofSeconds(1);
         private final Set<String> eventTypes = new LinkedHashSet<>();
         private final Set<String> aggregateTypes = new LinkedHashSet<>();
+        private TenantId tenant;
         private ThreadFactory threads;
         private Clock clock = Clock.systemUTC();
         private RelayObserver observer;
@@ -817,6 +825,11 @@ public final class EventRelay implements AutoCloseable {
 
         private Builder(String name, RecordedLog log, CheckpointStore checkpoints, EventPublisher publisher) {
             this.name = ExclusiveLocks.checkName(name);
+            if (name.contains(CheckpointNames.TENANT_SEPARATOR)) {
+                throw new IllegalArgumentException("relay name '" + name + "' contains '" + CheckpointNames.TENANT_SEPARATOR
+                        + "', which only the checkpoint names of tenant relays carry; name it without it and relay one"
+                        + " tenant with Builder.tenant(...)");
+            }
             this.log = Objects.requireNonNull(log, "log");
             this.checkpoints = Objects.requireNonNull(checkpoints, "checkpoints");
             this.publisher = Objects.requireNonNull(publisher, "publisher");
@@ -904,6 +917,18 @@ public final class EventRelay implements AutoCloseable {
         /** Relays only events of aggregates of these types; all unless set. */
         public Builder aggregateTypes(String... aggregateTypes) {
             this.aggregateTypes.addAll(names("aggregateTypes", aggregateTypes));
+            return this;
+        }
+
+        /**
+         * Relays only {@code tenant}'s events (every tenant's unless set). Its checkpoint and lock are
+         * then kept under the name qualified by the tenant ({@link CheckpointNames}), so relays of
+         * the same name for different tenants, or for all, never share a checkpoint.
+         *
+         * @throws NullPointerException if {@code tenant} is null
+         */
+        public Builder tenant(TenantId tenant) {
+            this.tenant = Objects.requireNonNull(tenant, "tenant must not be null; leave it unset to relay every tenant");
             return this;
         }
 

@@ -30,6 +30,7 @@ import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
@@ -295,13 +296,27 @@ public final class KafkaEventConsumer implements EventConsumer, BusDeadLetters {
         }
     }
 
-    /** Whether a group receives the message: an undecodable one unless its type header rules it out. */
+    /** Whether a group receives the message: an undecodable one as its headers say; see {@link #mayBeSelected}. */
     private static boolean selects(ConsumerGroup group, Item item) {
         if (item.event != null) {
             return group.selector().matches(item.event);
         }
-        if (group.selector() instanceof EventSelector.OfType ofType) {
-            Header type = item.record.headers().lastHeader(KafkaHeaders.EVENT_TYPE);
+        return mayBeSelected(group.selector(), item.record.headers());
+    }
+
+    /**
+     * Whether an undecodable message (dead-lettered by the groups that receive it) is one for
+     * {@code selector}: unless its type header rules it out, and, for a group of one tenant, only
+     * with that tenant's header, so no tenant's dead letters hold a message that may be another's.
+     */
+    private static boolean mayBeSelected(EventSelector selector, Headers headers) {
+        if (selector instanceof EventSelector.OfTenant ofTenant) {
+            Header tenant = headers.lastHeader(KafkaHeaders.TENANT_ID);
+            return tenant != null && ofTenant.tenant().value().equals(new String(tenant.value(), StandardCharsets.UTF_8))
+                    && mayBeSelected(ofTenant.within(), headers);
+        }
+        if (selector instanceof EventSelector.OfType ofType) {
+            Header type = headers.lastHeader(KafkaHeaders.EVENT_TYPE);
             return type == null || ofType.eventType().equals(new String(type.value(), StandardCharsets.UTF_8));
         }
         return true;

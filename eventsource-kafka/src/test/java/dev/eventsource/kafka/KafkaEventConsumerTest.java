@@ -3,11 +3,13 @@ package dev.eventsource.kafka;
 import dev.eventsource.bus.BusDeadLetter;
 import dev.eventsource.bus.BusShutdownReport;
 import dev.eventsource.bus.ConsumerGroup;
+import dev.eventsource.bus.EventSelector;
 import dev.eventsource.event.EventMetadata;
 import dev.eventsource.event.EventRegistry;
 import dev.eventsource.store.StoredEvent;
 import dev.eventsource.store.spi.EventMapper;
 import dev.eventsource.subscription.RetryPolicy;
+import dev.eventsource.tenant.TenantId;
 import dev.eventsource.wire.EventDocument;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -95,6 +97,39 @@ class KafkaEventConsumerTest {
         eventually("the replayed event is handled", () -> handled.size() == 2);
         assertThat(handled.get(1)).isEqualTo(refunded);
         eventually("its dead letter is gone", () -> bus.deadLetters("projector").size() == 2);
+    }
+
+    @Test
+    void a_group_of_one_tenant_dead_letters_only_undecodable_messages_carrying_its_tenant_header() throws Exception {
+        KafkaBusConfig config = KafkaBuses.fresh().build();
+        KafkaEventBus bus = open(new KafkaEventBus(config, KafkaTesting.registry()));
+        List<StoredEvent> acmeHandled = Collections.synchronizedList(new ArrayList<>());
+        bus.subscribe(ConsumerGroup.named("acme-projector").selecting(EventSelector.all().forTenant(TenantId.of("acme"))),
+                (event, envelope) -> acmeHandled.add(envelope));
+        bus.subscribe(ConsumerGroup.named("every-tenant"), (event, envelope) -> { });
+        UUID order = UUID.randomUUID();
+        String topic = config.consumedTopics().get(0);
+
+        try (KafkaProducer<String, byte[]> raw = KafkaTesting.rawProducer(bootstrap)) {
+            byte[] garbage = "not JSON".getBytes(StandardCharsets.UTF_8);
+            raw.send(new ProducerRecord<>(topic, order.toString(), garbage)).get();
+            ProducerRecord<String, byte[]> ofAcme = new ProducerRecord<>(topic, order.toString(), garbage);
+            ofAcme.headers().add(KafkaHeaders.TENANT_ID, "acme".getBytes(StandardCharsets.UTF_8));
+            raw.send(ofAcme).get();
+            ProducerRecord<String, byte[]> ofGlobex = new ProducerRecord<>(topic, order.toString(), garbage);
+            ofGlobex.headers().add(KafkaHeaders.TENANT_ID, "globex".getBytes(StandardCharsets.UTF_8));
+            raw.send(ofGlobex).get();
+        }
+        StoredEvent ofGlobex = events.stored(order, new KafkaTesting.Refunded("globex's"), EventMetadata.EMPTY.withTenantId("globex"));
+        StoredEvent ofAcme = events.stored(order, new KafkaTesting.Refunded("acme's"), EventMetadata.EMPTY.withTenantId("acme"));
+        bus.publish(List.of(ofGlobex, ofAcme));
+
+        eventually("acme's event is handled", () -> acmeHandled.size() == 1);
+        eventually("the group of every tenant dead-letters all three", () -> bus.deadLetters("every-tenant").size() == 3);
+        assertThat(acmeHandled).containsExactly(ofAcme);
+        List<String> everySource = bus.deadLetters("every-tenant").stream().map(l -> l.undecodable().source()).toList();
+        assertThat(bus.deadLetters("acme-projector")).as("only the second message, the one that says it is acme's")
+                .singleElement().satisfies(l -> assertThat(l.undecodable().source()).isEqualTo(everySource.get(1)));
     }
 
     @Test

@@ -6,9 +6,11 @@ import dev.eventsource.bus.BusSubscription;
 import dev.eventsource.bus.ConsumerGroup;
 import dev.eventsource.bus.EventBusClosedException;
 import dev.eventsource.bus.EventSelector;
+import dev.eventsource.event.EventMetadata;
 import dev.eventsource.event.EventRegistry;
 import dev.eventsource.store.StoredEvent;
 import dev.eventsource.subscription.RetryPolicy;
+import dev.eventsource.tenant.TenantId;
 import org.junit.jupiter.api.Test;
 
 import java.math.BigDecimal;
@@ -83,6 +85,36 @@ public abstract class EventBusDeliveryContract extends EventBusFixture {
         eventually("both Renamed events arrive", () -> recorder.size() == 2);
         settle();
         assertThat(recorder.events()).containsExactly(events.get(1), events.get(2));
+    }
+
+    @Test
+    void a_group_of_one_tenant_receives_that_tenants_events_only() {
+        Recorder acme = new Recorder();
+        bus.subscribe(ConsumerGroup.named("billing-acme").selecting(EventSelector.all().forTenant(TenantId.of("acme"))), acme);
+        Recorder acmeRenamed = new Recorder();
+        bus.subscribe(ConsumerGroup.anonymous(EventSelector.ofType(EventRegistry.typeName(TckEvent.Renamed.class))
+                .forTenant(TenantId.of("acme"))), acmeRenamed);
+        UUID one = UUID.randomUUID();
+        UUID two = UUID.randomUUID();
+        UUID three = UUID.randomUUID();
+        List<StoredEvent> events = List.of(
+                withMetadata(stored(one, new TckEvent.Created("a")), EventMetadata.EMPTY.withTenantId("acme")),
+                withMetadata(stored(two, new TckEvent.Created("b")), EventMetadata.EMPTY.withTenantId("globex")),
+                withMetadata(stored(three, new TckEvent.Created("c")), EventMetadata.EMPTY),
+                withMetadata(next(one), EventMetadata.EMPTY.withTenantId("acme")),
+                withMetadata(next(two), EventMetadata.EMPTY.withTenantId("globex")));
+
+        bus.publish(events);
+
+        eventually("acme's two events arrive", () -> acme.size() >= 2 && acmeRenamed.size() >= 1);
+        settle();
+        assertThat(acme.events()).containsExactly(events.get(0), events.get(3));
+        assertThat(acmeRenamed.events()).containsExactly(events.get(3));
+    }
+
+    private static StoredEvent withMetadata(StoredEvent e, EventMetadata metadata) {
+        return new StoredEvent(e.eventId(), e.eventType(), e.aggregateId(), e.aggregateType(), e.version(), e.globalPosition(),
+                e.occurredAt(), e.recordedAt(), metadata, e.event());
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.eventsource.tck;
 
 import dev.eventsource.backend.EventStoreBackend;
 import dev.eventsource.event.DomainEvent;
+import dev.eventsource.event.EventMetadata;
 import dev.eventsource.relay.EventRelay;
 import dev.eventsource.relay.RelayState;
 import dev.eventsource.relay.RelayStatus;
@@ -12,7 +13,9 @@ import dev.eventsource.store.OptimisticLockException;
 import dev.eventsource.store.ReadOptions;
 import dev.eventsource.store.StoredEvent;
 import dev.eventsource.subscription.Checkpoint;
+import dev.eventsource.subscription.CheckpointNames;
 import dev.eventsource.subscription.CheckpointStore;
+import dev.eventsource.tenant.TenantId;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -234,6 +237,40 @@ public abstract class EventRelayContract extends SharedDatabaseFixture {
     }
 
     @Test
+    void a_relay_of_one_tenant_publishes_only_that_tenants_events_under_a_checkpoint_of_its_own() throws Exception {
+        EventStoreBackend backend = openInstance();
+        EventMetadata acme = EventMetadata.EMPTY.withTenantId("acme");
+        EventMetadata globex = EventMetadata.EMPTY.withTenantId("globex");
+        for (int i = 0; i < 6; i++) {
+            EventMetadata tenant = i % 3 == 0 ? acme : i % 3 == 1 ? globex : EventMetadata.EMPTY;
+            backend.store().appendEvents(UUID.randomUUID(), "Item", List.of(new TckEvent.Created("t" + i)),
+                    ExpectedVersion.NO_STREAM, tenant);
+        }
+        RecordingPublisher acmePublisher = new RecordingPublisher();
+        RecordingPublisher globexPublisher = new RecordingPublisher();
+        EventRelay acmeRelay = closeLater(EventRelay.builder("billing", backend, acmePublisher).tenant(TenantId.of("acme"))
+                .batchSize(10).pollInterval(Duration.ofMillis(20)).lockPollInterval(Duration.ofMillis(20)).build().start());
+        EventRelay globexRelay = closeLater(EventRelay.builder("billing", backend, globexPublisher).tenant(TenantId.of("globex"))
+                .batchSize(10).pollInterval(Duration.ofMillis(20)).lockPollInterval(Duration.ofMillis(20)).build().start());
+        backend.store().appendEvents(UUID.randomUUID(), "Item", List.of(new TckEvent.Created("live")), ExpectedVersion.NO_STREAM, acme);
+
+        await("acme's 3 events published", () -> acmePublisher.acknowledgedEvents().size() >= 3);
+        await("globex's 2 events published", () -> globexPublisher.acknowledgedEvents().size() >= 2);
+        await("both relays live", () -> acmeRelay.status().state() == RelayState.LIVE
+                && globexRelay.status().state() == RelayState.LIVE);
+        List<StoredEvent> all = log(backend);
+        assertThat(ids(acmePublisher.acknowledgedEvents())).as("acme's events, in log order, and nothing else")
+                .isEqualTo(ids(all.stream().filter(e -> "acme".equals(e.metadata().tenantId())).toList()));
+        assertThat(ids(globexPublisher.acknowledgedEvents()))
+                .isEqualTo(ids(all.stream().filter(e -> "globex".equals(e.metadata().tenantId())).toList()));
+        assertThat(backend.checkpoints().find(CheckpointNames.of("relay:billing", TenantId.of("acme"))))
+                .map(Checkpoint::position).contains(backend.store().globalPosition());
+        assertThat(backend.checkpoints().find(CheckpointNames.of("relay:billing", TenantId.of("globex")))).isPresent();
+        assertThat(backend.checkpoints().find("relay:billing")).as("no checkpoint shared with an all-tenant relay").isEmpty();
+        assertThat(acmeRelay.status().lagEvents()).isZero();
+    }
+
+    @Test
     void of_two_relays_of_one_name_on_two_instances_only_one_publishes_and_the_other_takes_over() throws Exception {
         EventStoreBackend one = openInstance();
         EventStoreBackend two = openInstance();
@@ -349,6 +386,9 @@ public abstract class EventRelayContract extends SharedDatabaseFixture {
                 .hasMessageContaining("lockPollInterval");
         assertThatThrownBy(() -> builder.eventTypes("Created", " ")).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("eventTypes");
+        assertThatThrownBy(() -> EventRelay.builder("r#tenant=acme", backend, publisher))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("Builder.tenant(...)");
+        assertThatThrownBy(() -> builder.tenant(null)).isInstanceOf(NullPointerException.class).hasMessageContaining("tenant");
         EventRelay relay = closeLater(builder.build());
         relay.start();
         assertThatThrownBy(relay::start).isInstanceOf(IllegalStateException.class).hasMessageContaining("started already");

@@ -78,7 +78,8 @@ import java.util.stream.Stream;
  *       {@code "relay:<name>"}; other instances wait in {@link RelayState#STANDBY} and try again every
  *       {@link Builder#lockPollInterval}. The holder checks the lock before every batch and at every
  *       lock poll; once it is lost (on PostgreSQL, its session ended) it stops publishing, saves
- *       nothing more, and competes for the lock again. Without locks, nothing stops two relays of one
+ *       nothing more, and competes for the lock again after three lock polls, so that a standby
+ *       already waiting takes over rather than the instance whose session just died. Without locks, nothing stops two relays of one
  *       name in two processes from both publishing.</li>
  *   <li><em>Fenced checkpoint</em>: with locks, the holder claims the checkpoint when it takes the
  *       lock and saves only over its own last save ({@link CheckpointStore#saveIfUnchanged}). A
@@ -102,6 +103,9 @@ public final class EventRelay implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(EventRelay.class.getName());
 
     private final String name;
+    /** How many lock polls a holder that lost its lock (or was fenced) waits before it competes again. */
+    static final int LOST_LOCK_BACKOFF_POLLS = 3;
+
     private final String key;
     private final RecordedLog log;
     private final EventMapper mapper;
@@ -360,6 +364,11 @@ public final class EventRelay implements AutoCloseable {
                     continue;
                 }
                 relayWhileHolding();
+                if (locks != null && lock == null && !closed) {
+                    // Lost or fenced: leave the lock to the standbys for a while, so that one already polling takes
+                    // over rather than this instance, whose session just died, winning it straight back.
+                    sleep(lockPollInterval.multipliedBy(LOST_LOCK_BACKOFF_POLLS));
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -376,18 +376,12 @@ public final class EventsTable {
             return optimisticAppendOne(c, stream, events.get(0), lowest, highest, owner, recordedAt);
         }
         try (PreparedStatement s = c.prepareStatement(optimisticInsert)) {
-            s.setLong(1, streamLockKey(stream));
-            s.setString(2, stream.aggregateType());
-            s.setObject(3, stream.aggregateId());
+            bindFastPathHead(s, stream);
             s.setString(4, stream.aggregateType());
             s.setObject(5, stream.aggregateId());
             s.setObject(6, OffsetDateTime.ofInstant(recordedAt, ZoneOffset.UTC));
-            int next = bindEvents(c, s, 7, events);
-            s.setLong(next, lowest);
-            s.setLong(next + 1, highest);
-            s.setString(next + 2, owner.tenantId());
-            s.setString(next + 3, owner.tenantId());
-            s.setArray(next + 4, c.createArrayOf("uuid", events.stream().map(SerializedEvent::eventId).toArray()));
+            int next = bindFastPathConditions(s, bindEvents(c, s, 7, events), lowest, highest, owner);
+            s.setArray(next, c.createArrayOf("uuid", events.stream().map(SerializedEvent::eventId).toArray()));
             return fastPathResult(s);
         }
     }
@@ -396,9 +390,7 @@ public final class EventsTable {
     private AppendResult optimisticAppendOne(Connection c, StreamId stream, SerializedEvent event, long lowest, long highest,
                                              OwnerCheck owner, Instant recordedAt) throws SQLException {
         try (PreparedStatement s = c.prepareStatement(optimisticInsertOne)) {
-            s.setLong(1, streamLockKey(stream));
-            s.setString(2, stream.aggregateType());
-            s.setObject(3, stream.aggregateId());
+            bindFastPathHead(s, stream);
             s.setObject(4, event.eventId());
             s.setString(5, stream.aggregateType());
             s.setObject(6, stream.aggregateId());
@@ -409,13 +401,26 @@ public final class EventsTable {
             s.setString(11, event.tenantId());
             s.setString(12, event.metadataJson());
             s.setString(13, event.payloadJson());
-            s.setLong(14, lowest);
-            s.setLong(15, highest);
-            s.setString(16, owner.tenantId());
-            s.setString(17, owner.tenantId());
-            s.setObject(18, event.eventId());
+            s.setObject(bindFastPathConditions(s, 14, lowest, highest, owner), event.eventId());
             return fastPathResult(s);
         }
+    }
+
+    /** Binds the fast path's first three parameters: the stream's lock key, and the stream for reading its head. */
+    private void bindFastPathHead(PreparedStatement s, StreamId stream) throws SQLException {
+        s.setLong(1, streamLockKey(stream));
+        s.setString(2, stream.aggregateType());
+        s.setObject(3, stream.aggregateId());
+    }
+
+    /** Binds the fast path's expectation and owner from parameter {@code first} on; returns the next parameter's index. */
+    private static int bindFastPathConditions(PreparedStatement s, int first, long lowest, long highest, OwnerCheck owner)
+            throws SQLException {
+        s.setLong(first, lowest);
+        s.setLong(first + 1, highest);
+        s.setString(first + 2, owner.tenantId());
+        s.setString(first + 3, owner.tenantId());
+        return first + 4;
     }
 
     /**
@@ -424,17 +429,26 @@ public final class EventsTable {
      * insert. The careful path then queues for the lock and decides between a retry, a conflict and a refusal.
      */
     private static AppendResult fastPathResult(PreparedStatement s) throws SQLException {
-        long newVersion = 0;
-        long position = 0;
-        int rows = 0;
-        try (ResultSet rs = s.executeQuery()) {
-            while (rs.next()) {
-                rows++;
-                newVersion = Math.max(newVersion, rs.getLong(1));
-                position = Math.max(position, rs.getLong(2));
+        Inserted inserted = Inserted.run(s);
+        return inserted.rows == 0 ? null : new AppendResult(inserted.version, inserted.position);
+    }
+
+    /** What an insert returning {@code version, global_position} wrote: its row count and the highest of each. */
+    private record Inserted(int rows, long version, long position) {
+
+        static Inserted run(PreparedStatement s) throws SQLException {
+            long version = 0;
+            long position = 0;
+            int rows = 0;
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    rows++;
+                    version = Math.max(version, rs.getLong(1));
+                    position = Math.max(position, rs.getLong(2));
+                }
             }
+            return new Inserted(rows, version, position);
         }
-        return rows == 0 ? null : new AppendResult(newVersion, position);
     }
 
     private static int bindEvents(Connection c, PreparedStatement s, int first, List<SerializedEvent> events)
@@ -467,18 +481,11 @@ public final class EventsTable {
     }
 
     private static long lastPosition(PreparedStatement s, int expectedRows) throws SQLException {
-        long position = 0;
-        int rows = 0;
-        try (ResultSet rs = s.executeQuery()) {
-            while (rs.next()) {
-                rows++;
-                position = Math.max(position, rs.getLong(2));
-            }
+        Inserted inserted = Inserted.run(s);
+        if (inserted.rows != expectedRows) {
+            throw new IllegalStateException("inserted " + inserted.rows + " rows for " + expectedRows + " events");
         }
-        if (rows != expectedRows) {
-            throw new IllegalStateException("inserted " + rows + " rows for " + expectedRows + " events");
-        }
-        return position;
+        return inserted.position;
     }
 
     /** A stream's rows above {@code afterVersion} and its current version, from one snapshot. */

@@ -1,0 +1,5 @@
+SELECT gen_random_uuid() AS id, gen_random_uuid() AS agg, 'Order' AS typ, ('x'||substr(md5(random()::text),1,16))::bit(64)::bigint AS lk, '{"orderId":"8d0e4a51-8f41-4f6c-9d7f-2f3b3c1e0a11","sku":"SKU-10001","quantity":2,"unitPrice":19.99,"note":"gift wrap, leave at the door, thank you","addedAt":"2026-11-26T10:15:30.123456Z"}' AS payload, '{}' AS meta, now()::text AS now
+\gset
+SELECT ARRAY[:id::text]::text AS ids, ARRAY[:payload::text]::text AS payloads, ARRAY[:meta::text]::text AS metas, ARRAY[:now::text]::text AS nows, ARRAY['ItemAdded'] AS types, ARRAY[1] AS svs, ARRAY[NULL::text]::text AS tens
+\gset
+WITH writer AS MATERIALIZED (SELECT pg8probe.es_announce_writer()) INSERT INTO pg8probe.es_events (event_id, aggregate_type, aggregate_id, version, event_type, schema_version, occurred_at, recorded_at, tenant_id, metadata, payload) SELECT v.* FROM writer, (VALUES (:id::uuid, :typ, :agg::uuid, 1::bigint, 'ItemAdded', 1::int, :now::timestamptz, :now::timestamptz, NULL::text, :meta::jsonb, :payload::jsonb)) AS v;

@@ -108,27 +108,25 @@ final class ReadAhead<T> implements Iterator<T>, AutoCloseable {
 
     private <S> void read(Supplier<? extends Stream<? extends S>> source, Function<? super S, ? extends T> map) {
         Object last = END;
-        try (Stream<? extends S> stream = source.get()) {
-            List<S> batch = new ArrayList<>(BATCH);
-            for (Iterator<? extends S> it = stream.iterator(); it.hasNext() && !stopped; ) {
-                batch.add(it.next());
-                if (batch.size() == BATCH) {
-                    queue.put(handOver(batch, map));
-                    batch = new ArrayList<>(BATCH);
+        List<S> batch = new ArrayList<>(BATCH);
+        try {
+            try (Stream<? extends S> stream = source.get()) {
+                for (Iterator<? extends S> it = stream.iterator(); it.hasNext() && !stopped; ) {
+                    batch.add(it.next());
+                    if (batch.size() == BATCH) {
+                        queue.put(handOver(batch, map));
+                        batch = new ArrayList<>(BATCH);
+                    }
                 }
+            } catch (RuntimeException | Error e) {
+                last = new Failure(e);   // the elements read before it go first
             }
             if (!batch.isEmpty() && !stopped) {
                 queue.put(handOver(batch, map));
             }
-        } catch (InterruptedException e) {
-            return;   // close(): nobody is waiting for the rest
-        } catch (RuntimeException | Error e) {
-            last = new Failure(e);
-        }
-        try {
             queue.put(last);
         } catch (InterruptedException e) {
-            // close(): nobody is waiting for the end
+            // close(): nobody is waiting for the rest
         }
     }
 

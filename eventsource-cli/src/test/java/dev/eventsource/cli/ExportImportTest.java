@@ -73,6 +73,7 @@ class ExportImportTest {
         Cli.Result result = Cli.run("export", url, "--out", file.toString(), "-q");
 
         assertThat(result.exitCode()).as(result.toString()).isZero();
+        assertThat(result.err()).as("quiet means quiet").isEmpty();
         List<String> lines = Files.readAllLines(file);
         assertThat(lines).hasSize(events);
         List<String> expected = new ArrayList<>();
@@ -83,6 +84,7 @@ class ExportImportTest {
         assertThat(lines).containsExactlyElementsOf(expected);
         Cli.Result stdout = Cli.run("export", url, "--out", "-", "-q");
         assertThat(stdout.out().lines().toList()).containsExactlyElementsOf(expected);
+        assertThat(stdout.err()).as("quiet: no count on stderr either").isEmpty();
     }
 
     @Test

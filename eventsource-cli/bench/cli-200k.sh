@@ -2,10 +2,12 @@
 # "CLI at 200k events" (docs/benchmarks.md) in one go: builds the input if missing (gen-events.py:
 # 200,000 events of ~400 bytes, 20,000 streams), times each command of one jar, measures the
 # store's own batched append and readAll rates in the same run (StoreRates.java, the ratios'
-# denominators) and prints the table. With OLD=path/to/old.jar each command runs with the old jar
+# denominators: append at batch 1,000 for import and migrate; readAll with decoding, the target's
+# denominator, and readAll of undecoded rows for export and verify, both ratios printed) and prints the table. With OLD=path/to/old.jar each command runs with the old jar
 # first and then the new one (pairs, for a loaded machine).
 #   eventsource-cli/bench/cli-200k.sh [new.jar]      (default: eventsource-cli/target/eventsource.jar)
 #   BENCH_DIR=/tmp/cli200k OLD=/tmp/cli-before.jar eventsource-cli/bench/cli-200k.sh
+#   CMDS="verify export" ...   (only these commands, on the stores an earlier full run imported)
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 new="$(cd "$(dirname "${1:-$here/../target/eventsource.jar}")" && pwd)/$(basename "${1:-eventsource.jar}")"
@@ -23,8 +25,11 @@ m() { local label=$1; shift
   e=$(date +%s.%N)
   awk -v s="$s" -v e="$e" -v l="$label" -v load="$(cut -d' ' -f1 /proc/loadavg)" '{printf "%-22s wall %7.2f s  cpu %6.2f s  load %s\n", l, e-s, $1+$2, load}' "./cpu.$label" | tee -a ./results.txt; }
 : > ./results.txt
-for j in "${jars[@]}"; do rm -f "$j.db" "$j.db-wal" "$j.db-shm" "$j-m.db" "$j-m.db-wal" "$j-m.db-shm"; done
-for cmd in version import reimport migrate verify streams stats export; do
+# CMDS picks commands (version is always taken); without import the stores of an earlier run are reused.
+cmds="version ${CMDS:-import reimport migrate verify streams stats export}"
+case " $cmds " in *" import "*) for j in "${jars[@]}"; do rm -f "$j.db" "$j.db-wal" "$j.db-shm"; done ;; esac
+for j in "${jars[@]}"; do rm -f "$j-m.db" "$j-m.db-wal" "$j-m.db-shm"; done
+for cmd in $cmds; do
   for j in "${jars[@]}"; do
     J="$(jar $j)"
     case $cmd in
@@ -40,13 +45,16 @@ for cmd in version import reimport migrate verify streams stats export; do
 done
 echo "== the store itself, same run (new jar's classes) =="
 java -cp "$new" "$here/StoreRates.java" "$dir" "$dir/new.db" | tee ./rates.txt
-append=$(sed -n 's/.*= \([0-9,]*\) events\/s/\1/p' ./rates.txt | head -1 | tr -d ,)
-read=$(sed -n 's/.*= \([0-9,]*\) events\/s/\1/p' ./rates.txt | tail -1 | tr -d ,)
+append=$(sed -n 's/^store append.*= \([0-9,]*\) events\/s/\1/p' ./rates.txt | tr -d ,)
+decoded=$(sed -n 's/^store readAll (decoded).*= \([0-9,]*\) events\/s/\1/p' ./rates.txt | tr -d ,)
+rows=$(sed -n 's/^store readAll (rows).*= \([0-9,]*\) events\/s/\1/p' ./rates.txt | tr -d ,)
 echo "== new jar: events/s with the JVM's start (--version) taken off, and the ratio to the store =="
 start=$(awk '/^new.version/ {print $3}' ./results.txt)
-for cmd in import migrate export verify; do
-  den=$([ $cmd = import ] || [ $cmd = migrate ] && echo "$append" || echo "$read")
-  awk -v c=$cmd -v st="$start" -v n=$N -v d="$den" '$1=="new."c {r=n/($3-st); printf "%-8s %9.0f events/s  = %.2f of the store (%s events/s)\n", c, r, r/d, d}' ./results.txt
+for cmd in import migrate; do
+  awk -v c=$cmd -v st="$start" -v n=$N -v d="$append" '$1=="new."c {r=n/($3-st); printf "%-8s %9.0f events/s  = %.2f of the store append at batch 1,000 (%s events/s)\n", c, r, r/d, d}' ./results.txt
+done
+for cmd in export verify; do
+  awk -v c=$cmd -v st="$start" -v n=$N -v d="$decoded" -v w="$rows" '$1=="new."c {r=n/($3-st); printf "%-8s %9.0f events/s  = %.2f of readAll decoded (%s events/s), %.2f of readAll rows (%s events/s)\n", c, r, r/d, d, r/w, w}' ./results.txt
 done
 awk -v st="$start" '$1=="new.reimport" {printf "reimport %.2f s wall, %.2f s without the JVM start\n", $3, $3-st}' ./results.txt
 [ -n "${OLD:-}" ] && awk '{split($1,a,"."); w[a[1]"."a[2]]=$3} END {for (k in w) if (k ~ /^old\./) {c=substr(k,5); if (("new." c) in w) printf "%-9s old/new wall: %.2fx\n", c, w[k]/w["new." c]}}' ./results.txt | sort

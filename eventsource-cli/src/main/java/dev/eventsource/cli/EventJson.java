@@ -74,6 +74,15 @@ final class EventJson {
         }
     }
 
+    /** {@link #toLine} as UTF-8 bytes, without a newline: what export writes (no String in between). */
+    static byte[] toBytes(RecordedEvent row) {
+        try {
+            return EventDocument.encodeBytes(row);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException(e.getMessage() + ". Run 'eventsource verify' to list every damaged row", e);
+        }
+    }
+
     /**
      * Parses one line of the JSON Lines format.
      *

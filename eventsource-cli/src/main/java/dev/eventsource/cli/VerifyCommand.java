@@ -16,12 +16,10 @@ import picocli.CommandLine.Parameters;
 
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Objects;
-import java.util.stream.Stream;
 
 /**
  * Checks a store's integrity: first the database's own check of its storage (SQLite's
@@ -225,11 +223,15 @@ final class VerifyCommand extends BaseCommand {
             while (true) {
                 boolean restart = false;
                 ReadOptions page = ReadOptions.builder().pageSize(rowByRow ? 1 : 5_000).fromPosition(cursor).build();
-                try (Stream<RecordedEvent> rows = reader.readRecorded(page)) {
-                    for (Iterator<RecordedEvent> it = rows.iterator(); it.hasNext(); ) {
-                        RecordedEvent row = it.next();
+                // Rows are read ahead on a second thread and their JSON checked on every core; the checks that
+                // need the order (positions, versions per stream) run here.
+                try (ReadAhead<Read> it = ReadAhead.start("eventsource-verify-reader", () -> reader.readRecorded(page),
+                        Read::of, ReadAhead.workersForCores())) {
+                    while (it.hasNext()) {
+                        Read read = it.next();
+                        RecordedEvent row = read.row();
                         events++;
-                        check(row, previous, versions);
+                        check(read, previous, versions);
                         previous = Math.max(previous, row.globalPosition());
                         cursor = row.globalPosition();
                         lastFailure = null;
@@ -275,33 +277,48 @@ final class VerifyCommand extends BaseCommand {
         }
     }
 
-    private void check(RecordedEvent row, long previous, Map<StreamId, Long> versions) {
-        String where = "position " + row.globalPosition() + " (" + row.aggregateType() + "/" + row.aggregateId() + " v"
-                + row.version() + ", event " + row.eventId() + ")";
+    /** A row as read, and whether its payload and its metadata are JSON objects (checked on a worker). */
+    private record Read(RecordedEvent row, boolean payloadIsObject, boolean metadataIsObject) {
+
+        static Read of(RecordedEvent row) {
+            String metadata = row.metadataJson();
+            return new Read(row, EventJson.isObject(row.payloadJson()),
+                    metadata == null || "{}".equals(metadata) || EventJson.isObject(metadata));
+        }
+    }
+
+    private void check(Read read, long previous, Map<StreamId, Long> versions) {
+        RecordedEvent row = read.row();
         try {
             if (row.globalPosition() <= previous) {
-                problem(where + ": global position does not increase (follows position " + previous + ")");
+                problem(where(row) + ": global position does not increase (follows position " + previous + ")");
             }
             if (row.eventId() == null || row.aggregateId() == null || row.eventType() == null || row.occurredAt() == null
                     || row.recordedAt() == null) {
-                problem(where + ": a required column is empty (event id, aggregate id, event type or a time)");
+                problem(where(row) + ": a required column is empty (event id, aggregate id, event type or a time)");
             }
             StreamId stream = row.stream();
             long last = versions.getOrDefault(stream, 0L);
             if (row.version() != last + 1) {
-                problem(where + ": version " + row.version() + " follows "
+                problem(where(row) + ": version " + row.version() + " follows "
                         + (last == 0 ? "the start of the stream" : "v" + last) + "; expected v" + (last + 1));
             }
             versions.put(stream, Math.max(last, row.version()));
         } catch (RuntimeException e) {
-            problem(where + ": the row is damaged (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")");
+            problem(where(row) + ": the row is damaged (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")");
         }
-        if (!EventJson.isObject(row.payloadJson())) {
-            problem(where + ": payload is not a JSON object: " + EventJson.abbreviate(row.payloadJson()));
+        if (!read.payloadIsObject()) {
+            problem(where(row) + ": payload is not a JSON object: " + EventJson.abbreviate(row.payloadJson()));
         }
-        if (row.metadataJson() != null && !EventJson.isObject(row.metadataJson())) {
-            problem(where + ": metadata is not a JSON object: " + EventJson.abbreviate(row.metadataJson()));
+        if (!read.metadataIsObject()) {
+            problem(where(row) + ": metadata is not a JSON object: " + EventJson.abbreviate(row.metadataJson()));
         }
+    }
+
+    /** Names a row in a problem (built only when there is one: verify reads every row). */
+    private static String where(RecordedEvent row) {
+        return "position " + row.globalPosition() + " (" + row.aggregateType() + "/" + row.aggregateId() + " v"
+                + row.version() + ", event " + row.eventId() + ")";
     }
 
     /**

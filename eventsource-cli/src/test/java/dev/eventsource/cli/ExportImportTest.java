@@ -62,6 +62,66 @@ class ExportImportTest {
         assertThat(dir.resolve("out.jsonl.partial")).doesNotExist();
     }
 
+    /** More rows than one hand-over of the read-ahead, so reading, encoding on workers and writing all overlap. */
+    @Test
+    void exports_a_store_of_many_batches_in_global_order_and_the_same_documents_as_one_at_a_time() throws Exception {
+        String url = Cli.sqliteUrl(dir, "big.db");
+        int events = ReadAhead.BATCH * 3 + 17;
+        appendMany(url, events);
+        Path file = dir.resolve("big.jsonl");
+
+        Cli.Result result = Cli.run("export", url, "--out", file.toString(), "-q");
+
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        assertThat(result.err()).as("quiet means quiet").isEmpty();
+        List<String> lines = Files.readAllLines(file);
+        assertThat(lines).hasSize(events);
+        List<String> expected = new ArrayList<>();
+        try (var store = dev.eventsource.sqlite.SQLiteEventStore.builder(dir.resolve("big.db").toString()).build();
+             var rows = store.readRecorded(dev.eventsource.store.ReadOptions.ALL)) {
+            rows.forEach(row -> expected.add(dev.eventsource.wire.EventDocument.encode(row)));
+        }
+        assertThat(lines).containsExactlyElementsOf(expected);
+        Cli.Result stdout = Cli.run("export", url, "--out", "-", "-q");
+        assertThat(stdout.out().lines().toList()).containsExactlyElementsOf(expected);
+        assertThat(stdout.err()).as("quiet: no count on stderr either").isEmpty();
+    }
+
+    @Test
+    void a_damaged_row_after_many_good_ones_stops_the_export_in_one_line_and_leaves_no_file() throws Exception {
+        String url = Cli.sqliteUrl(dir, "big.db");
+        int events = ReadAhead.BATCH * 2 + 10;
+        appendMany(url, events);
+        long damaged = ReadAhead.BATCH + 500;
+        try (var connection = java.sql.DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("big.db"));
+             var sql = connection.createStatement()) {
+            sql.executeUpdate("UPDATE events SET payload = '[1, 2]' WHERE global_position = " + damaged);
+        }
+        Path file = dir.resolve("big.jsonl");
+
+        Cli.Result result = Cli.run("export", url, "--out", file.toString());
+
+        assertThat(result.exitCode()).as(result.toString()).isNotZero();
+        assertThat(result.err().strip().lines()).hasSize(1);
+        assertThat(result.err()).contains("payload", "verify").doesNotContain("\tat ");
+        assertThat(file).doesNotExist();
+        assertThat(dir.resolve("big.jsonl.partial")).doesNotExist();
+    }
+
+    private static void appendMany(String url, int events) {
+        try (var store = Cli.open(url)) {
+            for (int done = 0; done < events; ) {
+                int n = Math.min(500, events - done);
+                List<dev.eventsource.event.DomainEvent> batch = new ArrayList<>();
+                for (int i = 0; i < n; i++) {
+                    batch.add(new Cli.ItemAdded("item-" + (done + i), new java.math.BigDecimal("1.50")));
+                }
+                store.appendEvents(java.util.UUID.randomUUID(), "Cart", batch, dev.eventsource.store.ExpectedVersion.NO_STREAM);
+                done += n;
+            }
+        }
+    }
+
     @Test
     void imports_an_export_and_reports_what_it_wrote() {
         Path file = export(Cli.shop(dir));

@@ -64,6 +64,33 @@ class VerifyCommandTest {
         assertThat(json.get("problems").get(1).asText()).startsWith("position 4 ").contains("metadata is not a JSON object: [1, 2]");
     }
 
+    /** Problems found in rows read ahead and checked on workers come out in global order, each named by its row. */
+    @Test
+    void names_problems_in_global_order_across_many_read_ahead_batches() throws Exception {
+        Cli.Fixture shop = Cli.shop(dir);
+        try (var store = Cli.open(shop.url())) {
+            for (int done = 0; done < ReadAhead.BATCH * 3; done += 500) {
+                java.util.List<dev.eventsource.event.DomainEvent> batch = new java.util.ArrayList<>();
+                for (int i = 0; i < 500; i++) {
+                    batch.add(new Cli.ItemAdded("item", new java.math.BigDecimal("2.00")));
+                }
+                store.appendEvents(java.util.UUID.randomUUID(), "Cart", batch, dev.eventsource.store.ExpectedVersion.NO_STREAM);
+            }
+        }
+        sql(shop, "UPDATE events SET payload = 'not json' WHERE global_position = 2900");
+        sql(shop, "UPDATE events SET metadata = '\"text\"' WHERE global_position = 1200");
+        sql(shop, "UPDATE events SET payload = '[]' WHERE global_position = 7");
+
+        Cli.Result result = Cli.run("verify", shop.url(), "--json");
+
+        JsonNode json = EventJson.MAPPER.readTree(result.out());
+        assertThat(json.get("events").asInt()).isEqualTo(5 + ReadAhead.BATCH * 3);
+        assertThat(json.get("problemCount").asInt()).isEqualTo(3);
+        assertThat(json.get("problems").get(0).asText()).startsWith("position 7 ").contains("payload is not a JSON object: []");
+        assertThat(json.get("problems").get(1).asText()).startsWith("position 1200 ").contains("metadata is not a JSON object");
+        assertThat(json.get("problems").get(2).asText()).startsWith("position 2900 ").contains("payload is not a JSON object: not json");
+    }
+
     @Test
     void counts_every_problem_but_lists_at_most_max_problems() throws Exception {
         Cli.Fixture shop = Cli.shop(dir);

@@ -32,8 +32,9 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -78,8 +79,12 @@ import java.util.stream.Stream;
  * first in even ones, so that neither always runs on a warmer broker. The raw producer is built with
  * {@link KafkaEventPublisher#producerConfig}, exactly the publisher's settings. Reported: medians,
  * and the ratio of each round's pair (relay / raw with the same records, run back to back), whose
- * median and best are steadier than the ratio of the medians on a shared machine. The last lines
- * are the rows of the table in {@code docs/benchmarks.md} ("Relay to Kafka"), ready to paste.
+ * median and best are steadier than the ratio of the medians on a shared machine. Each relay run
+ * and raw run also reports the CPU time of its sending thread per event ({@link ThreadMXBean}): the
+ * relay's own thread (reading, encoding, sending) against the raw producer's caller (sending only),
+ * which depends far less than rates on what else the machine runs. Keys are the aggregate id's
+ * text as bytes on both sides, as the publisher sends them. The last lines are the rows of the
+ * table in {@code docs/benchmarks.md} ("Relay to Kafka"), ready to paste.
  *
  * <p><b>Latency.</b> On a new empty log per backend, with the relay live and a
  * {@link KafkaEventConsumer} group subscribed, {@code latencyEvents} single-event appends are made at
@@ -108,6 +113,9 @@ public final class RelayBenchmark {
     private final String run = UUID.randomUUID().toString().substring(0, 6);
     private final String startedAt = java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MINUTES).toString();
     private final List<String> rows = new ArrayList<>();
+    private static final ThreadMXBean CPU = ManagementFactory.getThreadMXBean();
+    /** CPU time of the sending thread in the last {@link #rawAll} or {@link #relayAll}: the relay's own thread, the raw producer's caller. */
+    private long lastCpuNanos;
 
     private RelayBenchmark(int events, int batch, int rounds, int latencyEvents, int rate, String bootstrap) {
         this.events = events;
@@ -164,8 +172,8 @@ public final class RelayBenchmark {
             }
             System.out.printf("%s: filled %d events in %.1f s%n", backendName, events, seconds(System.nanoTime() - fillStart));
 
-            List<ProducerRecord<String, byte[]>> documents = new ArrayList<>(events);
-            List<ProducerRecord<String, byte[]>> documentsWithHeaders = new ArrayList<>(events);
+            List<ProducerRecord<byte[], byte[]>> documents = new ArrayList<>(events);
+            List<ProducerRecord<byte[], byte[]>> documentsWithHeaders = new ArrayList<>(events);
             List<RecordedEvent> stored = new ArrayList<>(events);
             String rawTopic = "raw-" + backendName + "-" + run;
             long bytes = 0;
@@ -174,8 +182,8 @@ public final class RelayBenchmark {
                     stored.add(e);
                     byte[] doc = EventDocument.encodeBytes(e);
                     bytes += doc.length;
-                    documents.add(new ProducerRecord<>(rawTopic, e.aggregateId().toString(), doc));
-                    documentsWithHeaders.add(new ProducerRecord<>(rawTopic, null, e.aggregateId().toString(), doc, headers(e)));
+                    documents.add(new ProducerRecord<>(rawTopic, EventDocument.idBytes(e.aggregateId()), doc));
+                    documentsWithHeaders.add(new ProducerRecord<>(rawTopic, null, EventDocument.idBytes(e.aggregateId()), doc, headers(e)));
                 }
             }
             System.out.printf("%s: documents of %d bytes on average (value only)%n", backendName, bytes / events);
@@ -199,27 +207,38 @@ public final class RelayBenchmark {
             List<Double> publisherOnly = new ArrayList<>();
             List<Double> relayNoBroker = new ArrayList<>();
             List<Double> pairRatios = new ArrayList<>();
-            try (KafkaProducer<String, byte[]> producer = rawProducer(config);
+            List<Double> relayCpu = new ArrayList<>();
+            List<Double> rawCpu = new ArrayList<>();
+            List<Double> noBrokerCpu = new ArrayList<>();
+            try (KafkaProducer<byte[], byte[]> producer = rawProducer(config);
                  KafkaEventPublisher publisher = new KafkaEventPublisher(config, registry)) {
                 for (int round = 0; round <= rounds; round++) {
                     double r = rate(events, rawAll(producer, documents));
                     double rh;
                     double re;
+                    double cpuRaw;
+                    double cpuRelay;
                     if (round % 2 == 1) {   // the pair back to back, in alternating order
                         rh = rate(events, rawAll(producer, documentsWithHeaders));
+                        cpuRaw = micros(lastCpuNanos);
                         re = rate(events, relayAll(backend, publisher));
+                        cpuRelay = micros(lastCpuNanos);
                     } else {
                         re = rate(events, relayAll(backend, publisher));
+                        cpuRelay = micros(lastCpuNanos);
                         rh = rate(events, rawAll(producer, documentsWithHeaders));
+                        cpuRaw = micros(lastCpuNanos);
                     }
                     double rb = rate(events, rawBatched(producer, documentsWithHeaders));
                     double po = rate(events, publishAll(publisher, stored));
                     double rn = rate(events, relayAll(backend, new NoBroker()));
+                    double cpuNoBroker = micros(lastCpuNanos);
                     String label = round == 0 ? "warm-up" : "round " + round;
                     System.out.printf("%s %s: raw %,.0f/s, raw with headers %,.0f/s, raw waiting per %d %,.0f/s,"
                                     + " relay %,.0f/s (relay/raw with headers %.2f); publisher alone %,.0f/s, relay to no"
-                                    + " broker %,.0f/s%n",
-                            backendName, label, r, rh, batch, rb, re, re / rh, po, rn);
+                                    + " broker %,.0f/s; CPU per event on the sending thread: relay %.2f us, raw producer's"
+                                    + " caller %.2f us, relay to no broker %.2f us%n",
+                            backendName, label, r, rh, batch, rb, re, re / rh, po, rn, cpuRelay, cpuRaw, cpuNoBroker);
                     if (round > 0) {
                         pairRatios.add(re / rh);
                         raw.add(r);
@@ -228,9 +247,14 @@ public final class RelayBenchmark {
                         relay.add(re);
                         publisherOnly.add(po);
                         relayNoBroker.add(rn);
+                        relayCpu.add(cpuRelay);
+                        rawCpu.add(cpuRaw);
+                        noBrokerCpu.add(cpuNoBroker);
                     }
                 }
             }
+            System.out.printf("RESULT %s CPU per event on the sending thread (medians): relay %.2f us (to no broker %.2f us),"
+                    + " raw producer's caller %.2f us%n", backendName, median(relayCpu), median(noBrokerCpu), median(rawCpu));
             double mr = median(raw);
             double mrh = median(rawHeaders);
             double mrb = median(rawBatched);
@@ -262,30 +286,32 @@ public final class RelayBenchmark {
     }
 
     /** A producer with exactly the settings of the relay's {@link KafkaEventPublisher} for {@code config}. */
-    private static KafkaProducer<String, byte[]> rawProducer(KafkaBusConfig config) {
-        return new KafkaProducer<>(KafkaEventPublisher.producerConfig(config), new StringSerializer(), new ByteArraySerializer());
+    private static KafkaProducer<byte[], byte[]> rawProducer(KafkaBusConfig config) {
+        return new KafkaProducer<>(KafkaEventPublisher.producerConfig(config), new ByteArraySerializer(), new ByteArraySerializer());
     }
 
-    private static long rawAll(KafkaProducer<String, byte[]> producer, List<ProducerRecord<String, byte[]>> documents)
+    private long rawAll(KafkaProducer<byte[], byte[]> producer, List<ProducerRecord<byte[], byte[]>> documents)
             throws Exception {
         long start = System.nanoTime();
+        long cpu = CPU.getCurrentThreadCpuTime();
         List<Future<?>> acks = new ArrayList<>(documents.size());
-        for (ProducerRecord<String, byte[]> r : documents) {
+        for (ProducerRecord<byte[], byte[]> r : documents) {
             acks.add(producer.send(r));
         }
+        lastCpuNanos = CPU.getCurrentThreadCpuTime() - cpu;
         for (Future<?> ack : acks) {
             ack.get();
         }
         return System.nanoTime() - start;
     }
 
-    private long rawBatched(KafkaProducer<String, byte[]> producer, List<ProducerRecord<String, byte[]>> documents)
+    private long rawBatched(KafkaProducer<byte[], byte[]> producer, List<ProducerRecord<byte[], byte[]>> documents)
             throws Exception {
         long start = System.nanoTime();
         List<Future<?>> acks = new ArrayList<>(batch);
         for (int from = 0; from < documents.size(); from += batch) {
             acks.clear();
-            for (ProducerRecord<String, byte[]> r : documents.subList(from, Math.min(documents.size(), from + batch))) {
+            for (ProducerRecord<byte[], byte[]> r : documents.subList(from, Math.min(documents.size(), from + batch))) {
                 acks.add(producer.send(r));
             }
             for (Future<?> ack : acks) {
@@ -305,7 +331,10 @@ public final class RelayBenchmark {
                 throw new IllegalStateException("the relay published " + counting.count.get() + " of " + events
                         + " events in 10 minutes: " + relay.status());
             }
-            return System.nanoTime() - start;
+            long elapsed = System.nanoTime() - start;
+            // The relay's thread is new with the relay: its CPU time is the relay's work (read, encode, send).
+            lastCpuNanos = CPU.getThreadCpuTime(counting.relayThread);
+            return elapsed;
         } finally {
             relay.close();
         }
@@ -356,6 +385,7 @@ public final class RelayBenchmark {
         private final long target;
         private final AtomicLong count = new AtomicLong();
         private final CountDownLatch done = new CountDownLatch(1);
+        private volatile long relayThread = -1;
 
         CountingPublisher(EventPublisher delegate, long target) {
             this.delegate = delegate;
@@ -369,7 +399,11 @@ public final class RelayBenchmark {
         }
 
         @Override
+        @SuppressWarnings("deprecation")   // Thread.threadId() is Java 19
         public CompletableFuture<Void> publishRows(List<RecordedEvent> rows, Function<RecordedEvent, StoredEvent> decoder) {
+            if (relayThread < 0) {
+                relayThread = Thread.currentThread().getId();
+            }
             return delegate.publishRows(rows, decoder).thenRun(() -> count(rows.size()));
         }
 
@@ -541,6 +575,11 @@ public final class RelayBenchmark {
 
     private static double rate(int events, long nanos) {
         return events / seconds(nanos);
+    }
+
+    /** {@code nanos} of CPU over the run's events, in microseconds per event. */
+    private double micros(long nanos) {
+        return nanos / 1000.0 / events;
     }
 
     private static double seconds(long nanos) {

@@ -164,7 +164,8 @@ public final class EventRelay implements AutoCloseable {
         this.lockPollInterval = b.lockPollInterval;
         this.pollInterval = b.pollInterval;
         this.backoff = RetryPolicy.forever(b.initialBackoff, b.maxBackoff);
-        ReadOptions.Builder read = ReadOptions.builder().limit(b.batchSize);
+        // One page per batch: the batch is held whole anyway, and each page is a query (on PostgreSQL two round trips).
+        ReadOptions.Builder read = ReadOptions.builder().limit(b.batchSize).pageSize(b.batchSize);
         if (!b.eventTypes.isEmpty()) {
             read.eventTypes(b.eventTypes.toArray(String[]::new));
         }

@@ -141,9 +141,10 @@ public final class EventDocument {
     }
 
     /**
-     * {@link #encode(RecordedEvent)} as UTF-8 bytes, the value of a broker message. The stored
-     * payload and metadata are checked and copied token by token (numbers keep their exact text),
-     * without building a tree: this is the relay's hot path.
+     * {@link #encode(RecordedEvent)} as UTF-8 bytes, the value of a broker message: this is the
+     * relay's hot path. The document is written straight to bytes (no intermediate text) in a
+     * buffer the calling thread reuses; the stored payload and metadata are checked to be JSON
+     * objects by one scan and copied as stored (numbers keep their exact text).
      *
      * @throws IllegalArgumentException if the row's payload or metadata is not a JSON object
      */
@@ -154,25 +155,35 @@ public final class EventDocument {
         if (spansLines(metadata) || spansLines(payload)) {
             return encodeByTokens(row, metadata, payload);
         }
-        requireObject(row, "metadata", metadata);
-        requireObject(row, "payload", payload);
-        // What a JsonGenerator writes, built as text: String.getBytes is far cheaper than the generator's UTF-8 loop.
-        StringBuilder b = new StringBuilder(320 + metadata.length() + payload.length());
-        b.append("{\"eventId\":\"").append(row.eventId()).append("\",\"eventType\":");
-        quote(b, row.eventType());
-        b.append(",\"schemaVersion\":").append(row.schemaVersion()).append(",\"aggregateType\":");
-        quote(b, row.aggregateType());
-        b.append(",\"aggregateId\":\"").append(row.aggregateId())
-                .append("\",\"version\":").append(row.version())
-                .append(",\"globalPosition\":").append(row.globalPosition())
-                .append(",\"occurredAt\":");
-        quote(b, time(row.occurredAt()));
-        b.append(",\"recordedAt\":");
-        quote(b, time(row.recordedAt()));
-        b.append(",\"tenantId\":");
-        quote(b, row.tenantId());
-        b.append(",\"metadata\":").append(metadata).append(",\"payload\":").append(payload).append('}');
-        return b.toString().getBytes(StandardCharsets.UTF_8);
+        int metadataKind = requireObject(row, "metadata", metadata);
+        int payloadKind = requireObject(row, "payload", payload);
+        DocumentBytes b = DocumentBytes.forThisThread(metadata.length() + payload.length());
+        b.ascii("{\"eventId\":\"").uuid(row.eventId()).ascii("\",\"eventType\":").quoted(row.eventType())
+                .ascii(",\"schemaVersion\":").number(row.schemaVersion())
+                .ascii(",\"aggregateType\":").quoted(row.aggregateType())
+                .ascii(",\"aggregateId\":\"").uuid(row.aggregateId())
+                .ascii("\",\"version\":").number(row.version())
+                .ascii(",\"globalPosition\":").number(row.globalPosition())
+                .ascii(",\"occurredAt\":").time(row.occurredAt())
+                .ascii(",\"recordedAt\":").time(row.recordedAt())
+                .ascii(",\"tenantId\":").quoted(row.tenantId())
+                .ascii(",\"metadata\":").json(metadata, metadataKind)
+                .ascii(",\"payload\":").json(payload, payloadKind)
+                .ascii("}");
+        return b.toBytes();
+    }
+
+    /**
+     * {@code id} as a document writes it ({@link UUID#toString()}), as its 36 ASCII (so UTF-8)
+     * bytes, in a new array: a broker message's key and id headers carry these.
+     *
+     * @throws NullPointerException if {@code id} is null
+     */
+    public static byte[] idBytes(UUID id) {
+        Objects.requireNonNull(id, "id");
+        byte[] b = new byte[36];
+        DocumentBytes.uuid(id, b, 0);
+        return b;
     }
 
     private static boolean spansLines(String json) {
@@ -485,10 +496,13 @@ public final class EventDocument {
     /**
      * Checks that {@code json} is one JSON object and nothing else, without building it: one scan
      * ({@link JsonObjectCheck}); only what that does not accept goes to Jackson for the verdict.
+     * Returns what the scan found ({@link JsonObjectCheck#ASCII_OBJECT} or
+     * {@link JsonObjectCheck#OBJECT}).
      */
-    private static void requireObject(RecordedEvent row, String what, String json) {
-        if (JsonObjectCheck.isObject(json)) {
-            return;
+    private static int requireObject(RecordedEvent row, String what, String json) {
+        int kind = JsonObjectCheck.scan(json);
+        if (kind != JsonObjectCheck.NOT_AN_OBJECT) {
+            return kind;
         }
         try (JsonParser p = MAPPER.getFactory().createParser(json)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
@@ -501,6 +515,8 @@ public final class EventDocument {
         } catch (IOException e) {
             throw notAnObject(row, what, json);
         }
+        // Jackson accepts what the scan's limits did not: copied character by character.
+        return JsonObjectCheck.OBJECT;
     }
 
     private static JsonNode stored(RecordedEvent row, String what, String json, boolean lenient) {

@@ -15,8 +15,17 @@ final class JsonObjectCheck {
     static final int MAX_NUMBER_CHARS = 500;
     static final int MAX_NAME_CHARS = 10_000;
 
+    /** {@link #scan}: not one JSON object (or beyond the limits checked). */
+    static final int NOT_AN_OBJECT = -1;
+    /** {@link #scan}: one JSON object, every character ASCII. */
+    static final int ASCII_OBJECT = 0;
+    /** {@link #scan}: one JSON object with characters beyond ASCII (in its strings). */
+    static final int OBJECT = 1;
+
     private final String s;
     private int i;
+    /** Every character of the strings scanned, or-ed: below 0x80 when all were ASCII. */
+    private int seen;
 
     private JsonObjectCheck(String s) {
         this.s = s;
@@ -24,19 +33,31 @@ final class JsonObjectCheck {
 
     /** Whether {@code json} is one JSON object and nothing else; false for null. */
     static boolean isObject(String json) {
+        return scan(json) != NOT_AN_OBJECT;
+    }
+
+    /**
+     * {@link #isObject} and, in the same scan, whether the text is ASCII (outside strings a
+     * character beyond ASCII is not JSON anyway): {@link #NOT_AN_OBJECT}, {@link #ASCII_OBJECT} or
+     * {@link #OBJECT}. {@link #NOT_AN_OBJECT} for null.
+     */
+    static int scan(String json) {
         if (json == null) {
-            return false;
+            return NOT_AN_OBJECT;
         }
         JsonObjectCheck c = new JsonObjectCheck(json);
         c.whitespace();
         if (c.i >= json.length() || json.charAt(c.i) != '{') {
-            return false;
+            return NOT_AN_OBJECT;
         }
         if (!c.value(0)) {
-            return false;
+            return NOT_AN_OBJECT;
         }
         c.whitespace();
-        return c.i == json.length();
+        if (c.i != json.length()) {
+            return NOT_AN_OBJECT;
+        }
+        return c.seen < 0x80 ? ASCII_OBJECT : OBJECT;
     }
 
     private void whitespace() {
@@ -138,6 +159,7 @@ final class JsonObjectCheck {
         i++; // opening quote
         while (i < s.length()) {
             char c = s.charAt(i++);
+            seen |= c;
             if (c == '"') {
                 return true;
             }

@@ -49,6 +49,20 @@ class JsonObjectCheckTest {
         assertThat(JsonObjectCheck.isObject(null)).isFalse();
     }
 
+    /** The scan's ASCII verdict lets the encoder copy stored JSON without looking at it again: it must be exact. */
+    @Test
+    void says_ascii_only_when_every_character_is() {
+        assertThat(JsonObjectCheck.scan("{\"a\":\"b\",\"n\":[1,2.5,null]}")).isEqualTo(JsonObjectCheck.ASCII_OBJECT);
+        assertThat(JsonObjectCheck.scan("{\"a\":\"\\u00e9\\n\"}")).as("escapes are ASCII").isEqualTo(JsonObjectCheck.ASCII_OBJECT);
+        assertThat(JsonObjectCheck.scan("{\"a\":\"\u007f\"}")).as("DEL is ASCII").isEqualTo(JsonObjectCheck.ASCII_OBJECT);
+        for (String beyond : List.of("\u0080", "é", "ÿ", "€", "\uD83D\uDE00", "\uD800")) {
+            assertThat(JsonObjectCheck.scan("{\"a\":\"x" + beyond + "\"}")).as("in a value: " + beyond).isEqualTo(JsonObjectCheck.OBJECT);
+            assertThat(JsonObjectCheck.scan("{\"" + beyond + "\":1}")).as("in a name: " + beyond).isEqualTo(JsonObjectCheck.OBJECT);
+        }
+        assertThat(JsonObjectCheck.scan("{\"a\":1}é")).isEqualTo(JsonObjectCheck.NOT_AN_OBJECT);
+        assertThat(JsonObjectCheck.scan(null)).isEqualTo(JsonObjectCheck.NOT_AN_OBJECT);
+    }
+
     @Test
     void never_says_yes_where_jackson_says_no_on_mutated_documents() {
         Random random = new Random(42);

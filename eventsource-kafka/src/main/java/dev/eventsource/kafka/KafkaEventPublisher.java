@@ -16,9 +16,10 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -60,7 +61,7 @@ public final class KafkaEventPublisher implements EventPublisher {
 
     private final KafkaBusConfig config;
     private final EventMapper mapper;
-    private final KafkaProducer<String, byte[]> producer;
+    private final KafkaProducer<byte[], byte[]> producer;
     private final TopicAdmin admin;
     private final AtomicLong published = new AtomicLong();
     /** The first global position of the earliest call that failed and was not sent again; MAX_VALUE for none. */
@@ -76,7 +77,7 @@ public final class KafkaEventPublisher implements EventPublisher {
     public KafkaEventPublisher(KafkaBusConfig config, EventRegistry registry) {
         this.config = Objects.requireNonNull(config, "config");
         this.mapper = new EventMapper(Objects.requireNonNull(registry, "registry"));
-        this.producer = new KafkaProducer<>(producerConfig(config), new StringSerializer(), new ByteArraySerializer());
+        this.producer = new KafkaProducer<>(producerConfig(config), new ByteArraySerializer(), new ByteArraySerializer());
         this.admin = new TopicAdmin(config.bootstrapServers(), config.producerProperties(), config.maxBlock());
     }
 
@@ -163,8 +164,10 @@ public final class KafkaEventPublisher implements EventPublisher {
         if (failed != Long.MAX_VALUE) {
             failedFrom.compareAndSet(failed, Long.MAX_VALUE);
         }
-        List<ProducerRecord<String, byte[]>> records = new ArrayList<>(rows.size());
+        List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>(rows.size());
         Set<String> topics = new LinkedHashSet<>();
+        // Header values shared by the records of this call: one array per type name (Kafka never writes into them).
+        Map<String, byte[]> names = new HashMap<>();
         String lastType = null;
         String topic = null;
         for (RecordedEvent row : rows) {
@@ -173,8 +176,10 @@ public final class KafkaEventPublisher implements EventPublisher {
                 topic = config.topicFor(lastType);
                 topics.add(topic);
             }
-            String aggregateId = row.aggregateId().toString();
-            records.add(new ProducerRecord<>(topic, null, aggregateId, EventDocument.encodeBytes(row), headers(row, aggregateId)));
+            // The key is the aggregate id's text, as the header: the same bytes a String key would serialize to.
+            byte[] aggregateId = EventDocument.idBytes(row.aggregateId());
+            records.add(new ProducerRecord<>(topic, null, aggregateId, EventDocument.encodeBytes(row),
+                    headers(row, aggregateId, names)));
         }
         CompletableFuture<Void> all = new CompletableFuture<>();
         AtomicInteger pending = new AtomicInteger(records.size());
@@ -197,7 +202,7 @@ public final class KafkaEventPublisher implements EventPublisher {
             if (config.partitions() > 0) {
                 admin.ensure(topics, config.partitions(), config.replicationFactor(), Map.of());
             }
-            for (ProducerRecord<String, byte[]> r : records) {
+            for (ProducerRecord<byte[], byte[]> r : records) {
                 producer.send(r, callback);
             }
         } catch (KafkaException e) {
@@ -215,30 +220,64 @@ public final class KafkaEventPublisher implements EventPublisher {
                 + " be written: publish them all again once the broker is reachable", cause);
     }
 
-    private RecordHeaders headers(RecordedEvent row, String aggregateId) {
-        RecordHeaders h = new RecordHeaders();
-        add(h, KafkaHeaders.EVENT_ID, row.eventId().toString());
-        add(h, KafkaHeaders.EVENT_TYPE, row.eventType());
-        add(h, KafkaHeaders.SCHEMA_VERSION, Integer.toString(row.schemaVersion()));
-        add(h, KafkaHeaders.AGGREGATE_TYPE, row.aggregateType());
-        add(h, KafkaHeaders.AGGREGATE_ID, aggregateId);
-        add(h, KafkaHeaders.GLOBAL_POSITION, String.valueOf(row.globalPosition()));
-        if (row.tenantId() != null) {
-            add(h, KafkaHeaders.TENANT_ID, row.tenantId());
-        }
+    /**
+     * The headers of {@code row}'s message ({@link KafkaHeaders}), built with one array of header
+     * objects; type names' bytes come from {@code names}, filled as they are first seen.
+     */
+    private RecordHeaders headers(RecordedEvent row, byte[] aggregateId, Map<String, byte[]> names) {
+        String traceparent = null;
         // Reading the metadata costs a parse; only rows that carry a trace context pay it.
         String metadata = row.metadataJson();
         if (metadata != null && metadata.contains(KafkaHeaders.TRACEPARENT)) {
-            String traceparent = mapper.metadata(row.tenantId(), metadata).extras().get(KafkaHeaders.TRACEPARENT);
-            if (traceparent != null) {
-                add(h, KafkaHeaders.TRACEPARENT, traceparent);
-            }
+            traceparent = mapper.metadata(row.tenantId(), metadata).extras().get(KafkaHeaders.TRACEPARENT);
         }
-        return h;
+        Header[] h = new Header[6 + (row.tenantId() != null ? 1 : 0) + (traceparent != null ? 1 : 0)];
+        h[0] = new RecordHeader(KafkaHeaders.EVENT_ID, EventDocument.idBytes(row.eventId()));
+        h[1] = new RecordHeader(KafkaHeaders.EVENT_TYPE, names.computeIfAbsent(row.eventType(), KafkaEventPublisher::utf8));
+        int version = row.schemaVersion();
+        h[2] = new RecordHeader(KafkaHeaders.SCHEMA_VERSION,
+                version >= 0 && version < SMALL_NUMBERS.length ? SMALL_NUMBERS[version] : utf8(Integer.toString(version)));
+        h[3] = new RecordHeader(KafkaHeaders.AGGREGATE_TYPE, names.computeIfAbsent(row.aggregateType(), KafkaEventPublisher::utf8));
+        h[4] = new RecordHeader(KafkaHeaders.AGGREGATE_ID, aggregateId);
+        h[5] = new RecordHeader(KafkaHeaders.GLOBAL_POSITION, decimal(row.globalPosition()));
+        int i = 6;
+        if (row.tenantId() != null) {
+            h[i++] = new RecordHeader(KafkaHeaders.TENANT_ID, utf8(row.tenantId()));
+        }
+        if (traceparent != null) {
+            h[i] = new RecordHeader(KafkaHeaders.TRACEPARENT, utf8(traceparent));
+        }
+        return new RecordHeaders(h);
     }
 
-    private static void add(RecordHeaders h, String key, String value) {
-        h.add(key, value.getBytes(StandardCharsets.UTF_8));
+    /** The schema versions most events have, as header values (shared: Kafka never writes into a header's value). */
+    private static final byte[][] SMALL_NUMBERS = new byte[16][];
+
+    static {
+        for (int i = 0; i < SMALL_NUMBERS.length; i++) {
+            SMALL_NUMBERS[i] = utf8(Integer.toString(i));
+        }
+    }
+
+    private static byte[] utf8(String value) {
+        return value.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** {@code value} (positive) in decimal ASCII, as {@link Long#toString(long)} writes it. */
+    private static byte[] decimal(long value) {
+        if (value < 0) {
+            return utf8(Long.toString(value));
+        }
+        int digits = 1;
+        for (long v = value / 10; v != 0; v /= 10) {
+            digits++;
+        }
+        byte[] b = new byte[digits];
+        for (int i = digits - 1; i >= 0; i--) {
+            b[i] = (byte) ('0' + value % 10);
+            value /= 10;
+        }
+        return b;
     }
 
     @Override

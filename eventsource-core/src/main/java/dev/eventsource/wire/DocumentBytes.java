@@ -1,5 +1,7 @@
 package dev.eventsource.wire;
 
+import dev.eventsource.store.spi.JsonObjectScan;
+
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -221,13 +223,13 @@ final class DocumentBytes {
     }
 
     /**
-     * Stored JSON copied as it is: {@code kind} is what {@link JsonObjectCheck#scan} said, and
-     * {@link JsonObjectCheck#ASCII_OBJECT} text is copied without looking at its characters.
+     * Stored JSON copied as it is: {@code kind} is what {@link JsonObjectScan#scan} said, and
+     * {@link JsonObjectScan#ASCII_OBJECT} text is copied without looking at its characters.
      */
     @SuppressWarnings("deprecation")
     DocumentBytes json(String text, int kind) {
         int n = text.length();
-        if (kind == JsonObjectCheck.ASCII_OBJECT) {
+        if (kind == JsonObjectScan.ASCII_OBJECT) {
             ensure(n);
             text.getBytes(0, n, buf, pos);   // checked ASCII: each char's low byte is its UTF-8 byte
             pos += n;

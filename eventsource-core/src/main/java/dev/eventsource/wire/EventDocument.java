@@ -1,5 +1,6 @@
 package dev.eventsource.wire;
 
+import dev.eventsource.store.spi.JsonObjectScan;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
@@ -495,13 +496,13 @@ public final class EventDocument {
 
     /**
      * Checks that {@code json} is one JSON object and nothing else, without building it: one scan
-     * ({@link JsonObjectCheck}); only what that does not accept goes to Jackson for the verdict.
-     * Returns what the scan found ({@link JsonObjectCheck#ASCII_OBJECT} or
-     * {@link JsonObjectCheck#OBJECT}).
+     * ({@link JsonObjectScan}); only what that does not accept goes to Jackson for the verdict.
+     * Returns what the scan found ({@link JsonObjectScan#ASCII_OBJECT} or
+     * {@link JsonObjectScan#OBJECT}).
      */
     private static int requireObject(RecordedEvent row, String what, String json) {
-        int kind = JsonObjectCheck.scan(json);
-        if (kind != JsonObjectCheck.NOT_AN_OBJECT) {
+        int kind = JsonObjectScan.scan(json);
+        if (kind != JsonObjectScan.NOT_AN_OBJECT) {
             return kind;
         }
         try (JsonParser p = MAPPER.getFactory().createParser(json)) {
@@ -516,7 +517,7 @@ public final class EventDocument {
             throw notAnObject(row, what, json);
         }
         // Jackson accepts what the scan's limits did not: copied character by character.
-        return JsonObjectCheck.OBJECT;
+        return JsonObjectScan.OBJECT;
     }
 
     private static JsonNode stored(RecordedEvent row, String what, String json, boolean lenient) {

@@ -150,8 +150,8 @@ public final class EventMapper {
         Instant occurredAt = truncate(event.occurredAt());
         refuseUnlessStorable(typeName, () -> {
             EventLimits.requireTime("occurredAt", occurredAt);
-            EventLimits.requireJsonObject("payload", payloadJson);
-            EventLimits.requireJsonObject("metadata", metadataJson);
+            JsonObjectScan.requireStorable("payload", payloadJson);
+            JsonObjectScan.requireStorable("metadata", metadataJson);
             if (metadata.tenantId() != null) {
                 EventLimits.requireName("tenantId", metadata.tenantId());
             }

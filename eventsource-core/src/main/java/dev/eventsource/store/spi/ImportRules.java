@@ -92,8 +92,8 @@ public final class ImportRules {
             }
             EventLimits.requireTime("occurredAt", occurredAt);
             EventLimits.requireTime("recordedAt", recordedAt);
-            EventLimits.requireJsonObject("payload", row.payloadJson());
-            EventLimits.requireJsonObject("metadata", row.metadataJson());
+            JsonObjectScan.requireStorable("payload", row.payloadJson());
+            JsonObjectScan.requireStorable("metadata", row.metadataJson());
             EventMapper.requireReadableMetadata(row.tenantId(), row.metadataJson());
         } catch (IllegalArgumentException | SerializationException e) {
             throw new SerializationException(row.eventType(), row.eventId(), "Cannot import row " + index + " of the batch,"

@@ -1,38 +1,56 @@
-package dev.eventsource.wire;
+package dev.eventsource.store.spi;
+
+import dev.eventsource.store.EventLimits;
 
 /**
  * Whether a text is exactly one JSON object (RFC 8259, surrounding whitespace allowed), checked by
- * one scan without a parser: what {@link EventDocument} needs before it copies stored JSON into a
- * document. It answers {@code true} only for text that Jackson reads as one object too; on
- * {@code false} (not an object, or beyond the limits it checks: nesting deeper than
- * {@value #MAX_DEPTH}, a number longer than {@value #MAX_NUMBER_CHARS} characters, a name longer than
- * {@value #MAX_NAME_CHARS}) the caller asks
- * Jackson, which gives the verdict and the reason. Stateless and thread-safe.
+ * one scan without a parser. Two questions share it:
+ * <ul>
+ *   <li>{@link #scan}: is stored JSON one object, and is it ASCII? What the event document needs
+ *       before it copies stored JSON as is ({@code dev.eventsource.wire.EventDocument}).</li>
+ *   <li>{@link #isStorable}: does JSON about to be stored pass every check of
+ *       {@link EventLimits#requireJsonObject}? Its fast path, so that the JSON the library has just
+ *       written is not parsed a second time on every append and import.</li>
+ * </ul>
+ * Both answer yes only for text that Jackson accepts too (the tests compare them on mutated
+ * documents); a no means "ask Jackson", which gives the verdict and the reason. They say no to
+ * anything beyond what they check: nesting deeper than {@value #MAX_DEPTH} (strictly: below
+ * {@link EventLimits#MAX_JSON_DEPTH}), a number longer than {@value #MAX_NUMBER_CHARS} characters,
+ * a name longer than {@value #MAX_NAME_CHARS}; and, for {@link #isStorable}, also to a number with
+ * an exponent, an escaped NUL or surrogate, and an unpaired surrogate. Stateless and thread-safe.
  */
-final class JsonObjectCheck {
+public final class JsonObjectScan {
 
-    static final int MAX_DEPTH = 500;
-    static final int MAX_NUMBER_CHARS = 500;
-    static final int MAX_NAME_CHARS = 10_000;
+    /** The deepest nesting {@link #scan} follows; deeper goes to Jackson. */
+    public static final int MAX_DEPTH = 500;
+    /** The longest number either check accepts, in characters; longer goes to Jackson. */
+    public static final int MAX_NUMBER_CHARS = 500;
+    /** The longest field name either check accepts, in characters with its quotes; longer goes to Jackson. */
+    public static final int MAX_NAME_CHARS = 10_000;
 
     /** {@link #scan}: not one JSON object (or beyond the limits checked). */
-    static final int NOT_AN_OBJECT = -1;
+    public static final int NOT_AN_OBJECT = -1;
     /** {@link #scan}: one JSON object, every character ASCII. */
-    static final int ASCII_OBJECT = 0;
+    public static final int ASCII_OBJECT = 0;
     /** {@link #scan}: one JSON object with characters beyond ASCII (in its strings). */
-    static final int OBJECT = 1;
+    public static final int OBJECT = 1;
 
     private final String s;
+    /** {@link #isStorable}'s mode: also refuse what {@link EventLimits#requireJsonObject} checks beyond the grammar. */
+    private final boolean storable;
+    private final int maxDepth;
     private int i;
     /** Every character of the strings scanned, or-ed: below 0x80 when all were ASCII. */
     private int seen;
 
-    private JsonObjectCheck(String s) {
+    private JsonObjectScan(String s, boolean storable) {
         this.s = s;
+        this.storable = storable;
+        this.maxDepth = storable ? EventLimits.MAX_JSON_DEPTH - 1 : MAX_DEPTH;
     }
 
     /** Whether {@code json} is one JSON object and nothing else; false for null. */
-    static boolean isObject(String json) {
+    public static boolean isObject(String json) {
         return scan(json) != NOT_AN_OBJECT;
     }
 
@@ -41,23 +59,46 @@ final class JsonObjectCheck {
      * character beyond ASCII is not JSON anyway): {@link #NOT_AN_OBJECT}, {@link #ASCII_OBJECT} or
      * {@link #OBJECT}. {@link #NOT_AN_OBJECT} for null.
      */
-    static int scan(String json) {
+    public static int scan(String json) {
         if (json == null) {
             return NOT_AN_OBJECT;
         }
-        JsonObjectCheck c = new JsonObjectCheck(json);
-        c.whitespace();
-        if (c.i >= json.length() || json.charAt(c.i) != '{') {
-            return NOT_AN_OBJECT;
-        }
-        if (!c.value(0)) {
-            return NOT_AN_OBJECT;
-        }
-        c.whitespace();
-        if (c.i != json.length()) {
+        JsonObjectScan c = new JsonObjectScan(json, false);
+        if (!c.wholeObject()) {
             return NOT_AN_OBJECT;
         }
         return c.seen < 0x80 ? ASCII_OBJECT : OBJECT;
+    }
+
+    /**
+     * True only if {@link EventLimits#requireJsonObject} accepts {@code json}: one object, nested
+     * less deeply than its limit, numbers without exponent and within {@value #MAX_NUMBER_CHARS}
+     * characters, strings without NUL and with every surrogate paired. False for null, for anything
+     * else, and for what it does not judge: the caller then runs the full check.
+     */
+    public static boolean isStorable(String json) {
+        return json != null && json.length() <= EventLimits.MAX_JSON_LENGTH && new JsonObjectScan(json, true).wholeObject();
+    }
+
+    /**
+     * {@link EventLimits#requireJsonObject}, with {@link #isStorable} as its fast path: JSON the
+     * library has just written is scanned once instead of parsed, and anything the scan does not
+     * pass gets the full check, its verdict and its message.
+     *
+     * @return {@code json}
+     * @throws IllegalArgumentException as {@link EventLimits#requireJsonObject} does
+     */
+    public static String requireStorable(String what, String json) {
+        return isStorable(json) ? json : EventLimits.requireJsonObject(what, json);
+    }
+
+    private boolean wholeObject() {
+        whitespace();
+        if (i >= s.length() || s.charAt(i) != '{' || !value(0)) {
+            return false;
+        }
+        whitespace();
+        return i == s.length();
     }
 
     private void whitespace() {
@@ -79,9 +120,9 @@ final class JsonObjectCheck {
         char c = s.charAt(i);
         switch (c) {
             case '{':
-                return depth < MAX_DEPTH && object(depth + 1);
+                return depth < maxDepth && object(depth + 1);
             case '[':
-                return depth < MAX_DEPTH && array(depth + 1);
+                return depth < maxDepth && array(depth + 1);
             case '"':
                 return string();
             case 't':
@@ -166,6 +207,14 @@ final class JsonObjectCheck {
             if (c < 0x20) {
                 return false;
             }
+            if (storable && Character.isSurrogate(c)) {
+                // Only a high surrogate directly followed by a low one is text; the pair is skipped whole.
+                if (!Character.isHighSurrogate(c) || i >= s.length() || !Character.isLowSurrogate(s.charAt(i))) {
+                    return false;
+                }
+                seen |= s.charAt(i++);
+                continue;
+            }
             if (c == '\\') {
                 if (i >= s.length()) {
                     return false;
@@ -178,10 +227,17 @@ final class JsonObjectCheck {
                         if (i + 4 > s.length()) {
                             return false;
                         }
+                        int unit = 0;
                         for (int k = 0; k < 4; k++) {
-                            if (Character.digit(s.charAt(i++), 16) < 0) {
+                            int digit = Character.digit(s.charAt(i++), 16);
+                            if (digit < 0) {
                                 return false;
                             }
+                            unit = unit * 16 + digit;
+                        }
+                        if (storable && (unit == 0 || Character.isSurrogate((char) unit))) {
+                            // NUL is refused, and escaped surrogates need pairing: the full check decides both.
+                            return false;
                         }
                     }
                     default -> {
@@ -222,6 +278,10 @@ final class JsonObjectCheck {
             }
         }
         if (i < s.length() && (s.charAt(i) == 'e' || s.charAt(i) == 'E')) {
+            if (storable) {
+                // Its length in plain notation, which the full check limits, is not the length of its text.
+                return false;
+            }
             i++;
             if (i < s.length() && (s.charAt(i) == '+' || s.charAt(i) == '-')) {
                 i++;

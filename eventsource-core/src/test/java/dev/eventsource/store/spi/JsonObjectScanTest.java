@@ -1,4 +1,4 @@
-package dev.eventsource.wire;
+package dev.eventsource.store.spi;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
@@ -13,7 +13,7 @@ import java.util.Random;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The one-scan object check says yes only where Jackson reads exactly one object too. */
-class JsonObjectCheckTest {
+class JsonObjectScanTest {
 
     private static final JsonFactory JACKSON = new JsonFactory();
 
@@ -40,27 +40,27 @@ class JsonObjectCheckTest {
                 "{\"a\":\"tab\there\"}", "{} {}", "{}x", "{\"a\":1}]", "{\"a\":[1,]}", "{\"a\":[1 2]}", "{\"a\" 1}",
                 "{\"a\":\"unterminated}", "{\"a\":1e5x}", "{\"a\":truex}");
         for (String json : valid) {
-            assertThat(JsonObjectCheck.isObject(json)).as(json).isTrue();
+            assertThat(JsonObjectScan.isObject(json)).as(json).isTrue();
             assertThat(jackson(json)).as("Jackson: " + json).isTrue();
         }
         for (String json : broken) {
-            assertThat(JsonObjectCheck.isObject(json)).as(json).isFalse();
+            assertThat(JsonObjectScan.isObject(json)).as(json).isFalse();
         }
-        assertThat(JsonObjectCheck.isObject(null)).isFalse();
+        assertThat(JsonObjectScan.isObject(null)).isFalse();
     }
 
     /** The scan's ASCII verdict lets the encoder copy stored JSON without looking at it again: it must be exact. */
     @Test
     void says_ascii_only_when_every_character_is() {
-        assertThat(JsonObjectCheck.scan("{\"a\":\"b\",\"n\":[1,2.5,null]}")).isEqualTo(JsonObjectCheck.ASCII_OBJECT);
-        assertThat(JsonObjectCheck.scan("{\"a\":\"\\u00e9\\n\"}")).as("escapes are ASCII").isEqualTo(JsonObjectCheck.ASCII_OBJECT);
-        assertThat(JsonObjectCheck.scan("{\"a\":\"\u007f\"}")).as("DEL is ASCII").isEqualTo(JsonObjectCheck.ASCII_OBJECT);
+        assertThat(JsonObjectScan.scan("{\"a\":\"b\",\"n\":[1,2.5,null]}")).isEqualTo(JsonObjectScan.ASCII_OBJECT);
+        assertThat(JsonObjectScan.scan("{\"a\":\"\\u00e9\\n\"}")).as("escapes are ASCII").isEqualTo(JsonObjectScan.ASCII_OBJECT);
+        assertThat(JsonObjectScan.scan("{\"a\":\"\u007f\"}")).as("DEL is ASCII").isEqualTo(JsonObjectScan.ASCII_OBJECT);
         for (String beyond : List.of("\u0080", "é", "ÿ", "€", "\uD83D\uDE00", "\uD800")) {
-            assertThat(JsonObjectCheck.scan("{\"a\":\"x" + beyond + "\"}")).as("in a value: " + beyond).isEqualTo(JsonObjectCheck.OBJECT);
-            assertThat(JsonObjectCheck.scan("{\"" + beyond + "\":1}")).as("in a name: " + beyond).isEqualTo(JsonObjectCheck.OBJECT);
+            assertThat(JsonObjectScan.scan("{\"a\":\"x" + beyond + "\"}")).as("in a value: " + beyond).isEqualTo(JsonObjectScan.OBJECT);
+            assertThat(JsonObjectScan.scan("{\"" + beyond + "\":1}")).as("in a name: " + beyond).isEqualTo(JsonObjectScan.OBJECT);
         }
-        assertThat(JsonObjectCheck.scan("{\"a\":1}é")).isEqualTo(JsonObjectCheck.NOT_AN_OBJECT);
-        assertThat(JsonObjectCheck.scan(null)).isEqualTo(JsonObjectCheck.NOT_AN_OBJECT);
+        assertThat(JsonObjectScan.scan("{\"a\":1}é")).isEqualTo(JsonObjectScan.NOT_AN_OBJECT);
+        assertThat(JsonObjectScan.scan(null)).isEqualTo(JsonObjectScan.NOT_AN_OBJECT);
     }
 
     @Test
@@ -83,7 +83,7 @@ class JsonObjectCheckTest {
                 }
             }
             String json = b.toString();
-            boolean mine = JsonObjectCheck.isObject(json);
+            boolean mine = JsonObjectScan.isObject(json);
             if (mine) {
                 yes++;
             }
@@ -97,10 +97,10 @@ class JsonObjectCheckTest {
 
     @Test
     void what_is_beyond_its_limits_goes_to_jackson() {
-        String deep = "{\"a\":" + "[".repeat(JsonObjectCheck.MAX_DEPTH + 1) + "]".repeat(JsonObjectCheck.MAX_DEPTH + 1) + "}";
-        assertThat(JsonObjectCheck.isObject(deep)).isFalse();
+        String deep = "{\"a\":" + "[".repeat(JsonObjectScan.MAX_DEPTH + 1) + "]".repeat(JsonObjectScan.MAX_DEPTH + 1) + "}";
+        assertThat(JsonObjectScan.isObject(deep)).isFalse();
         assertThat(jackson(deep)).isTrue();
-        String longNumber = "{\"a\":" + "1".repeat(JsonObjectCheck.MAX_NUMBER_CHARS + 1) + "}";
-        assertThat(JsonObjectCheck.isObject(longNumber)).isFalse();
+        String longNumber = "{\"a\":" + "1".repeat(JsonObjectScan.MAX_NUMBER_CHARS + 1) + "}";
+        assertThat(JsonObjectScan.isObject(longNumber)).isFalse();
     }
 }

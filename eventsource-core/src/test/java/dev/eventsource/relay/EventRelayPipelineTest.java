@@ -126,6 +126,36 @@ class EventRelayPipelineTest {
         }
     }
 
+    /** A batch is one page: one query per batch, not one per default page of 500 rows. */
+    @Test
+    void reads_each_batch_as_one_page() throws Exception {
+        Set<Integer> pageSizes = new ConcurrentSkipListSet<>();
+        InMemoryEventStore store = InMemoryEventStore.builder().eventRegistry(new EventRegistry().register(Happened.class))
+                .observer(new dev.eventsource.store.StoreObserver() {
+                    @Override
+                    public Observation readingPage(dev.eventsource.store.ReadOptions options, int max) {
+                        pageSizes.add(max);
+                        return Observation.NONE;
+                    }
+                }).build();
+        List<DomainEvent> events = new ArrayList<>();
+        for (int i = 0; i < 2_500; i++) {
+            events.add(new Happened(i));
+        }
+        store.appendEvents(UUID.randomUUID(), "Thing", events, ExpectedVersion.NO_STREAM);
+        FlakyBroker broker = new FlakyBroker(4, 0.0, 0);
+        WatchedCheckpoints checkpoints = new WatchedCheckpoints(broker);
+        try (EventRelay relay = EventRelay.builder("one-page", store.recordedLog().orElseThrow(), checkpoints, broker)
+                .batchSize(1_000).pollInterval(Duration.ofMillis(20)).build().start()) {
+            await(() -> checkpoints.saved() == 2_500);
+            assertThat(broker.written).hasSize(2_500);
+        } finally {
+            broker.shutdown(Duration.ofSeconds(1));
+        }
+        // 1: the relay's probe for one row; anything else is a whole batch.
+        assertThat(pageSizes).as("page sizes read").contains(1_000).isSubsetOf(1, 1_000);
+    }
+
     @Test
     void the_number_of_batches_in_flight_is_validated() {
         InMemoryEventStore store = new InMemoryEventStore();

@@ -43,7 +43,10 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * <p>Each event becomes one message: the key is the aggregate id, so one aggregate's events land in
  * one partition, in publish order; the value is the event's JSON document
  * ({@link EventDocument}, the format of the CLI's export); the headers are listed in
- * {@link KafkaHeaders}. The topic comes from {@link KafkaBusConfig#topicFor(String)}. The producer is
+ * {@link KafkaHeaders} (the records of one call share the arrays of equal header values and a
+ * record's key array is its aggregate-id header's: a producer interceptor must treat them as
+ * read-only, as Kafka does). The key is sent as the UTF-8 bytes of the id's text, which is what a
+ * {@code String} key would serialize to. The topic comes from {@link KafkaBusConfig#topicFor(String)}. The producer is
  * idempotent with {@code acks=all}, so a retry inside the client neither duplicates nor reorders.
  *
  * <p>{@link #publish(List)} sends every event, then waits for every acknowledgement: when it

@@ -72,17 +72,7 @@ class JsonObjectScanTest {
         List<String> disagreements = new ArrayList<>();
         int yes = 0;
         for (int n = 0; n < 50_000; n++) {
-            StringBuilder b = new StringBuilder(base);
-            int edits = 1 + random.nextInt(3);
-            for (int k = 0; k < edits; k++) {
-                int at = random.nextInt(b.length());
-                switch (random.nextInt(3)) {
-                    case 0 -> b.deleteCharAt(at);
-                    case 1 -> b.insert(at, alphabet.charAt(random.nextInt(alphabet.length())));
-                    default -> b.setCharAt(at, alphabet.charAt(random.nextInt(alphabet.length())));
-                }
-            }
-            String json = b.toString();
+            String json = mutated(random, base, alphabet);
             boolean mine = JsonObjectScan.isObject(json);
             if (mine) {
                 yes++;
@@ -93,6 +83,20 @@ class JsonObjectScanTest {
         }
         assertThat(disagreements).as("documents the two judge differently").isEmpty();
         assertThat(yes).as("some mutations stay valid JSON, so both sides were exercised").isPositive();
+    }
+
+    /** {@code base} with one to three characters deleted, inserted or replaced, from {@code alphabet}. */
+    static String mutated(Random random, String base, String alphabet) {
+        StringBuilder b = new StringBuilder(base);
+        for (int k = 1 + random.nextInt(3); k > 0; k--) {
+            int at = random.nextInt(b.length());
+            switch (random.nextInt(3)) {
+                case 0 -> b.deleteCharAt(at);
+                case 1 -> b.insert(at, alphabet.charAt(random.nextInt(alphabet.length())));
+                default -> b.setCharAt(at, alphabet.charAt(random.nextInt(alphabet.length())));
+            }
+        }
+        return b.toString();
     }
 
     @Test

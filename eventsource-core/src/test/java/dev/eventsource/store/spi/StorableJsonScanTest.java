@@ -96,16 +96,7 @@ class StorableJsonScanTest {
         int yes = 0;
         int parserOnly = 0;
         for (int n = 0; n < 50_000; n++) {
-            StringBuilder b = new StringBuilder(base);
-            for (int k = 1 + random.nextInt(3); k > 0; k--) {
-                int at = random.nextInt(b.length());
-                switch (random.nextInt(3)) {
-                    case 0 -> b.deleteCharAt(at);
-                    case 1 -> b.insert(at, alphabet.charAt(random.nextInt(alphabet.length())));
-                    default -> b.setCharAt(at, alphabet.charAt(random.nextInt(alphabet.length())));
-                }
-            }
-            String json = b.toString();
+            String json = JsonObjectScanTest.mutated(random, base, alphabet);
             boolean scan = JsonObjectScan.isStorable(json);
             boolean parser = parserAccepts(json);
             if (scan) {

@@ -88,22 +88,16 @@ public class LoadBenchmark {
 
     @Benchmark
     public BenchEvents.OrderState rawJdbcPlusJackson() throws Exception {
-        select.setString(1, BenchEvents.TYPE);
-        select.setBytes(2, RawJdbc.bytes(order));
-        select.setLong(3, 0);
         int lines = 0;
         long quantity = 0;
-        try (ResultSet rs = select.executeQuery()) {
+        try (ResultSet rs = streamRows()) {
             while (rs.next()) {
                 BenchEvents.ItemAdded e = json.readValue(rs.getString("payload"), BenchEvents.ItemAdded.class);
                 lines++;
                 quantity += e.quantity();
             }
         }
-        if (lines != events) {
-            throw new IllegalStateException("raw JDBC read " + lines + " events of the stream, expected " + events);
-        }
-        return new BenchEvents.OrderState(lines, quantity);
+        return checked(lines, quantity);
     }
 
     /**
@@ -113,12 +107,9 @@ public class LoadBenchmark {
      */
     @Benchmark
     public BenchEvents.OrderState rawJdbcEnvelopePlusJackson(Blackhole bh) throws Exception {
-        select.setString(1, BenchEvents.TYPE);
-        select.setBytes(2, RawJdbc.bytes(order));
-        select.setLong(3, 0);
         int lines = 0;
         long quantity = 0;
-        try (ResultSet rs = select.executeQuery()) {
+        try (ResultSet rs = streamRows()) {
             while (rs.next()) {
                 bh.consume(rs.getLong(1));
                 bh.consume(rs.getBytes(2));
@@ -134,6 +125,18 @@ public class LoadBenchmark {
                 quantity += e.quantity();
             }
         }
+        return checked(lines, quantity);
+    }
+
+    /** The raw stream query, bound to the benchmark's aggregate, executed. */
+    private ResultSet streamRows() throws Exception {
+        select.setString(1, BenchEvents.TYPE);
+        select.setBytes(2, RawJdbc.bytes(order));
+        select.setLong(3, 0);
+        return select.executeQuery();
+    }
+
+    private BenchEvents.OrderState checked(int lines, long quantity) {
         if (lines != events) {
             throw new IllegalStateException("raw JDBC read " + lines + " events of the stream, expected " + events);
         }

@@ -80,8 +80,9 @@ import java.util.stream.Stream;
  * {@link KafkaEventPublisher#producerConfig}, exactly the publisher's settings. Reported: medians,
  * and the ratio of each round's pair (relay / raw with the same records, run back to back), whose
  * median and best are steadier than the ratio of the medians on a shared machine. Each relay run
- * and raw run also reports the CPU time of its sending thread per event ({@link ThreadMXBean}): the
- * relay's own thread (reading, encoding, sending) against the raw producer's caller (sending only),
+ * and raw run also reports the CPU time of its own threads per event ({@link ThreadMXBean}): the
+ * relay's threads (reading, encoding, sending; made by the relay's thread factory) against the raw
+ * producer's caller (sending only),
  * which depends far less than rates on what else the machine runs. Keys are the aggregate id's
  * text as bytes on both sides, as the publisher sends them. The last lines are the rows of the
  * table in {@code docs/benchmarks.md} ("Relay to Kafka"), ready to paste.
@@ -236,7 +237,7 @@ public final class RelayBenchmark {
                     String label = round == 0 ? "warm-up" : "round " + round;
                     System.out.printf("%s %s: raw %,.0f/s, raw with headers %,.0f/s, raw waiting per %d %,.0f/s,"
                                     + " relay %,.0f/s (relay/raw with headers %.2f); publisher alone %,.0f/s, relay to no"
-                                    + " broker %,.0f/s; CPU per event on the sending thread: relay %.2f us, raw producer's"
+                                    + " broker %,.0f/s; CPU per event on the sending threads: relay %.2f us, raw producer's"
                                     + " caller %.2f us, relay to no broker %.2f us%n",
                             backendName, label, r, rh, batch, rb, re, re / rh, po, rn, cpuRelay, cpuRaw, cpuNoBroker);
                     if (round > 0) {
@@ -253,7 +254,7 @@ public final class RelayBenchmark {
                     }
                 }
             }
-            System.out.printf("RESULT %s CPU per event on the sending thread (medians): relay %.2f us (to no broker %.2f us),"
+            System.out.printf("RESULT %s CPU per event on the sending threads (medians): relay %.2f us (to no broker %.2f us),"
                     + " raw producer's caller %.2f us%n", backendName, median(relayCpu), median(noBrokerCpu), median(rawCpu));
             double mr = median(raw);
             double mrh = median(rawHeaders);
@@ -321,9 +322,21 @@ public final class RelayBenchmark {
         return System.nanoTime() - start;
     }
 
+    @SuppressWarnings("deprecation")   // Thread.threadId() is Java 19
     private long relayAll(EventStoreBackend backend, EventPublisher publisher) throws InterruptedException {
         CountingPublisher counting = new CountingPublisher(publisher, events);
-        EventRelay relay = EventRelay.builder("bench-" + names.incrementAndGet(), backend, counting).batchSize(batch).build();
+        List<Thread> relayThreads = new java.util.concurrent.CopyOnWriteArrayList<>();
+        EventRelay.Builder builder = EventRelay.builder("bench-" + names.incrementAndGet(), backend, counting).batchSize(batch);
+        if (Integer.getInteger("inFlight") != null) {
+            builder.maxBatchesInFlight(Integer.getInteger("inFlight"));
+        }
+        EventRelay relay = builder
+                .threadFactory(r -> {
+                    Thread t = new Thread(r);
+                    t.setDaemon(true);
+                    relayThreads.add(t);
+                    return t;
+                }).build();
         long start = System.nanoTime();
         relay.start();
         try {
@@ -332,8 +345,8 @@ public final class RelayBenchmark {
                         + " events in 10 minutes: " + relay.status());
             }
             long elapsed = System.nanoTime() - start;
-            // The relay's thread is new with the relay: its CPU time is the relay's work (read, encode, send).
-            lastCpuNanos = CPU.getThreadCpuTime(counting.relayThread);
+            // The relay's threads are new with the relay: their CPU time is the relay's work (read, encode, send).
+            lastCpuNanos = relayThreads.stream().mapToLong(t -> Math.max(0, CPU.getThreadCpuTime(t.getId()))).sum();
             return elapsed;
         } finally {
             relay.close();
@@ -385,7 +398,6 @@ public final class RelayBenchmark {
         private final long target;
         private final AtomicLong count = new AtomicLong();
         private final CountDownLatch done = new CountDownLatch(1);
-        private volatile long relayThread = -1;
 
         CountingPublisher(EventPublisher delegate, long target) {
             this.delegate = delegate;
@@ -399,11 +411,7 @@ public final class RelayBenchmark {
         }
 
         @Override
-        @SuppressWarnings("deprecation")   // Thread.threadId() is Java 19
         public CompletableFuture<Void> publishRows(List<RecordedEvent> rows, Function<RecordedEvent, StoredEvent> decoder) {
-            if (relayThread < 0) {
-                relayThread = Thread.currentThread().getId();
-            }
             return delegate.publishRows(rows, decoder).thenRun(() -> count(rows.size()));
         }
 

@@ -35,6 +35,10 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -60,7 +64,8 @@ import java.util.stream.Stream;
  *       up to {@code batchSize} and hands each batch to
  *       {@link EventPublisher#publishRows(List, java.util.function.Function)}. Up to
  *       {@link Builder#maxBatchesInFlight} batches are on their way at once (the next one is read
- *       while the broker acknowledges the last), and the checkpoint moves past a batch only once it
+ *       while the broker acknowledges the last; while catching up, on a second thread of the relay's
+ *       while this one is handed over), and the checkpoint moves past a batch only once it
  *       and every batch before it were acknowledged. A crash publishes the unacknowledged batches
  *       again: consumers de-duplicate on the event id.</li>
  *   <li><em>Order</em>: one thread hands the batches over in global position order, so the
@@ -139,6 +144,8 @@ public final class EventRelay implements AutoCloseable {
     private volatile boolean failed;
     private volatile RelayState state = RelayState.NEW;
     private volatile Thread supervisor;
+    /** Reads the next batch while the relay's thread hands this one over; made on the first full batch. */
+    private ExecutorService reader;
     private volatile ExclusiveLock lock;
 
     private volatile long lastPublishedPosition = -1;
@@ -378,6 +385,9 @@ public final class EventRelay implements AutoCloseable {
             state = RelayState.FAILED;
             LOG.log(System.Logger.Level.ERROR, "relay '" + name + "' stopped on an unexpected failure", e);
         } finally {
+            if (reader != null) {
+                reader.shutdownNow();
+            }
             notifier.close();
             releaseLock();
             stopObserving();
@@ -418,6 +428,52 @@ public final class EventRelay implements AutoCloseable {
     private record InFlight(CompletableFuture<Void> acks, RecordedEvent first, RecordedEvent last, int size) {
     }
 
+    /** The batch after global position {@code from}, being read on the reader thread. */
+    private record ReadAhead(long from, Future<List<RecordedEvent>> rows) {
+    }
+
+    /** The batch after global position {@code from}, read on this thread. */
+    private List<RecordedEvent> read(long from) {
+        try (Stream<RecordedEvent> page = log.readRecorded(filter.toBuilder().fromPosition(from).build())) {
+            return page.toList();
+        }
+    }
+
+    /** Starts reading the batch after {@code from} on the reader thread. */
+    private ReadAhead readAhead(long from) {
+        if (reader == null) {
+            ThreadFactory base = threads != null ? threads : r -> {
+                Thread d = new Thread(r);
+                d.setDaemon(true);
+                return d;
+            };
+            reader = Executors.newSingleThreadExecutor(r -> {
+                Thread t = base.newThread(r);
+                t.setName("eventsource-relay-" + name + "-reader");
+                return t;
+            });
+        }
+        return new ReadAhead(from, reader.submit(() -> read(from)));
+    }
+
+    /** The batch after {@code from}: the one read ahead if it started there, else read now. */
+    private List<RecordedEvent> next(ReadAhead ahead, long from) throws InterruptedException {
+        if (ahead == null || ahead.from() != from) {
+            return read(from);
+        }
+        try {
+            return ahead.rows().get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
     /**
      * Relays from the checkpoint until closed or the lock is lost: reads the next batch while up to
      * {@code maxInFlight} earlier ones await their acknowledgement, and saves the checkpoint past
@@ -444,6 +500,7 @@ public final class EventRelay implements AutoCloseable {
         long next = acked;
         long ackedEvents = 0;
         Deque<InFlight> inFlight = new ArrayDeque<>();
+        ReadAhead ahead = null;
         int attempt = 0;
         while (true) {
             boolean lost = lostLock();
@@ -485,6 +542,7 @@ public final class EventRelay implements AutoCloseable {
             if (failure != null) {
                 settleAll(inFlight);
                 inFlight.clear();
+                ahead = null;
                 next = acked;
                 failures.incrementAndGet();
                 consecutiveFailures.incrementAndGet();
@@ -501,6 +559,7 @@ public final class EventRelay implements AutoCloseable {
                     continue;
                 }
                 next = acked;
+                ahead = null;
                 if (lost) {
                     onLockLost();
                     return;
@@ -518,8 +577,10 @@ public final class EventRelay implements AutoCloseable {
             }
             // 3. Read and hand over the next batch.
             List<RecordedEvent> rows;
-            try (Stream<RecordedEvent> page = log.readRecorded(filter.toBuilder().fromPosition(next).build())) {
-                rows = page.toList();
+            ReadAhead taken = ahead;
+            ahead = null;   // used once, whatever its outcome: a failed read is read again, not taken again
+            try {
+                rows = next(taken, next);
             } catch (StoreClosedException e) {
                 settleAll(inFlight);
                 recordError(describe(e));
@@ -546,11 +607,16 @@ public final class EventRelay implements AutoCloseable {
             if (consecutiveFailures.get() == 0 && state != RelayState.LIVE) {
                 state = RelayState.CATCHING_UP;
             }
+            long after = rows.get(rows.size() - 1).globalPosition();
+            if (rows.size() == batchSize && !failed) {
+                // Catching up: read the next batch while this one is encoded and handed over.
+                ahead = readAhead(after);
+            }
             InFlight sent = send(rows);
             if (sent != null) {
                 inFlight.add(sent);
             }
-            next = rows.get(rows.size() - 1).globalPosition();
+            next = after;
         }
     }
 

@@ -156,6 +156,85 @@ class EventRelayPipelineTest {
         assertThat(pageSizes).as("page sizes read").contains(1_000).isSubsetOf(1, 1_000);
     }
 
+    /**
+     * While catching up, the next batch is read on the relay's reader thread; a read that fails
+     * there is read again from the same position, never skipped or taken twice.
+     */
+    @Test
+    void batches_read_ahead_on_the_reader_thread_survive_failing_reads() throws Exception {
+        InMemoryEventStore store = new InMemoryEventStore(new EventRegistry().register(Happened.class));
+        List<DomainEvent> events = new ArrayList<>();
+        for (int i = 0; i < 2_000; i++) {
+            events.add(new Happened(i));
+        }
+        store.appendEvents(UUID.randomUUID(), "Thing", events, ExpectedVersion.NO_STREAM);
+        FailingReads log = new FailingReads(store.recordedLog().orElseThrow());
+        FlakyBroker broker = new FlakyBroker(4, 0.0, 0);
+        WatchedCheckpoints checkpoints = new WatchedCheckpoints(broker);
+        try (EventRelay relay = EventRelay.builder("read-ahead", log, checkpoints, broker).batchSize(50)
+                .retryBackoff(Duration.ofMillis(1), Duration.ofMillis(5)).pollInterval(Duration.ofMillis(5)).build().start()) {
+            await(() -> checkpoints.saved() == 2_000);
+            assertThat(broker.violations).isEmpty();
+            assertThat(checkpoints.violations).isEmpty();
+            assertThat(broker.written).hasSize(2_000);
+            assertThat(relay.status().lastError()).contains("cannot read the log");
+        } finally {
+            broker.shutdown(Duration.ofSeconds(1));
+        }
+        assertThat(log.failedOn).as("threads a batch read failed on").anyMatch(t -> t.endsWith("-reader"));
+        assertThat(broker.sightings).extracting(RecordedEvent::globalPosition).doesNotHaveDuplicates();
+    }
+
+    /** A log whose every fifth batch read fails, on whichever thread reads it. */
+    private static final class FailingReads implements dev.eventsource.store.spi.RecordedLog {
+        private final dev.eventsource.store.spi.RecordedLog delegate;
+        private final java.util.concurrent.atomic.AtomicInteger reads = new java.util.concurrent.atomic.AtomicInteger();
+        final Set<String> failedOn = new ConcurrentSkipListSet<>();
+
+        FailingReads(dev.eventsource.store.spi.RecordedLog delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public java.util.stream.Stream<RecordedEvent> readRecorded(dev.eventsource.store.ReadOptions options) {
+            if (options.limit().orElse(Integer.MAX_VALUE) > 1 && reads.incrementAndGet() % 5 == 0) {
+                failedOn.add(Thread.currentThread().getName());
+                throw new IllegalStateException("injected read failure");
+            }
+            return delegate.readRecorded(options);
+        }
+
+        @Override
+        public dev.eventsource.store.RecordedStream readRecordedStream(dev.eventsource.store.StreamId stream, long afterVersion) {
+            return delegate.readRecordedStream(stream, afterVersion);
+        }
+
+        @Override
+        public long getStreamVersion(UUID aggregateId, String aggregateType) {
+            return delegate.getStreamVersion(aggregateId, aggregateType);
+        }
+
+        @Override
+        public boolean eventExists(UUID eventId) {
+            return delegate.eventExists(eventId);
+        }
+
+        @Override
+        public long globalPosition() {
+            return delegate.globalPosition();
+        }
+
+        @Override
+        public dev.eventsource.store.spi.EventMapper mapper() {
+            return delegate.mapper();
+        }
+
+        @Override
+        public dev.eventsource.store.spi.AppendSignal appendSignal() {
+            return delegate.appendSignal();
+        }
+    }
+
     @Test
     void the_number_of_batches_in_flight_is_validated() {
         InMemoryEventStore store = new InMemoryEventStore();

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # "CLI at 200k events" (docs/benchmarks.md) in one go: builds the input if missing (gen-events.py:
-# 200,000 events of ~400 bytes, 20,000 streams), times each command of one jar, measures the
+# 200,000 events of ~400 bytes, 20,000 streams), times each command of one jar (run through the
+# ./eventsource launcher with EVENTSOURCE_JAR, so with its JVM options), measures the
 # store's own batched append and readAll rates in the same run (StoreRates.java, the ratios'
 # denominators: append at batch 1,000 for import and migrate; readAll with decoding, the target's
 # denominator, and readAll of undecoded rows for export and verify, both ratios printed) and prints the table. With OLD=path/to/old.jar each command runs with the old jar
@@ -16,6 +17,10 @@ dir="${BENCH_DIR:-/tmp/cli200k}"
 mkdir -p "$dir"; cd "$dir"
 [ -f events200k.jsonl ] || python3 "$here/gen-events.py"
 N=200000
+# Each command runs through the ./eventsource launcher (its JVM options: the serial collector and a
+# class-data archive beside the jar), on the jar given. A first run per jar, an import of the input's
+# first 2,000 lines, writes that archive; it is not timed.
+launcher="$here/../../eventsource"
 jars=(new); [ -n "${OLD:-}" ] && jars=(old new)
 jar() { [ "$1" = old ] && echo "$OLD" || echo "$new"; }
 # wall seconds, user+sys CPU seconds and the 1-minute load of one command; its output goes to ./out.<label>
@@ -25,6 +30,12 @@ m() { local label=$1; shift
   e=$(date +%s.%N)
   awk -v s="$s" -v e="$e" -v l="$label" -v load="$(cut -d' ' -f1 /proc/loadavg)" '{printf "%-22s wall %7.2f s  cpu %6.2f s  load %s\n", l, e-s, $1+$2, load}' "./cpu.$label" | tee -a ./results.txt; }
 : > ./results.txt
+head -n 2000 events200k.jsonl > ./train.jsonl
+for j in "${jars[@]}"; do
+  J="$(jar $j)"; rm -f "${J%.jar}"-*.jsa ./train.db ./train.db-wal ./train.db-shm
+  env EVENTSOURCE_JAR="$J" "$launcher" import sqlite:./train.db --in ./train.jsonl >/dev/null 2>&1
+  ls "${J%.jar}"-*.jsa >/dev/null 2>&1 || echo "note: no class-data archive beside $J (its folder is not writable?)"
+done
 # CMDS picks commands (version is always taken); without import the stores of an earlier run are reused.
 cmds="version ${CMDS:-import reimport migrate verify streams stats export}"
 case " $cmds " in *" import "*) for j in "${jars[@]}"; do rm -f "$j.db" "$j.db-wal" "$j.db-shm"; done ;; esac
@@ -33,13 +44,13 @@ for cmd in $cmds; do
   for j in "${jars[@]}"; do
     J="$(jar $j)"
     case $cmd in
-      version) m "$j.$cmd" java -jar "$J" --version ;;
-      import|reimport) m "$j.$cmd" java -jar "$J" import "sqlite:./$j.db" --in events200k.jsonl ;;
-      migrate) m "$j.$cmd" java -jar "$J" migrate --from "sqlite:./$j.db" --to "sqlite:./$j-m.db" ;;
-      verify) m "$j.$cmd" java -jar "$J" verify "sqlite:./$j.db" ;;
-      streams) m "$j.$cmd" java -jar "$J" streams "sqlite:./$j.db" --limit 5 ;;
-      stats) m "$j.$cmd" java -jar "$J" stats "sqlite:./$j.db" ;;
-      export) m "$j.$cmd" java -jar "$J" export "sqlite:./$j.db" --out "./exp-$j.jsonl" ;;
+      version) m "$j.$cmd" env EVENTSOURCE_JAR="$J" "$launcher" --version ;;
+      import|reimport) m "$j.$cmd" env EVENTSOURCE_JAR="$J" "$launcher" import "sqlite:./$j.db" --in events200k.jsonl ;;
+      migrate) m "$j.$cmd" env EVENTSOURCE_JAR="$J" "$launcher" migrate --from "sqlite:./$j.db" --to "sqlite:./$j-m.db" ;;
+      verify) m "$j.$cmd" env EVENTSOURCE_JAR="$J" "$launcher" verify "sqlite:./$j.db" ;;
+      streams) m "$j.$cmd" env EVENTSOURCE_JAR="$J" "$launcher" streams "sqlite:./$j.db" --limit 5 ;;
+      stats) m "$j.$cmd" env EVENTSOURCE_JAR="$J" "$launcher" stats "sqlite:./$j.db" ;;
+      export) m "$j.$cmd" env EVENTSOURCE_JAR="$J" "$launcher" export "sqlite:./$j.db" --out "./exp-$j.jsonl" ;;
     esac
   done
 done

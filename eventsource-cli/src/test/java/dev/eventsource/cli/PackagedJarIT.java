@@ -35,12 +35,16 @@ class PackagedJarIT {
      * any other user is bound by them anyway.
      */
     private Run javaBoundByPermissions(String... args) throws IOException, InterruptedException {
+        return run(boundByPermissions(), args);
+    }
+
+    private static List<String> boundByPermissions() {
         boolean root = "root".equals(System.getProperty("user.name"));
         Path setpriv = Path.of("/usr/bin/setpriv");
-        return run(root && java.nio.file.Files.isExecutable(setpriv)
+        return root && java.nio.file.Files.isExecutable(setpriv)
                 ? List.of(setpriv.toString(), "--bounding-set=-dac_override,-dac_read_search",
                         "--inh-caps=-dac_override,-dac_read_search", "--")
-                : List.of(), args);
+                : List.of();
     }
 
     private Run run(List<String> prefix, String... args) throws IOException, InterruptedException {
@@ -52,6 +56,79 @@ class PackagedJarIT {
         var out = process.getInputStream().readAllBytes();
         var err = process.getErrorStream().readAllBytes();
         return new Run(process.waitFor(), new String(out, StandardCharsets.UTF_8), new String(err, StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Runs the repository's {@code ./eventsource} launcher on a copy of the jar in {@code jarFolder}
+     * (through {@code EVENTSOURCE_JAR}), with this JVM's {@code java} first on the path.
+     */
+    private Run launcher(Path jarFolder, String... args) throws IOException, InterruptedException {
+        return launcher(List.of(), jarFolder, args);
+    }
+
+    private Run launcher(List<String> prefix, Path jarFolder, String... args) throws IOException, InterruptedException {
+        Path launcher = Path.of("..", "eventsource").toAbsolutePath().normalize();
+        List<String> command = new ArrayList<>(prefix);
+        command.add(launcher.toString());
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        builder.environment().put("EVENTSOURCE_JAR", jarFolder.resolve("eventsource.jar").toString());
+        builder.environment().put("PATH", Path.of(System.getProperty("java.home"), "bin") + java.io.File.pathSeparator
+                + System.getenv("PATH"));
+        Process process = builder.start();
+        var out = process.getInputStream().readAllBytes();
+        var err = process.getErrorStream().readAllBytes();
+        return new Run(process.waitFor(), new String(out, StandardCharsets.UTF_8), new String(err, StandardCharsets.UTF_8));
+    }
+
+    private static List<Path> archives(Path folder) throws IOException {
+        try (var files = java.nio.file.Files.list(folder)) {
+            return files.filter(f -> f.getFileName().toString().endsWith(".jsa")).toList();
+        }
+    }
+
+    @Test
+    void the_launcher_prints_what_the_jar_prints_and_keeps_a_class_archive_beside_it() throws Exception {
+        Path folder = java.nio.file.Files.createDirectory(dir.resolve("tool"));
+        java.nio.file.Files.copy(JAR, folder.resolve("eventsource.jar"));
+        assertThat(java("demo").exitCode()).isZero();
+        Run plain = java("stats", "sqlite:./eventsource.db");
+
+        Run first = launcher(folder, "stats", "sqlite:./eventsource.db");
+        List<Path> made = archives(folder);
+        java.nio.file.attribute.FileTime written = made.isEmpty() ? null : java.nio.file.Files.getLastModifiedTime(made.get(0));
+        Run second = launcher(folder, "stats", "sqlite:./eventsource.db");
+        Run failing = launcher(folder, "verify", "sqlite:./nothing-here.db");
+
+        assertThat(first.exitCode()).as(first.err()).isZero();
+        assertThat(first.out()).as("the run that records the archive").isEqualTo(plain.out());
+        assertThat(first.err()).isEmpty();
+        assertThat(made).as("one archive, for this JDK").hasSize(1);
+        assertThat(second.exitCode()).as(second.err()).isZero();
+        assertThat(second.out()).as("a run that maps the archive").isEqualTo(plain.out());
+        assertThat(second.err()).isEmpty();
+        assertThat(archives(folder)).isEqualTo(made);
+        assertThat(java.nio.file.Files.getLastModifiedTime(made.get(0))).as("not written again").isEqualTo(written);
+        assertThat(failing.exitCode()).as("the jar's exit code comes through").isEqualTo(ExitCode.STORE_UNAVAILABLE);
+        assertThat(failing.err().lines().toList()).hasSize(1);
+    }
+
+    @Test
+    void the_launcher_runs_a_jar_whose_folder_is_not_writable_without_an_archive() throws Exception {
+        Path folder = java.nio.file.Files.createDirectory(dir.resolve("readonly-tool"));
+        java.nio.file.Files.copy(JAR, folder.resolve("eventsource.jar"));
+        java.nio.file.Files.setPosixFilePermissions(folder, java.nio.file.attribute.PosixFilePermissions.fromString("r-xr-xr-x"));
+        try {
+            Run run = launcher(boundByPermissions(), folder, "--version");
+
+            assertThat(run.exitCode()).as(run.err()).isZero();
+            assertThat(run.out()).isEqualTo(java("--version").out());
+            assertThat(run.err()).isEmpty();
+            assertThat(archives(folder)).isEmpty();
+        } finally {
+            java.nio.file.Files.setPosixFilePermissions(folder, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
     }
 
     @Test

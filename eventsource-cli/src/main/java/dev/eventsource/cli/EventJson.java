@@ -47,12 +47,16 @@ final class EventJson {
     }
 
     /**
-     * Whether {@code json} is one JSON object and nothing else; read token by token, nothing is
-     * built (verify checks every stored payload this way).
+     * Whether {@code json} is one JSON object and nothing else (verify checks every stored payload
+     * this way): one scan ({@link dev.eventsource.store.spi.JsonObjectScan}) says yes for what it
+     * can judge; anything else is read token by token by Jackson, nothing built.
      */
     static boolean isObject(String json) {
         if (json == null) {
             return false;
+        }
+        if (dev.eventsource.store.spi.JsonObjectScan.isObject(json)) {
+            return true;
         }
         try (com.fasterxml.jackson.core.JsonParser parser = MAPPER.getFactory().createParser(json)) {
             if (parser.nextToken() != com.fasterxml.jackson.core.JsonToken.START_OBJECT) {

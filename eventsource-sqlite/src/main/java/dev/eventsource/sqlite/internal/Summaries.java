@@ -25,6 +25,9 @@ import java.util.TreeMap;
  */
 public final class Summaries {
 
+    /** Pages of more streams than this take their last event times from one pass over the table. */
+    static final int LARGE_PAGE = 500;
+
     private final String events;
 
     public Summaries(EventQueries queries) {
@@ -59,6 +62,26 @@ public final class Summaries {
             }
         }
         List<StreamSummary> streams = new ArrayList<>(rows.size());
+        if (rows.size() > LARGE_PAGE) {
+            // The time is not in the index: one pass over the table, instead of one lookup per stream.
+            Map<StreamId, Long> lastAt = new java.util.HashMap<>(rows.size() * 2);
+            try (PreparedStatement all = bind(c.prepareStatement("SELECT aggregate_type, aggregate_id, MAX(occurred_at) FROM "
+                    + events + " NOT INDEXED" + where + " GROUP BY aggregate_type, aggregate_id"), binds, 1);
+                 ResultSet rs = all.executeQuery()) {
+                while (rs.next()) {
+                    lastAt.put(new StreamId(rs.getString(1), EventQueries.uuid(rs.getBytes(2))), rs.getLong(3));
+                }
+            }
+            for (Object[] row : rows) {
+                StreamId stream = (StreamId) row[0];
+                Long at = lastAt.get(stream);
+                if (at == null) {   // the log is append-only: a stream counted first is there in the later pass
+                    throw new IllegalStateException("stream " + stream + " was listed but not found again in " + events);
+                }
+                streams.add(new StreamSummary(stream, (long) row[1], (long) row[2], EventQueries.instant(at), (long) row[3]));
+            }
+            return new StreamPage(total, streams);
+        }
         String lastAt = "SELECT MAX(occurred_at) FROM " + events + (where.isEmpty() ? " WHERE " : where + " AND ")
                 + "aggregate_type = ? AND aggregate_id = ?";
         try (PreparedStatement last = bind(c.prepareStatement(lastAt), binds, 1)) {

@@ -250,12 +250,7 @@ public final class EventRelay implements AutoCloseable {
                         observer, describe(e));
             }
             notifier.start(this::wakeUp);
-            Thread t = (threads != null ? threads : (ThreadFactory) r -> {
-                Thread d = new Thread(r);
-                d.setDaemon(true);
-                return d;
-            }).newThread(this::supervise);
-            t.setName("eventsource-relay-" + name);
+            Thread t = newThread(this::supervise, "eventsource-relay-" + name);
             supervisor = t;
             t.start();
         } finally {
@@ -439,19 +434,23 @@ public final class EventRelay implements AutoCloseable {
         }
     }
 
+    /** A thread of the builder's factory (a daemon thread without one), named {@code threadName}. */
+    private Thread newThread(Runnable task, String threadName) {
+        Thread t;
+        if (threads != null) {
+            t = threads.newThread(task);
+        } else {
+            t = new Thread(task);
+            t.setDaemon(true);
+        }
+        t.setName(threadName);
+        return t;
+    }
+
     /** Starts reading the batch after {@code from} on the reader thread. */
     private ReadAhead readAhead(long from) {
         if (reader == null) {
-            ThreadFactory base = threads != null ? threads : r -> {
-                Thread d = new Thread(r);
-                d.setDaemon(true);
-                return d;
-            };
-            reader = Executors.newSingleThreadExecutor(r -> {
-                Thread t = base.newThread(r);
-                t.setName("eventsource-relay-" + name + "-reader");
-                return t;
-            });
+            reader = Executors.newSingleThreadExecutor(r -> newThread(r, "eventsource-relay-" + name + "-reader"));
         }
         return new ReadAhead(from, reader.submit(() -> read(from)));
     }

@@ -7,6 +7,7 @@ import dev.eventsource.lock.ExclusiveLock;
 import dev.eventsource.lock.ExclusiveLocks;
 import dev.eventsource.store.ReadOptions;
 import dev.eventsource.store.RecordedEvent;
+import dev.eventsource.store.RecordedPage;
 import dev.eventsource.store.StoreClosedException;
 import dev.eventsource.store.StoredEvent;
 import dev.eventsource.store.spi.EventMapper;
@@ -122,8 +123,6 @@ public final class EventRelay implements AutoCloseable {
     private final Duration pollInterval;
     private final RetryPolicy backoff;
     private final ReadOptions filter;
-    private final boolean filtered;
-    private final int batchSize;
     private final int maxInFlight;
     private final ThreadFactory threads;
     private final Clock clock;
@@ -149,6 +148,11 @@ public final class EventRelay implements AutoCloseable {
     private volatile ExclusiveLock lock;
 
     private volatile long lastPublishedPosition = -1;
+    /**
+     * How far the holder has read the log with everything it selects up to there acknowledged; 0
+     * when not known. Lets the lag of a filtered relay skip the rows it already read past.
+     */
+    private volatile long quietThrough;
     private final AtomicLong publishedEvents = new AtomicLong();
     private final AtomicLong publishedBatches = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
@@ -183,8 +187,6 @@ public final class EventRelay implements AutoCloseable {
             read.tenantId(b.tenant.value());
         }
         this.filter = read.build();
-        this.filtered = !b.eventTypes.isEmpty() || !b.aggregateTypes.isEmpty() || b.tenant != null;
-        this.batchSize = b.batchSize;
         this.maxInFlight = b.maxInFlight;
         this.threads = b.threads;
         this.clock = b.clock;
@@ -401,7 +403,7 @@ public final class EventRelay implements AutoCloseable {
 
     /** Events after {@code position} up to {@code head}; 0 when nothing this relay relays is left. */
     private long lag(long head, long position) {
-        return head > position && (!filtered || relayableAfter(position)) ? head - position : 0;
+        return head > position && (!filter.isFiltered() || relayableAfter(Math.max(position, quietThrough))) ? head - position : 0;
     }
 
     private void stopObserving() {
@@ -424,14 +426,12 @@ public final class EventRelay implements AutoCloseable {
     }
 
     /** The batch after global position {@code from}, being read on the reader thread. */
-    private record ReadAhead(long from, Future<List<RecordedEvent>> rows) {
+    private record ReadAhead(long from, Future<RecordedPage> rows) {
     }
 
-    /** The batch after global position {@code from}, read on this thread. */
-    private List<RecordedEvent> read(long from) {
-        try (Stream<RecordedEvent> page = log.readRecorded(filter.toBuilder().fromPosition(from).build())) {
-            return page.toList();
-        }
+    /** The batch after global position {@code from}, read on this thread, and where the read got to. */
+    private RecordedPage read(long from) {
+        return log.readRecordedPage(filter.toBuilder().fromPosition(from).build());
     }
 
     /** A thread of the builder's factory (a daemon thread without one), named {@code threadName}. */
@@ -456,7 +456,7 @@ public final class EventRelay implements AutoCloseable {
     }
 
     /** The batch after {@code from}: the one read ahead if it started there, else read now. */
-    private List<RecordedEvent> next(ReadAhead ahead, long from) throws InterruptedException {
+    private RecordedPage next(ReadAhead ahead, long from) throws InterruptedException {
         if (ahead == null || ahead.from() != from) {
             return read(from);
         }
@@ -496,6 +496,7 @@ public final class EventRelay implements AutoCloseable {
         long acked = saved == null ? 0 : saved.position();
         long processedBefore = saved == null ? 0 : saved.eventsProcessed();
         lastPublishedPosition = acked;
+        quietThrough = 0;
         long next = acked;
         long ackedEvents = 0;
         Deque<InFlight> inFlight = new ArrayDeque<>();
@@ -575,11 +576,11 @@ public final class EventRelay implements AutoCloseable {
                 continue;
             }
             // 3. Read and hand over the next batch.
-            List<RecordedEvent> rows;
+            RecordedPage page;
             ReadAhead taken = ahead;
             ahead = null;   // used once, whatever its outcome: a failed read is read again, not taken again
             try {
-                rows = next(taken, next);
+                page = next(taken, next);
             } catch (StoreClosedException e) {
                 settleAll(inFlight);
                 recordError(describe(e));
@@ -594,8 +595,15 @@ public final class EventRelay implements AutoCloseable {
                 }
                 continue;
             }
+            List<RecordedEvent> rows = page.rows();
             if (rows.isEmpty()) {
+                // A filtered read can get past rows it does not select without finding one: go on from there.
+                next = Math.max(next, page.position());
+                if (!page.atEnd()) {
+                    continue;
+                }
                 if (inFlight.isEmpty()) {
+                    quietThrough = next;
                     state = consecutiveFailures.get() > 0 ? RelayState.RETRYING : RelayState.LIVE;
                     await(pollInterval);
                 } else {
@@ -606,16 +614,15 @@ public final class EventRelay implements AutoCloseable {
             if (consecutiveFailures.get() == 0 && state != RelayState.LIVE) {
                 state = RelayState.CATCHING_UP;
             }
-            long after = rows.get(rows.size() - 1).globalPosition();
-            if (rows.size() == batchSize && !failed) {
+            if (!page.atEnd() && !failed) {
                 // Catching up: read the next batch while this one is encoded and handed over.
-                ahead = readAhead(after);
+                ahead = readAhead(page.position());
             }
             InFlight sent = send(rows);
             if (sent != null) {
                 inFlight.add(sent);
             }
-            next = after;
+            next = page.position();
         }
     }
 

@@ -169,20 +169,29 @@ public final class InMemoryEventStore extends AbstractEventStore implements Even
     }
 
     @Override
-    protected List<RecordedEvent> doReadPage(ReadOptions options, long cursor, int max) {
+    protected RecordedPage doReadPage(ReadOptions options, long cursor, int max) {
         lock.readLock().lock();
         try {
             List<RecordedEvent> page = new ArrayList<>(Math.min(max, 1024));
-            boolean forward = options.direction() == ReadDirection.FORWARD;
             // Position p sits at index p - 1.
-            long start = forward ? cursor : Math.min(cursor - 1, log.size()) - 1;
-            for (long i = start; i >= 0 && i < log.size() && page.size() < max; i += forward ? 1 : -1) {
+            if (options.direction() == ReadDirection.FORWARD) {
+                long head = log.size();
+                long bound = scanBound(options, cursor, head);
+                for (long p = cursor + 1; p <= bound && page.size() < max; p++) {
+                    RecordedEvent row = log.get((int) (p - 1));
+                    if (matches(options, row)) {
+                        page.add(row);
+                    }
+                }
+                return forwardPage(page, max, cursor, bound, head);
+            }
+            for (long i = Math.min(cursor - 1, log.size()) - 1; i >= 0 && page.size() < max; i--) {
                 RecordedEvent row = log.get((int) i);
                 if (matches(options, row)) {
                     page.add(row);
                 }
             }
-            return page;
+            return backwardPage(page, max, cursor);
         } finally {
             lock.readLock().unlock();
         }

@@ -142,6 +142,12 @@ public final class ReadOptions {
         return toTimestamp;
     }
 
+    /** Whether these options leave some events out: by event type, aggregate type, tenant or time. */
+    public boolean isFiltered() {
+        return !eventTypes.isEmpty() || !aggregateTypes.isEmpty() || tenantId != null || fromTimestamp != null
+                || toTimestamp != null;
+    }
+
     public int pageSize() {
         return pageSize;
     }

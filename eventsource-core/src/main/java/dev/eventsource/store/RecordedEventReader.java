@@ -20,6 +20,31 @@ public interface RecordedEventReader {
     /** The rows selected by {@code options}, lazily, page by page. */
     Stream<RecordedEvent> readRecorded(ReadOptions options);
 
+    /**
+     * One page of the rows {@code options} selects after {@code options.fromPosition()} (the start
+     * of the log when absent) in its direction, read in one round trip: at most
+     * {@code options.pageSize()} rows, and fewer when {@code options.limit()} is lower, and the
+     * position the read got to (see {@link RecordedPage}).
+     *
+     * <p>Unlike {@link #readRecorded}, a forward page of a filtered read can be empty before the
+     * end of the log: the stores of this library examine at most a window of positions per filtered
+     * page (see {@code AbstractEventStore.SCAN_WINDOW}), so that a poll costs the rows appended
+     * since the last poll, not every row since the last selected event. Read on from
+     * {@link RecordedPage#position()} until {@link RecordedPage#atEnd()}.
+     *
+     * <p>The default reads the page through {@link #readRecorded} and reports the last row it
+     * returned as the position: correct, without that bound.
+     */
+    default RecordedPage readRecordedPage(ReadOptions options) {
+        int max = options.limit().isPresent() ? Math.min(options.limit().getAsInt(), options.pageSize()) : options.pageSize();
+        long from = options.fromPosition().orElse(options.direction() == ReadDirection.FORWARD ? 0 : Long.MAX_VALUE);
+        List<RecordedEvent> rows;
+        try (Stream<RecordedEvent> page = readRecorded(options.toBuilder().limit(max).build())) {
+            rows = page.toList();
+        }
+        return new RecordedPage(rows, rows.isEmpty() ? from : rows.get(rows.size() - 1).globalPosition(), rows.size() < max);
+    }
+
     /** The rows of one stream with a version above {@code afterVersion}, and its current version. */
     RecordedStream readRecordedStream(StreamId stream, long afterVersion);
 

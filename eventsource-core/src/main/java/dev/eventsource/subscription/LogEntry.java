@@ -5,11 +5,12 @@ import dev.eventsource.store.ReadOptions;
 import dev.eventsource.store.StoredEvent;
 import dev.eventsource.store.spi.EventMapper;
 import dev.eventsource.store.RecordedEvent;
+import dev.eventsource.store.RecordedPage;
 import dev.eventsource.store.spi.RecordedLog;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
-import java.util.function.Function;
 import java.util.stream.Stream;
 
 /**
@@ -30,19 +31,62 @@ final class LogEntry {
         this.decoded = decoded;
     }
 
+    /**
+     * How a subscription reads the log: a stream of entries for a probe, and a page of entries with
+     * the position the read got to for a batch (see {@link RecordedPage}).
+     */
+    interface Source {
+
+        Stream<LogEntry> read(ReadOptions options);
+
+        Page page(ReadOptions options);
+    }
+
+    /** One page: its entries, and where the read got to ({@link RecordedPage#position()}, {@link RecordedPage#atEnd()}). */
+    record Page(List<LogEntry> entries, long position, boolean atEnd) {
+    }
+
     /** How a subscription reads a {@link RecordedLog}: its stored rows, decoded one by one. */
-    static Function<ReadOptions, Stream<LogEntry>> rows(RecordedLog log) {
+    static Source rows(RecordedLog log) {
         EventMapper mapper = log.mapper();
-        return options -> log.readRecorded(options).map(row -> new LogEntry(row, mapper, null));
+        return new Source() {
+            @Override
+            public Stream<LogEntry> read(ReadOptions options) {
+                return log.readRecorded(options).map(row -> new LogEntry(row, mapper, null));
+            }
+
+            @Override
+            public Page page(ReadOptions options) {
+                RecordedPage page = log.readRecordedPage(options);
+                return new Page(page.rows().stream().map(row -> new LogEntry(row, mapper, null)).toList(), page.position(),
+                        page.atEnd());
+            }
+        };
     }
 
     /**
      * How a subscription reads a store that offers only {@code readAll}, which decodes a whole page
      * at once, so that an undecodable event fails the page (the subscription then reports
-     * {@link SubscriptionState#STALLED}).
+     * {@link SubscriptionState#STALLED}). A page gets to its last event, and is at the end when short.
      */
-    static Function<ReadOptions, Stream<LogEntry>> decoded(EventLogReader log) {
-        return options -> log.readAll(options).map(event -> new LogEntry(null, null, event));
+    static Source decoded(EventLogReader log) {
+        return new Source() {
+            @Override
+            public Stream<LogEntry> read(ReadOptions options) {
+                return log.readAll(options).map(event -> new LogEntry(null, null, event));
+            }
+
+            @Override
+            public Page page(ReadOptions options) {
+                int max = options.limit().orElse(options.pageSize());
+                List<LogEntry> entries;
+                try (Stream<LogEntry> page = read(options)) {
+                    entries = page.toList();
+                }
+                long position = entries.isEmpty() ? options.fromPosition().orElse(0) : entries.get(entries.size() - 1).globalPosition();
+                return new Page(entries, position, entries.size() < max);
+            }
+        };
     }
 
     UUID eventId() {

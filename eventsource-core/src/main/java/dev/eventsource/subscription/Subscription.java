@@ -26,18 +26,18 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
  * One running subscription of a {@link SubscriptionManager}: a thread that reads the global log
  * in batches after its position, handles each event, and saves checkpoints.
  *
- * <p><b>Catch-up and live are one loop.</b> Every batch is
- * {@code readAll(fromPosition(position), types, limit(batchSize))}. A short batch means the end
- * of the log: the subscription is {@link SubscriptionState#LIVE} and waits for a wake-up (an
+ * <p><b>Catch-up and live are one loop.</b> Every batch is one page,
+ * {@code readRecordedPage(fromPosition(position), types, limit(batchSize))}. A page at the end of
+ * the log makes the subscription {@link SubscriptionState#LIVE}; it waits for a wake-up (an
  * append by this process, an {@link AppendNotifier}, or the poll interval) before it reads again
- * from the same position. No event can fall between catching up and going live because there is
+ * from where that page got to, which for a filtered subscription can be past its last event, so
+ * that no poll reads the same unselected rows twice. No event can fall between catching up and going live because there is
  * no switch: the store's rule that a reader who has seen position p never later gets an event
  * below p makes the sequence gap-free and duplicate-free.
  *
@@ -73,7 +73,7 @@ public final class Subscription {
     private final ReadOptions filter;
     private final Duration pollInterval;
     private final Clock clock;
-    private final Function<ReadOptions, Stream<LogEntry>> log;
+    private final LogEntry.Source log;
     private final ThreadFactory threads;
     private final HandlerCalls calls;
     private final HandlerFailureListener onError;
@@ -94,6 +94,13 @@ public final class Subscription {
     private volatile boolean stopping;
     private volatile SubscriptionState state = SubscriptionState.CATCHING_UP;
     private volatile long position;
+    /**
+     * How far this run has read the log with every event it selects up to there handled (or passed
+     * by a dead letter): at least {@link #position} once set, 0 until then. A filtered subscription
+     * reads on from here, so it never reads the rows past its last event that it does not select
+     * twice. Kept in memory only: a restart reads them once more from the checkpoint.
+     */
+    private volatile long scanned;
     private volatile long processed;
     private volatile long failed;
     private volatile String lastError;
@@ -122,7 +129,7 @@ public final class Subscription {
 
     Subscription(String name, EventLookup store, CheckpointStore checkpoints, DeadLetterStore deadLetters,
                  Delivery delivery, SubscriptionOptions options, Set<String> eventTypes, Set<String> aggregateTypes,
-                 Duration pollInterval, Clock clock, Function<ReadOptions, Stream<LogEntry>> log, ThreadFactory threads) {
+                 Duration pollInterval, Clock clock, LogEntry.Source log, ThreadFactory threads) {
         this.name = name;
         this.checkpointName = name;
         this.store = store;
@@ -213,7 +220,7 @@ public final class Subscription {
             if (now == SubscriptionState.FAILED || now == SubscriptionState.STOPPED) {
                 return false;
             }
-            if (position >= target || (now == SubscriptionState.LIVE && nothingSelectedBetween(position, target))) {
+            if (readFrom() >= target || (now == SubscriptionState.LIVE && nothingSelectedBetween(readFrom(), target))) {
                 return true;
             }
             if (System.nanoTime() >= deadline) {
@@ -223,9 +230,14 @@ public final class Subscription {
         }
     }
 
+    /** Where the next read starts: past what was handled, and past what this run read without finding an event it selects. */
+    private long readFrom() {
+        return Math.max(position, scanned);
+    }
+
     /** Whether no event this subscription selects lies after {@code from} up to {@code to}. */
     private boolean nothingSelectedBetween(long from, long to) {
-        try (Stream<LogEntry> next = log.apply(filter.toBuilder().fromPosition(from).limit(1).build())) {
+        try (Stream<LogEntry> next = log.read(filter.toBuilder().fromPosition(from).limit(1).build())) {
             return next.findFirst().map(e -> e.globalPosition() > to).orElse(true);
         } catch (RuntimeException e) {
             return false;
@@ -277,7 +289,7 @@ public final class Subscription {
         long lagEvents = 0;
         Duration lagTime = Duration.ZERO;
         if (head > pos) {
-            try (Stream<LogEntry> next = log.apply(filter.toBuilder().fromPosition(pos).limit(1).build())) {
+            try (Stream<LogEntry> next = log.read(filter.toBuilder().fromPosition(Math.max(pos, scanned)).limit(1).build())) {
                 Instant oldest = next.findFirst().map(LogEntry::recordedAt).orElse(null);
                 // Without a next event it matches, a filtered subscription has nothing left, however far the head is.
                 if (oldest != null) {
@@ -467,6 +479,7 @@ public final class Subscription {
         try {
             reset.run();
             position = 0;
+            scanned = 0;
             processedTotal = 0;
             processed = 0;
             lastHandled = null;
@@ -490,7 +503,7 @@ public final class Subscription {
         work.lock();
         try {
             LogEntry entry;
-            try (Stream<LogEntry> at = log.apply(ReadOptions.builder().fromPosition(letter.globalPosition() - 1)
+            try (Stream<LogEntry> at = log.read(ReadOptions.builder().fromPosition(letter.globalPosition() - 1)
                     .limit(1).build())) {
                 entry = at.findFirst().filter(e -> e.eventId().equals(letter.eventId())).orElseThrow(() ->
                         new IllegalStateException("event " + letter.eventId() + " is no longer at position "
@@ -571,13 +584,14 @@ public final class Subscription {
                 boolean full;
                 work.lock();
                 try {
-                    List<LogEntry> batch;
+                    LogEntry.Page page;
                     readingSince = Math.max(1, clock.millis());
-                    try (Stream<LogEntry> page = log.apply(filter.toBuilder().fromPosition(position).build())) {
-                        batch = page.collect(Collectors.toList());
+                    try {
+                        page = log.page(filter.toBuilder().fromPosition(readFrom()).build());
                     } finally {
                         readingSince = 0;
                     }
+                    List<LogEntry> batch = page.entries();
                     if (locks != null && !batch.isEmpty() && !holdsLock()) {
                         // The lock went while the batch was read (the read can be the slow part, e.g. under load):
                         // the instance that took over handles these events; checking here, next to the handler
@@ -599,7 +613,10 @@ public final class Subscription {
                         state = SubscriptionState.FAILED;
                         return;
                     }
-                    full = batch.size() == options.batchSize();
+                    if (batch.isEmpty() || position >= batch.get(batch.size() - 1).globalPosition()) {
+                        scanned = Math.max(scanned, page.position());   // the whole batch was handled or passed
+                    }
+                    full = !page.atEnd();
                     if (!full) {
                         saveIfDirty();
                     }
@@ -677,6 +694,7 @@ public final class Subscription {
             if (!positioned) {
                 // A restart after a failure goes on from where it stopped, not from the configured start.
                 position = startPosition();
+                scanned = 0;
                 positioned = true;
             }
             unresolved.clear();

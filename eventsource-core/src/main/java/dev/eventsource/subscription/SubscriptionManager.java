@@ -71,7 +71,7 @@ public final class SubscriptionManager implements AutoCloseable {
     public static final Duration DEFAULT_SHUTDOWN_DEADLINE = Duration.ofSeconds(30);
 
     private final EventLookup head;
-    private final Function<ReadOptions, Stream<LogEntry>> log;
+    private final LogEntry.Source log;
     private final CheckpointStore checkpoints;
     /** The tenant of the view this manager reads, or null; see {@link CheckpointNames}. */
     private final TenantId tenantScope;
@@ -507,7 +507,7 @@ public final class SubscriptionManager implements AutoCloseable {
     /** Configures a {@link SubscriptionManager}; every setter validates its argument at once. */
     public static final class Builder {
         private final EventLookup head;
-        private final Function<ReadOptions, Stream<LogEntry>> log;
+        private final LogEntry.Source log;
         /** The store's in-process signal, for a manager built from a store; null otherwise. */
         private final AppendSignal signal;
         private CheckpointStore checkpoints = new InMemoryCheckpointStore();
@@ -527,7 +527,7 @@ public final class SubscriptionManager implements AutoCloseable {
         /** The tenant of the view the manager reads, which qualifies every checkpoint name; null for none. */
         private TenantId tenantScope;
 
-        private Builder(EventLookup head, Function<ReadOptions, Stream<LogEntry>> log, AppendSignal signal,
+        private Builder(EventLookup head, LogEntry.Source log, AppendSignal signal,
                         AppendNotifier notifier) {
             this.head = head;
             this.log = log;

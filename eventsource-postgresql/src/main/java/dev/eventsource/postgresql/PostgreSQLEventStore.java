@@ -25,6 +25,7 @@ import dev.eventsource.store.EventStoreInterruptedException;
 import dev.eventsource.store.EventStores;
 import dev.eventsource.store.ExpectedVersion;
 import dev.eventsource.store.ReadOnlyStoreException;
+import dev.eventsource.store.ReadDirection;
 import dev.eventsource.store.ReadOptions;
 import dev.eventsource.store.StoreObserver;
 import dev.eventsource.store.TracingObserver;
@@ -33,6 +34,7 @@ import dev.eventsource.store.spi.AbstractEventStore;
 import dev.eventsource.store.EventImporter;
 import dev.eventsource.store.ImportOutcomeUnknownException;
 import dev.eventsource.store.RecordedEvent;
+import dev.eventsource.store.RecordedPage;
 import dev.eventsource.store.RecordedStream;
 import dev.eventsource.store.spi.SerializedEvent;
 import dev.eventsource.store.spi.OwnerCheck;
@@ -437,8 +439,16 @@ public final class PostgreSQLEventStore extends AbstractEventStore implements Ev
     }
 
     @Override
-    protected List<RecordedEvent> doReadPage(ReadOptions options, long cursor, int max) {
-        return run("read the global log", c -> events.readPage(c, options, cursor, max));
+    protected RecordedPage doReadPage(ReadOptions options, long cursor, int max) {
+        return run("read the global log", c -> {
+            if (options.direction() == ReadDirection.BACKWARD) {
+                return backwardPage(events.readPage(c, options, cursor, 0, max), max, cursor);
+            }
+            // Never past the readable position: a transaction in flight may still commit below the head.
+            long head = events.readablePosition(c);
+            long bound = scanBound(options, cursor, head);
+            return forwardPage(events.readPage(c, options, cursor, bound, max), max, cursor, bound, head);
+        });
     }
 
     @Override

@@ -19,6 +19,7 @@ import dev.eventsource.store.AppendResult;
 import dev.eventsource.store.EventStoreBusyException;
 import dev.eventsource.store.ExpectedVersion;
 import dev.eventsource.store.ReadOnlyStoreException;
+import dev.eventsource.store.ReadDirection;
 import dev.eventsource.store.ReadOptions;
 import dev.eventsource.store.StoreObserver;
 import dev.eventsource.store.TracingObserver;
@@ -26,6 +27,7 @@ import dev.eventsource.store.StoreUnavailableException;
 import dev.eventsource.store.spi.AbstractEventStore;
 import dev.eventsource.store.EventImporter;
 import dev.eventsource.store.RecordedEvent;
+import dev.eventsource.store.RecordedPage;
 import dev.eventsource.store.RecordedStream;
 import dev.eventsource.store.spi.SerializedEvent;
 import dev.eventsource.store.spi.StorageCheck;
@@ -324,17 +326,23 @@ public final class SQLiteEventStore extends AbstractEventStore implements EventI
     }
 
     @Override
-    protected List<RecordedEvent> doReadPage(ReadOptions options, long cursor, int max) {
-        EventQueries.PageQuery page = queries.page(options, cursor, max);
+    protected RecordedPage doReadPage(ReadOptions options, long cursor, int max) {
+        boolean forward = options.direction() == ReadDirection.FORWARD;
         return read("reading the event log", c -> {
+            // One writer commits positions in order, so every position up to the committed head is there to read.
+            long head = forward ? globalPosition(c) : 0;
+            long bound = forward ? scanBound(options, cursor, head) : 0;
             List<RecordedEvent> rows = new ArrayList<>(Math.min(max, 1024));
-            try (PreparedStatement query = page.bind(c.prepareStatement(page.sql()));
-                 ResultSet rs = query.executeQuery()) {
-                while (rs.next()) {
-                    rows.add(EventQueries.row(rs));
+            if (!forward || bound > cursor) {
+                EventQueries.PageQuery page = queries.page(options, cursor, bound, max);
+                try (PreparedStatement query = page.bind(c.prepareStatement(page.sql()));
+                     ResultSet rs = query.executeQuery()) {
+                    while (rs.next()) {
+                        rows.add(EventQueries.row(rs));
+                    }
                 }
             }
-            return rows;
+            return forward ? forwardPage(rows, max, cursor, bound, head) : backwardPage(rows, max, cursor);
         });
     }
 
@@ -369,13 +377,15 @@ public final class SQLiteEventStore extends AbstractEventStore implements EventI
 
     @Override
     protected long doGlobalPosition() {
-        return read("reading the global position", c -> {
-            try (PreparedStatement query = c.prepareStatement(queries.globalPosition);
-                 ResultSet rs = query.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        });
+        return read("reading the global position", this::globalPosition);
+    }
+
+    private long globalPosition(Connection c) throws SQLException {
+        try (PreparedStatement query = c.prepareStatement(queries.globalPosition);
+             ResultSet rs = query.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        }
     }
 
     /**

@@ -76,6 +76,14 @@ public abstract class EventStoreContract {
     }
 
     @Nested
+    class RecordedPages extends RecordedPageContract {
+        @Override
+        protected EventStore newStore(EventRegistry registry) {
+            return EventStoreContract.this.newStore(registry);
+        }
+    }
+
+    @Nested
     class Serialization extends SerializationContract {
         @Override
         protected EventStore newStore(EventRegistry registry) {

@@ -5,7 +5,10 @@ import dev.eventsource.store.EventStore;
 import dev.eventsource.store.ExpectedVersion;
 import dev.eventsource.store.NewEvent;
 import dev.eventsource.store.ReadOptions;
+import dev.eventsource.store.RecordedEvent;
+import dev.eventsource.store.RecordedPage;
 import dev.eventsource.store.StoredEvent;
+import dev.eventsource.store.spi.RecordedLog;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -131,17 +134,38 @@ public abstract class MultiWriterOrderingContract {
     }
 
     @Test
+    void a_filtered_page_reader_that_keeps_its_position_gets_an_event_committed_late_below_unselected_ones() {
+        UUID held = UUID.randomUUID();
+        PendingAppend open = beginAppend(store, held, TYPE, List.of(NewEvent.of(new TckEvent.Renamed("held", 1))));
+        for (int i = 0; i < 5; i++) {
+            store.appendEvents(UUID.randomUUID(), TYPE, List.of(new TckEvent.Created("after " + i)), ExpectedVersion.NO_STREAM);
+        }
+        PageReader reader = new PageReader("Renamed");
+
+        reader.poll();
+        assertThat(reader.seen).isEmpty();
+        open.commit();
+        reader.poll();
+
+        assertThat(reader.seen).extracting(RecordedEvent::aggregateId).containsExactly(held);
+        assertThat(reader.position).isEqualTo(store.globalPosition());
+    }
+
+    @Test
     void sixteen_writers_holding_and_rolling_back_transactions_never_make_a_checkpointing_reader_skip_or_repeat()
             throws Exception {
         Set<UUID> committed = Collections.synchronizedSet(new HashSet<>());
         Set<UUID> rolledBack = Collections.synchronizedSet(new HashSet<>());
+        Set<UUID> created = Collections.synchronizedSet(new HashSet<>());
         AtomicBoolean writing = new AtomicBoolean(true);
         Checkpoint reader = new Checkpoint();
+        PageReader createdOnly = new PageReader("Created");
         ExecutorService pool = Executors.newFixedThreadPool(WRITERS + 1);
         try {
             Future<?> reading = pool.submit(() -> {
                 while (writing.get()) {
                     reader.poll();
+                    createdOnly.poll();
                     // Pacing only: leaves the writers some of the machine's cores.
                     Thread.sleep(1);
                 }
@@ -151,7 +175,7 @@ public abstract class MultiWriterOrderingContract {
             for (int w = 0; w < WRITERS; w++) {
                 long seed = w;
                 writers.add(pool.submit(() -> {
-                    write(new Random(seed), committed, rolledBack);
+                    write(new Random(seed), committed, rolledBack, created);
                     return null;
                 }));
             }
@@ -164,25 +188,39 @@ public abstract class MultiWriterOrderingContract {
             pool.shutdownNow();
         }
         reader.poll();
+        createdOnly.poll();
 
         List<UUID> seenIds = reader.seen.stream().map(StoredEvent::eventId).collect(Collectors.toList());
         assertThat(rolledBack).isNotEmpty();
         assertThat(seenIds).doesNotHaveDuplicates().doesNotContainAnyElementsOf(rolledBack);
         assertThat(new HashSet<>(seenIds)).isEqualTo(committed);
         assertThat(reader.positions()).isSortedAccordingTo(Long::compare).doesNotHaveDuplicates();
+
+        // A filtered reader that goes on from where each page got to, past the rows it does not select.
+        Set<UUID> createdAndCommitted = new HashSet<>(committed);
+        createdAndCommitted.retainAll(created);
+        List<UUID> createdSeen = createdOnly.seen.stream().map(RecordedEvent::eventId).collect(Collectors.toList());
+        assertThat(createdAndCommitted).isNotEmpty();
+        assertThat(createdSeen).doesNotHaveDuplicates();
+        assertThat(new HashSet<>(createdSeen)).isEqualTo(createdAndCommitted);
+        assertThat(createdOnly.seen).extracting(RecordedEvent::globalPosition).isSortedAccordingTo(Long::compare);
     }
 
     /**
      * One writer's share of the torture test: plain appends to its own stream, and every few
      * appends a transaction held open while others commit, which is then committed or rolled back.
      */
-    private void write(Random random, Set<UUID> committed, Set<UUID> rolledBack) throws InterruptedException {
+    private void write(Random random, Set<UUID> committed, Set<UUID> rolledBack, Set<UUID> created) throws InterruptedException {
         UUID own = UUID.randomUUID();
         for (int i = 0; i < APPENDS_PER_WRITER; i++) {
             List<NewEvent> events = new ArrayList<>();
             int count = 1 + random.nextInt(3);
             for (int e = 0; e < count; e++) {
-                events.add(NewEvent.of(new TckEvent.Renamed("r", i)));
+                NewEvent event = NewEvent.of(random.nextInt(5) == 0 ? new TckEvent.Created("c") : new TckEvent.Renamed("r", i));
+                events.add(event);
+                if (event.event() instanceof TckEvent.Created) {
+                    created.add(event.eventId());
+                }
             }
             Set<UUID> ids = events.stream().map(NewEvent::eventId).collect(Collectors.toSet());
             int kind = random.nextInt(6);
@@ -201,6 +239,30 @@ public abstract class MultiWriterOrderingContract {
                 store.append(own, TYPE, events, ExpectedVersion.ANY);
                 committed.addAll(ids);
             }
+        }
+    }
+
+    /**
+     * A reader of one event type that reads {@code readRecordedPage} and goes on from each page's
+     * position, which can lie past the last row it was given.
+     */
+    private final class PageReader {
+        private final List<RecordedEvent> seen = Collections.synchronizedList(new ArrayList<>());
+        private final String eventType;
+        private volatile long position;
+
+        PageReader(String eventType) {
+            this.eventType = eventType;
+        }
+
+        void poll() {
+            RecordedLog log = store.recordedLog().orElseThrow(() -> new AssertionError(store + " hands out no recorded log"));
+            RecordedPage page;
+            do {
+                page = log.readRecordedPage(ReadOptions.builder().eventTypes(eventType).fromPosition(position).pageSize(7).build());
+                seen.addAll(page.rows());
+                position = page.position();
+            } while (!page.atEnd());
         }
     }
 

@@ -7,6 +7,7 @@ import dev.eventsource.store.ReadOptions;
 import dev.eventsource.store.spi.AbstractEventStore;
 import dev.eventsource.store.EventImporter;
 import dev.eventsource.store.RecordedEvent;
+import dev.eventsource.store.RecordedPage;
 import dev.eventsource.store.RecordedStream;
 import dev.eventsource.store.spi.SerializedEvent;
 import dev.eventsource.store.StreamId;
@@ -41,8 +42,8 @@ final class NoOpImportingEventStore extends AbstractEventStore implements EventI
     }
 
     @Override
-    protected List<RecordedEvent> doReadPage(ReadOptions options, long cursor, int max) {
-        return List.of();
+    protected RecordedPage doReadPage(ReadOptions options, long cursor, int max) {
+        return new RecordedPage(List.of(), cursor == Long.MAX_VALUE ? 0 : cursor, true);
     }
 
     @Override

@@ -9,6 +9,7 @@ import dev.eventsource.store.spi.AbstractEventStore;
 import dev.eventsource.store.spi.AppendRules;
 import dev.eventsource.store.spi.ExistingEvent;
 import dev.eventsource.store.RecordedEvent;
+import dev.eventsource.store.RecordedPage;
 import dev.eventsource.store.RecordedStream;
 import dev.eventsource.store.spi.SerializedEvent;
 import dev.eventsource.store.StreamId;
@@ -94,15 +95,17 @@ final class SharedMemoryEventStore extends AbstractEventStore {
     }
 
     @Override
-    protected List<RecordedEvent> doReadPage(ReadOptions o, long cursor, int max) {
+    protected RecordedPage doReadPage(ReadOptions o, long cursor, int max) {
         db.lock.readLock().lock();
         try {
             List<RecordedEvent> page = new ArrayList<>();
             boolean forward = o.direction() == ReadDirection.FORWARD;
+            long head = db.log.size();
+            long bound = forward ? scanBound(o, cursor, head) : head;
             long start = forward ? cursor : Math.min(cursor - 1, db.log.size()) - 1;
-            for (long i = start; i >= 0 && i < db.log.size() && page.size() < max; i += forward ? 1 : -1) {
+            for (long i = start; i >= 0 && i < bound && page.size() < max; i += forward ? 1 : -1) {
                 RecordedEvent row = db.log.get((int) i);
-                if ((o.eventTypes().isEmpty() || o.eventTypes().contains(row.eventType()))
+                if (o.selectsEventType(row.eventType())
                         && (o.aggregateTypes().isEmpty() || o.aggregateTypes().contains(row.aggregateType()))
                         && (o.tenantId() == null || o.tenantId().equals(row.tenantId()))
                         && (o.fromTimestamp() == null || !row.occurredAt().isBefore(o.fromTimestamp()))
@@ -110,7 +113,7 @@ final class SharedMemoryEventStore extends AbstractEventStore {
                     page.add(row);
                 }
             }
-            return page;
+            return forward ? forwardPage(page, max, cursor, bound, head) : backwardPage(page, max, cursor);
         } finally {
             db.lock.readLock().unlock();
         }

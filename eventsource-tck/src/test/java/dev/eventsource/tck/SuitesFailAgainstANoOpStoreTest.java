@@ -24,6 +24,7 @@ import dev.eventsource.subscription.DeadLetterStore;
 import dev.eventsource.subscription.InMemoryCheckpointStore;
 import dev.eventsource.subscription.InMemoryDeadLetterStore;
 import dev.eventsource.subscription.TransactionalCheckpointStore;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.platform.launcher.Launcher;
@@ -73,6 +74,22 @@ class SuitesFailAgainstANoOpStoreTest {
         assertThat(summary.getTestsFoundCount()).isPositive();
         assertThat(summary.getFailures()).as("failures of %s", boundSuite.getSuperclass().getSimpleName())
                 .hasSize((int) summary.getTestsFoundCount());
+    }
+
+    @Test
+    void every_test_of_the_page_suite_fails_against_a_store_that_keeps_nothing() {
+        TestExecutionSummary summary = run(NoOpRecordedPages.class);
+
+        assertThat(summary.getTestsFoundCount()).isPositive();
+        assertThat(summary.getFailures()).as("failures of RecordedPageContract").hasSize((int) summary.getTestsFoundCount());
+    }
+
+    /** Pages of a store that stores nothing, through the recorded log every store built on AbstractEventStore hands out. */
+    static class NoOpRecordedPages extends RecordedPageContract {
+        @Override
+        protected EventStore newStore(EventRegistry registry) {
+            return new NoOpImportingEventStore(registry);
+        }
     }
 
     static TestExecutionSummary run(Class<?> testClass) {

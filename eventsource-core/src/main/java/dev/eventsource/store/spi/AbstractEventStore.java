@@ -3,6 +3,7 @@ package dev.eventsource.store.spi;
 import dev.eventsource.store.RecordedStream;
 
 import dev.eventsource.store.RecordedEvent;
+import dev.eventsource.store.RecordedPage;
 import dev.eventsource.store.StreamHead;
 import dev.eventsource.store.StreamId;
 import dev.eventsource.event.EventRegistry;
@@ -173,11 +174,49 @@ public abstract class AbstractEventStore implements EventStore, RecordedLog {
     protected abstract RecordedStream doReadStream(StreamId stream, long afterVersion);
 
     /**
+     * How many positions a forward page of a {@linkplain ReadOptions#isFiltered() filtered} read
+     * examines at most past its cursor. A poll of a rare selection then costs at most this many
+     * rows per round trip, and a reader that keeps the page's position never examines a row twice.
+     */
+    public static final long SCAN_WINDOW = 8_192;
+
+    /**
      * One page of the global log: at most {@code max} rows matching {@code options}'s filters,
      * strictly after {@code cursor} in {@code options.direction()} (above it forward, below it
-     * backward), ordered in that direction. Must not hold any resource after returning.
+     * backward), ordered in that direction, and the position the read got to (see
+     * {@link RecordedPage}). A forward page examines positions up to
+     * {@link #scanBound(ReadOptions, long, long) scanBound} and is made by
+     * {@link #forwardPage forwardPage}; a backward page examines what it must to fill itself and is
+     * made by {@link #backwardPage backwardPage}. Must not hold any resource after returning.
      */
-    protected abstract List<RecordedEvent> doReadPage(ReadOptions options, long cursor, int max);
+    protected abstract RecordedPage doReadPage(ReadOptions options, long cursor, int max);
+
+    /**
+     * The highest position a forward page after {@code cursor} examines, given the highest position
+     * the store can hand out now ({@code head}; on PostgreSQL the readable position, below any
+     * transaction in flight): {@code head} for a read that selects every event, and at most
+     * {@link #SCAN_WINDOW} past the cursor for a filtered one.
+     */
+    protected static long scanBound(ReadOptions options, long cursor, long head) {
+        return options.isFiltered() ? Math.min(head, cursor + SCAN_WINDOW) : head;
+    }
+
+    /**
+     * A forward page of {@code rows}, read after {@code cursor} up to {@code bound} (from
+     * {@link #scanBound}) with at most {@code max} rows: a full page got to its last row, a short
+     * one to the bound, and at the end when the bound was the head.
+     */
+    protected static RecordedPage forwardPage(List<RecordedEvent> rows, int max, long cursor, long bound, long head) {
+        if (rows.size() >= max) {
+            return new RecordedPage(rows, rows.get(rows.size() - 1).globalPosition(), false);
+        }
+        return new RecordedPage(rows, Math.max(cursor, bound), bound >= head);
+    }
+
+    /** A backward page of {@code rows} read below {@code cursor} with at most {@code max} rows: at the end when short. */
+    protected static RecordedPage backwardPage(List<RecordedEvent> rows, int max, long cursor) {
+        return new RecordedPage(rows, rows.isEmpty() ? cursor : rows.get(rows.size() - 1).globalPosition(), rows.size() < max);
+    }
 
     protected abstract long doStreamVersion(StreamId stream);
 
@@ -364,6 +403,30 @@ public abstract class AbstractEventStore implements EventStore, RecordedLog {
     }
 
     @Override
+    public final RecordedPage readRecordedPage(ReadOptions options) {
+        Objects.requireNonNull(options, "options");
+        ready();
+        boolean forward = options.direction() == ReadDirection.FORWARD;
+        long cursor = options.fromPosition().orElse(forward ? 0 : Long.MAX_VALUE);
+        int max = options.limit().isPresent() ? Math.min(options.limit().getAsInt(), options.pageSize()) : options.pageSize();
+        return readPage(options, cursor, max);
+    }
+
+    private RecordedPage readPage(ReadOptions options, long cursor, int max) {
+        ensureOpen();
+        StoreObserver.Observation seen = observer.readingPage(options, max);
+        RecordedPage page;
+        try {
+            page = doReadPage(options, cursor, max);
+        } catch (RuntimeException | Error e) {
+            seen.failed(e);
+            throw e;
+        }
+        seen.succeeded(page.rows().size());
+        return page;
+    }
+
+    @Override
     public final RecordedStream readRecordedStream(StreamId stream, long afterVersion) {
         Objects.requireNonNull(stream, "stream");
         if (afterVersion < 0) {
@@ -448,7 +511,10 @@ public abstract class AbstractEventStore implements EventStore, RecordedLog {
         }
     }
 
-    /** Fetches one page at a time; holds nothing but the current page between calls. */
+    /**
+     * Fetches one page at a time; holds nothing but the current page between calls. Goes on past
+     * empty pages of a filtered read until the store says it reached the end.
+     */
     private final class PageIterator implements Iterator<RecordedEvent> {
         private final ReadOptions options;
         private long cursor;
@@ -466,27 +532,17 @@ public abstract class AbstractEventStore implements EventStore, RecordedLog {
 
         @Override
         public boolean hasNext() {
-            if (index < page.size()) {
-                return true;
+            while (index >= page.size()) {
+                if (exhausted || remaining <= 0) {
+                    return false;
+                }
+                RecordedPage read = readPage(options, cursor, (int) Math.min(options.pageSize(), remaining));
+                page = read.rows();
+                index = 0;
+                cursor = read.position();
+                exhausted = read.atEnd();
             }
-            if (exhausted || remaining <= 0) {
-                return false;
-            }
-            ensureOpen();
-            int max = (int) Math.min(options.pageSize(), remaining);
-            StoreObserver.Observation seen = observer.readingPage(options, max);
-            try {
-                page = doReadPage(options, cursor, max);
-            } catch (RuntimeException | Error e) {
-                seen.failed(e);
-                throw e;
-            }
-            seen.succeeded(page.size());
-            index = 0;
-            if (page.size() < max) {
-                exhausted = true;
-            }
-            return !page.isEmpty();
+            return true;
         }
 
         @Override
@@ -494,10 +550,8 @@ public abstract class AbstractEventStore implements EventStore, RecordedLog {
             if (!hasNext()) {
                 throw new NoSuchElementException();
             }
-            RecordedEvent row = page.get(index++);
-            cursor = row.globalPosition();
             remaining--;
-            return row;
+            return page.get(index++);
         }
     }
 }

@@ -511,22 +511,22 @@ public final class EventsTable {
     }
 
     /**
-     * One page of the global log. Forward pages stop at {@code readable_position()}, read in a
-     * statement of its own before the page's snapshot is taken, so the connection must be in
-     * autocommit mode (or read committed with no open snapshot).
+     * One page of the global log. Forward pages stop at {@code bound}, at most
+     * {@link #readablePosition} read in a statement of its own before the page's snapshot is taken,
+     * so the connection must be in autocommit mode (or read committed with no open snapshot);
+     * backward pages ignore it.
      */
-    public List<RecordedEvent> readPage(Connection c, ReadOptions options, long cursor, int max) throws SQLException {
+    public List<RecordedEvent> readPage(Connection c, ReadOptions options, long cursor, long bound, int max) throws SQLException {
         boolean forward = options.direction() == ReadDirection.FORWARD;
         StringBuilder sql = new StringBuilder("SELECT ").append(COLUMNS).append(" FROM ").append(table)
                 .append(forward ? " WHERE global_position > ? AND global_position <= ?" : " WHERE global_position < ?");
         List<Object> params = new ArrayList<>();
         params.add(cursor);
         if (forward) {
-            long readable = readablePosition(c);
-            if (readable <= cursor) {
+            if (bound <= cursor) {
                 return List.of();
             }
-            params.add(readable);
+            params.add(bound);
         }
         if (!options.eventTypes().isEmpty()) {
             if (options.eventTypePatterns().isEmpty()) {

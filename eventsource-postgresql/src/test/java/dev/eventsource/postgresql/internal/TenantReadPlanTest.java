@@ -74,7 +74,7 @@ class TenantReadPlanTest {
                         throw e.getCause();
                     }
                 });
-        table.readPage(recording, options, options.direction() == ReadDirection.FORWARD ? 0 : Long.MAX_VALUE, 100);
+        table.readPage(recording, options, options.direction() == ReadDirection.FORWARD ? 0 : Long.MAX_VALUE, Long.MAX_VALUE, 100);
         return prepared.stream().filter(sql -> sql.contains(" FROM ")).reduce((a, b) -> b).orElseThrow();
     }
 }

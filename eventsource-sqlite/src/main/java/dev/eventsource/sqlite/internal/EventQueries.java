@@ -127,7 +127,7 @@ public final class EventQueries {
 
     /**
      * The query for one page of the global log: at most {@code max} rows after {@code cursor} in the
-     * read's direction.
+     * read's direction, forward up to {@code bound} (inclusive; ignored backward).
      *
      * <p>A filter on a single event type, aggregate type or tenant is written so SQLite can walk its
      * {@code (column, global_position)} index in order. A filter with several values is written
@@ -135,12 +135,15 @@ public final class EventQueries {
      * matching row past the cursor for each page; walking the primary key instead costs the page.
      * Timestamps are never indexed for the same reason (occurredAt is not in position order).
      */
-    public PageQuery page(ReadOptions options, long cursor, int max) {
+    public PageQuery page(ReadOptions options, long cursor, long bound, int max) {
         boolean forward = options.direction() == ReadDirection.FORWARD;
         StringBuilder sql = new StringBuilder("SELECT ").append(COLUMNS).append(" FROM ").append(events).append(" WHERE global_position ")
-                .append(forward ? "> ?" : "< ?");
+                .append(forward ? "> ? AND global_position <= ?" : "< ?");
         List<Object> parameters = new ArrayList<>();
         parameters.add(cursor);
+        if (forward) {
+            parameters.add(bound);
+        }
         if (options.eventTypePatterns().isEmpty()) {
             in(sql, parameters, "event_type", options.eventTypes());
         } else {

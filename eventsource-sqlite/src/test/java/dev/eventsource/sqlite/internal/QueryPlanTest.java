@@ -2,6 +2,7 @@ package dev.eventsource.sqlite.internal;
 
 import dev.eventsource.store.ReadDirection;
 import dev.eventsource.store.ReadOptions;
+import dev.eventsource.store.spi.AbstractEventStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -71,7 +72,7 @@ class QueryPlanTest {
     @Test
     void an_unfiltered_page_walks_the_primary_key_in_both_directions() throws Exception {
         assertThat(pagePlan(ReadOptions.ALL)).noneMatch(QueryPlanTest::scansOrSorts)
-                .anyMatch(line -> line.contains("INTEGER PRIMARY KEY (rowid>?)"));
+                .anyMatch(line -> line.contains("INTEGER PRIMARY KEY (rowid>? AND rowid<?)"));
         assertThat(pagePlan(ReadOptions.builder().direction(ReadDirection.BACKWARD).build()))
                 .noneMatch(QueryPlanTest::scansOrSorts)
                 .anyMatch(line -> line.contains("INTEGER PRIMARY KEY (rowid<?)"));
@@ -119,7 +120,7 @@ class QueryPlanTest {
     }
 
     private List<String> pagePlan(ReadOptions options) throws Exception {
-        EventQueries.PageQuery page = queries.page(options, 0, 500);
+        EventQueries.PageQuery page = queries.page(options, 0, AbstractEventStore.SCAN_WINDOW, 500);
         try (PreparedStatement explain = page.bind(connection.prepareStatement("EXPLAIN QUERY PLAN " + page.sql()))) {
             return details(explain);
         }

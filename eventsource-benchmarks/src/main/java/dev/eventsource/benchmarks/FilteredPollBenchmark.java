@@ -1,0 +1,145 @@
+package dev.eventsource.benchmarks;
+
+import dev.eventsource.postgresql.PostgreSQLEventStore;
+import dev.eventsource.store.ExpectedVersion;
+import dev.eventsource.store.NewEvent;
+import dev.eventsource.store.ReadOptions;
+import dev.eventsource.store.RecordedEvent;
+import dev.eventsource.store.RecordedPage;
+import dev.eventsource.store.spi.AbstractEventStore;
+import dev.eventsource.test.PostgresTestServer;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * What one poll of a live subscription (or relay) on a rare selection costs at the head of a log of
+ * {@code events} events whose only selected event is the first one. The selection is by aggregate
+ * type: {@code one} ({@code Rare}; SQLite serves it from its aggregate-type index, PostgreSQL has
+ * none) or {@code two} ({@code Rare} or {@code Rarer}; both stores walk the primary key).
+ *
+ * <ul>
+ *   <li>{@code fromLastEvent}: the read each poll made before 2026-12-04, from the last event the
+ *       reader was given, {@code readRecorded(fromPosition(1), limit(100))}: it examines every row
+ *       after that event to learn that none is selected.</li>
+ *   <li>{@code fromWhereThePageGotTo}: the read each poll makes now, {@code readRecordedPage} from the
+ *       position the last page reported (the head, once the reader got there).</li>
+ * </ul>
+ *
+ * <p>PostgreSQL is the server named by {@code EVENTSOURCE_TEST_POSTGRES_URL}, or one that
+ * {@link PostgresTestServer} starts for this fork.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(1)
+public class FilteredPollBenchmark {
+
+    @Param({"sqlite", "postgresql"})
+    String backend;
+
+    @Param({"one", "two"})
+    String types;
+
+    @Param({"200000"})
+    int events;
+
+    private AbstractEventStore store;
+    private PostgreSQLEventStore postgres;
+    private Path file;
+    private String schema;
+    private ReadOptions filter;
+    private long head;
+
+    @Setup(Level.Trial)
+    public void open() throws IOException {
+        switch (backend) {
+            case "sqlite" -> {
+                file = Files.newDatabase("filtered-poll");
+                store = Files.store(file, "FULL");
+            }
+            case "postgresql" -> {
+                schema = PostgresTestServer.freshSchema();
+                postgres = PostgreSQLEventStore.builder(PostgresTestServer.url()).schema(schema)
+                        .maxPoolSize(4).tracing(false).build();
+                postgres.initialize();
+                store = postgres;
+            }
+            default -> throw new IllegalArgumentException("backend must be sqlite or postgresql; got " + backend);
+        }
+        UUID rare = UUID.randomUUID();
+        store.append(rare, "Rare", List.of(NewEvent.of(BenchEvents.event(rare, 0))), ExpectedVersion.NO_STREAM);
+        BenchLogs.fill(store, events, 1000, "none");
+        filter = switch (types) {
+            case "one" -> ReadOptions.builder().aggregateTypes("Rare").limit(100).pageSize(100).build();
+            case "two" -> ReadOptions.builder().aggregateTypes("Rare", "Rarer").limit(100).pageSize(100).build();
+            default -> throw new IllegalArgumentException("types must be one or two; got " + types);
+        };
+        head = store.globalPosition();
+        // The reader a poll continues: it got to the head, a window at a time.
+        RecordedPage page;
+        long position = 1;
+        do {
+            page = store.readRecordedPage(filter.toBuilder().fromPosition(position).build());
+            position = page.position();
+        } while (!page.atEnd());
+        if (position != head) {
+            throw new IllegalStateException("the pages got to " + position + ", the head is " + head);
+        }
+    }
+
+    @TearDown(Level.Trial)
+    public void close() throws Exception {
+        if (postgres != null) {
+            BenchLogs.dropSchema(postgres, schema);
+        }
+        if (store != null) {
+            store.close();
+        }
+        if (file != null) {
+            Files.delete(file);
+        }
+    }
+
+    @Benchmark
+    public long fromLastEvent() {
+        try (Stream<RecordedEvent> rows = store.readRecorded(filter.toBuilder().fromPosition(1).build())) {
+            return check(rows.count());
+        }
+    }
+
+    @Benchmark
+    public long fromWhereThePageGotTo() {
+        RecordedPage page = store.readRecordedPage(filter.toBuilder().fromPosition(head).build());
+        if (!page.atEnd()) {
+            throw new IllegalStateException("a poll at the head must be at the end: " + page.position());
+        }
+        return check(page.rows().size());
+    }
+
+    private static long check(long rows) {
+        if (rows != 0) {
+            throw new IllegalStateException("nothing after the first event is selected; read " + rows);
+        }
+        return rows;
+    }
+}

@@ -36,7 +36,7 @@ import java.util.stream.Stream;
  * none) or {@code two} ({@code Rare} or {@code Rarer}; both stores walk the primary key).
  *
  * <ul>
- *   <li>{@code fromLastEvent}: the read each poll made before 2026-12-04, from the last event the
+ *   <li>{@code fromLastEvent}: the read each poll made before filtered reads reported how far they got, from the last event the
  *       reader was given, {@code readRecorded(fromPosition(1), limit(100))}: it examines every row
  *       after that event to learn that none is selected.</li>
  *   <li>{@code fromWhereThePageGotTo}: the read each poll makes now, {@code readRecordedPage} from the

@@ -28,9 +28,10 @@ public interface RecordedEventReader {
      *
      * <p>Unlike {@link #readRecorded}, a forward page of a filtered read can be empty before the
      * end of the log: the stores of this library examine at most a window of positions per filtered
-     * page (see {@code AbstractEventStore.SCAN_WINDOW}), so that a poll costs the rows appended
-     * since the last poll, not every row since the last selected event. Read on from
-     * {@link RecordedPage#position()} until {@link RecordedPage#atEnd()}.
+     * page (see {@code AbstractEventStore.SCAN_WINDOW}), unless one index walk serves the whole
+     * filter, and then read up to the head; either way a poll that goes on from the last page's
+     * position costs the rows appended since, not every row since the last selected event. Read on
+     * from {@link RecordedPage#position()} until {@link RecordedPage#atEnd()}.
      *
      * <p>The default reads the page through {@link #readRecorded} and reports the last row it
      * returned as the position: correct, without that bound.

@@ -438,6 +438,13 @@ public final class PostgreSQLEventStore extends AbstractEventStore implements Ev
         return run("read stream " + stream, c -> events.readStream(c, stream, afterVersion));
     }
 
+    /** A tenant and nothing else: the one filter with a {@code (column, global_position)} index here. */
+    @Override
+    protected boolean walksAnIndex(ReadOptions options) {
+        return options.tenantId() != null && options.eventTypes().isEmpty() && options.aggregateTypes().isEmpty()
+                && options.fromTimestamp() == null && options.toTimestamp() == null;
+    }
+
     @Override
     protected RecordedPage doReadPage(ReadOptions options, long cursor, int max) {
         return run("read the global log", c -> {

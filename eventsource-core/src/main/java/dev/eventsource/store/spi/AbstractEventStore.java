@@ -175,8 +175,9 @@ public abstract class AbstractEventStore implements EventStore, RecordedLog {
 
     /**
      * How many positions a forward page of a {@linkplain ReadOptions#isFiltered() filtered} read
-     * examines at most past its cursor. A poll of a rare selection then costs at most this many
-     * rows per round trip, and a reader that keeps the page's position never examines a row twice.
+     * examines at most past its cursor, unless one index walk serves the whole filter (see
+     * {@link #walksAnIndex}). A poll of a rare selection then costs at most this many rows per
+     * round trip, and a reader that keeps the page's position never examines a row twice.
      */
     public static final long SCAN_WINDOW = 8_192;
 
@@ -194,11 +195,21 @@ public abstract class AbstractEventStore implements EventStore, RecordedLog {
     /**
      * The highest position a forward page after {@code cursor} examines, given the highest position
      * the store can hand out now ({@code head}; on PostgreSQL the readable position, below any
-     * transaction in flight): {@code head} for a read that selects every event, and at most
-     * {@link #SCAN_WINDOW} past the cursor for a filtered one.
+     * transaction in flight): {@code head} for a read that selects every event or whose filter one
+     * index walk serves, and at most {@link #SCAN_WINDOW} past the cursor for any other filter.
      */
-    protected static long scanBound(ReadOptions options, long cursor, long head) {
-        return options.isFiltered() ? Math.min(head, cursor + SCAN_WINDOW) : head;
+    protected final long scanBound(ReadOptions options, long cursor, long head) {
+        return options.isFiltered() && !walksAnIndex(options) ? Math.min(head, cursor + SCAN_WINDOW) : head;
+    }
+
+    /**
+     * Whether a forward page of {@code options} walks an index that holds exactly the selected rows
+     * in position order (e.g. {@code (event_type, global_position)} for one event type and nothing
+     * else), so that it examines only rows it returns and needs no {@link #SCAN_WINDOW}. False by
+     * default.
+     */
+    protected boolean walksAnIndex(ReadOptions options) {
+        return false;
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.eventsource.cli;
 import dev.eventsource.backend.EventStoreBackend;
 import dev.eventsource.store.ReadOptions;
 import dev.eventsource.store.RecordedEvent;
+import dev.eventsource.store.RecordedPage;
 import dev.eventsource.store.RecordedEventReader;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -11,9 +12,7 @@ import picocli.CommandLine.Parameters;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
-import java.util.stream.Stream;
 
 /**
  * Follows the global log: prints every new event as it is stored, by polling, until Ctrl-C (or
@@ -78,16 +77,18 @@ final class TailCommand extends BaseCommand {
                 filter.aggregateTypes(aggregateTypes.toArray(String[]::new));
             }
             while (true) {
-                try (Stream<RecordedEvent> rows = reader.readRecorded(filter.fromPosition(cursor).build())) {
-                    for (Iterator<RecordedEvent> it = rows.iterator(); it.hasNext(); ) {
-                        RecordedEvent row = it.next();
+                // Each page says where it got to, past rows the filter leaves out: a poll reads only what came since.
+                RecordedPage page;
+                do {
+                    page = reader.readRecordedPage(filter.fromPosition(cursor).build());
+                    for (RecordedEvent row : page.rows()) {
                         print(row);
-                        cursor = row.globalPosition();
                         if (maxEvents != null && ++printed >= maxEvents) {
                             return ExitCode.OK;
                         }
                     }
-                }
+                    cursor = page.position();
+                } while (!page.atEnd());
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     return ExitCode.OK;

@@ -177,8 +177,8 @@ public final class InMemoryEventStore extends AbstractEventStore implements Even
             if (options.direction() == ReadDirection.FORWARD) {
                 long head = log.size();
                 long bound = scanBound(options, cursor, head);
-                for (long p = cursor + 1; p <= bound && page.size() < max; p++) {
-                    RecordedEvent row = log.get((int) (p - 1));
+                for (long i = cursor; i < bound && page.size() < max; i++) {
+                    RecordedEvent row = log.get((int) i);
                     if (matches(options, row)) {
                         page.add(row);
                     }

@@ -11,6 +11,7 @@ import dev.eventsource.store.spi.AbstractEventStore;
 import dev.eventsource.store.spi.RecordedLog;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -145,6 +146,21 @@ public abstract class RecordedPageContract extends EventStoreFixture {
         assertThat(beyond.rows()).isEmpty();
         assertThat(beyond.position()).isEqualTo(99);
         assertThat(beyond.atEnd()).isTrue();
+    }
+
+    @Test
+    @Timeout(60)
+    void a_filtered_read_from_the_highest_positions_ends_at_once() {
+        streamWith(3);
+        for (long from : new long[] {Long.MAX_VALUE, Long.MAX_VALUE - 1, Long.MAX_VALUE - AbstractEventStore.SCAN_WINDOW}) {
+            ReadOptions beyond = ReadOptions.builder().eventTypes("Renamed", "Priced").fromPosition(from).build();
+            RecordedPage page = log.readRecordedPage(beyond);
+            assertThat(page.rows()).isEmpty();
+            assertThat(page.position()).isEqualTo(from);
+            assertThat(page.atEnd()).as("a page from %d", from).isTrue();
+            assertThat(readAll(beyond)).isEmpty();
+        }
+        assertThat(log.readRecordedPage(ReadOptions.builder().eventTypes("Renamed").build()).rows()).hasSize(2);
     }
 
     @Test

@@ -199,7 +199,8 @@ public abstract class AbstractEventStore implements EventStore, RecordedLog {
      * index walk serves, and at most {@link #SCAN_WINDOW} past the cursor for any other filter.
      */
     protected final long scanBound(ReadOptions options, long cursor, long head) {
-        return options.isFiltered() && !walksAnIndex(options) ? Math.min(head, cursor + SCAN_WINDOW) : head;
+        // Not cursor + SCAN_WINDOW first: a cursor near Long.MAX_VALUE would overflow.
+        return options.isFiltered() && !walksAnIndex(options) && head - cursor > SCAN_WINDOW ? cursor + SCAN_WINDOW : head;
     }
 
     /**

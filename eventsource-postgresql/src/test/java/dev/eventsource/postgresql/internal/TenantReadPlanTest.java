@@ -61,7 +61,7 @@ class TenantReadPlanTest {
     }
 
     /** The page statement {@link EventsTable#readPage} prepares for {@code options}, recorded from the connection it is given. */
-    private static String preparedPageStatement(EventsTable table, Connection c, ReadOptions options) throws SQLException {
+    static String preparedPageStatement(EventsTable table, Connection c, ReadOptions options) throws SQLException {
         List<String> prepared = new ArrayList<>();
         Connection recording = (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(), new Class<?>[]{Connection.class},
                 (proxy, method, args) -> {

@@ -1,9 +1,7 @@
 package dev.eventsource.benchmarks;
 
 import dev.eventsource.postgresql.PostgreSQLCheckpointStore;
-import dev.eventsource.postgresql.PostgreSQLEventStore;
 import dev.eventsource.sqlite.SQLiteCheckpointStore;
-import dev.eventsource.sqlite.SQLiteEventStore;
 import dev.eventsource.store.EventStore;
 import dev.eventsource.store.ReadOptions;
 import dev.eventsource.subscription.CheckpointStore;
@@ -28,7 +26,6 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -60,47 +57,24 @@ public class CatchUpBenchmark {
     @Param({"200000"})
     int events;
 
+    private TrialStore trial;
     private EventStore store;
-    /** The PostgreSQL store when that is the backend, so the trial can drop its schema; null otherwise. */
-    private PostgreSQLEventStore postgres;
     private CheckpointStore checkpoints;
-    private Path file;
-    private String schema;
     private final AtomicInteger subscriptions = new AtomicInteger();
 
     @Setup(Level.Trial)
     public void open() throws IOException {
-        switch (backend) {
-            case "sqlite" -> {
-                file = Files.newDatabase("catchup");
-                SQLiteEventStore sqlite = Files.store(file, "FULL");
-                store = sqlite;
-                checkpoints = new SQLiteCheckpointStore(sqlite);
-            }
-            case "postgresql" -> {
-                schema = PostgresTestServer.freshSchema();
-                postgres = PostgreSQLEventStore.builder(PostgresTestServer.url()).schema(schema)
-                        .maxPoolSize(4).tracing(false).build();
-                postgres.initialize();
-                store = postgres;
-                checkpoints = new PostgreSQLCheckpointStore(postgres);
-            }
-            default -> throw new IllegalArgumentException("backend must be sqlite or postgresql; got " + backend);
-        }
+        trial = TrialStore.open(backend, "catchup");
+        store = trial.store();
+        checkpoints = trial.sqlite() != null ? new SQLiteCheckpointStore(trial.sqlite()) : new PostgreSQLCheckpointStore(trial.postgres());
         // Streams of 1000 events: the fill is setup, not measured, and fewer commits make it quicker.
         BenchLogs.fill(store, events, 1000, "none");
     }
 
     @TearDown(Level.Trial)
     public void close() throws Exception {
-        if (postgres != null) {
-            BenchLogs.dropSchema(postgres, schema);
-        }
-        if (store != null) {
-            store.close();
-        }
-        if (file != null) {
-            Files.delete(file);
+        if (trial != null) {
+            trial.close();
         }
     }
 

@@ -1,6 +1,5 @@
 package dev.eventsource.benchmarks;
 
-import dev.eventsource.postgresql.PostgreSQLEventStore;
 import dev.eventsource.store.ExpectedVersion;
 import dev.eventsource.store.NewEvent;
 import dev.eventsource.store.ReadOptions;
@@ -23,7 +22,6 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -63,29 +61,15 @@ public class FilteredPollBenchmark {
     @Param({"200000"})
     int events;
 
+    private TrialStore trial;
     private AbstractEventStore store;
-    private PostgreSQLEventStore postgres;
-    private Path file;
-    private String schema;
     private ReadOptions filter;
     private long head;
 
     @Setup(Level.Trial)
     public void open() throws IOException {
-        switch (backend) {
-            case "sqlite" -> {
-                file = Files.newDatabase("filtered-poll");
-                store = Files.store(file, "FULL");
-            }
-            case "postgresql" -> {
-                schema = PostgresTestServer.freshSchema();
-                postgres = PostgreSQLEventStore.builder(PostgresTestServer.url()).schema(schema)
-                        .maxPoolSize(4).tracing(false).build();
-                postgres.initialize();
-                store = postgres;
-            }
-            default -> throw new IllegalArgumentException("backend must be sqlite or postgresql; got " + backend);
-        }
+        trial = TrialStore.open(backend, "filtered-poll");
+        store = trial.store();
         UUID rare = UUID.randomUUID();
         store.append(rare, "Rare", List.of(NewEvent.of(BenchEvents.event(rare, 0))), ExpectedVersion.NO_STREAM);
         BenchLogs.fill(store, events, 1000, "none");
@@ -109,14 +93,8 @@ public class FilteredPollBenchmark {
 
     @TearDown(Level.Trial)
     public void close() throws Exception {
-        if (postgres != null) {
-            BenchLogs.dropSchema(postgres, schema);
-        }
-        if (store != null) {
-            store.close();
-        }
-        if (file != null) {
-            Files.delete(file);
+        if (trial != null) {
+            trial.close();
         }
     }
 

@@ -75,7 +75,8 @@ final class DemoCommand extends BaseCommand {
         out.println();
         UUID id = UUID.randomUUID();
         Stores.openOrCreate(url).close();
-        try (EventStore store = EventStores.open(url, new EventRegistry())) {
+        String resolved = Stores.resolve(url);   // a bare file path is the SQLite store in it, as for every command
+        try (EventStore store = EventStores.open(resolved, new EventRegistry())) {
             var notes = new AggregateRepository<>(store, NoteAggregate::new, "Note");
             NoteAggregate note = notes.createNew(id);
             note.create("Meeting Notes", "Discuss Q4 roadmap");
@@ -90,7 +91,7 @@ final class DemoCommand extends BaseCommand {
         }
         // A reader in another process knows the event classes only if it registers them.
         EventRegistry registry = new EventRegistry().registerAll(NoteCreated.class, NoteUpdated.class);
-        try (EventStore store = EventStores.open(url, registry)) {
+        try (EventStore store = EventStores.open(resolved, registry)) {
             NoteAggregate reloaded = new AggregateRepository<>(store, NoteAggregate::new, "Note").load(id);
             out.println("3. Closed the store, opened " + Stores.shown(url) + " again as a new store instance and replayed the note:");
             out.println("   title   = " + reloaded.state().title());

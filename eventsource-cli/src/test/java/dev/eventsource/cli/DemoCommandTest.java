@@ -53,4 +53,18 @@ class DemoCommandTest {
 
         assertThat(second.out()).contains("The store now holds 4 events");
     }
+
+    @Test
+    void a_bare_path_to_a_new_file_is_the_sqlite_store_in_it() {
+        String path = dir.resolve("bare.db").toString();
+
+        Cli.Result first = Cli.run("demo", path);
+        Cli.Result second = Cli.run("demo", path);
+
+        assertThat(first.exitCode()).as(first.toString()).isZero();
+        assertThat(first.out()).contains("The store now holds 2 events", "eventsource stats " + path);
+        assertThat(second.exitCode()).as(second.toString()).isZero();
+        assertThat(second.out()).contains("The store now holds 4 events");
+        assertThat(Cli.run("stats", path).out()).containsPattern("Events\\s+4");
+    }
 }

@@ -63,19 +63,23 @@ final class TailCommand extends BaseCommand {
                 || pollInterval.isNegative() || pollInterval.isZero()) {
             throw new CommandFailure(ExitCode.USAGE, "--from-position must be >= 0, --max-events >= 1 and --poll-interval positive");
         }
-        long deadline = timeout == null ? Long.MAX_VALUE : System.nanoTime() + timeout.toNanos();
-        long printed = 0;
-        try (EventStoreBackend backend = Stores.openExisting(url)) {
-            RecordedEventReader reader = backend.log();
-            long cursor = fromPosition != null ? fromPosition : backend.log().globalPosition();
-            hint("Following " + Stores.shown(url) + " after position " + cursor + " (Ctrl-C to stop)");
-            ReadOptions.Builder filter = tenant.filter(ReadOptions.builder().pageSize(1_000));
+        ReadOptions.Builder filter = tenant.filter(ReadOptions.builder().pageSize(1_000));
+        try {
             if (!eventTypes.isEmpty()) {
                 filter.eventTypes(eventTypes.toArray(String[]::new));
             }
             if (!aggregateTypes.isEmpty()) {
                 filter.aggregateTypes(aggregateTypes.toArray(String[]::new));
             }
+        } catch (IllegalArgumentException e) {
+            throw new CommandFailure(ExitCode.USAGE, "--type / --aggregate-type: " + e.getMessage());
+        }
+        long deadline = timeout == null ? Long.MAX_VALUE : System.nanoTime() + timeout.toNanos();
+        long printed = 0;
+        try (EventStoreBackend backend = Stores.openExisting(url)) {
+            RecordedEventReader reader = backend.log();
+            long cursor = fromPosition != null ? fromPosition : backend.log().globalPosition();
+            hint("Following " + Stores.shown(url) + " after position " + cursor + " (Ctrl-C to stop)");
             while (true) {
                 // Each page says where it got to, past rows the filter leaves out: a poll reads only what came since.
                 RecordedPage page;

@@ -81,6 +81,19 @@ class TailCommandTest {
     }
 
     @Test
+    void refuses_a_type_filter_it_cannot_use_before_following_anything() {
+        String url = Cli.shop(dir).url();
+
+        for (String type : new String[] {"", "Order*Created"}) {
+            Cli.Result result = Cli.run("tail", url, "--type", type, "--timeout", "1s");
+
+            assertThat(result.exitCode()).as(result.toString()).isEqualTo(ExitCode.USAGE);
+            assertThat(result.out()).doesNotContain("Following");
+            assertThat(result.err()).startsWith("eventsource: error: --type / --aggregate-type: ").doesNotContain("\tat ");
+        }
+    }
+
+    @Test
     void refuses_a_duration_it_cannot_read() {
         Cli.Fixture shop = Cli.shop(dir);
 

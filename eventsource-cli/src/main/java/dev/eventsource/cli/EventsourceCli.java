@@ -117,13 +117,34 @@ public final class EventsourceCli implements Callable<Integer> {
         } else {
             code = ExitCode.FAILURE;
         }
-        String message = e.getMessage() == null ? e.getClass().getName() : e.getMessage();
+        String message = e instanceof java.nio.file.FileSystemException f ? describe(f)
+                : e.getMessage() == null ? e.getClass().getName() : e.getMessage();
         cl.getErr().println("eventsource: error: " + oneLine(message));
         if (verbose(parsed)) {
             e.printStackTrace(cl.getErr());
         }
         cl.getErr().flush();
         return code;
+    }
+
+    /**
+     * A file operation that failed, in words: the JDK's message for these is the bare path
+     * ({@code NoSuchFileException}, {@code AccessDeniedException}) or the operating system's reason
+     * after it.
+     */
+    static String describe(java.nio.file.FileSystemException e) {
+        String reason;
+        if (e instanceof java.nio.file.NoSuchFileException) {
+            reason = "no such file, or its folder does not exist";
+        } else if (e instanceof java.nio.file.AccessDeniedException) {
+            reason = "permission denied";
+        } else if (e instanceof java.nio.file.FileAlreadyExistsException) {
+            reason = "it already exists";
+        } else {
+            reason = e.getReason() != null ? e.getReason() : e.getClass().getSimpleName();
+        }
+        String file = e.getFile() == null ? "a file" : e.getFile();
+        return "cannot use " + file + (e.getOtherFile() == null ? "" : " (with " + e.getOtherFile() + ")") + ": " + reason;
     }
 
     /** The store failed as a whole, by type: the exit code scripts read to wait, retry or alert. */

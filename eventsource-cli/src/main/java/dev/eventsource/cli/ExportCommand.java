@@ -40,6 +40,10 @@ final class ExportCommand extends BaseCommand {
     public Integer call() throws IOException {
         boolean toStdout = outFile.equals("-");
         Path target = toStdout ? null : Path.of(outFile);
+        if (target != null && Files.isDirectory(target)) {
+            throw new CommandFailure(ExitCode.USAGE, outFile + " is a directory; give the file to write the export to"
+                    + " (e.g. " + target.resolve("events.jsonl") + "), or - for stdout");
+        }
         Path partial = toStdout ? null : target.resolveSibling(target.getFileName() + ".partial");
         long count = 0;
         // The rows are read a few thousand ahead on a second thread and encoded on every core while this

@@ -64,6 +64,22 @@ class ExportImportTest {
 
     /** More rows than one hand-over of the read-ahead, so reading, encoding on workers and writing all overlap. */
     @Test
+    void refuses_a_directory_or_a_missing_folder_as_the_output_in_one_line() throws Exception {
+        Cli.Fixture shop = Cli.shop(dir);
+        Path folder = java.nio.file.Files.createDirectory(dir.resolve("out"));
+
+        Cli.Result intoFolder = Cli.run("export", shop.url(), "--out", folder.toString());
+        Cli.Result intoMissing = Cli.run("export", shop.url(), "--out", dir.resolve("missing/events.jsonl").toString());
+
+        assertThat(intoFolder.exitCode()).as(intoFolder.toString()).isEqualTo(ExitCode.USAGE);
+        assertThat(intoFolder.err()).contains(folder + " is a directory; give the file to write the export to");
+        assertThat(intoMissing.exitCode()).as(intoMissing.toString()).isEqualTo(ExitCode.FAILURE);
+        assertThat(intoMissing.err().strip()).isEqualTo("eventsource: error: cannot use " + dir.resolve("missing/events.jsonl.partial")
+                + ": no such file, or its folder does not exist");
+        assertThat(folder).isEmptyDirectory();
+    }
+
+    @Test
     void exports_a_store_of_many_batches_in_global_order_and_the_same_documents_as_one_at_a_time() throws Exception {
         String url = Cli.sqliteUrl(dir, "big.db");
         int events = ReadAhead.BATCH * 3 + 17;

@@ -79,7 +79,12 @@ final class ExportCommand extends BaseCommand {
         if (toStdout) {
             hint("Exported " + count + " events from " + Stores.shown(url) + ".");
         } else {
-            Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            try {
+                Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } catch (IOException e) {
+                Files.deleteIfExists(partial);   // nothing half-done is left beside the target
+                throw e;
+            }
             out().println("Exported " + Human.count(count) + " events from " + Stores.shown(url) + " to " + outFile + ".");
         }
         return ExitCode.OK;

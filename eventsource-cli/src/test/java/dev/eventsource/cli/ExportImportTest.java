@@ -77,6 +77,7 @@ class ExportImportTest {
         assertThat(intoMissing.err().strip()).isEqualTo("eventsource: error: cannot use " + dir.resolve("missing/events.jsonl.partial")
                 + ": no such file, or its folder does not exist");
         assertThat(folder).isEmptyDirectory();
+        assertThat(dir.resolve("out.partial")).doesNotExist();
     }
 
     @Test

@@ -58,6 +58,11 @@ public final class PostgreSQLEventStoreProvider implements EventStoreBackendProv
 
     private static PostgreSQLEventStore.Builder builder(String url) {
         if (url.startsWith("jdbc:")) {
+            try {
+                requirePort(new URI(url.substring("jdbc:".length())));
+            } catch (URISyntaxException e) {
+                // Left to the driver, which reads more forms than a URI (several hosts, say) and names what it refuses.
+            }
             return PostgreSQLEventStore.builder(url);
         }
         URI uri;
@@ -71,6 +76,7 @@ public final class PostgreSQLEventStoreProvider implements EventStoreBackendProv
             throw new IllegalArgumentException("PostgreSQL URL needs a host and a database, as in"
                     + " postgresql://user:pass@host:5432/db");
         }
+        requirePort(uri);
         String jdbcUrl = "jdbc:postgresql://" + uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort())
                 + uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
         PostgreSQLEventStore.Builder builder = PostgreSQLEventStore.builder(jdbcUrl);
@@ -82,6 +88,14 @@ public final class PostgreSQLEventStoreProvider implements EventStoreBackendProv
             builder.credentials(user, password);
         }
         return builder;
+    }
+
+    /** The driver only logs a warning for a port out of range, then refuses the URL without saying why. */
+    private static void requirePort(URI uri) {
+        if (uri.getPort() == 0 || uri.getPort() > 65_535) {
+            throw new IllegalArgumentException("PostgreSQL URL port must be between 1 and 65535 (5432 by default); got "
+                    + uri.getPort());
+        }
     }
 
     private static String decode(String s) {

@@ -220,6 +220,16 @@ class PostgreSQLEventStoreTest {
                 .hasMessageContaining("jdbc:postgresql://localhost:5432/app");
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"postgresql://app:s3cret@db.example:99999/app", "postgresql://app:s3cret@db.example:0/app",
+            "jdbc:postgresql://db.example:70000/app?user=app&password=s3cret"})
+    void a_port_out_of_range_is_refused_by_name_without_the_password(String url) {
+        assertThatThrownBy(() -> EventStores.open(url, new EventRegistry()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("port must be between 1 and 65535")
+                .message().doesNotContain("s3cret");
+    }
+
     @Test
     void event_stores_open_accepts_a_postgresql_url_with_credentials_schema_and_prefix() {
         URI jdbc = URI.create(PostgresTestServer.url().substring("jdbc:".length()));

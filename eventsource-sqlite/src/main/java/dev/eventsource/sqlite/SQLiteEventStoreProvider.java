@@ -5,7 +5,6 @@ import dev.eventsource.event.EventRegistry;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * Opens {@link SQLiteBackend}s for {@link dev.eventsource.backend.EventStoreBackends#open(String)},
@@ -80,6 +79,28 @@ public final class SQLiteEventStoreProvider implements EventStoreBackendProvider
         return builder;
     }
 
+    private static long milliseconds(String value) {
+        long ms;
+        try {
+            ms = Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("busyTimeout must be a whole number of milliseconds; got '" + value + "'");
+        }
+        if (ms < 0) {
+            throw new IllegalArgumentException("busyTimeout must be 0 (fail at once) or a positive number of milliseconds; got " + ms);
+        }
+        return ms;
+    }
+
+    private static Synchronous synchronous(String value) {
+        for (Synchronous s : Synchronous.values()) {
+            if (s.name().equalsIgnoreCase(value)) {
+                return s;
+            }
+        }
+        throw new IllegalArgumentException("synchronous must be FULL or NORMAL; got '" + value + "'");
+    }
+
     private static void apply(SQLiteEventStore.Builder builder, String url, String parameter) {
         int eq = parameter.indexOf('=');
         String name = eq < 0 ? parameter : parameter.substring(0, eq);
@@ -87,8 +108,8 @@ public final class SQLiteEventStoreProvider implements EventStoreBackendProvider
         try {
             switch (name) {
                 case "walMode" -> builder.walMode(bool(value));
-                case "busyTimeout" -> builder.busyTimeout(Duration.ofMillis(Long.parseLong(value)));
-                case "synchronous" -> builder.synchronous(Synchronous.valueOf(value.toUpperCase(Locale.ROOT)));
+                case "busyTimeout" -> builder.busyTimeout(Duration.ofMillis(milliseconds(value)));
+                case "synchronous" -> builder.synchronous(synchronous(value));
                 case "tracing" -> builder.tracing(bool(value));
                 case "tablePrefix" -> builder.tablePrefix(value);
                 default -> throw new IllegalArgumentException("unknown parameter");

@@ -9,6 +9,8 @@ import dev.eventsource.store.EventStores;
 import dev.eventsource.store.ExpectedVersion;
 import dev.eventsource.store.StoreClosedException;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
@@ -284,6 +286,18 @@ class SQLiteEventStoreTest {
         assertThatThrownBy(() -> EventStores.open("sqlite:" + dir.resolve("p.db") + "?journal=wal", registry))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("journal=wal").hasMessageContaining("busyTimeout");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "synchronous=BOGUS | synchronous must be FULL or NORMAL; got 'BOGUS'",
+            "busyTimeout=-1 | busyTimeout must be 0 (fail at once) or a positive number of milliseconds; got -1",
+            "busyTimeout=5s | busyTimeout must be a whole number of milliseconds; got '5s'"})
+    void event_stores_open_refuses_a_bad_url_parameter_value_in_words(String parameter, String message) {
+        assertThatThrownBy(() -> EventStores.open("sqlite:" + dir.resolve("p.db") + "?" + parameter, registry))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("Bad parameter '" + parameter + "'").hasMessageContaining("(" + message + ")");
+        assertThat(dir.resolve("p.db")).doesNotExist();
     }
 
     @Test

@@ -22,6 +22,11 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 import java.io.IOException;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -39,6 +44,10 @@ import java.util.stream.Stream;
  *       after that event to learn that none is selected.</li>
  *   <li>{@code fromWhereThePageGotTo}: the read each poll makes now, {@code readRecordedPage} from the
  *       position the last page reported (the head, once the reader got there).</li>
+ *   <li>{@code catchUp}: a first read of the selection from the start of the log through
+ *       {@code readRecorded}, which goes on past empty pages (for {@code two}, one per
+ *       {@link AbstractEventStore#SCAN_WINDOW} positions), against {@code catchUpRawJdbc}: the same
+ *       filter in one query without a window on a plain JDBC connection, what the windows cost.</li>
  * </ul>
  *
  * <p>PostgreSQL is the server named by {@code EVENTSOURCE_TEST_POSTGRES_URL}, or one that
@@ -65,9 +74,11 @@ public class FilteredPollBenchmark {
     private AbstractEventStore store;
     private ReadOptions filter;
     private long head;
+    private Connection raw;
+    private String rawSql;
 
     @Setup(Level.Trial)
-    public void open() throws IOException {
+    public void open() throws IOException, SQLException {
         trial = TrialStore.open(backend, "filtered-poll");
         store = trial.store();
         UUID rare = UUID.randomUUID();
@@ -79,6 +90,18 @@ public class FilteredPollBenchmark {
             default -> throw new IllegalArgumentException("types must be one or two; got " + types);
         };
         head = store.globalPosition();
+        String predicate;
+        if (trial.sqlite() != null) {
+            raw = DriverManager.getConnection("jdbc:sqlite:" + trial.sqlite().database());
+            // As the store writes it: one value walks its index, several walk the position key.
+            predicate = types.equals("one") ? "aggregate_type = 'Rare'" : "+aggregate_type IN ('Rare', 'Rarer')";
+            rawSql = "SELECT global_position, payload FROM " + trial.sqlite().tablePrefix() + "events";
+        } else {
+            raw = trial.postgres().dataSource().getConnection();
+            predicate = types.equals("one") ? "aggregate_type = ANY('{Rare}')" : "aggregate_type = ANY('{Rare,Rarer}')";
+            rawSql = "SELECT global_position, payload::text FROM " + trial.schema() + "." + trial.postgres().tablePrefix() + "events";
+        }
+        rawSql += " WHERE global_position > 0 AND " + predicate + " ORDER BY global_position LIMIT 100";
         // The reader a poll continues: it got to the head, a window at a time.
         RecordedPage page;
         long position = 1;
@@ -93,6 +116,9 @@ public class FilteredPollBenchmark {
 
     @TearDown(Level.Trial)
     public void close() throws Exception {
+        if (raw != null) {
+            raw.close();
+        }
         if (trial != null) {
             trial.close();
         }
@@ -112,6 +138,31 @@ public class FilteredPollBenchmark {
             throw new IllegalStateException("a poll at the head must be at the end: " + page.position());
         }
         return check(page.rows().size());
+    }
+
+    @Benchmark
+    public long catchUp() {
+        try (Stream<RecordedEvent> rows = store.readRecorded(filter.toBuilder().fromPosition(0).build())) {
+            return checkFirst(rows.count());
+        }
+    }
+
+    @Benchmark
+    public long catchUpRawJdbc() throws SQLException {
+        long rows = 0;
+        try (PreparedStatement query = raw.prepareStatement(rawSql); ResultSet rs = query.executeQuery()) {
+            while (rs.next()) {
+                rows += rs.getLong(1) > 0 && rs.getString(2) != null ? 1 : 0;
+            }
+        }
+        return checkFirst(rows);
+    }
+
+    private static long checkFirst(long rows) {
+        if (rows != 1) {
+            throw new IllegalStateException("the first event is the only one selected; read " + rows);
+        }
+        return rows;
     }
 
     private static long check(long rows) {

@@ -35,8 +35,8 @@ import java.util.stream.Stream;
 /**
  * What one poll of a live subscription (or relay) on a rare selection costs at the head of a log of
  * {@code events} events whose only selected event is the first one. The selection is by aggregate
- * type: {@code one} ({@code Rare}; SQLite serves it from its aggregate-type index, PostgreSQL has
- * none) or {@code two} ({@code Rare} or {@code Rarer}; both stores walk the primary key).
+ * type: {@code one} ({@code Rare}) or {@code two} ({@code Rare} or {@code Rarer}). Neither store has
+ * an aggregate-type index (SQLite had one up to schema version 4): both walk the primary key.
  *
  * <ul>
  *   <li>{@code fromLastEvent}: the read each poll made before filtered reads reported how far they got, from the last event the

@@ -112,7 +112,7 @@ class VerifyCommandTest {
     @Test
     void fails_on_a_corrupt_index_page_that_reads_of_the_log_never_touch() throws Exception {
         Cli.Fixture shop = Cli.shop(dir);
-        overwritePage(shop.file(), rootPage(shop, "events_by_event_type"));
+        overwritePage(shop.file(), rootPage(shop, "sqlite_autoindex_events_1"));   // the event-id index
 
         Cli.Result result = Cli.run("verify", shop.url());
 
@@ -126,7 +126,7 @@ class VerifyCommandTest {
         Cli.Fixture shop = Cli.shop(dir);
 
         Cli.Result healthy = Cli.run("verify", shop.url(), "--full");
-        overwritePage(shop.file(), rootPage(shop, "events_by_aggregate_type"));
+        overwritePage(shop.file(), rootPage(shop, "sqlite_autoindex_events_1"));
         Cli.Result damaged = Cli.run("verify", shop.url(), "--full", "--json");
 
         assertThat(healthy.exitCode()).as(healthy.toString()).isZero();

@@ -72,13 +72,22 @@ public abstract class VersionedSchema {
         }
     }
 
+    /**
+     * The oldest version a read-only store reads without migrating it: {@link #latest()} unless the
+     * steps after it change nothing that reads depend on (e.g. they only drop an index).
+     */
+    protected int oldestReadable() {
+        return latest;
+    }
+
     /** What the log names when this schema is created or upgraded, e.g. the database and table prefix. */
     protected String describe() {
         return getClass().getSimpleName();
     }
 
     /**
-     * Checks, without writing or locking, that the database holds exactly {@link #latest()}.
+     * Checks, without writing or locking, that the database holds a version this library reads as
+     * it is: from {@link #oldestReadable()} to {@link #latest()}.
      *
      * @throws EventSourceException from {@link #notAStore}, {@link #older} or {@link #newer}
      */
@@ -87,7 +96,7 @@ public abstract class VersionedSchema {
         if (found == 0) {
             throw notAStore(c);
         }
-        if (found < latest) {
+        if (found < oldestReadable()) {
             throw older(found);
         }
         if (found > latest) {

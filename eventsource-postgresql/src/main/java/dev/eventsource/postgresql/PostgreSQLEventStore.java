@@ -441,8 +441,7 @@ public final class PostgreSQLEventStore extends AbstractEventStore implements Ev
     /** A tenant and nothing else: the one filter with a {@code (column, global_position)} index here. */
     @Override
     protected boolean walksAnIndex(ReadOptions options) {
-        return options.tenantId() != null && options.eventTypes().isEmpty() && options.aggregateTypes().isEmpty()
-                && options.fromTimestamp() == null && options.toTimestamp() == null;
+        return selectsOnlyATenant(options);
     }
 
     @Override

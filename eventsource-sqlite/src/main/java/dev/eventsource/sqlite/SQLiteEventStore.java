@@ -325,14 +325,10 @@ public final class SQLiteEventStore extends AbstractEventStore implements EventI
         });
     }
 
-    /** One exact event type, one aggregate type or a tenant, and nothing else: each has its {@code (column, global_position)} index. */
+    /** A tenant and nothing else: the one filter with a {@code (column, global_position)} index here. */
     @Override
     protected boolean walksAnIndex(ReadOptions options) {
-        int filters = (options.eventTypes().isEmpty() ? 0 : 1) + (options.aggregateTypes().isEmpty() ? 0 : 1)
-                + (options.tenantId() == null ? 0 : 1);
-        boolean singleValues = options.eventTypes().size() <= 1 && options.eventTypePatterns().isEmpty()
-                && options.aggregateTypes().size() <= 1;
-        return filters == 1 && singleValues && options.fromTimestamp() == null && options.toTimestamp() == null;
+        return selectsOnlyATenant(options);
     }
 
     @Override

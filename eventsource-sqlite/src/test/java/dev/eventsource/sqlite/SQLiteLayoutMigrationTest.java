@@ -35,9 +35,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * A database written by the previous layout (schema version 3: ids as text, {@code AUTOINCREMENT}
- * positions; the fixtures under {@code fixtures/} were written by that code) opens with this one and
- * is migrated in place, keeping every row as it was.
+ * A database written by an earlier layout opens with this code and is migrated in place, keeping
+ * every row as it was: schema version 3 (ids as text, {@code AUTOINCREMENT} positions) and version 4
+ * (with the two type indexes). The fixtures under {@code fixtures/} were written by that code.
  */
 class SQLiteLayoutMigrationTest {
 
@@ -135,6 +135,83 @@ class SQLiteLayoutMigrationTest {
                     "e", "s", 1, java.time.Instant.EPOCH, java.time.Instant.EPOCH, null));
             assertThat(added.id()).isEqualTo(2);
         }
+    }
+
+    /** Every column of every event, as text, in position order: what no migration may change. */
+    private static List<String> rowsAsText(Path db, String prefix) throws SQLException {
+        List<String> rows = new ArrayList<>();
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement sql = c.createStatement();
+             ResultSet rs = sql.executeQuery("SELECT global_position, hex(event_id), aggregate_type, hex(aggregate_id),"
+                     + " version, event_type, schema_version, occurred_at, recorded_at, tenant_id, metadata, payload FROM "
+                     + prefix + "events ORDER BY global_position")) {
+            while (rs.next()) {
+                List<String> columns = new ArrayList<>();
+                for (int i = 1; i <= 12; i++) {
+                    columns.add(String.valueOf(rs.getObject(i)));
+                }
+                rows.add(String.join("|", columns));
+            }
+        }
+        return rows;
+    }
+
+    private static List<Object> indexes(Path db, String prefix) throws SQLException {
+        List<Object> names = new ArrayList<>();
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement sql = c.createStatement();
+             ResultSet rs = sql.executeQuery("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = '"
+                     + prefix + "events' ORDER BY name")) {
+            while (rs.next()) {
+                names.add(rs.getString(1));
+            }
+        }
+        return names;
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "es_"})
+    void a_version_4_database_drops_its_type_indexes_and_keeps_every_event_as_it_was(String prefix) throws Exception {
+        Path db = fixture(prefix.isEmpty() ? "layout-v4.db" : "layout-v4-prefixed.db");
+        List<String> before = rowsAsText(db, prefix);
+        assertThat(before).hasSize(12);
+        assertThat(indexes(db, prefix)).contains(prefix + "events_by_event_type", prefix + "events_by_aggregate_type");
+
+        try (SQLiteEventStore store = open(db, prefix)) {
+            store.initialize();
+            // Filtered reads give the same events as before, now from the primary key.
+            assertThat(store.readRecorded(ReadOptions.builder().eventTypes("NoteCreated").build()).map(RecordedEvent::globalPosition))
+                    .hasSize(3);
+            assertThat(store.readRecorded(ReadOptions.builder().aggregateTypes("Note").build()).toList()).hasSize(12);
+            assertThat(store.readRecorded(ReadOptions.builder().tenantId("acme").build()).toList()).hasSize(4);
+            assertThat(store.statistics(ReadOptions.ALL).byEventType()).containsEntry("NoteCreated", 3L).containsEntry("NoteUpdated", 9L);
+            assertThat(store.checkStorage(true)).isEmpty();
+        }
+        assertThat(rowsAsText(db, prefix)).isEqualTo(before);
+        assertThat(indexes(db, prefix)).containsExactly(prefix + "events_by_tenant", "sqlite_autoindex_" + prefix + "events_1",
+                "sqlite_autoindex_" + prefix + "events_2");
+        String versionTable = prefix.isEmpty() ? "eventsource_schema" : prefix + "schema_version";
+        assertThat(scalar(db, "SELECT MAX(version) FROM " + versionTable)).isEqualTo(Schema.CURRENT_VERSION);
+    }
+
+    @Test
+    void a_read_only_store_reads_a_version_4_database_as_it_is_and_refuses_a_version_3_one() throws Exception {
+        Path v4 = fixture("layout-v4.db");
+        List<String> rows = rowsAsText(v4, "");
+
+        try (SQLiteEventStore store = SQLiteEventStore.builder(v4.toString()).eventRegistry(registry).readOnly(true).build()) {
+            assertThat(store.readRecorded(ReadOptions.builder().eventTypes("NoteCreated").build()).toList()).hasSize(3);
+            assertThat(store.statistics(ReadOptions.ALL).events()).isEqualTo(12);
+        }
+        assertThat(scalar(v4, "SELECT MAX(version) FROM eventsource_schema")).isEqualTo(4);
+        assertThat(indexes(v4, "")).contains("events_by_event_type");
+        assertThat(rowsAsText(v4, "")).isEqualTo(rows);
+
+        Path v3 = fixture("layout-v3.db");
+        assertThatThrownBy(() -> {
+            try (SQLiteEventStore store = SQLiteEventStore.builder(v3.toString()).eventRegistry(registry).readOnly(true).build()) {
+                store.readRecorded(ReadOptions.ALL).toList();
+            }
+        }).hasMessageContaining("has event store schema version 3, older than this library's " + Schema.CURRENT_VERSION)
+                .hasMessageContaining("Open it writable once");
     }
 
     @Test

@@ -212,7 +212,7 @@ class SQLiteSnapshotTest {
     void schema_sql_contains_every_table_the_store_creates() {
         assertThat(SQLiteEventStore.schemaSql())
                 .contains("CREATE TABLE events", "CREATE TABLE snapshots", "CREATE TABLE IF NOT EXISTS eventsource_schema",
-                        "CREATE INDEX events_by_event_type");
+                        "CREATE INDEX events_by_tenant");
     }
 
     @Test

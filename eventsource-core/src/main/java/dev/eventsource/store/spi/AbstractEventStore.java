@@ -213,6 +213,12 @@ public abstract class AbstractEventStore implements EventStore, RecordedLog {
         return false;
     }
 
+    /** Whether {@code options} select one tenant's events and filter nothing else, for {@link #walksAnIndex}. */
+    protected static boolean selectsOnlyATenant(ReadOptions options) {
+        return options.tenantId() != null && options.eventTypes().isEmpty() && options.aggregateTypes().isEmpty()
+                && options.fromTimestamp() == null && options.toTimestamp() == null;
+    }
+
     /**
      * A forward page of {@code rows}, read after {@code cursor} up to {@code bound} (from
      * {@link #scanBound}) with at most {@code max} rows: a full page got to its last row, a short

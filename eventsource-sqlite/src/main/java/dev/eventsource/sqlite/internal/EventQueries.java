@@ -129,11 +129,11 @@ public final class EventQueries {
      * The query for one page of the global log: at most {@code max} rows after {@code cursor} in the
      * read's direction, forward up to {@code bound} (inclusive; ignored backward).
      *
-     * <p>A filter on a single event type, aggregate type or tenant is written so SQLite can walk its
-     * {@code (column, global_position)} index in order. A filter with several values is written
-     * with a unary {@code +}, which keeps SQLite from using that index: it would have to sort every
-     * matching row past the cursor for each page; walking the primary key instead costs the page.
-     * Timestamps are never indexed for the same reason (occurredAt is not in position order).
+     * <p>A tenant filter walks the {@code (tenant_id, global_position)} index in order. Type filters
+     * are written with a unary {@code +}, which keeps SQLite from answering them from an index that
+     * is not in position order (the stream index starts with {@code aggregate_type}): it would have
+     * to sort every matching row past the cursor for each page, while walking the primary key up to
+     * {@code bound} costs at most the window. Timestamps are never indexed for the same reason.
      */
     public PageQuery page(ReadOptions options, long cursor, long bound, int max) {
         boolean forward = options.direction() == ReadDirection.FORWARD;
@@ -186,11 +186,7 @@ public final class EventQueries {
         if (values.isEmpty()) {
             return;
         }
-        if (values.size() == 1) {
-            sql.append(" AND ").append(column).append(" = ?");
-        } else {
-            sql.append(" AND +").append(column).append(" IN (").append("?, ".repeat(values.size() - 1)).append("?)");
-        }
+        sql.append(" AND +").append(column).append(" IN (").append("?, ".repeat(values.size() - 1)).append("?)");
         parameters.addAll(values);
     }
 

@@ -177,7 +177,13 @@ public final class Schema extends VersionedSchema {
                 event_type, payload, error, stack_trace, attempts, first_failed_at, last_failed_at, resolved_at
             FROM {p}dead_letters_v3""",
             "DROP TABLE {p}dead_letters_v3",
-            "CREATE INDEX {p}dead_letters_unresolved ON {p}dead_letters (subscription, global_position) WHERE resolved_at IS NULL"));
+            "CREATE INDEX {p}dead_letters_unresolved ON {p}dead_letters (subscription, global_position) WHERE resolved_at IS NULL"),
+            List.of(
+            // The type indexes cost a fifth of the batch write rate and no longer serve polls: a filtered page
+            // examines a bounded window of positions and reports how far it got (docs/adr/0004-storage-layout.md,
+            // point 7). Counting by aggregate type reads the stream index; by event type, the table.
+            "DROP INDEX IF EXISTS {p}events_by_event_type",
+            "DROP INDEX IF EXISTS {p}events_by_aggregate_type"));
 
     /** The schema version this code writes. */
     public static final int CURRENT_VERSION = MIGRATIONS.size();
@@ -237,6 +243,12 @@ public final class Schema extends VersionedSchema {
                     + " VALUES (").append(v).append(", CAST(strftime('%s', 'now') AS INTEGER) * 1000000);\n\n");
         }
         return sql.toString();
+    }
+
+    /** Version 5 only drops the two type indexes, which no read needs: a read-only store reads a version 4 file as it is. */
+    @Override
+    protected int oldestReadable() {
+        return 4;
     }
 
     @Override

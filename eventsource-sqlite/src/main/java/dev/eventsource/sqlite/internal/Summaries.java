@@ -17,9 +17,10 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The stream listing and statistics of {@code RecordedEventReader} as aggregate queries: grouping
- * by stream reads the {@code (aggregate_type, aggregate_id, version)} index and counting by type the
- * type indexes, inside SQLite, instead of moving every row through the JVM. Serves filters by event
+ * The stream listing and statistics of {@code RecordedEventReader} as aggregate queries inside
+ * SQLite, instead of moving every row through the JVM: grouping by stream and counting by aggregate
+ * type read the {@code (aggregate_type, aggregate_id, version)} index; counting by event type reads
+ * the table once (there is no event-type index, see ADR 0004). Serves filters by event
  * type, aggregate type and tenant ({@link #serves}); the store falls back to reading rows for the
  * others.
  */

@@ -11,7 +11,14 @@ import dev.eventsource.store.StoredEvent;
 import dev.eventsource.store.StreamHead;
 import dev.eventsource.store.StreamId;
 import dev.eventsource.store.TenantGuardedAppender;
+import dev.eventsource.store.LogStatistics;
+import dev.eventsource.store.RecordedEvent;
+import dev.eventsource.store.RecordedPage;
+import dev.eventsource.store.RecordedStream;
+import dev.eventsource.store.StreamPage;
 import dev.eventsource.store.spi.AppendRules;
+import dev.eventsource.store.spi.AppendSignal;
+import dev.eventsource.store.spi.EventMapper;
 import dev.eventsource.store.spi.RecordedLog;
 
 import java.util.ArrayList;
@@ -47,8 +54,8 @@ import java.util.stream.Stream;
  * </ul>
  *
  * <p>What it does not hide: {@link #eventExists(UUID)} and {@link #globalPosition()} answer for the
- * whole store (an event id and the log's length tell nothing of another tenant's data), and it
- * offers no {@linkplain #recordedLog() stored-row log}, which would read every tenant's rows. Closing
+ * whole store (an event id and the log's length tell nothing of another tenant's data). Its
+ * {@linkplain #recordedLog() stored-row log} is scoped as its reads are. Closing
  * a view does not close the store. An append costs what an unscoped one does on a store that offers
  * {@linkplain EventStore#tenantGuardedAppender() owner-checked appends} (every store of this
  * library: the store checks the owner inside its append); on another store it costs one extra read
@@ -189,11 +196,7 @@ public final class TenantScopedEventStore implements EventStore {
     @Override
     public Stream<StoredEvent> readAll(ReadOptions options) {
         Objects.requireNonNull(options, "options");
-        if (options.tenantId() != null && !options.tenantId().equals(tenant.value())) {
-            throw new CrossTenantAccessException(tenant, options.tenantId(), "read the global log");
-        }
-        ReadOptions own = options.tenantId() == null ? options.toBuilder().tenantId(tenant.value()).build() : options;
-        return store.readAll(own).map(e -> requireOwn(e, "read event " + e.eventId()));
+        return store.readAll(own(options, "read the global log")).map(e -> requireOwn(e, "read event " + e.eventId()));
     }
 
     /** Whether an event with this id is stored, in any tenant. */
@@ -239,10 +242,114 @@ public final class TenantScopedEventStore implements EventStore {
         return Optional.of(tenant.value());
     }
 
-    /** Empty: a stored-row log would read every tenant's rows. */
+    /**
+     * This tenant's stored rows, when the store offers a {@linkplain EventStore#recordedLog() stored-row
+     * log}: every read is filtered to this tenant (a filter on another tenant is refused with
+     * {@link CrossTenantAccessException}), every row returned is checked to be this tenant's, and a
+     * stream of another tenant, or of none, is refused as {@link #getEvents} refuses it. The point
+     * queries answer as this view's; the mapper and the append signal are the store's (a wake-up
+     * after another tenant's append costs one read that finds nothing). A subscription manager on
+     * the view therefore works as on the store: it reads rows, dead-letters the one it cannot decode,
+     * wakes on this process's appends and reads on from where each filtered page got to.
+     */
     @Override
     public Optional<RecordedLog> recordedLog() {
-        return Optional.empty();
+        return store.recordedLog().map(ScopedLog::new);
+    }
+
+    /** The view's filter on {@code options}: this tenant's, refusing another's; null stays null (the reader refuses it). */
+    private ReadOptions own(ReadOptions options, String what) {
+        if (options == null || options.tenantId() == null) {
+            return options == null ? null : options.toBuilder().tenantId(tenant.value()).build();
+        }
+        if (!options.tenantId().equals(tenant.value())) {
+            throw new CrossTenantAccessException(tenant, options.tenantId(), what);
+        }
+        return options;
+    }
+
+    private RecordedEvent requireOwn(RecordedEvent row) {
+        if (!tenant.value().equals(row.tenantId())) {
+            throw new CrossTenantAccessException(tenant, row.tenantId(), "read event " + row.eventId());
+        }
+        return row;
+    }
+
+    /** {@link #recordedLog()}: the store's log, read as this tenant. */
+    private final class ScopedLog implements RecordedLog {
+
+        private final RecordedLog log;
+
+        ScopedLog(RecordedLog log) {
+            this.log = log;
+        }
+
+        @Override
+        public Stream<RecordedEvent> readRecorded(ReadOptions options) {
+            return log.readRecorded(own(options, "read the global log")).map(TenantScopedEventStore.this::requireOwn);
+        }
+
+        @Override
+        public RecordedPage readRecordedPage(ReadOptions options) {
+            RecordedPage page = log.readRecordedPage(own(options, "read the global log"));
+            page.rows().forEach(TenantScopedEventStore.this::requireOwn);
+            return page;
+        }
+
+        @Override
+        public RecordedStream readRecordedStream(StreamId stream, long afterVersion) {
+            RecordedStream read = log.readRecordedStream(stream, afterVersion);
+            String what = "read stream " + stream;
+            for (RecordedEvent row : read.events()) {
+                if (!tenant.value().equals(row.tenantId())) {
+                    throw new CrossTenantAccessException(tenant, row.tenantId(), what);
+                }
+            }
+            if (read.events().isEmpty() && read.version() > 0) {
+                requireOwn(store.getStreamHead(stream.aggregateId(), stream.aggregateType()), what);
+            }
+            return read;
+        }
+
+        @Override
+        public StreamPage listStreams(ReadOptions filter, long offset, int limit) {
+            return log.listStreams(own(filter, "list the streams"), offset, limit);
+        }
+
+        @Override
+        public LogStatistics statistics(ReadOptions filter) {
+            return log.statistics(own(filter, "count the events"));
+        }
+
+        @Override
+        public long getStreamVersion(UUID aggregateId, String aggregateType) {
+            return TenantScopedEventStore.this.getStreamVersion(aggregateId, aggregateType);
+        }
+
+        @Override
+        public boolean eventExists(UUID eventId) {
+            return TenantScopedEventStore.this.eventExists(eventId);
+        }
+
+        @Override
+        public long globalPosition() {
+            return TenantScopedEventStore.this.globalPosition();
+        }
+
+        @Override
+        public EventMapper mapper() {
+            return log.mapper();
+        }
+
+        @Override
+        public AppendSignal appendSignal() {
+            return log.appendSignal();
+        }
+
+        @Override
+        public String toString() {
+            return "ScopedLog(" + tenant + ", " + log + ")";
+        }
     }
 
     /** Does nothing: the view does not own the store. */

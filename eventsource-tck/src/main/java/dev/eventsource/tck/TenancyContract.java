@@ -9,10 +9,13 @@ import dev.eventsource.store.ExpectedVersion;
 import dev.eventsource.store.NewEvent;
 import dev.eventsource.store.OptimisticLockException;
 import dev.eventsource.store.ReadOptions;
+import dev.eventsource.store.RecordedEvent;
+import dev.eventsource.store.RecordedPage;
 import dev.eventsource.store.StoredEvent;
 import dev.eventsource.store.StreamHead;
 import dev.eventsource.store.StreamId;
 import dev.eventsource.store.TenantGuardedAppender;
+import dev.eventsource.store.spi.RecordedLog;
 import dev.eventsource.subscription.Subscription;
 import dev.eventsource.subscription.SubscriptionManager;
 import dev.eventsource.subscription.SubscriptionOptions;
@@ -161,7 +164,69 @@ public abstract class TenancyContract extends EventStoreFixture {
         }
         assertThatThrownBy(() -> acme.readAll(ReadOptions.builder().tenantId("globex").build()))
                 .isInstanceOf(CrossTenantAccessException.class);
-        assertThat(acme.recordedLog()).isEmpty();
+    }
+
+    @Test
+    void a_views_stored_row_log_reads_pages_lists_and_counts_its_tenants_rows_only_and_refuses_the_others() {
+        UUID a1 = UUID.randomUUID();
+        appendTo(scoped(ACME), a1, "a1", ExpectedVersion.NO_STREAM);
+        UUID g1 = UUID.randomUUID();
+        appendTo(scoped(GLOBEX), g1, "g1", ExpectedVersion.NO_STREAM);
+        UUID untagged = streamWith(2);
+        UUID a2 = UUID.randomUUID();
+        appendTo(scoped(ACME), a2, "a2", ExpectedVersion.NO_STREAM);
+        RecordedLog acme = scoped(ACME).recordedLog()
+                .orElseThrow(() -> new AssertionError("a view of " + store + " hands out no stored-row log"));
+
+        try (Stream<RecordedEvent> rows = acme.readRecorded(ReadOptions.ALL)) {
+            assertThat(rows.map(RecordedEvent::aggregateId)).containsExactly(a1, a2);
+        }
+        RecordedPage first = acme.readRecordedPage(ReadOptions.builder().pageSize(1).build());
+        assertThat(first.rows()).extracting(RecordedEvent::aggregateId).containsExactly(a1);
+        RecordedPage rest = acme.readRecordedPage(ReadOptions.builder().fromPosition(first.position()).build());
+        assertThat(rest.rows()).extracting(RecordedEvent::aggregateId).containsExactly(a2);
+        assertThat(rest.atEnd()).isTrue();
+        assertThat(acme.statistics(ReadOptions.ALL).events()).isEqualTo(2);
+        assertThat(acme.listStreams(ReadOptions.ALL, 0, 10).streams()).extracting(s -> s.stream().aggregateId())
+                .containsExactly(a1, a2);
+        assertThat(acme.readRecordedStream(new StreamId(TYPE, a1), 0).events()).extracting(RecordedEvent::tenantId)
+                .containsExactly("acme");
+        assertThat(acme.getStreamVersion(a2, TYPE)).isEqualTo(1);
+
+        ReadOptions globex = ReadOptions.builder().tenantId("globex").build();
+        List<Runnable> refused = List.of(
+                () -> acme.readRecorded(globex).toList(),
+                () -> acme.readRecordedPage(globex),
+                () -> acme.statistics(globex),
+                () -> acme.listStreams(globex, 0, 10),
+                () -> acme.readRecordedStream(new StreamId(TYPE, g1), 0),
+                () -> acme.readRecordedStream(new StreamId(TYPE, g1), 99),
+                () -> acme.readRecordedStream(new StreamId(TYPE, untagged), 0),
+                () -> acme.getStreamVersion(g1, TYPE));
+        for (int i = 0; i < refused.size(); i++) {
+            assertThatThrownBy(refused.get(i)::run).as("refusal %d", i).isInstanceOf(CrossTenantAccessException.class);
+        }
+    }
+
+    @Test
+    void a_subscription_on_a_view_wakes_on_the_views_appends_without_waiting_for_its_poll() throws Exception {
+        EventStore acme = scoped(ACME);
+        appendTo(acme, UUID.randomUUID(), "before", ExpectedVersion.NO_STREAM);
+        appendTo(scoped(GLOBEX), UUID.randomUUID(), "globex's", ExpectedVersion.NO_STREAM);
+        List<StoredEvent> seen = Collections.synchronizedList(new ArrayList<>());
+        // A poll interval longer than the test: only a wake-up after the append can deliver it in time.
+        try (SubscriptionManager manager = SubscriptionManager.builder(acme).pollInterval(Duration.ofHours(1)).build()) {
+            Subscription s = manager.subscribe("woken", seen::add);
+            assertThat(s.awaitCaughtUp(Duration.ofMinutes(1))).isTrue();
+            assertThat(seen).extracting(StoredEvent::tenantId).containsExactly("acme");
+
+            appendTo(acme, UUID.randomUUID(), "after", ExpectedVersion.NO_STREAM);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (seen.size() < 2 && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+        }
+        assertThat(seen).extracting(e -> ((TckEvent.Created) e.event()).name()).containsExactly("before", "after");
     }
 
     @Test

@@ -47,8 +47,10 @@ public final class EventsourceCli implements Callable<Integer> {
     /** Runs the command and exits the JVM with its exit code. */
     public static void main(String[] args) {
         // Driver and pool logs would break the one-line error contract; --verbose lets them through.
-        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", List.of(args).contains("--verbose") ? "warn" : "off");
+        boolean verbose = List.of(args).contains("--verbose");
+        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", verbose ? "warn" : "off");
         System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
+        CliLog.install(System.err, List.of(args).contains("-q") || List.of(args).contains("--quiet"), verbose);
         System.exit(commandLine().execute(args));
     }
 
@@ -163,7 +165,7 @@ public final class EventsourceCli implements Callable<Integer> {
     }
 
     /** Messages quote stored names and input lines, so they are made printable too. */
-    private static String oneLine(String message) {
+    static String oneLine(String message) {
         return Terminal.printable(message.replaceAll("\\s*\\R\\s*", " ").strip());
     }
 }

@@ -156,6 +156,26 @@ class PackagedJarIT {
     }
 
     @Test
+    void a_schema_upgrade_is_one_line_on_stderr_and_quiet_keeps_it_off() throws Exception {
+        for (String name : List.of("old.db", "old-quiet.db")) {
+            try (var in = getClass().getResourceAsStream("/fixtures/layout-v3.db")) {
+                java.nio.file.Files.copy(in, dir.resolve(name));
+            }
+        }
+
+        Run upgraded = java("init", "sqlite:./old.db");
+        Run quiet = java("init", "sqlite:./old-quiet.db", "-q");
+
+        assertThat(upgraded.exitCode()).as(upgraded.toString()).isZero();
+        // java.util.logging's own console format would be two lines: a timestamp and logger, then "INFO: ...".
+        assertThat(upgraded.err().lines().toList()).as(upgraded.err()).singleElement().asString()
+                .startsWith("eventsource: upgraded the event store schema of SQLite database ")
+                .matches(".* from version 3 to \\d+");
+        assertThat(quiet.exitCode()).as(quiet.toString()).isZero();
+        assertThat(quiet.err()).isEmpty();
+    }
+
+    @Test
     void draws_no_progress_bar_when_stderr_is_not_a_terminal() throws Exception {
         java("demo");
 

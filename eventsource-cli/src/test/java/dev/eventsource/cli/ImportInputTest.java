@@ -79,6 +79,22 @@ class ImportInputTest {
     }
 
     @Test
+    void imports_lines_with_characters_beyond_ascii_as_written_and_exports_the_same_bytes() throws Exception {
+        Path file = export(Cli.shop(dir));
+        List<String> lines = new ArrayList<>(Files.readAllLines(file));
+        lines.set(2, lines.get(2).replace("\"name\":\"lamp\"", "\"name\":\"l\u00e4mp \u65e5\u672c \ud83d\ude00\""));
+        Files.write(file, lines);   // UTF-8: two, three and four bytes per character
+        Path again = dir.resolve("again.jsonl");
+
+        Cli.Result imported = Cli.run("import", target(), "--in", file.toString());
+        Cli.Result exported = Cli.run("export", target(), "--out", again.toString());
+
+        assertThat(imported.exitCode()).as(imported.toString()).isZero();
+        assertThat(exported.exitCode()).as(exported.toString()).isZero();
+        assertThat(Files.readAllLines(again).get(2)).contains("\"name\":\"l\u00e4mp \u65e5\u672c \ud83d\ude00\"");
+    }
+
+    @Test
     void refuses_a_directory_as_input_saying_so() {
         Cli.Result result = Cli.run("import", target(), "--in", dir.toString());
 

@@ -148,8 +148,14 @@ public final class ReadOptions {
                 || toTimestamp != null;
     }
 
+    /** Rows per round trip when the log is read page by page. */
     public int pageSize() {
         return pageSize;
+    }
+
+    /** The most rows one page of a read with these options holds: the page size, or the limit when it is lower. */
+    public int rowsPerPage() {
+        return limit == null ? pageSize : Math.min(limit, pageSize);
     }
 
     @Override

@@ -23,7 +23,7 @@ public interface RecordedEventReader {
     /**
      * One page of the rows {@code options} selects after {@code options.fromPosition()} (the start
      * of the log when absent) in its direction, read in one round trip: at most
-     * {@code options.pageSize()} rows, and fewer when {@code options.limit()} is lower, and the
+     * {@link ReadOptions#rowsPerPage()} rows (the page size, or the limit when it is lower), and the
      * position the read got to (see {@link RecordedPage}).
      *
      * <p>Unlike {@link #readRecorded}, a forward page of a filtered read can be empty before the
@@ -37,7 +37,7 @@ public interface RecordedEventReader {
      * returned as the position: correct, without that bound.
      */
     default RecordedPage readRecordedPage(ReadOptions options) {
-        int max = options.limit().isPresent() ? Math.min(options.limit().getAsInt(), options.pageSize()) : options.pageSize();
+        int max = options.rowsPerPage();
         long from = options.fromPosition().orElse(options.direction() == ReadDirection.FORWARD ? 0 : Long.MAX_VALUE);
         List<RecordedEvent> rows;
         try (Stream<RecordedEvent> page = readRecorded(options.toBuilder().limit(max).build())) {

@@ -426,7 +426,7 @@ public abstract class AbstractEventStore implements EventStore, RecordedLog {
         ready();
         boolean forward = options.direction() == ReadDirection.FORWARD;
         long cursor = options.fromPosition().orElse(forward ? 0 : Long.MAX_VALUE);
-        int max = options.limit().isPresent() ? Math.min(options.limit().getAsInt(), options.pageSize()) : options.pageSize();
+        int max = options.rowsPerPage();
         return readPage(options, cursor, max);
     }
 

@@ -20,6 +20,13 @@ class ReadOptionsTest {
     }
 
     @Test
+    void a_page_holds_the_page_size_or_the_limit_when_it_is_lower() {
+        assertThat(ReadOptions.builder().pageSize(50).build().rowsPerPage()).isEqualTo(50);
+        assertThat(ReadOptions.builder().pageSize(50).limit(7).build().rowsPerPage()).isEqualTo(7);
+        assertThat(ReadOptions.builder().pageSize(50).limit(500).build().rowsPerPage()).isEqualTo(50);
+    }
+
+    @Test
     void refuses_a_time_window_that_ends_before_it_starts() {
         var builder = ReadOptions.builder().fromTimestamp(Instant.parse("2026-01-02T00:00:00Z"))
                 .toTimestamp(Instant.parse("2026-01-01T00:00:00Z"));

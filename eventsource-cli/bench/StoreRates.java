@@ -69,7 +69,9 @@ public class StoreRates {
                 OrderShipped.class, PaymentTaken.class);
         try (SQLiteEventStore store = SQLiteEventStore.builder(args[1]).eventRegistry(decoding).build()) {
             store.initialize();
-            for (int round = 0; round < 2; round++) {   // the first round warms up
+            // Two rounds warm up; the median of the next five is the rate (single rounds moved 2x between runs).
+            List<Double> rates = new ArrayList<>();
+            for (int round = 0; round < 7; round++) {
                 long start = System.nanoTime();
                 long[] count = {0};
                 try (Stream<StoredEvent> events = store.readAll(ReadOptions.ALL)) {
@@ -79,25 +81,36 @@ public class StoreRates {
                         }
                     });
                 }
-                double seconds = (System.nanoTime() - start) / 1e9;
-                if (round == 1) {
-                    System.out.printf("store readAll (decoded): %,d events in %.2f s = %,.0f events/s%n",
-                            count[0], seconds, count[0] / seconds);
+                if (round >= 2) {
+                    rates.add(count[0] / ((System.nanoTime() - start) / 1e9));
                 }
             }
-            for (int round = 0; round < 2; round++) {
+            System.out.printf("store readAll (decoded): median of 5 rounds after 2 warm-up rounds = %,.0f events/s %s%n",
+                    median(rates), rounded(rates));
+            rates.clear();
+            for (int round = 0; round < 7; round++) {
                 long start = System.nanoTime();
                 long[] count = {0};
                 try (Stream<RecordedEvent> rows = store.readRecorded(ReadOptions.ALL)) {
                     rows.forEach(row -> count[0]++);
                 }
-                double seconds = (System.nanoTime() - start) / 1e9;
-                if (round == 1) {
-                    System.out.printf("store readAll (rows): %,d events in %.2f s = %,.0f events/s%n",
-                            count[0], seconds, count[0] / seconds);
+                if (round >= 2) {
+                    rates.add(count[0] / ((System.nanoTime() - start) / 1e9));
                 }
             }
+            System.out.printf("store readAll (rows): median of 5 rounds after 2 warm-up rounds = %,.0f events/s %s%n",
+                    median(rates), rounded(rates));
         }
+    }
+
+    private static double median(List<Double> rates) {
+        List<Double> sorted = new ArrayList<>(rates);
+        java.util.Collections.sort(sorted);
+        return sorted.get(sorted.size() / 2);
+    }
+
+    private static List<Long> rounded(List<Double> rates) {
+        return rates.stream().map(Math::round).toList();
     }
 
     private static List<ItemAdded> events(int n, int b) {

@@ -57,8 +57,8 @@ done
 echo "== the store itself, same run (new jar's classes) =="
 java -cp "$new" "$here/StoreRates.java" "$dir" "$dir/new.db" | tee ./rates.txt
 append=$(sed -n 's/^store append.*= \([0-9,]*\) events\/s/\1/p' ./rates.txt | tr -d ,)
-decoded=$(sed -n 's/^store readAll (decoded).*= \([0-9,]*\) events\/s/\1/p' ./rates.txt | tr -d ,)
-rows=$(sed -n 's/^store readAll (rows).*= \([0-9,]*\) events\/s/\1/p' ./rates.txt | tr -d ,)
+decoded=$(sed -n 's/^store readAll (decoded).*= \([0-9,]*\) events\/s.*/\1/p' ./rates.txt | tr -d ,)
+rows=$(sed -n 's/^store readAll (rows).*= \([0-9,]*\) events\/s.*/\1/p' ./rates.txt | tr -d ,)
 echo "== new jar: events/s with the JVM's start (--version) taken off, and the ratio to the store =="
 start=$(awk '/^new.version/ {print $3}' ./results.txt)
 for cmd in import migrate; do

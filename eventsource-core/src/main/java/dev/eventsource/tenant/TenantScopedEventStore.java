@@ -4,18 +4,18 @@ import dev.eventsource.store.AppendResult;
 import dev.eventsource.store.EventStore;
 import dev.eventsource.store.EventStream;
 import dev.eventsource.store.ExpectedVersion;
+import dev.eventsource.store.LogStatistics;
 import dev.eventsource.store.NewEvent;
 import dev.eventsource.store.OptimisticLockException;
 import dev.eventsource.store.ReadOptions;
-import dev.eventsource.store.StoredEvent;
-import dev.eventsource.store.StreamHead;
-import dev.eventsource.store.StreamId;
-import dev.eventsource.store.TenantGuardedAppender;
-import dev.eventsource.store.LogStatistics;
 import dev.eventsource.store.RecordedEvent;
 import dev.eventsource.store.RecordedPage;
 import dev.eventsource.store.RecordedStream;
+import dev.eventsource.store.StoredEvent;
+import dev.eventsource.store.StreamHead;
+import dev.eventsource.store.StreamId;
 import dev.eventsource.store.StreamPage;
+import dev.eventsource.store.TenantGuardedAppender;
 import dev.eventsource.store.spi.AppendRules;
 import dev.eventsource.store.spi.AppendSignal;
 import dev.eventsource.store.spi.EventMapper;
@@ -259,8 +259,11 @@ public final class TenantScopedEventStore implements EventStore {
 
     /** The view's filter on {@code options}: this tenant's, refusing another's; null stays null (the reader refuses it). */
     private ReadOptions own(ReadOptions options, String what) {
-        if (options == null || options.tenantId() == null) {
-            return options == null ? null : options.toBuilder().tenantId(tenant.value()).build();
+        if (options == null) {
+            return null;
+        }
+        if (options.tenantId() == null) {
+            return options.toBuilder().tenantId(tenant.value()).build();
         }
         if (!options.tenantId().equals(tenant.value())) {
             throw new CrossTenantAccessException(tenant, options.tenantId(), what);

@@ -85,7 +85,7 @@ import java.util.stream.Stream;
  * producer's caller (sending only),
  * which depends far less than rates on what else the machine runs. Keys are the aggregate id's
  * text as bytes on both sides, as the publisher sends them. The last lines are the rows of the
- * table in {@code docs/benchmarks.md} ("Relay to Kafka"), ready to paste.
+ * table in {@code docs/benchmark-history.md} ("Relay to Kafka"), ready to paste.
  *
  * <p><b>Latency.</b> On a new empty log per backend, with the relay live and a
  * {@link KafkaEventConsumer} group subscribed, {@code latencyEvents} single-event appends are made at

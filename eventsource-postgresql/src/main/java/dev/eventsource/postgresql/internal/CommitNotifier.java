@@ -13,7 +13,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Why not in the writing transaction (a trigger did that up to schema version 4): PostgreSQL
  * takes a database-wide lock for the notification queue at the commit of every transaction that
  * notifies and holds it until that commit is flushed, so notifying writers commit one after the
- * other and concurrent writers stop scaling (see {@code docs/benchmarks.md}).
+ * other and concurrent writers stop scaling (see {@code docs/benchmark-history.md}).
  *
  * <p>What a reader can rely on: every append recorded here is followed by a notification sent
  * <em>after</em> it was recorded (the pending mark is cleared before a send, never after), and the

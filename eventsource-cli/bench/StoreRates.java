@@ -6,6 +6,8 @@
 // export and verify targets) and the undecoded rows (RecordedEvent, as export and verify read them,
 // the fastest read the store has). Run with the CLI's jar on the class path:
 //   java -cp eventsource.jar StoreRates.java DIR EXISTING.db
+// and the first readAll with decoding in a new JVM (the same conditions as a command's):
+//   java -XX:+UseSerialGC -cp eventsource.jar StoreRates.java --first EXISTING.db
 import dev.eventsource.event.DomainEvent;
 import dev.eventsource.event.EventRegistry;
 import dev.eventsource.event.EventType;
@@ -44,6 +46,10 @@ public class StoreRates {
     }
 
     public static void main(String[] args) throws Exception {
+        if (args[0].equals("--first")) {
+            firstRead(args[1]);
+            return;
+        }
         Path dir = Path.of(args[0]);
         Path appendFile = dir.resolve("rates-append.db");
         SQLiteEventStore.deleteDatabase(appendFile);
@@ -101,6 +107,27 @@ public class StoreRates {
             System.out.printf("store readAll (rows): median of 5 rounds after 2 warm-up rounds = %,.0f events/s %s%n",
                     median(rates), rounded(rates));
         }
+    }
+
+    // The first readAll with decoding in a new JVM, as a command reads: classes loaded and code compiled
+    // while it reads. Timed from opening the store; the JVM's start is not in it. Run it with the
+    // launcher's collector (-XX:+UseSerialGC), as the commands run.
+    private static void firstRead(String file) {
+        EventRegistry decoding = new EventRegistry().registerAll(OrderPlaced.class, ItemAdded.class, ItemRemoved.class,
+                OrderShipped.class, PaymentTaken.class);
+        long start = System.nanoTime();
+        long count = 0;
+        try (SQLiteEventStore store = SQLiteEventStore.builder(file).eventRegistry(decoding).build();
+             Stream<StoredEvent> events = store.readAll(ReadOptions.ALL)) {
+            for (StoredEvent event : (Iterable<StoredEvent>) events::iterator) {
+                if (event.event() != null) {
+                    count++;
+                }
+            }
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        System.out.printf("store readAll (decoded), first read in a new JVM: %,d events in %.2f s = %,.0f events/s%n",
+                count, seconds, count / seconds);
     }
 
     private static double median(List<Double> rates) {

@@ -4,7 +4,8 @@
 # ./eventsource launcher with EVENTSOURCE_JAR, so with its JVM options), measures the
 # store's own batched append and readAll rates in the same run (StoreRates.java, the ratios'
 # denominators: append at batch 1,000 for import and migrate; readAll with decoding, the target's
-# denominator, and readAll of undecoded rows for export and verify, both ratios printed) and prints the table. With OLD=path/to/old.jar each command runs with the old jar
+# denominator, readAll of undecoded rows, and the first readAll with decoding in a new JVM (a
+# command's conditions) for export and verify, all three ratios printed) and prints the table. With OLD=path/to/old.jar each command runs with the old jar
 # first and then the new one (pairs, for a loaded machine).
 #   eventsource-cli/bench/cli-200k.sh [new.jar]      (default: eventsource-cli/target/eventsource.jar)
 #   BENCH_DIR=/tmp/cli200k OLD=/tmp/cli-before.jar eventsource-cli/bench/cli-200k.sh
@@ -56,16 +57,19 @@ for cmd in $cmds; do
 done
 echo "== the store itself, same run (new jar's classes) =="
 java -cp "$new" "$here/StoreRates.java" "$dir" "$dir/new.db" | tee ./rates.txt
+# The same read as the first one of a new JVM, under the launcher's collector: a command's conditions.
+for i in 1 2 3; do java -XX:+UseSerialGC -cp "$new" "$here/StoreRates.java" --first "$dir/new.db"; done | tee -a ./rates.txt
 append=$(sed -n 's/^store append.*= \([0-9,]*\) events\/s/\1/p' ./rates.txt | tr -d ,)
-decoded=$(sed -n 's/^store readAll (decoded).*= \([0-9,]*\) events\/s.*/\1/p' ./rates.txt | tr -d ,)
+decoded=$(sed -n 's/^store readAll (decoded): median.*= \([0-9,]*\) events\/s.*/\1/p' ./rates.txt | tr -d ,)
 rows=$(sed -n 's/^store readAll (rows).*= \([0-9,]*\) events\/s.*/\1/p' ./rates.txt | tr -d ,)
 echo "== new jar: events/s with the JVM's start (--version) taken off, and the ratio to the store =="
 start=$(awk '/^new.version/ {print $3}' ./results.txt)
 for cmd in import migrate; do
   awk -v c=$cmd -v st="$start" -v n=$N -v d="$append" '$1=="new."c {r=n/($3-st); printf "%-8s %9.0f events/s  = %.2f of the store append at batch 1,000 (%s events/s)\n", c, r, r/d, d}' ./results.txt
 done
+first=$(sed -n 's/^store readAll (decoded), first read.*= \([0-9,]*\) events\/s/\1/p' ./rates.txt | tr -d , | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
 for cmd in export verify; do
-  awk -v c=$cmd -v st="$start" -v n=$N -v d="$decoded" -v w="$rows" '$1=="new."c {r=n/($3-st); printf "%-8s %9.0f events/s  = %.2f of readAll decoded (%s events/s), %.2f of readAll rows (%s events/s)\n", c, r, r/d, d, r/w, w}' ./results.txt
+  awk -v c=$cmd -v st="$start" -v n=$N -v d="$decoded" -v w="$rows" -v f="$first" '$1=="new."c {r=n/($3-st); printf "%-8s %9.0f events/s  = %.2f of readAll decoded (%s events/s), %.2f of readAll rows (%s events/s), %.2f of the first readAll decoded in a new JVM (%s events/s, median of 3)\n", c, r, r/d, d, r/w, w, r/f, f}' ./results.txt
 done
 awk -v st="$start" '$1=="new.reimport" {printf "reimport %.2f s wall, %.2f s without the JVM start\n", $3, $3-st}' ./results.txt
 [ -n "${OLD:-}" ] && awk '{split($1,a,"."); w[a[1]"."a[2]]=$3} END {for (k in w) if (k ~ /^old\./) {c=substr(k,5); if (("new." c) in w) printf "%-9s old/new wall: %.2fx\n", c, w[k]/w["new." c]}}' ./results.txt | sort

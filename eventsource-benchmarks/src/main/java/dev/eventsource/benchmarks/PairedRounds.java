@@ -17,7 +17,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * happened to run then. Each round runs every side once, in an order that rotates from round to
  * round; the ratio is taken within the round, and the report is the median of the rounds' ratios
  * beside each side's median; appends also report this process's CPU time per append (the
- * client's share of a host whose cores the server shares). The sides are the JMH benchmarks' own
+ * client's share of a host whose cores the server shares) and the rest of the host's busy CPU time
+ * per append (the server's, when it runs on this host and nothing else does). The sides are the JMH benchmarks' own
  * methods on their own state ({@link PostgreSQLAppendBenchmark}, {@link ReadAllBenchmark},
  * {@link PostgreSQLReadAllBenchmark}), so the statements are the same ones JMH measures.
  *
@@ -92,16 +93,18 @@ public final class PairedRounds {
             System.out.printf("%n== PostgreSQL one-event appends, %d writer(s), appends/s per round ==%n", writers);
             double[][] rates = new double[sides.length][rounds];
             double[][] cpu = new double[sides.length][rounds];
+            double[][] otherCpu = new double[sides.length][rounds];
             for (int round = -WARM_UP_ROUNDS; round < rounds; round++) {
                 StringBuilder line = new StringBuilder(round < 0 ? "warm-up" : "round " + (round + 1));
                 for (int k = 0; k < sides.length; k++) {
                     int side = Math.floorMod(k + round, sides.length);
                     Rate rate = timeBoxed(sides[side], writers);
-                    line.append(String.format(Locale.ROOT, "  %s %,.0f (%.0f µs CPU)", names[side], rate.perSecond(),
-                            rate.cpuMicrosPerOp()));
+                    line.append(String.format(Locale.ROOT, "  %s %,.0f (CPU µs: %.0f here, %.0f rest of host)", names[side],
+                            rate.perSecond(), rate.cpuMicrosPerOp(), rate.otherCpuMicrosPerOp()));
                     if (round >= 0) {
                         rates[side][round] = rate.perSecond();
                         cpu[side][round] = rate.cpuMicrosPerOp();
+                        otherCpu[side][round] = rate.otherCpuMicrosPerOp();
                     }
                 }
                 System.out.println(line);
@@ -112,6 +115,11 @@ public final class PairedRounds {
                 perOp.append(String.format(Locale.ROOT, "  %s %.0f", names[side], median(cpu[side])));
             }
             System.out.println(perOp);
+            StringBuilder rest = new StringBuilder("median CPU per append of the rest of the host (µs, the server if local)");
+            for (int side = 0; side < names.length; side++) {
+                rest.append(String.format(Locale.ROOT, "  %s %.0f", names[side], median(otherCpu[side])));
+            }
+            System.out.println(rest);
         } finally {
             for (int i = 0; i < writers; i++) {
                 if (ours[i] != null) {
@@ -182,8 +190,28 @@ public final class PairedRounds {
         report(names, millis, false);
     }
 
-    /** What a time-boxed side did: operations per second, and this process's CPU time per operation in µs. */
-    record Rate(double perSecond, double cpuMicrosPerOp) {
+    /**
+     * What a time-boxed side did: operations per second, this process's CPU time per operation and
+     * the rest of the host's busy CPU time per operation (the database server, when it runs on this
+     * host), in µs; the second is NaN where {@code /proc/stat} cannot be read.
+     */
+    record Rate(double perSecond, double cpuMicrosPerOp, double otherCpuMicrosPerOp) {
+    }
+
+    /** The host's busy CPU time so far, all cores, in ns, from {@code /proc/stat}; -1 where it cannot be read. */
+    private static long hostBusyNanos() {
+        try {
+            String[] f = java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/stat")).get(0).trim().split("\\s+");
+            long busy = 0;
+            for (int i = 1; i < f.length && i <= 8; i++) {
+                if (i != 4 && i != 5) { // idle and iowait
+                    busy += Long.parseLong(f[i]);
+                }
+            }
+            return busy * 10_000_000L; // USER_HZ is 100 on Linux
+        } catch (java.io.IOException | RuntimeException e) {
+            return -1;
+        }
     }
 
     /** This process's CPU time so far, all threads, in ns (the client side: driver, pool, library). */
@@ -219,6 +247,7 @@ public final class PairedRounds {
             running.add(worker);
         }
         long cpu = processCpuNanos();
+        long host = hostBusyNanos();
         window[0] = System.nanoTime();
         start.countDown();
         for (Thread worker : running) {
@@ -229,8 +258,10 @@ public final class PairedRounds {
             throw failure.get();
         }
         cpu = processCpuNanos() - cpu;
+        long hostAfter = hostBusyNanos();
         long ops = Arrays.stream(counts).sum();
-        return new Rate(ops / ((window[1] - window[0]) / 1e9), cpu / 1e3 / ops);
+        double other = host < 0 || hostAfter < 0 ? Double.NaN : (hostAfter - host - cpu) / 1e3 / ops;
+        return new Rate(ops / ((window[1] - window[0]) / 1e9), cpu / 1e3 / ops, other);
     }
 
     /**

@@ -137,28 +137,22 @@ public final class PairedRounds {
         ReadAllBenchmark bench = new ReadAllBenchmark();
         bench.events = 200_000;
         bench.metadata = "traced";
-        bench.open();
-        try {
-            Blackhole bh = blackhole();
-            readRounds("SQLite readAll of 200,000 events (traced metadata), ms per read", rounds,
-                    () -> bench.library(bh), () -> bench.rawJdbc(bh));
-        } finally {
-            bench.close();
-        }
+        Blackhole bh = blackhole();
+        readRounds("SQLite", rounds, bench::open, () -> bench.library(bh), () -> bench.rawJdbc(bh), bench::close);
     }
 
     private static void pgReadAll(int rounds) throws Exception {
         PostgreSQLReadAllBenchmark bench = new PostgreSQLReadAllBenchmark();
         bench.events = 200_000;
         bench.metadata = "traced";
-        bench.open();
-        try {
-            Blackhole bh = blackhole();
-            readRounds("PostgreSQL readAll of 200,000 events (traced metadata), ms per read", rounds,
-                    () -> bench.library(bh), () -> bench.rawJdbc(bh));
-        } finally {
-            bench.close();
-        }
+        Blackhole bh = blackhole();
+        readRounds("PostgreSQL", rounds, bench::open, () -> bench.library(bh), () -> bench.rawJdbc(bh), bench::close);
+    }
+
+    /** A benchmark's set-up or tear-down. */
+    @FunctionalInterface
+    interface Step {
+        void run() throws Exception;
     }
 
     /** A read, once; returns what it counted. */
@@ -167,9 +161,21 @@ public final class PairedRounds {
         long run() throws Exception;
     }
 
-    /** Alternates the library's read and the raw scan; the ratio of a round is raw time ÷ library time. */
-    private static void readRounds(String title, int rounds, Read library, Read raw) throws Exception {
-        System.out.printf("%n== %s ==%n", title);
+    /**
+     * Opens a read benchmark of 200,000 events with trace metadata, alternates the library's read and
+     * the raw scan, and closes it; the ratio of a round is raw time ÷ library time.
+     */
+    private static void readRounds(String store, int rounds, Step open, Read library, Read raw, Step close) throws Exception {
+        open.run();
+        try {
+            readRounds(store, rounds, library, raw);
+        } finally {
+            close.run();
+        }
+    }
+
+    private static void readRounds(String store, int rounds, Read library, Read raw) throws Exception {
+        System.out.printf("%n== %s readAll of 200,000 events (traced metadata), ms per read ==%n", store);
         String[] names = {"library", "raw scan"};
         Read[] sides = {library, raw};
         double[][] millis = new double[2][rounds];

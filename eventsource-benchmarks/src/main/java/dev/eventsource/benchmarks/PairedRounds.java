@@ -24,6 +24,7 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * <pre>
  * java -cp eventsource-benchmarks/target/benchmarks.jar dev.eventsource.benchmarks.PairedRounds pg-append [rounds] [writers]
+ * java -cp eventsource-benchmarks/target/benchmarks.jar dev.eventsource.benchmarks.PairedRounds sqlite-append [rounds]
  * java -cp eventsource-benchmarks/target/benchmarks.jar dev.eventsource.benchmarks.PairedRounds readall [rounds]
  * java -cp eventsource-benchmarks/target/benchmarks.jar dev.eventsource.benchmarks.PairedRounds pg-readall [rounds]
  * </pre>
@@ -31,7 +32,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * <p>{@code pg-append}: one-event appends to new streams, 1 writer then 8 writers (or only
  * {@code writers}), each side for 3 s per round (library; raw JDBC into our table; raw JDBC into
  * the minimal table), after two warm-up rounds; PostgreSQL is the server of {@code EVENTSOURCE_TEST_POSTGRES_URL} or one started for the
- * run. {@code readall} (SQLite) and {@code pg-readall}: one read of 200,000 events with trace
+ * run. {@code sqlite-append}: the same three sides on SQLite files ({@code synchronous=FULL}), one
+ * writer, batches of 1 then 100 events. {@code readall} (SQLite) and {@code pg-readall}: one read of 200,000 events with trace
  * metadata per side per round (library {@code readAll} with decoding; the raw scan of the same
  * columns), after two warm-up rounds. Default: 9 measured rounds.
  */
@@ -51,7 +53,7 @@ public final class PairedRounds {
 
     public static void main(String[] args) throws Exception {
         if (args.length < 1 || args.length > 3) {
-            System.err.println("usage: PairedRounds pg-append|readall|pg-readall [rounds] [writers, pg-append only]");
+            System.err.println("usage: PairedRounds pg-append|sqlite-append|readall|pg-readall [rounds] [writers, pg-append only]");
             System.exit(2);
         }
         int rounds = args.length >= 2 ? Integer.parseInt(args[1]) : 9;
@@ -64,10 +66,14 @@ public final class PairedRounds {
                     pgAppend(8, rounds);
                 }
             }
+            case "sqlite-append" -> {
+                sqliteAppend(1, rounds);
+                sqliteAppend(100, rounds);
+            }
             case "readall" -> readAll(rounds);
             case "pg-readall" -> pgReadAll(rounds);
             default -> {
-                System.err.println("unknown workload " + args[0] + "; expected pg-append, readall or pg-readall");
+                System.err.println("unknown workload " + args[0] + "; expected pg-append, sqlite-append, readall or pg-readall");
                 System.exit(2);
             }
         }
@@ -88,38 +94,9 @@ public final class PairedRounds {
                 minimal[i] = new PostgreSQLAppendBenchmark.MinimalWriter();
                 minimal[i].open(shared);
             }
-            String[] names = {"library", "raw, our table", "raw, minimal"};
             Op[] sides = {t -> bench.library(shared), t -> bench.rawJdbc(ours[t]), t -> bench.rawMinimal(minimal[t])};
-            System.out.printf("%n== PostgreSQL one-event appends, %d writer(s), appends/s per round ==%n", writers);
-            double[][] rates = new double[sides.length][rounds];
-            double[][] cpu = new double[sides.length][rounds];
-            double[][] otherCpu = new double[sides.length][rounds];
-            for (int round = -WARM_UP_ROUNDS; round < rounds; round++) {
-                StringBuilder line = new StringBuilder(round < 0 ? "warm-up" : "round " + (round + 1));
-                for (int k = 0; k < sides.length; k++) {
-                    int side = Math.floorMod(k + round, sides.length);
-                    Rate rate = timeBoxed(sides[side], writers);
-                    line.append(String.format(Locale.ROOT, "  %s %,.0f (CPU µs: %.0f here, %.0f rest of host)", names[side],
-                            rate.perSecond(), rate.cpuMicrosPerOp(), rate.otherCpuMicrosPerOp()));
-                    if (round >= 0) {
-                        rates[side][round] = rate.perSecond();
-                        cpu[side][round] = rate.cpuMicrosPerOp();
-                        otherCpu[side][round] = rate.otherCpuMicrosPerOp();
-                    }
-                }
-                System.out.println(line);
-            }
-            report(names, rates, true);
-            StringBuilder perOp = new StringBuilder("median client CPU per append (µs, this process)");
-            for (int side = 0; side < names.length; side++) {
-                perOp.append(String.format(Locale.ROOT, "  %s %.0f", names[side], median(cpu[side])));
-            }
-            System.out.println(perOp);
-            StringBuilder rest = new StringBuilder("median CPU per append of the rest of the host (µs, the server if local)");
-            for (int side = 0; side < names.length; side++) {
-                rest.append(String.format(Locale.ROOT, "  %s %.0f", names[side], median(otherCpu[side])));
-            }
-            System.out.println(rest);
+            timeBoxedRounds(String.format("PostgreSQL one-event appends, %d writer(s), appends/s per round", writers), sides,
+                    writers, rounds);
         } finally {
             for (int i = 0; i < writers; i++) {
                 if (ours[i] != null) {
@@ -131,6 +108,58 @@ public final class PairedRounds {
             }
             shared.close();
         }
+    }
+
+    /** SQLite ({@code synchronous=FULL}) appends of {@code batch} events to new streams, one writer: {@link AppendBenchmark}'s sides. */
+    private static void sqliteAppend(int batch, int rounds) throws Exception {
+        AppendBenchmark bench = new AppendBenchmark();
+        bench.batch = batch;
+        bench.synchronous = "FULL";
+        bench.open();
+        try {
+            Op[] sides = {t -> bench.library(), t -> bench.rawJdbc(), t -> bench.rawJdbcMinimal()};
+            timeBoxedRounds(String.format("SQLite FULL appends of %d event(s) to new streams, 1 writer, appends/s per round", batch),
+                    sides, 1, rounds);
+        } finally {
+            bench.close();
+        }
+    }
+
+    /**
+     * Rounds of the three append sides (library, raw into our table, raw minimal), each time-boxed on
+     * {@code threads} threads, in an order rotating per round; prints the rounds, the medians, the
+     * ratios and the CPU per append.
+     */
+    private static void timeBoxedRounds(String title, Op[] sides, int threads, int rounds) throws Exception {
+        String[] names = {"library", "raw, our table", "raw, minimal"};
+        System.out.printf("%n== %s ==%n", title);
+        double[][] rates = new double[sides.length][rounds];
+        double[][] cpu = new double[sides.length][rounds];
+        double[][] otherCpu = new double[sides.length][rounds];
+        for (int round = -WARM_UP_ROUNDS; round < rounds; round++) {
+            StringBuilder line = new StringBuilder(round < 0 ? "warm-up" : "round " + (round + 1));
+            for (int k = 0; k < sides.length; k++) {
+                int side = Math.floorMod(k + round, sides.length);
+                Rate rate = timeBoxed(sides[side], threads);
+                line.append(String.format(Locale.ROOT, "  %s %,.0f (CPU µs: %.0f here, %.0f rest of host)", names[side],
+                        rate.perSecond(), rate.cpuMicrosPerOp(), rate.otherCpuMicrosPerOp()));
+                if (round >= 0) {
+                    rates[side][round] = rate.perSecond();
+                    cpu[side][round] = rate.cpuMicrosPerOp();
+                    otherCpu[side][round] = rate.otherCpuMicrosPerOp();
+                }
+            }
+            System.out.println(line);
+        }
+        report(names, rates, true);
+        StringBuilder perOp = new StringBuilder("median client CPU per append (µs, this process)");
+        StringBuilder rest = new StringBuilder("median CPU per append of the rest of the host (µs, the server if local)");
+        for (int side = 0; side < names.length; side++) {
+            perOp.append(String.format(Locale.ROOT, "  %s %.0f", names[side], median(cpu[side])));
+            rest.append(String.format(Locale.ROOT, "  %s %.0f", names[side], median(otherCpu[side])));
+        }
+        System.out.println(perOp);
+        System.out.println(rest);
     }
 
     private static void readAll(int rounds) throws Exception {

@@ -16,11 +16,12 @@ import java.util.concurrent.atomic.AtomicReference;
  * work, a neighbour on a shared host) falls on every side alike instead of on whichever JMH method
  * happened to run then. Each round runs every side once, in an order that rotates from round to
  * round; the ratio is taken within the round, and the report is the median of the rounds' ratios
- * beside each side's median; appends also report this process's CPU time per append (the
- * client's share of a host whose cores the server shares) and the rest of the host's busy CPU time
- * per append (the server's, when it runs on this host and nothing else does). The sides are the JMH benchmarks' own
- * methods on their own state ({@link PostgreSQLAppendBenchmark}, {@link ReadAllBenchmark},
- * {@link PostgreSQLReadAllBenchmark}), so the statements are the same ones JMH measures.
+ * beside each side's median. Appends also report this process's CPU time per append (the client's
+ * share of a host whose cores the server shares) and the rest of the host's busy CPU time per
+ * append (the server's, when it runs on this host and nothing else does). The sides are the JMH
+ * benchmarks' own methods on their own state ({@link PostgreSQLAppendBenchmark},
+ * {@link AppendBenchmark}, {@link ReadAllBenchmark}, {@link PostgreSQLReadAllBenchmark}), so the
+ * statements are the same ones JMH measures.
  *
  * <pre>
  * java -cp eventsource-benchmarks/target/benchmarks.jar dev.eventsource.benchmarks.PairedRounds pg-append [rounds] [writers]
@@ -31,11 +32,12 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * <p>{@code pg-append}: one-event appends to new streams, 1 writer then 8 writers (or only
  * {@code writers}), each side for 3 s per round (library; raw JDBC into our table; raw JDBC into
- * the minimal table), after two warm-up rounds; PostgreSQL is the server of {@code EVENTSOURCE_TEST_POSTGRES_URL} or one started for the
- * run. {@code sqlite-append}: the same three sides on SQLite files ({@code synchronous=FULL}), one
- * writer, batches of 1 then 100 events. {@code readall} (SQLite) and {@code pg-readall}: one read of 200,000 events with trace
- * metadata per side per round (library {@code readAll} with decoding; the raw scan of the same
- * columns), after two warm-up rounds. Default: 9 measured rounds.
+ * the minimal table), after two warm-up rounds; PostgreSQL is the server of
+ * {@code EVENTSOURCE_TEST_POSTGRES_URL} or one started for the run. {@code sqlite-append}: the same
+ * three sides on SQLite files ({@code synchronous=FULL}), one writer, batches of 1 then 100 events.
+ * {@code readall} (SQLite) and {@code pg-readall}: one read of 200,000 events with trace metadata
+ * per side per round (library {@code readAll} with decoding; the raw scan of the same columns),
+ * after two warm-up rounds. Default: 9 measured rounds.
  */
 public final class PairedRounds {
 

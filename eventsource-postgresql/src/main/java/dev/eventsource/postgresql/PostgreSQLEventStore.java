@@ -57,6 +57,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * An event store on PostgreSQL, for many application instances writing to one database.
@@ -392,7 +393,7 @@ public final class PostgreSQLEventStore extends AbstractEventStore implements Ev
      */
     @Override
     protected AppendResult doAppend(StreamId stream, List<SerializedEvent> batch, ExpectedVersion expected, OwnerCheck owner) {
-        refuseIfReadOnly("appending to " + stream);
+        refuseIfReadOnly(() -> "appending to " + stream);
         AppendResult result = run("append to " + stream, c -> {
             try {
                 return events.append(c, stream, batch, expected, owner, now(), APPEND_ATTEMPTS,
@@ -485,7 +486,7 @@ public final class PostgreSQLEventStore extends AbstractEventStore implements Ev
     @Override
     public ImportResult importRecorded(List<RecordedEvent> batch) {
         ready();
-        refuseIfReadOnly("importing events");
+        refuseIfReadOnly(() -> "importing events");
         if (boundTenant != null) {
             throw new IllegalStateException(this + " is bound to one tenant and imports nothing: import through the"
                     + " unbound store of a role that bypasses row-level security.");
@@ -541,9 +542,9 @@ public final class PostgreSQLEventStore extends AbstractEventStore implements Ev
         return readOnly;
     }
 
-    private void refuseIfReadOnly(String action) {
+    private void refuseIfReadOnly(Supplier<String> action) {
         if (readOnly) {
-            throw new ReadOnlyStoreException(toString(), action);
+            throw new ReadOnlyStoreException(toString(), action.get());
         }
     }
 

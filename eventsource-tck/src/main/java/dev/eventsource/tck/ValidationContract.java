@@ -249,6 +249,20 @@ public abstract class ValidationContract extends EventStoreFixture {
         assertThat(readAll()).extracting(StoredEvent::occurredAt).containsExactly(EventLimits.MIN_TIME, EventLimits.MAX_TIME);
     }
 
+    @Test
+    void stores_edge_instants_appended_one_event_at_a_time() {
+        // Single-event appends take their own statement on some backends; each instant alone, in order.
+        List<Instant> times = List.of(EventLimits.MIN_TIME, Instant.parse("1969-12-31T23:59:59.999999Z"),
+                Instant.parse("1970-01-01T00:00:00Z"), Instant.parse("2024-02-29T12:00:00.000001Z"), EventLimits.MAX_TIME);
+        UUID id = UUID.randomUUID();
+        for (int i = 0; i < times.size(); i++) {
+            store.append(id, TYPE, List.of(NewEvent.of(new TckEvent.Created("t" + i)).withOccurredAt(times.get(i))),
+                    ExpectedVersion.exactly(i));
+        }
+
+        assertThat(store.getEvents(id, TYPE).events()).extracting(StoredEvent::occurredAt).containsExactlyElementsOf(times);
+    }
+
     private void appendWith(EventMetadata metadata) {
         store.appendEvents(UUID.randomUUID(), TYPE, List.of(new TckEvent.Created("x")), ExpectedVersion.ANY, metadata);
     }

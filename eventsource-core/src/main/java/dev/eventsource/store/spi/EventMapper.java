@@ -312,6 +312,10 @@ public final class EventMapper {
 
     /** The metadata JSON stored beside a payload (everything but the tenant, which is a column). */
     public String metadataJson(EventMetadata metadata) {
+        if (metadata.actorId() == null && metadata.correlationId() == null && metadata.causationId() == null
+                && metadata.extras().isEmpty()) {
+            return "{}"; // what Jackson writes for no fields, without a generator per append
+        }
         Map<String, Object> fields = new LinkedHashMap<>();
         if (metadata.actorId() != null) {
             fields.put("actorId", metadata.actorId());

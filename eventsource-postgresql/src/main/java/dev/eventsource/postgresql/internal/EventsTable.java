@@ -67,7 +67,7 @@ public final class EventsTable {
 
     private static final String INSERT_COLUMNS = " (" + String.join(", ", INSERTED) + ")";
 
-    private static final String EVENT_VALUES = " e.event_type, e.schema_version, e.occurred_at, ?, e.tenant_id,"
+    private static final String EVENT_VALUES = " e.event_type, e.schema_version, e.occurred_at, ?::timestamptz, e.tenant_id,"
             + " e.metadata, e.payload";
 
     private final String table;
@@ -131,7 +131,7 @@ public final class EventsTable {
         // The same statement for the most common append, one event, with scalar parameters: no arrays for
         // the driver to encode (escaping every quote of the JSON) and the server to parse, no unnest, no sort.
         this.optimisticInsertOne = fastPathHead
-                + " SELECT ?::uuid, ?, ?, stream.current + 1, ?, ?::int, ?::timestamptz, ?, ?::text, ?::jsonb, ?::jsonb"
+                + " SELECT ?::uuid, ?, ?, stream.current + 1, ?, ?::int, ?::timestamptz, ?::timestamptz, ?::text, ?::jsonb, ?::jsonb"
                 + " FROM stream"
                 + fastPathConditions
                 + " AND NOT EXISTS (SELECT 1 FROM " + table + " WHERE event_id = ?::uuid)"
@@ -355,7 +355,7 @@ public final class EventsTable {
             s.setString(1, stream.aggregateType());
             s.setObject(2, stream.aggregateId());
             s.setLong(3, write.firstVersion());
-            s.setObject(4, OffsetDateTime.ofInstant(recordedAt, ZoneOffset.UTC));
+            s.setString(4, TimestampText.of(recordedAt));
             bindEvents(c, s, 5, write.events());
             return write.result(lastPosition(s, write.events().size()));
         }
@@ -379,7 +379,7 @@ public final class EventsTable {
             bindFastPathHead(s, stream);
             s.setString(4, stream.aggregateType());
             s.setObject(5, stream.aggregateId());
-            s.setObject(6, OffsetDateTime.ofInstant(recordedAt, ZoneOffset.UTC));
+            s.setString(6, TimestampText.of(recordedAt));
             int next = bindFastPathConditions(s, bindEvents(c, s, 7, events), lowest, highest, owner);
             s.setArray(next, c.createArrayOf("uuid", events.stream().map(SerializedEvent::eventId).toArray()));
             return fastPathResult(s);
@@ -396,8 +396,8 @@ public final class EventsTable {
             s.setObject(6, stream.aggregateId());
             s.setString(7, event.eventType());
             s.setInt(8, event.schemaVersion());
-            s.setString(9, event.occurredAt().toString()); // as text, like the arrays: the server rounds it the same way
-            s.setObject(10, OffsetDateTime.ofInstant(recordedAt, ZoneOffset.UTC));
+            s.setString(9, TimestampText.of(event.occurredAt()));
+            s.setString(10, TimestampText.of(recordedAt));
             s.setString(11, event.tenantId());
             s.setString(12, event.metadataJson());
             s.setString(13, event.payloadJson());
@@ -466,7 +466,7 @@ public final class EventsTable {
             ids[i] = e.eventId();
             types[i] = e.eventType();
             schemaVersions[i] = e.schemaVersion();
-            occurredAt[i] = e.occurredAt().toString();
+            occurredAt[i] = TimestampText.of(e.occurredAt());
             tenants[i] = e.tenantId();
             metadata[i] = e.metadataJson();
             payloads[i] = e.payloadJson();

@@ -195,8 +195,8 @@ public final class PostgreSQLImporter {
             versions[i] = row.version();
             eventTypes[i] = row.eventType();
             schemaVersions[i] = row.schemaVersion();
-            occurredAt[i] = row.occurredAt().toString();
-            recordedAt[i] = row.recordedAt().toString();
+            occurredAt[i] = TimestampText.of(row.occurredAt());
+            recordedAt[i] = TimestampText.of(row.recordedAt());
             tenants[i] = row.tenantId();
             metadata[i] = row.metadataJson();
             payloads[i] = row.payloadJson();

@@ -67,8 +67,10 @@ import java.util.stream.Stream;
  *       {@link Builder#maxBatchesInFlight} batches are on their way at once (the next one is read
  *       while the broker acknowledges the last; while catching up, on a second thread of the relay's
  *       while this one is handed over), and the checkpoint moves past a batch only once it
- *       and every batch before it were acknowledged. A crash publishes the unacknowledged batches
- *       again: consumers de-duplicate on the event id.</li>
+ *       and every batch before it were acknowledged. While batches are in flight it is saved at
+ *       most once per {@link Builder#checkpointInterval}, and at once when nothing is in flight. A
+ *       crash publishes again the unacknowledged batches and those acknowledged since the last
+ *       save: consumers de-duplicate on the event id.</li>
  *   <li><em>Order</em>: one thread hands the batches over in global position order, so the
  *       publisher sees each aggregate's events in version order (and all events in log order).</li>
  *   <li><em>No skipping</em>: when a batch fails, the relay waits for the others in flight, backs
@@ -106,6 +108,9 @@ public final class EventRelay implements AutoCloseable {
     /** How long {@link #close()} waits for the batches in flight. */
     public static final Duration DEFAULT_SHUTDOWN_DEADLINE = Duration.ofSeconds(30);
 
+    /** The least time between checkpoint saves while batches are in flight; see {@link Builder#checkpointInterval}. */
+    public static final Duration DEFAULT_CHECKPOINT_INTERVAL = Duration.ofMillis(100);
+
     private static final System.Logger LOG = System.getLogger(EventRelay.class.getName());
 
     private final String name;
@@ -124,6 +129,7 @@ public final class EventRelay implements AutoCloseable {
     private final RetryPolicy backoff;
     private final ReadOptions filter;
     private final int maxInFlight;
+    private final long checkpointEveryNanos;
     private final ThreadFactory threads;
     private final Clock clock;
     private final RelayObserver observer;
@@ -188,6 +194,7 @@ public final class EventRelay implements AutoCloseable {
         }
         this.filter = read.build();
         this.maxInFlight = b.maxInFlight;
+        this.checkpointEveryNanos = b.checkpointInterval.toNanos();
         this.threads = b.threads;
         this.clock = b.clock;
         if (b.observer != null) {
@@ -502,6 +509,9 @@ public final class EventRelay implements AutoCloseable {
         Deque<InFlight> inFlight = new ArrayDeque<>();
         ReadAhead ahead = null;
         int attempt = 0;
+        // The last batch acknowledged but not yet saved past, and when the checkpoint was last saved.
+        InFlight unsaved = null;
+        long lastSave = System.nanoTime();
         while (true) {
             boolean lost = lostLock();
             // 1. Take in what was acknowledged, in order, and save the checkpoint past it.
@@ -519,21 +529,32 @@ public final class EventRelay implements AutoCloseable {
                 ackedEvents += head.size();
                 acknowledged(head);
             }
-            if (reached != null && !lost) {
+            if (reached != null) {
+                unsaved = reached;
+                attempt = 0;
+            }
+            // While batches are still in flight, saves are at most one per checkpoint interval: each is
+            // a durable write on the relay's own thread. Everything else saves at once: nothing in
+            // flight (caught up or about to wait), a failure, or a stop.
+            boolean saveDue = unsaved != null && (inFlight.isEmpty() || failure != null || closed || paused || failed
+                    || System.nanoTime() - lastSave >= checkpointEveryNanos);
+            if (saveDue && !lost) {
+                InFlight through = unsaved;
+                lastSave = System.nanoTime();
                 try {
-                    Checkpoint moved = new Checkpoint(key, reached.last().globalPosition(), processedBefore + ackedEvents,
-                            reached.last().eventId(), reached.last().eventType(), savedAfter(saved));
+                    Checkpoint moved = new Checkpoint(key, through.last().globalPosition(), processedBefore + ackedEvents,
+                            through.last().eventId(), through.last().eventType(), savedAfter(saved));
                     if (locks == null) {
                         checkpoints.save(moved);
                     } else if (!checkpoints.saveIfUnchanged(saved, moved)) {
                         // Another holder saved since: this one lost its lock unseen (a pause longer than
                         // the session). Abandon the batches in flight; the holder publishes them again.
-                        onFenced(reached.last().globalPosition());
+                        onFenced(through.last().globalPosition());
                         return;
                     }
                     saved = moved;
-                    acked = reached.last().globalPosition();
-                    attempt = 0;
+                    acked = through.last().globalPosition();
+                    unsaved = null;
                 } catch (RuntimeException e) {
                     // Published but not saved: after a restart these are published again, never skipped.
                     stall("cannot save the checkpoint '" + key + "': " + describe(e));
@@ -893,6 +914,7 @@ public final class EventRelay implements AutoCloseable {
         private ExclusiveLocks locks;
         private int batchSize = 500;
         private int maxInFlight = 4;
+        private Duration checkpointInterval = DEFAULT_CHECKPOINT_INTERVAL;
         private Duration initialBackoff = Duration.ofMillis(100);
         private Duration maxBackoff = Duration.ofSeconds(30);
         private Duration pollInterval = Duration.ofSeconds(1);
@@ -931,9 +953,10 @@ public final class EventRelay implements AutoCloseable {
         }
 
         /**
-         * Events per batch handed to the publisher and per checkpoint, 1 to 10,000; default 500.
-         * Larger batches publish faster (one checkpoint write per batch); a crash publishes up to
-         * {@link #maxBatchesInFlight} batches again.
+         * Events per batch handed to the publisher, 1 to 10,000; default 500. Larger batches
+         * publish faster (one read and one hand-over per batch); a crash publishes up to
+         * {@link #maxBatchesInFlight} batches again, besides those acknowledged since the last
+         * checkpoint save ({@link #checkpointInterval}).
          */
         public Builder batchSize(int batchSize) {
             if (batchSize < 1 || batchSize > 10_000) {
@@ -954,6 +977,24 @@ public final class EventRelay implements AutoCloseable {
                 throw new IllegalArgumentException("maxBatchesInFlight must be between 1 and 64; got " + maxBatchesInFlight);
             }
             this.maxInFlight = maxBatchesInFlight;
+            return this;
+        }
+
+        /**
+         * The least time between two checkpoint saves while batches are still in flight, 0 to 1
+         * minute; default {@link #DEFAULT_CHECKPOINT_INTERVAL}. Each save is a durable write on the
+         * relay's thread, so saving after every acknowledged batch slows a relay that is catching
+         * up; the checkpoint is still saved at once whenever nothing is in flight (the relay caught
+         * up), before a retry and when it stops or pauses. A crash publishes again what was
+         * acknowledged since the last save: at most this interval's worth of batches, besides those
+         * in flight. {@link Duration#ZERO} saves after every acknowledged batch.
+         */
+        public Builder checkpointInterval(Duration checkpointInterval) {
+            Objects.requireNonNull(checkpointInterval, "checkpointInterval");
+            if (checkpointInterval.isNegative() || checkpointInterval.compareTo(Duration.ofMinutes(1)) > 0) {
+                throw new IllegalArgumentException("checkpointInterval must be between 0 and 1 minute; got " + checkpointInterval);
+            }
+            this.checkpointInterval = checkpointInterval;
             return this;
         }
 

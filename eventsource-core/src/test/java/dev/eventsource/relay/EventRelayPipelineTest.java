@@ -185,6 +185,101 @@ class EventRelayPipelineTest {
         assertThat(broker.sightings).extracting(RecordedEvent::globalPosition).doesNotHaveDuplicates();
     }
 
+    /**
+     * While batches are in flight, the checkpoint is saved at most once per checkpoint interval;
+     * once nothing is in flight it is saved at once. With a zero interval, after every batch.
+     */
+    @Test
+    void saves_the_checkpoint_once_per_interval_while_batches_are_in_flight_and_at_once_when_none_are()
+            throws Exception {
+        for (Duration interval : List.of(Duration.ofMinutes(1), Duration.ZERO)) {
+            InMemoryEventStore store = new InMemoryEventStore(new EventRegistry().register(Happened.class));
+            List<DomainEvent> events = new ArrayList<>();
+            for (int i = 0; i < 40; i++) {
+                events.add(new Happened(i));
+            }
+            store.appendEvents(UUID.randomUUID(), "Thing", events, ExpectedVersion.NO_STREAM);
+            GatedBroker broker = new GatedBroker();
+            List<Long> saves = Collections.synchronizedList(new ArrayList<>());
+            InMemoryCheckpointStore inMemory = new InMemoryCheckpointStore();
+            CheckpointStore checkpoints = new CheckpointStore() {
+                @Override
+                public Optional<Checkpoint> find(String subscription) {
+                    return inMemory.find(subscription);
+                }
+
+                @Override
+                public void save(Checkpoint checkpoint) {
+                    inMemory.save(checkpoint);
+                    saves.add(checkpoint.position());
+                }
+
+                @Override
+                public boolean reset(String subscription) {
+                    return inMemory.reset(subscription);
+                }
+
+                @Override
+                public List<Checkpoint> findAll() {
+                    return inMemory.findAll();
+                }
+            };
+            try (EventRelay relay = EventRelay.builder("interval", store.recordedLog().orElseThrow(), checkpoints, broker)
+                    .batchSize(10).maxBatchesInFlight(4).checkpointInterval(interval).pollInterval(Duration.ofMillis(20))
+                    .build().start()) {
+                await(() -> broker.calls.size() == 4);
+                broker.acknowledge(1);
+                await(() -> relay.status().lastPublishedPosition() == 10);
+                broker.acknowledge(2);
+                await(() -> relay.status().lastPublishedPosition() == 30);
+                if (interval.isZero()) {
+                    await(() -> saves.contains(30L));
+                    assertThat(saves).as("saves with a zero interval").startsWith(10L);
+                } else {
+                    Thread.sleep(100);   // time for a save that must not come
+                    assertThat(saves).as("saves while a batch is in flight, interval " + interval).isEmpty();
+                }
+                broker.acknowledge(1);
+                await(() -> saves.contains(40L));
+            }
+            assertThat(saves).as("checkpoints saved, interval " + interval).isSorted().endsWith(40L);
+        }
+    }
+
+    /** Acknowledges its calls, in order, only when the test says so. */
+    private static final class GatedBroker implements EventPublisher {
+        final List<CompletableFuture<Void>> calls = Collections.synchronizedList(new ArrayList<>());
+        private int acknowledged;
+
+        @Override
+        public CompletableFuture<Void> publishRows(List<RecordedEvent> rows, Function<RecordedEvent, StoredEvent> decoder) {
+            CompletableFuture<Void> ack = new CompletableFuture<>();
+            calls.add(ack);
+            return ack;
+        }
+
+        synchronized void acknowledge(int n) {
+            for (int i = 0; i < n; i++) {
+                calls.get(acknowledged++).complete(null);
+            }
+        }
+
+        @Override
+        public void publish(List<StoredEvent> events) {
+            throw new AssertionError("the relay hands rows over with publishRows");
+        }
+
+        @Override
+        public BusStats stats() {
+            return new BusStats(acknowledged, 0, 0, 0, 0, 0);
+        }
+
+        @Override
+        public BusShutdownReport shutdown(Duration deadline) {
+            return BusShutdownReport.COMPLETE;
+        }
+    }
+
     /** A log whose every fifth batch read fails, on whichever thread reads it. */
     private static final class FailingReads implements dev.eventsource.store.spi.RecordedLog {
         private final dev.eventsource.store.spi.RecordedLog delegate;
@@ -236,7 +331,7 @@ class EventRelayPipelineTest {
     }
 
     @Test
-    void the_number_of_batches_in_flight_is_validated() {
+    void the_number_of_batches_in_flight_and_the_checkpoint_interval_are_validated() {
         InMemoryEventStore store = new InMemoryEventStore();
         FlakyBroker broker = new FlakyBroker(1, 0, 0);
         EventRelay.Builder builder = EventRelay.builder("x", store.recordedLog().orElseThrow(), new InMemoryCheckpointStore(), broker);
@@ -244,6 +339,12 @@ class EventRelayPipelineTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("between 1 and 64");
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> builder.maxBatchesInFlight(65))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("got 65");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> builder.checkpointInterval(Duration.ofMillis(-1)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("between 0 and 1 minute");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> builder.checkpointInterval(Duration.ofMinutes(2)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("got PT2M");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> builder.checkpointInterval(null))
+                .isInstanceOf(NullPointerException.class).hasMessageContaining("checkpointInterval");
         broker.shutdown(Duration.ZERO);
     }
 

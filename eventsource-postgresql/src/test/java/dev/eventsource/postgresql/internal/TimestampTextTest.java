@@ -3,7 +3,6 @@ package dev.eventsource.postgresql.internal;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.SplittableRandom;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -34,12 +33,8 @@ class TimestampTextTest {
     }
 
     @Test
-    void leaves_anything_else_to_instant_to_string() {
+    void leaves_instants_finer_than_a_microsecond_to_instant_to_string() {
         Instant nanos = Instant.parse("2026-12-04T12:40:49.123456789Z");
         assertThat(TimestampText.of(nanos)).isEqualTo(nanos.toString());
-        Instant beyond = Instant.parse("9999-12-31T23:59:59Z").plus(1, ChronoUnit.DAYS);
-        assertThat(TimestampText.of(beyond)).isEqualTo(beyond.toString());
-        Instant before = Instant.parse("0001-01-01T00:00:00Z").minusSeconds(1);
-        assertThat(TimestampText.of(before)).isEqualTo(before.toString());
     }
 }

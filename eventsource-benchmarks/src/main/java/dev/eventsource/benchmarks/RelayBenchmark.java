@@ -200,7 +200,12 @@ public final class RelayBenchmark {
             String relayTopic = "relay-" + backendName + "-" + run;
             createTopics(rawTopic, relayTopic);
 
-            KafkaBusConfig config = KafkaBusConfig.builder(bootstrap).topic(relayTopic).createTopics(4, (short) 1).build();
+            KafkaBusConfig.Builder configured = KafkaBusConfig.builder(bootstrap).topic(relayTopic).createTopics(4, (short) 1);
+            // -Dproducer.<key>=<value> sets a producer property on both sides (the raw producer takes the publisher's settings).
+            System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("producer.")).sorted()
+                    .forEach(k -> configured.producerProperty(k.substring("producer.".length()), System.getProperty(k)));
+            KafkaBusConfig config = configured.build();
+            System.out.printf("%s: producer settings %s%n", backendName, config.producerProperties());
             List<Double> raw = new ArrayList<>();
             List<Double> rawHeaders = new ArrayList<>();
             List<Double> rawBatched = new ArrayList<>();
@@ -219,15 +224,26 @@ public final class RelayBenchmark {
                     double re;
                     double cpuRaw;
                     double cpuRelay;
+                    double busyRaw;
+                    double busyRelay;
+                    long[] before;
                     if (round % 2 == 1) {   // the pair back to back, in alternating order
+                        before = machineJiffies();
                         rh = rate(events, rawAll(producer, documentsWithHeaders));
+                        busyRaw = busySince(before);
                         cpuRaw = micros(lastCpuNanos);
+                        before = machineJiffies();
                         re = rate(events, relayAll(backend, publisher));
+                        busyRelay = busySince(before);
                         cpuRelay = micros(lastCpuNanos);
                     } else {
+                        before = machineJiffies();
                         re = rate(events, relayAll(backend, publisher));
+                        busyRelay = busySince(before);
                         cpuRelay = micros(lastCpuNanos);
+                        before = machineJiffies();
                         rh = rate(events, rawAll(producer, documentsWithHeaders));
+                        busyRaw = busySince(before);
                         cpuRaw = micros(lastCpuNanos);
                     }
                     double rb = rate(events, rawBatched(producer, documentsWithHeaders));
@@ -240,6 +256,8 @@ public final class RelayBenchmark {
                                     + " broker %,.0f/s; CPU per event on the sending threads: relay %.2f us, raw producer's"
                                     + " caller %.2f us, relay to no broker %.2f us%n",
                             backendName, label, r, rh, batch, rb, re, re / rh, po, rn, cpuRelay, cpuRaw, cpuNoBroker);
+                    System.out.printf("%s %s: machine CPU busy (all processes) during the relay %.0f %%, during the raw"
+                            + " producer with headers %.0f %%%n", backendName, label, busyRelay, busyRaw);
                     if (round > 0) {
                         pairRatios.add(re / rh);
                         raw.add(r);
@@ -579,6 +597,28 @@ public final class RelayBenchmark {
         } catch (ExecutionException e) {
             return false;
         }
+    }
+
+    /** Busy and total jiffies of the whole machine ({@code /proc/stat}), or zeros where there is none. */
+    private static long[] machineJiffies() {
+        try {
+            String[] f = java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/stat")).get(0).trim().split("\\s+");
+            long total = 0;
+            for (int i = 1; i < f.length && i <= 8; i++) {
+                total += Long.parseLong(f[i]);
+            }
+            long idle = Long.parseLong(f[4]) + Long.parseLong(f[5]);
+            return new long[] {total - idle, total};
+        } catch (Exception e) {
+            return new long[] {0, 0};
+        }
+    }
+
+    /** The share of the machine's CPU that was busy since {@code before}, in percent (all processes: broker, server). */
+    private static double busySince(long[] before) {
+        long[] now = machineJiffies();
+        long total = now[1] - before[1];
+        return total <= 0 ? 0 : 100.0 * (now[0] - before[0]) / total;
     }
 
     private static double rate(int events, long nanos) {

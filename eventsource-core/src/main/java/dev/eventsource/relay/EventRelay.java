@@ -84,10 +84,12 @@ import java.util.stream.Stream;
  *   <li><em>One active relay per name</em>: given {@link ExclusiveLocks} (a backend's
  *       {@link EventStoreBackend#locks()}), the relay publishes only while it holds the lock
  *       {@code "relay:<name>"}; other instances wait in {@link RelayState#STANDBY} and try again every
- *       {@link Builder#lockPollInterval}. The holder checks the lock before every batch and at every
- *       lock poll; once it is lost (on PostgreSQL, its session ended) it stops publishing, saves
- *       nothing more, and competes for the lock again after three lock polls, so that a standby
- *       already waiting takes over rather than the instance whose session just died. Without locks, nothing stops two relays of one
+ *       {@link Builder#lockPollInterval}. While it publishes, the holder checks the lock (a round
+ *       trip on PostgreSQL) at most once per {@link Builder#checkpointInterval} or lock poll
+ *       interval, whichever is shorter, and at least at every lock poll; once it is lost (on
+ *       PostgreSQL, its session ended) it stops publishing, saves nothing more, and competes for
+ *       the lock again after three lock polls, so that a standby already waiting takes over
+ *       rather than the instance whose session just died. Without locks, nothing stops two relays of one
  *       name in two processes from both publishing.</li>
  *   <li><em>Fenced checkpoint</em>: with locks, the holder claims the checkpoint when it takes the
  *       lock and saves only over its own last save ({@link CheckpointStore#saveIfUnchanged}). A
@@ -130,6 +132,8 @@ public final class EventRelay implements AutoCloseable {
     private final ReadOptions filter;
     private final int maxInFlight;
     private final long checkpointEveryNanos;
+    /** The least time between two checks of the lock while batches are flowing: each is a round trip on PostgreSQL. */
+    private final long lockCheckEveryNanos;
     private final ThreadFactory threads;
     private final Clock clock;
     private final RelayObserver observer;
@@ -195,6 +199,7 @@ public final class EventRelay implements AutoCloseable {
         this.filter = read.build();
         this.maxInFlight = b.maxInFlight;
         this.checkpointEveryNanos = b.checkpointInterval.toNanos();
+        this.lockCheckEveryNanos = Math.min(checkpointEveryNanos, b.lockPollInterval.toNanos());
         this.threads = b.threads;
         this.clock = b.clock;
         if (b.observer != null) {
@@ -512,8 +517,16 @@ public final class EventRelay implements AutoCloseable {
         // The last batch acknowledged but not yet saved past, and when the checkpoint was last saved.
         InFlight unsaved = null;
         long lastSave = System.nanoTime();
+        long lockChecked = System.nanoTime();   // claim() just saved under the lock
         while (true) {
-            boolean lost = lostLock();
+            // Confirming the lock costs a round trip on PostgreSQL, and this loop turns once or twice per
+            // batch: the holder confirms it at most once per lock check interval. Missing a loss for that
+            // long moves no checkpoint (saves are fenced); it may publish a few batches more again.
+            boolean lost = false;
+            if (locks != null && System.nanoTime() - lockChecked >= lockCheckEveryNanos) {
+                lost = lostLock();
+                lockChecked = System.nanoTime();
+            }
             // 1. Take in what was acknowledged, in order, and save the checkpoint past it.
             Throwable failure = null;
             InFlight reached = null;
@@ -987,7 +1000,9 @@ public final class EventRelay implements AutoCloseable {
          * up; the checkpoint is still saved at once whenever nothing is in flight (the relay caught
          * up), before a retry and when it stops or pauses. A crash publishes again what was
          * acknowledged since the last save: at most this interval's worth of batches, besides those
-         * in flight. {@link Duration#ZERO} saves after every acknowledged batch.
+         * in flight. {@link Duration#ZERO} saves after every acknowledged batch. With locks, the
+         * holder also confirms its lock at most once per this interval (or lock poll interval, if
+         * shorter) while batches flow, rather than before every batch.
          */
         public Builder checkpointInterval(Duration checkpointInterval) {
             Objects.requireNonNull(checkpointInterval, "checkpointInterval");
@@ -1022,8 +1037,9 @@ public final class EventRelay implements AutoCloseable {
         }
 
         /**
-         * How often a standby tries to take the lock, and the holder checks that it still has it
-         * (besides before every batch); 1 ms to 1 hour, default 1 s. With the store's detection of a
+         * How often a standby tries to take the lock, and the longest the holder goes without
+         * checking that it still has it (it checks at most once per checkpoint interval, when that is
+         * shorter); 1 ms to 1 hour, default 1 s. With the store's detection of a
          * dead holder, it bounds how long a failover takes.
          */
         public Builder lockPollInterval(Duration lockPollInterval) {

@@ -6,6 +6,9 @@ import dev.eventsource.bus.BusUnavailableException;
 import dev.eventsource.bus.EventPublisher;
 import dev.eventsource.event.DomainEvent;
 import dev.eventsource.event.EventRegistry;
+import dev.eventsource.lock.ExclusiveLock;
+import dev.eventsource.lock.ExclusiveLocks;
+import dev.eventsource.lock.InMemoryExclusiveLocks;
 import dev.eventsource.store.ExpectedVersion;
 import dev.eventsource.store.InMemoryEventStore;
 import dev.eventsource.store.RecordedEvent;
@@ -244,6 +247,60 @@ class EventRelayPipelineTest {
             }
             assertThat(saves).as("checkpoints saved, interval " + interval).isSorted().endsWith(40L);
         }
+    }
+
+    /**
+     * Confirming the lock is a round trip on PostgreSQL: while catching up, the holder confirms it
+     * once per lock check interval (the shorter of the checkpoint and lock poll intervals), not
+     * before every batch. With a zero checkpoint interval it still checks before every batch.
+     */
+    @Test
+    void confirms_its_lock_once_per_interval_while_catching_up_not_before_every_batch() throws Exception {
+        Map<Duration, Integer> checksByInterval = new HashMap<>();
+        for (Duration interval : List.of(Duration.ofMinutes(1), Duration.ZERO)) {
+            InMemoryEventStore store = new InMemoryEventStore(new EventRegistry().register(Happened.class));
+            List<DomainEvent> events = new ArrayList<>();
+            for (int i = 0; i < 1000; i++) {
+                events.add(new Happened(i));
+            }
+            store.appendEvents(UUID.randomUUID(), "Thing", events, ExpectedVersion.NO_STREAM);
+            java.util.concurrent.atomic.AtomicInteger checks = new java.util.concurrent.atomic.AtomicInteger();
+            InMemoryExclusiveLocks inner = new InMemoryExclusiveLocks();
+            ExclusiveLocks counted = name -> inner.tryAcquire(name).map(held -> new ExclusiveLock() {
+                @Override
+                public String name() {
+                    return held.name();
+                }
+
+                @Override
+                public boolean isHeld() {
+                    checks.incrementAndGet();
+                    return held.isHeld();
+                }
+
+                @Override
+                public void close() {
+                    held.close();
+                }
+            });
+            FlakyBroker broker = new FlakyBroker(4, 0.0, 0);
+            WatchedCheckpoints checkpoints = new WatchedCheckpoints(broker);
+            try (EventRelay relay = EventRelay.builder("lock-checks", store.recordedLog().orElseThrow(), checkpoints, broker)
+                    .locks(counted).batchSize(10).maxBatchesInFlight(4).checkpointInterval(interval)
+                    .lockPollInterval(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(20)).build().start()) {
+                await(() -> checkpoints.saved() == 1000);
+                checksByInterval.put(interval, checks.get());
+                assertThat(broker.violations).isEmpty();
+                assertThat(checkpoints.violations).isEmpty();
+                assertThat(relay.status().lockLosses()).isZero();
+            } finally {
+                broker.shutdown(Duration.ofSeconds(1));
+            }
+        }
+        assertThat(checksByInterval.get(Duration.ofMinutes(1))).as("lock checks over 100 batches, 1-minute interval")
+                .isLessThanOrEqualTo(2);
+        assertThat(checksByInterval.get(Duration.ZERO)).as("lock checks over 100 batches, zero interval")
+                .isGreaterThanOrEqualTo(100);
     }
 
     /** Acknowledges its calls, in order, only when the test says so. */

@@ -31,6 +31,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 import java.lang.management.ManagementFactory;
@@ -70,8 +71,9 @@ import java.util.stream.Stream;
  * last event. The physical limit, in the same run and on the same broker: a raw
  * {@link KafkaProducer} with the same settings sending the same records (the {@link EventDocument}
  * bytes of the stored rows, the same keys and the same headers, all computed before timing) and
- * waiting for every acknowledgement once at the end; also without headers, and waiting after every
- * {@code batch} records. To show where the relay's time goes, each round also times the
+ * waiting for every acknowledgement once at the end; also without headers, waiting after every
+ * {@code batch} records, and with Kafka's default {@code batch.size} (16 KiB) instead of the
+ * publisher's (what a producer written by hand with Kafka's defaults gets). To show where the relay's time goes, each round also times the
  * {@link KafkaEventPublisher} alone on the same stored rows (read beforehand, lists of
  * {@code batch}) and the relay to a publisher that does nothing (reading and checkpointing only).
  * One round of everything warms up (both sides alike), then {@code rounds} rounds; each round runs
@@ -209,6 +211,7 @@ public final class RelayBenchmark {
             List<Double> raw = new ArrayList<>();
             List<Double> rawHeaders = new ArrayList<>();
             List<Double> rawBatched = new ArrayList<>();
+            List<Double> rawKafkaBatches = new ArrayList<>();
             List<Double> relay = new ArrayList<>();
             List<Double> publisherOnly = new ArrayList<>();
             List<Double> relayNoBroker = new ArrayList<>();
@@ -216,7 +219,11 @@ public final class RelayBenchmark {
             List<Double> relayCpu = new ArrayList<>();
             List<Double> rawCpu = new ArrayList<>();
             List<Double> noBrokerCpu = new ArrayList<>();
+            Map<String, Object> kafkaDefaultBatches = new java.util.HashMap<>(KafkaEventPublisher.producerConfig(config));
+            kafkaDefaultBatches.remove(ProducerConfig.BATCH_SIZE_CONFIG);
             try (KafkaProducer<byte[], byte[]> producer = rawProducer(config);
+                 KafkaProducer<byte[], byte[]> kafkaBatches = new KafkaProducer<>(kafkaDefaultBatches,
+                         new ByteArraySerializer(), new ByteArraySerializer());
                  KafkaEventPublisher publisher = new KafkaEventPublisher(config, registry)) {
                 for (int round = 0; round <= rounds; round++) {
                     double r = rate(events, rawAll(producer, documents));
@@ -247,6 +254,7 @@ public final class RelayBenchmark {
                         cpuRaw = micros(lastCpuNanos);
                     }
                     double rb = rate(events, rawBatched(producer, documentsWithHeaders));
+                    double rk = rate(events, rawAll(kafkaBatches, documentsWithHeaders));
                     double po = rate(events, publishAll(publisher, stored));
                     double rn = rate(events, relayAll(backend, new NoBroker()));
                     double cpuNoBroker = micros(lastCpuNanos);
@@ -257,12 +265,14 @@ public final class RelayBenchmark {
                                     + " caller %.2f us, relay to no broker %.2f us%n",
                             backendName, label, r, rh, batch, rb, re, re / rh, po, rn, cpuRelay, cpuRaw, cpuNoBroker);
                     System.out.printf("%s %s: machine CPU busy (all processes) during the relay %.0f %%, during the raw"
-                            + " producer with headers %.0f %%%n", backendName, label, busyRelay, busyRaw);
+                            + " producer with headers %.0f %%; raw with headers and Kafka's default batch.size %,.0f/s"
+                            + " (relay/that %.2f)%n", backendName, label, busyRelay, busyRaw, rk, re / rk);
                     if (round > 0) {
                         pairRatios.add(re / rh);
                         raw.add(r);
                         rawHeaders.add(rh);
                         rawBatched.add(rb);
+                        rawKafkaBatches.add(rk);
                         relay.add(re);
                         publisherOnly.add(po);
                         relayNoBroker.add(rn);
@@ -282,6 +292,8 @@ public final class RelayBenchmark {
                             + " events/s, ratio %.2f; raw without headers %,.0f events/s, ratio %.2f;"
                             + " raw waiting per batch %,.0f events/s (relay/that %.2f)%n",
                     backendName, mre, mrh, mre / mrh, mr, mre / mr, mrb, mre / mrb);
+            System.out.printf("RESULT %s raw producer with headers and Kafka's default batch.size (16 KiB) %,.0f events/s"
+                    + " (relay/that %.2f)%n", backendName, median(rawKafkaBatches), mre / median(rawKafkaBatches));
             System.out.printf("RESULT %s breakdown: KafkaEventPublisher alone (stored events read beforehand, lists of %d)"
                             + " %,.0f events/s; the relay to a publisher that does nothing %,.0f events/s%n",
                     backendName, batch, median(publisherOnly), median(relayNoBroker));

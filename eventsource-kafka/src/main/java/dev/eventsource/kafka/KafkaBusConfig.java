@@ -1,6 +1,10 @@
 package dev.eventsource.kafka;
 
 import dev.eventsource.kafka.internal.TopicNames;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigException;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -281,16 +285,49 @@ public final class KafkaBusConfig {
             return this;
         }
 
-        /** An extra producer setting (e.g. security); not one the bus owns. */
+        /**
+         * An extra producer setting (e.g. security, {@code batch.size}); not one the bus owns. A
+         * setting Kafka knows is checked at once against its type and range (text such as
+         * {@code "5"} is fine for a number); one it does not know is passed on as it is.
+         *
+         * @throws IllegalArgumentException if the bus owns {@code key}, or Kafka refuses the value
+         *                                  (a password's value is not repeated in the message)
+         */
         public Builder producerProperty(String key, Object value) {
-            producerProperties.put(notOwned(key), Objects.requireNonNull(value, "value"));
+            producerProperties.put(notOwned(key), kafkaAccepts(ProducerConfig.configDef(), "producerProperty", key, value));
             return this;
         }
 
-        /** An extra consumer setting (e.g. security, heartbeats); not one the bus owns. */
+        /**
+         * An extra consumer setting (e.g. security, heartbeats); not one the bus owns. Checked as
+         * {@link #producerProperty} checks a producer's.
+         *
+         * @throws IllegalArgumentException if the bus owns {@code key}, or Kafka refuses the value
+         */
         public Builder consumerProperty(String key, Object value) {
-            consumerProperties.put(notOwned(key), Objects.requireNonNull(value, "value"));
+            consumerProperties.put(notOwned(key), kafkaAccepts(ConsumerConfig.configDef(), "consumerProperty", key, value));
             return this;
+        }
+
+        /** {@code value}, if Kafka's definition of {@code key} (when it has one) accepts it. */
+        private static Object kafkaAccepts(ConfigDef definition, String setter, String key, Object value) {
+            Objects.requireNonNull(value, () -> setter + "('" + key + "', null): give a value, or leave the setting out");
+            ConfigDef.ConfigKey known = definition.configKeys().get(key);
+            if (known == null) {
+                return value;
+            }
+            try {
+                Object parsed = ConfigDef.parseType(key, value, known.type);
+                if (known.validator != null) {
+                    known.validator.ensureValid(key, parsed);
+                }
+                return value;
+            } catch (ConfigException e) {
+                String shown = known.type == ConfigDef.Type.PASSWORD ? "a password value" : "'" + value + "'";
+                String reason = known.type == ConfigDef.Type.PASSWORD ? "" : ": " + e.getMessage();
+                throw new IllegalArgumentException(setter + "('" + key + "', ...) got " + shown + ", which Kafka refuses for"
+                        + " a setting of type " + known.type + reason);
+            }
         }
 
         /** The configuration. */

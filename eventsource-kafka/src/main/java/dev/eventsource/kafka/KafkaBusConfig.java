@@ -92,7 +92,21 @@ public final class KafkaBusConfig {
         this.pollTimeout = b.pollTimeout;
         this.assignmentTimeout = b.assignmentTimeout;
         this.producerProperties = Map.copyOf(b.producerProperties);
+        long batchBytes = setting(producerProperties, ProducerConfig.BATCH_SIZE_CONFIG, KafkaEventPublisher.DEFAULT_BATCH_BYTES);
+        long bufferBytes = setting(producerProperties, ProducerConfig.BUFFER_MEMORY_CONFIG,
+                (Long) ProducerConfig.configDef().configKeys().get(ProducerConfig.BUFFER_MEMORY_CONFIG).defaultValue);
+        if (batchBytes > bufferBytes) {
+            // Kafka's producer would refuse every batch at send time, and a relay would retry without end.
+            throw new IllegalArgumentException("producer batch.size " + batchBytes + " is larger than buffer.memory " + bufferBytes
+                    + ": no batch could be allocated; lower batch.size or raise buffer.memory");
+        }
         this.consumerProperties = Map.copyOf(b.consumerProperties);
+    }
+
+    /** A numeric producer setting as set (a number or its text, checked when set), else {@code fallback}. */
+    private static long setting(Map<String, Object> properties, String key, long fallback) {
+        Object value = properties.get(key);
+        return value == null ? fallback : ((Number) ConfigDef.parseType(key, value, ConfigDef.Type.LONG)).longValue();
     }
 
     private static String truncate(String s, int max) {

@@ -221,6 +221,11 @@ class KafkaEventPublisherTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("consumerProperty('max.poll.records'");
         assertThatThrownBy(() -> KafkaBusConfig.builder(bootstrap).producerProperty("linger.ms", null))
                 .isInstanceOf(NullPointerException.class).hasMessageContaining("linger.ms");
+        assertThatThrownBy(() -> KafkaBusConfig.builder(bootstrap).topic("t").producerProperty("batch.size", 64 << 20).build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("batch.size 67108864")
+                .hasMessageContaining("buffer.memory 33554432");
+        assertThatThrownBy(() -> KafkaBusConfig.builder(bootstrap).topic("t").producerProperty("buffer.memory", "65536").build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("batch.size 262144");
         // A password of the wrong type is refused without repeating it.
         assertThatThrownBy(() -> KafkaBusConfig.builder(bootstrap).producerProperty("ssl.key.password", 987654321))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("ssl.key.password")

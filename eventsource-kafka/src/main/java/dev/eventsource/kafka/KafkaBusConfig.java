@@ -103,8 +103,8 @@ public final class KafkaBusConfig {
         this.consumerProperties = Map.copyOf(b.consumerProperties);
     }
 
-    /** A numeric producer setting as set (a number or its text, checked when set), else {@code fallback}. */
-    private static long setting(Map<String, Object> properties, String key, long fallback) {
+    /** A numeric setting as set (a number or its text, checked when set), else {@code fallback}. */
+    static long setting(Map<String, Object> properties, String key, long fallback) {
         Object value = properties.get(key);
         return value == null ? fallback : ((Number) ConfigDef.parseType(key, value, ConfigDef.Type.LONG)).longValue();
     }

@@ -16,7 +16,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -111,9 +110,7 @@ public final class KafkaEventPublisher implements EventPublisher {
         p.putIfAbsent(ProducerConfig.BATCH_SIZE_CONFIG, DEFAULT_BATCH_BYTES);
         p.putIfAbsent(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5);
         long delivery = config.deliveryTimeout().toMillis();
-        // The builder checked the value's type; text such as "5" is allowed, as Kafka allows it.
-        long linger = (Long) ConfigDef.parseType(ProducerConfig.LINGER_MS_CONFIG, p.get(ProducerConfig.LINGER_MS_CONFIG),
-                ConfigDef.Type.LONG);
+        long linger = KafkaBusConfig.setting(p, ProducerConfig.LINGER_MS_CONFIG, 1);
         p.putIfAbsent(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.max(1, Math.min(30_000, delivery - linger)));
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);

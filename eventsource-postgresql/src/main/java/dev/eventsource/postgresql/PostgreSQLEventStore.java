@@ -277,9 +277,9 @@ public final class PostgreSQLEventStore extends AbstractEventStore implements Ev
      * version), the two functions that keep the global order gap-safe, the snapshots table, and the
      * subscription checkpoint and dead-letter tables, and the tenant index (version 3 also created a
      * trigger that notified live subscriptions inside every writing transaction; version 5 drops it, as
-     * the store now notifies after commit). The schema itself must exist. The same text, with
-     * {@code ${schema}} and {@code ${prefix}} placeholders, is the resources
-     * {@code dev/eventsource/postgresql/schema-v1.sql} to {@code schema-v5.sql} in this jar, applied in
+     * the store now notifies after commit; version 6 rewrites the writer announcement in PL/pgSQL). The
+     * schema itself must exist. The same text, with {@code ${schema}} and {@code ${prefix}} placeholders,
+     * is the resources {@code dev/eventsource/postgresql/schema-v1.sql} to {@code schema-v6.sql} in this jar, applied in
      * that order. Row-level security is separate and opt-in: {@link #rowLevelSecuritySql}.
      *
      * @throws IllegalArgumentException if a name does not match {@code [a-z_][a-z0-9_]{0,40}}

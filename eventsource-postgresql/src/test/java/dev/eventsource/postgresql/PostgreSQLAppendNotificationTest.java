@@ -2,6 +2,7 @@ package dev.eventsource.postgresql;
 
 import dev.eventsource.event.DomainEvent;
 import dev.eventsource.event.EventRegistry;
+import dev.eventsource.postgresql.internal.Schema;
 import dev.eventsource.store.ExpectedVersion;
 import dev.eventsource.subscription.SubscriptionManager;
 import dev.eventsource.test.PostgresTestServer;
@@ -159,7 +160,7 @@ class PostgreSQLAppendNotificationTest {
         assertThat(queryLong(triggers)).isZero();
         assertThat(queryLong("SELECT count(*) FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace"
                 + " WHERE n.nspname = '" + schema + "' AND p.proname = 'eventsource_notify_appended'")).isZero();
-        assertThat(queryLong("SELECT max(version) FROM " + schema + ".eventsource_schema_version")).isEqualTo(5);
+        assertThat(queryLong("SELECT max(version) FROM " + schema + ".eventsource_schema_version")).isEqualTo(Schema.LATEST);
     }
 
     private static String script(int version, String schema) throws IOException {

@@ -110,7 +110,7 @@ class PostgreSQLEventStoreTest {
             store.appendEvents(UUID.randomUUID(), "Note", List.of(new Noted("x")), ExpectedVersion.NO_STREAM);
             assertThat(store.globalPosition()).isEqualTo(1);
         }
-        assertThat(rows("SELECT version FROM " + schema + ".eventsource_schema_version ORDER BY 1")).containsExactly("1", "2", "3", "4", "5");
+        assertThat(rows("SELECT version FROM " + schema + ".eventsource_schema_version ORDER BY 1")).containsExactly("1", "2", "3", "4", "5", "6");
     }
 
     @Test
@@ -129,7 +129,7 @@ class PostgreSQLEventStoreTest {
                     .hasMessageContaining("schema version 99")
                     .hasMessageContaining("Upgrade eventsource-postgresql");
         }
-        assertThat(rows("SELECT version FROM " + schema + ".eventsource_schema_version ORDER BY 1")).containsExactly("1", "2", "3", "4", "5", "99");
+        assertThat(rows("SELECT version FROM " + schema + ".eventsource_schema_version ORDER BY 1")).containsExactly("1", "2", "3", "4", "5", "6", "99");
     }
 
     @Test
@@ -161,7 +161,7 @@ class PostgreSQLEventStoreTest {
             pool.shutdownNow();
             stores.forEach(EventStore::close);
         }
-        assertThat(rows("SELECT version FROM " + schema + ".eventsource_schema_version ORDER BY 1")).containsExactly("1", "2", "3", "4", "5");
+        assertThat(rows("SELECT version FROM " + schema + ".eventsource_schema_version ORDER BY 1")).containsExactly("1", "2", "3", "4", "5", "6");
     }
 
     @Test

@@ -341,14 +341,15 @@ public abstract class AbstractEventStore implements EventStore, RecordedLog {
         if (events == null) {
             throw new IllegalArgumentException("events must not be null; pass List.of() for an empty append");
         }
-        Set<UUID> ids = new HashSet<>();
+        // No set for the most common append, one event: nothing to compare its id with.
+        Set<UUID> ids = events.size() > 1 ? new HashSet<>() : null;
         List<SerializedEvent> serialized = new ArrayList<>(events.size());
         SpanContext producer = tracer != null ? Span.current().getSpanContext() : null;
         for (NewEvent e : events) {
             if (e == null) {
                 throw new IllegalArgumentException("events must not contain null");
             }
-            if (!ids.add(e.eventId())) {
+            if (ids != null && !ids.add(e.eventId())) {
                 throw new IllegalArgumentException("event id " + e.eventId() + " appears twice in one append; every event needs its own id");
             }
             if (producer != null && producer.isValid()) {

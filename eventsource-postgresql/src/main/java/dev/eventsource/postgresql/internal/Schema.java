@@ -27,7 +27,7 @@ public final class Schema extends VersionedSchema {
 
     /** The scripts, in order; script {@code i} brings the schema to version {@code i + 1}. */
     private static final List<String> SCRIPTS = List.of("schema-v1.sql", "schema-v2.sql", "schema-v3.sql",
-            "schema-v4.sql", "schema-v5.sql");
+            "schema-v4.sql", "schema-v5.sql", "schema-v6.sql");
 
     /** The schema version this library writes and reads. */
     public static final int LATEST = SCRIPTS.size();
@@ -223,7 +223,8 @@ public final class Schema extends VersionedSchema {
         return (tag << 32) | ((schema + "." + prefix).hashCode() & 0xffff_ffffL);
     }
 
-    private String script(int version) {
+    /** Script {@code version} alone, with names substituted: what brings version {@code version - 1} to it. */
+    String script(int version) {
         return render(SCRIPTS.get(version - 1));
     }
 

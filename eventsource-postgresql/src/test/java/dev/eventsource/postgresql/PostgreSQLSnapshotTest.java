@@ -143,7 +143,7 @@ class PostgreSQLSnapshotTest {
         repo.save(account);
 
         assertThat(new PostgreSQLSnapshotStore(upgraded).find(id, "Account")).get().extracting(Snapshot::version).isEqualTo(4L);
-        assertThat(rows("SELECT version FROM " + schema + ".eventsource_schema_version ORDER BY 1")).containsExactly("1", "2", "3", "4", "5");
+        assertThat(rows("SELECT version FROM " + schema + ".eventsource_schema_version ORDER BY 1")).containsExactly("1", "2", "3", "4", "5", "6");
     }
 
     @Test

@@ -4,6 +4,7 @@ import dev.eventsource.event.DomainEvent;
 import dev.eventsource.event.EventRegistry;
 import dev.eventsource.postgresql.PostgreSQLEventStore;
 import dev.eventsource.store.ExpectedVersion;
+import dev.eventsource.store.StoreNotInitializedException;
 import dev.eventsource.test.PostgresTestServer;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -22,11 +23,13 @@ import java.util.concurrent.Future;
 import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * A schema written by any earlier version of the library is brought to {@link Schema#LATEST} by the
  * stores that open it, several at once, with its events kept and its writer announcement in
- * PL/pgSQL (version 6), and appends and reads work on it afterwards.
+ * PL/pgSQL (version 6), and appends and reads work on it afterwards; a read-only store refuses it
+ * and changes nothing.
  */
 class SchemaUpgradeTest {
 
@@ -43,23 +46,7 @@ class SchemaUpgradeTest {
     @ParameterizedTest(name = "from version {0}")
     @MethodSource("earlierVersions")
     void concurrent_openers_upgrade_an_earlier_schema_keeping_its_events(int version) throws Exception {
-        String schema = PostgresTestServer.freshSchema();
-        Schema scripts = new Schema(schema, PREFIX);
-        try (Connection c = PostgresTestServer.connect(); Statement s = c.createStatement()) {
-            s.execute("CREATE SCHEMA " + schema);
-            for (int v = 1; v <= version; v++) {
-                s.execute(scripts.script(v));
-            }
-            // A writer of that version: announce, then insert in the same transaction.
-            c.setAutoCommit(false);
-            s.execute("SELECT " + schema + "." + PREFIX + "announce_writer()");
-            s.execute("INSERT INTO " + schema + "." + PREFIX + "events (event_id, aggregate_type, aggregate_id, version,"
-                    + " event_type, schema_version, occurred_at, recorded_at, metadata, payload) VALUES ('"
-                    + UUID.randomUUID() + "', 'Ping', '" + UUID.randomUUID() + "', 1, 'Pinged', 1, now(), now(), '{}',"
-                    + " '{\"n\": 7}')");
-            c.commit();
-        }
-        assertThat(announcementLanguage(schema)).as("the announcement of version " + version).isEqualTo("sql");
+        String schema = earlierSchemaWithOneEvent(version);
 
         ExecutorService pool = Executors.newFixedThreadPool(OPENERS);
         List<PostgreSQLEventStore> stores = new ArrayList<>();
@@ -89,6 +76,44 @@ class SchemaUpgradeTest {
         assertThat(strings("SELECT version::text FROM " + schema + "." + PREFIX + "schema_version ORDER BY version"))
                 .containsExactlyElementsOf(IntStream.rangeClosed(1, Schema.LATEST).mapToObj(Integer::toString).toList());
         assertThat(announcementLanguage(schema)).isEqualTo("plpgsql");
+    }
+
+    @ParameterizedTest(name = "at version {0}")
+    @MethodSource("earlierVersions")
+    void a_read_only_store_refuses_an_earlier_schema_and_changes_nothing(int version) throws Exception {
+        String schema = earlierSchemaWithOneEvent(version);
+        try (PostgreSQLEventStore store = PostgreSQLEventStore.builder(PostgresTestServer.url()).schema(schema)
+                .eventRegistry(new EventRegistry().register(Pinged.class)).tracing(false).readOnly(true).build()) {
+            assertThatThrownBy(store::initialize).isInstanceOf(StoreNotInitializedException.class)
+                    .hasMessageContaining("schema version " + version)
+                    .hasMessageContaining("open it writable once to upgrade it");
+        }
+        assertThat(strings("SELECT max(version)::text FROM " + schema + "." + PREFIX + "schema_version"))
+                .containsExactly(Integer.toString(version));
+        assertThat(announcementLanguage(schema)).isEqualTo("sql");
+        assertThat(strings("SELECT count(*)::text FROM " + schema + "." + PREFIX + "events")).containsExactly("1");
+    }
+
+    /** A schema written by the scripts up to {@code version}, holding one event written as a writer of that version writes. */
+    private static String earlierSchemaWithOneEvent(int version) throws SQLException {
+        String schema = PostgresTestServer.freshSchema();
+        Schema scripts = new Schema(schema, PREFIX);
+        try (Connection c = PostgresTestServer.connect(); Statement s = c.createStatement()) {
+            s.execute("CREATE SCHEMA " + schema);
+            for (int v = 1; v <= version; v++) {
+                s.execute(scripts.script(v));
+            }
+            // Announce, then insert, in one transaction.
+            c.setAutoCommit(false);
+            s.execute("SELECT " + schema + "." + PREFIX + "announce_writer()");
+            s.execute("INSERT INTO " + schema + "." + PREFIX + "events (event_id, aggregate_type, aggregate_id, version,"
+                    + " event_type, schema_version, occurred_at, recorded_at, metadata, payload) VALUES ('"
+                    + UUID.randomUUID() + "', 'Ping', '" + UUID.randomUUID() + "', 1, 'Pinged', 1, now(), now(), '{}',"
+                    + " '{\"n\": 7}')");
+            c.commit();
+        }
+        assertThat(announcementLanguage(schema)).as("the announcement of version " + version).isEqualTo("sql");
+        return schema;
     }
 
     private static String announcementLanguage(String schema) throws SQLException {

@@ -32,8 +32,7 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * <p>{@code pg-append}: one-event appends to new streams, 1 writer then 8 writers (or only
  * {@code writers}), each side for 3 s per round (library; raw JDBC into our table; raw JDBC into
- * the minimal table; the store's own statements run by hand on a connection of their own, see
- * {@link PostgreSQLAppendBenchmark.StatementWriter}), after two warm-up rounds; PostgreSQL is the server of
+ * the minimal table), after two warm-up rounds; PostgreSQL is the server of
  * {@code EVENTSOURCE_TEST_POSTGRES_URL} or one started for the run. {@code sqlite-append}: the same
  * three sides on SQLite files ({@code synchronous=FULL}), one writer, batches of 1 then 100 events.
  * {@code readall} (SQLite) and {@code pg-readall}: one read of 200,000 events with trace metadata
@@ -90,20 +89,15 @@ public final class PairedRounds {
         PostgreSQLAppendBenchmark bench = new PostgreSQLAppendBenchmark();
         PostgreSQLAppendBenchmark.RawWriter[] ours = new PostgreSQLAppendBenchmark.RawWriter[writers];
         PostgreSQLAppendBenchmark.MinimalWriter[] minimal = new PostgreSQLAppendBenchmark.MinimalWriter[writers];
-        PostgreSQLAppendBenchmark.StatementWriter[] statements = new PostgreSQLAppendBenchmark.StatementWriter[writers];
         try {
             for (int i = 0; i < writers; i++) {
                 ours[i] = new PostgreSQLAppendBenchmark.RawWriter();
                 ours[i].open(shared);
                 minimal[i] = new PostgreSQLAppendBenchmark.MinimalWriter();
                 minimal[i].open(shared);
-                statements[i] = new PostgreSQLAppendBenchmark.StatementWriter();
-                statements[i].open(shared);
             }
-            Op[] sides = {t -> bench.library(shared), t -> bench.rawJdbc(ours[t]), t -> bench.rawMinimal(minimal[t]),
-                    t -> statements[t].appendNewStream()};
-            timeBoxedRounds(String.format("PostgreSQL one-event appends, %d writer(s), appends/s per round", writers),
-                    new String[] {"library", "raw, our table", "raw, minimal", "the store's statements by hand"}, sides,
+            Op[] sides = {t -> bench.library(shared), t -> bench.rawJdbc(ours[t]), t -> bench.rawMinimal(minimal[t])};
+            timeBoxedRounds(String.format("PostgreSQL one-event appends, %d writer(s), appends/s per round", writers), sides,
                     writers, rounds);
         } finally {
             for (int i = 0; i < writers; i++) {
@@ -112,9 +106,6 @@ public final class PairedRounds {
                 }
                 if (minimal[i] != null) {
                     minimal[i].close();
-                }
-                if (statements[i] != null) {
-                    statements[i].close();
                 }
             }
             shared.close();
@@ -130,21 +121,19 @@ public final class PairedRounds {
         try {
             Op[] sides = {t -> bench.library(), t -> bench.rawJdbc(), t -> bench.rawJdbcMinimal()};
             timeBoxedRounds(String.format("SQLite FULL appends of %d event(s) to new streams, 1 writer, appends/s per round", batch),
-                    THREE_SIDES, sides, 1, rounds);
+                    sides, 1, rounds);
         } finally {
             bench.close();
         }
     }
 
-    /** The append sides every write workload has, in this order. */
-    private static final String[] THREE_SIDES = {"library", "raw, our table", "raw, minimal"};
-
     /**
-     * Rounds of the append sides ({@code names}, the library first), each time-boxed on
+     * Rounds of the three append sides (library, raw into our table, raw minimal), each time-boxed on
      * {@code threads} threads, in an order rotating per round; prints the rounds, the medians, the
-     * ratios of the library to each other side and the CPU per append.
+     * ratios and the CPU per append.
      */
-    private static void timeBoxedRounds(String title, String[] names, Op[] sides, int threads, int rounds) throws Exception {
+    private static void timeBoxedRounds(String title, Op[] sides, int threads, int rounds) throws Exception {
+        String[] names = {"library", "raw, our table", "raw, minimal"};
         System.out.printf("%n== %s ==%n", title);
         double[][] rates = new double[sides.length][rounds];
         double[][] cpu = new double[sides.length][rounds];

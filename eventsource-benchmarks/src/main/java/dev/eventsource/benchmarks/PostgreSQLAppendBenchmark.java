@@ -2,11 +2,8 @@ package dev.eventsource.benchmarks;
 
 import dev.eventsource.event.DomainEvent;
 import dev.eventsource.postgresql.PostgreSQLEventStore;
-import dev.eventsource.postgresql.internal.EventsTable;
 import dev.eventsource.store.AppendResult;
 import dev.eventsource.store.ExpectedVersion;
-import dev.eventsource.store.StreamId;
-import dev.eventsource.store.spi.SerializedEvent;
 import dev.eventsource.test.PostgresTestServer;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -29,10 +26,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -224,44 +219,6 @@ public class PostgreSQLAppendBenchmark {
         @Override
         public void close() throws SQLException {
             super.close();
-        }
-    }
-
-    /**
-     * The store's own append statements run by hand (used by {@link PairedRounds}, not a JMH
-     * benchmark): {@code EventsTable.append}, the code the store runs on a pooled connection, here
-     * on a connection of its own, with an event serialized before timing. What it leaves out of the
-     * library's append is the Java around the statements: serializing and validating the event, the
-     * pool, the observer and the wake-up {@code NOTIFY} after commit. So library ÷ this is the
-     * library's own cost, and this ÷ raw into our table what the append's SQL does beyond a plain
-     * insert (the stream's try-lock, its head read for the expected version, the event-id lookup).
-     */
-    public static class StatementWriter {
-        private Connection connection;
-        private EventsTable table;
-        private String payload;
-
-        public void open(Shared shared) throws SQLException {
-            if (shared.batch != 1) {
-                throw new IllegalArgumentException("StatementWriter runs one-event appends; batch is " + shared.batch);
-            }
-            connection = DriverManager.getConnection(PostgresTestServer.url());
-            connection.setAutoCommit(true);
-            table = new EventsTable(shared.schema, shared.store.tablePrefix());
-            payload = BenchEvents.json(UUID.randomUUID(), 1);
-        }
-
-        /** One event to a new stream, expecting no stream, as {@code library} appends it. */
-        public AppendResult appendNewStream() throws SQLException {
-            Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
-            SerializedEvent event = new SerializedEvent(EventIds.next(), "ItemAdded", 1, now, null, BenchEvents.EMPTY_METADATA,
-                    payload);
-            return table.append(connection, new StreamId(BenchEvents.TYPE, UUID.randomUUID()), List.of(event),
-                    ExpectedVersion.NO_STREAM, now, 5, null);
-        }
-
-        public void close() throws SQLException {
-            connection.close();
         }
     }
 

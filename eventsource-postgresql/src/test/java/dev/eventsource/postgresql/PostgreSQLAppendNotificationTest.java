@@ -8,9 +8,6 @@ import dev.eventsource.subscription.SubscriptionManager;
 import dev.eventsource.test.PostgresTestServer;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -137,7 +134,7 @@ class PostgreSQLAppendNotificationTest {
         try (Connection c = PostgresTestServer.connect(); Statement s = c.createStatement()) {
             s.execute("CREATE SCHEMA " + schema);
             for (int v = 1; v <= 3; v++) {
-                s.execute(script(v, schema));
+                s.execute(new Schema(schema, PostgreSQLEventStore.DEFAULT_TABLE_PREFIX).script(v));
             }
             s.execute("SELECT " + schema + ".eventsource_announce_writer()");
             s.execute("INSERT INTO " + schema + ".eventsource_events (event_id, aggregate_type, aggregate_id, version,"
@@ -161,13 +158,5 @@ class PostgreSQLAppendNotificationTest {
         assertThat(queryLong("SELECT count(*) FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace"
                 + " WHERE n.nspname = '" + schema + "' AND p.proname = 'eventsource_notify_appended'")).isZero();
         assertThat(queryLong("SELECT max(version) FROM " + schema + ".eventsource_schema_version")).isEqualTo(Schema.LATEST);
-    }
-
-    private static String script(int version, String schema) throws IOException {
-        try (InputStream in = PostgreSQLAppendNotificationTest.class.getResourceAsStream(
-                "/dev/eventsource/postgresql/schema-v" + version + ".sql")) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8).replace("${schema}", schema)
-                    .replace("${prefix}", "eventsource_");
-        }
     }
 }

@@ -223,8 +223,11 @@ public final class Schema extends VersionedSchema {
         return (tag << 32) | ((schema + "." + prefix).hashCode() & 0xffff_ffffL);
     }
 
-    /** Script {@code version} alone, with names substituted: what brings version {@code version - 1} to it. */
-    String script(int version) {
+    /**
+     * Script {@code version} alone, with names substituted: what brings version {@code version - 1}
+     * to it (for tests that build a schema of an earlier version).
+     */
+    public String script(int version) {
         return render(SCRIPTS.get(version - 1));
     }
 

@@ -109,9 +109,11 @@ public abstract class AbstractEventStore implements EventStore, RecordedLog {
             this.tracer = null;
             this.metrics = null;
         }
-        // The signal comes last, so that listeners woken by it see a store whose spans have ended.
-        this.observer = StoreObserver.of(tracer != null ? tracer : StoreObserver.NONE,
-                metrics != null ? metrics : StoreObserver.NONE, observer, appendSignal);
+        // The signal comes last, so that listeners woken by it see a store whose spans have ended. Alone,
+        // it needs no composite: it never throws, so there is nothing to keep from other observers.
+        this.observer = tracer == null && observer == StoreObserver.NONE ? appendSignal
+                : StoreObserver.of(tracer != null ? tracer : StoreObserver.NONE,
+                        metrics != null ? metrics : StoreObserver.NONE, observer, appendSignal);
         this.clock = Clock.systemUTC();
     }
 

@@ -68,7 +68,12 @@ public final class EventMapper {
 
     private final EventRegistry registry;
     private final ObjectMapper json;
-    private final Map<Class<?>, Boolean> verified = new ConcurrentHashMap<>();
+    /**
+     * The classes this mapper has written an event of, with their stored name and schema version:
+     * a class is added once its name was checked, it was registered and its first payload read back,
+     * so later events of it skip those steps (a registry never rebinds a name it holds).
+     */
+    private final Map<Class<?>, WrittenType> written = new ConcurrentHashMap<>();
     private final Map<Class<?>, ObjectReader> readers = new ConcurrentHashMap<>();
     /**
      * What reading a stored type name needs, found once per name: its class, the class's schema
@@ -130,9 +135,12 @@ public final class EventMapper {
     public SerializedEvent serialize(NewEvent event) {
         DomainEvent payload = event.event();
         Class<? extends DomainEvent> type = payload.getClass();
-        String typeName = EventRegistry.typeName(type);
-        refuseUnlessStorable(typeName, () -> EventLimits.requireName("eventType", typeName));
-        registry.register(type);
+        WrittenType known = written.get(type);
+        String typeName = known != null ? known.name() : EventRegistry.typeName(type);
+        if (known == null) {
+            refuseUnlessStorable(typeName, () -> EventLimits.requireName("eventType", typeName));
+            registry.register(type);
+        }
         String payloadJson;
         try {
             payloadJson = json.writeValueAsString(payload);
@@ -156,11 +164,17 @@ public final class EventMapper {
                 EventLimits.requireName("tenantId", metadata.tenantId());
             }
         });
-        if (!verified.containsKey(type)) {
+        if (known == null) {
             verifyReadable(type, typeName, payloadJson);
+            known = new WrittenType(typeName, EventRegistry.schemaVersion(type));
+            written.put(type, known);
         }
-        return new SerializedEvent(event.eventId(), typeName, EventRegistry.schemaVersion(type),
+        return new SerializedEvent(event.eventId(), typeName, known.schemaVersion(),
                 occurredAt, metadata.tenantId(), metadataJson, payloadJson);
+    }
+
+    /** What {@link #serialize} stores for every event of a class it has written before. */
+    private record WrittenType(String name, int schemaVersion) {
     }
 
     private static void refuseUnlessStorable(String typeName, Runnable checks) {
@@ -408,7 +422,6 @@ public final class EventMapper {
     private void verifyReadable(Class<? extends DomainEvent> type, String typeName, String payloadJson) {
         try {
             json.readValue(payloadJson, type);
-            verified.put(type, Boolean.TRUE);
         } catch (JsonProcessingException | RuntimeException | StackOverflowError e) {
             throw new SerializationException(typeName, "Event " + typeName + " (" + type.getName()
                     + ") serializes to JSON that cannot be read back: " + rootMessage(e)

@@ -28,6 +28,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * after a quiet spell is sent at once; appends that come within the interval of the previous send
  * wait for the rest of it (at most {@code minInterval}) and share one notification.
  *
+ * <p><b>Few wake-ups.</b> After each send the thread rests out the interval and then looks whether
+ * appends were recorded meanwhile. Only an idle thread (nothing recorded when it last looked) is
+ * woken by {@link #appended()}, so under constant appends the writers never wake it and it wakes
+ * once per send, not twice.
+ *
  * <p>Thread-safe. The thread starts at the first {@link #appended()} and ends at {@link #close()}.
  */
 public final class CommitNotifier implements AutoCloseable {
@@ -50,10 +55,9 @@ public final class CommitNotifier implements AutoCloseable {
     private final AtomicLong failed = new AtomicLong();
     private boolean pending;
     private boolean closed;
+    /** Whether the thread waits for an append (rather than sending or resting): only then does {@link #appended()} wake it. */
+    private boolean idle;
     private Thread thread;
-    /** When the last send started ({@link System#nanoTime()}); only the thread reads and writes it. */
-    private long lastSend;
-    private boolean sentBefore;
 
     /**
      * A notifier whose sends start at least {@link #DEFAULT_MIN_INTERVAL} apart.
@@ -94,8 +98,8 @@ public final class CommitNotifier implements AutoCloseable {
                 t.setDaemon(true);
                 thread = t;
                 t.start();
-            } else if (!wasPending) {
-                // Already pending: the thread is sending, or waiting out the interval, and will see it.
+            } else if (!wasPending && idle) {
+                // Not idle: the thread is sending or resting, and looks at pending when it has done so.
                 owed.signal();
             }
         } finally {
@@ -148,20 +152,11 @@ public final class CommitNotifier implements AutoCloseable {
         while (true) {
             lock.lock();
             try {
+                idle = true;
                 while (!pending && !closed) {
                     owed.awaitUninterruptibly();
                 }
-                if (sentBefore) {
-                    long wait = lastSend + minIntervalNanos - System.nanoTime();
-                    while (wait > 0 && !closed) {
-                        try {
-                            wait = owed.awaitNanos(wait);
-                        } catch (InterruptedException e) {
-                            // Only close() interrupts; the loop sees closed.
-                            wait = lastSend + minIntervalNanos - System.nanoTime();
-                        }
-                    }
-                }
+                idle = false;
                 if (closed) {
                     return;
                 }
@@ -170,8 +165,7 @@ public final class CommitNotifier implements AutoCloseable {
             } finally {
                 lock.unlock();
             }
-            lastSend = System.nanoTime();
-            sentBefore = true;
+            long started = System.nanoTime();
             try {
                 sender.send();
                 sent.incrementAndGet();
@@ -181,6 +175,25 @@ public final class CommitNotifier implements AutoCloseable {
             }
             // Only close() interrupts (to cut a wait for a connection short); the loop then sees closed and ends.
             Thread.interrupted();
+            rest(started);
+        }
+    }
+
+    /** Waits until {@code minInterval} has passed since {@code started}, or until {@link #close()}. */
+    private void rest(long started) {
+        lock.lock();
+        try {
+            long wait = started + minIntervalNanos - System.nanoTime();
+            while (wait > 0 && !closed) {
+                try {
+                    wait = owed.awaitNanos(wait);
+                } catch (InterruptedException e) {
+                    // Only close() interrupts; the loop sees closed.
+                    wait = started + minIntervalNanos - System.nanoTime();
+                }
+            }
+        } finally {
+            lock.unlock();
         }
     }
 }

@@ -63,6 +63,22 @@ class CommitNotifierTest {
     }
 
     @Test
+    void an_append_after_the_rest_wakes_the_idle_thread_and_is_sent_at_once() throws Exception {
+        Semaphore entered = new Semaphore(0);
+        CommitNotifier notifier = new CommitNotifier("test", entered::release, Duration.ofMillis(50));
+        notifier.appended();
+        assertThat(entered.tryAcquire(60, TimeUnit.SECONDS)).as("the first send started").isTrue();
+        // Well past the interval: the thread has rested and waits for an append, which must wake it.
+        Thread.sleep(500);
+        notifier.appended();
+        assertThat(entered.tryAcquire(60, TimeUnit.SECONDS)).as("the append woke the idle thread").isTrue();
+        notifier.close();
+        notifier.join(60_000);
+
+        assertThat(notifier.sent()).isEqualTo(2);
+    }
+
+    @Test
     void refuses_a_negative_interval() {
         assertThatThrownBy(() -> new CommitNotifier("test", () -> { }, Duration.ofMillis(-1)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("minInterval");

@@ -48,6 +48,7 @@ import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -217,7 +218,7 @@ public final class PostgreSQLEventStore extends AbstractEventStore implements Ev
                 s.execute();
             }
             return null;
-        }));
+        }), b.notificationInterval);
     }
 
     /**
@@ -774,6 +775,7 @@ public final class PostgreSQLEventStore extends AbstractEventStore implements Ev
         private int maxPoolSize = 10;
         private boolean readOnly;
         private boolean rowLevelSecurity;
+        private Duration notificationInterval = CommitNotifier.DEFAULT_MIN_INTERVAL;
         private TenantId boundTenant;
         private boolean schemaChecked;
 
@@ -796,6 +798,7 @@ public final class PostgreSQLEventStore extends AbstractEventStore implements Ev
             b.maxPoolSize = maxPoolSize;
             b.readOnly = readOnly;
             b.rowLevelSecurity = rowLevelSecurity;
+            b.notificationInterval = notificationInterval;
             return b;
         }
 
@@ -897,6 +900,28 @@ public final class PostgreSQLEventStore extends AbstractEventStore implements Ev
          */
         public Builder rowLevelSecurity(boolean rowLevelSecurity) {
             this.rowLevelSecurity = rowLevelSecurity;
+            return this;
+        }
+
+        /**
+         * The least time between two wake-up {@code NOTIFY}s this store sends to subscribers in other
+         * processes (default 10 ms). The first append after a quiet spell is announced at once; appends
+         * within the interval of the previous notification share the next one, so a wake-up is at most
+         * this late. Each notification is a transaction of its own on the database (it takes a
+         * transaction id and writes a commit record), so under steady appends a store sends one per
+         * interval: 100 a second at the default, per store. Shorten it for quicker wake-ups at that
+         * cost; lengthen it to spare a busy database. Subscribers in this process are woken directly
+         * and do not wait for it; a subscriber never waits longer than its own poll interval.
+         *
+         * @throws IllegalArgumentException if {@code interval} is negative or longer than 1 s
+         */
+        public Builder notificationInterval(Duration interval) {
+            Objects.requireNonNull(interval, "notificationInterval");
+            if (interval.isNegative() || interval.compareTo(Duration.ofSeconds(1)) > 0) {
+                throw new IllegalArgumentException("notificationInterval must be between 0 and 1000 ms (a later wake-up would"
+                        + " rarely come before a subscriber's own poll); got " + interval.toMillis() + " ms");
+            }
+            this.notificationInterval = interval;
             return this;
         }
 

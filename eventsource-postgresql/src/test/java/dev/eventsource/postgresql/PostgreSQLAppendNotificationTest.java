@@ -26,6 +26,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The wake-up of other processes' subscribers, sent by the store after its appends commit (schema
@@ -77,6 +78,38 @@ class PostgreSQLAppendNotificationTest {
                 listener.close();
             }
         }
+    }
+
+    @Test
+    void a_store_starts_its_notifications_at_least_its_notification_interval_apart() {
+        String schema = PostgresTestServer.freshSchema();
+        Duration interval = Duration.ofMillis(500);
+        try (PostgreSQLEventStore writer = PostgreSQLEventStore.builder(PostgresTestServer.url()).schema(schema).maxPoolSize(2)
+                .eventRegistry(registry()).tracing(false).notificationInterval(interval).build()) {
+            writer.initialize();
+            long start = System.nanoTime();
+            for (int i = 0; i < 30; i++) {
+                writer.appendEvents(UUID.randomUUID(), "Ping", List.of(new Pinged(i)), ExpectedVersion.NO_STREAM);
+            }
+            long sent = writer.notifications().sent();
+            long elapsed = System.nanoTime() - start;
+
+            // The first append is announced at once; each later send starts an interval after the one before.
+            assertThat(sent).as("notifications sent in %d ms of appends", elapsed / 1_000_000)
+                    .isLessThanOrEqualTo(elapsed / interval.toNanos() + 1);
+        }
+    }
+
+    @Test
+    void the_notification_interval_is_refused_when_negative_or_longer_than_a_second() {
+        var builder = PostgreSQLEventStore.builder(PostgresTestServer.url());
+        assertThatThrownBy(() -> builder.notificationInterval(Duration.ofMillis(-1)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("notificationInterval must be between 0 and 1000 ms");
+        assertThatThrownBy(() -> builder.notificationInterval(Duration.ofMillis(1001)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("got 1001 ms");
+        assertThatThrownBy(() -> builder.notificationInterval(null))
+                .isInstanceOf(NullPointerException.class).hasMessageContaining("notificationInterval");
+        assertThat(builder.notificationInterval(Duration.ZERO)).isSameAs(builder);
     }
 
     @Test

@@ -521,8 +521,9 @@ public final class PostgreSQLEventStore extends AbstractEventStore implements Ev
 
     /**
      * How many {@code NOTIFY}s this store has sent to wake subscribers in other processes, and how
-     * many sends failed. One notification covers every append that committed while the previous
-     * one was being sent, so under load it is far fewer than the appends; a failed send only delays
+     * many sends failed. One notification covers every append that committed within the
+     * {@linkplain Builder#notificationInterval notification interval} after the previous one
+     * started, so under load it is far fewer than the appends; a failed send only delays
      * other processes' subscribers until their next poll. For monitoring and tests.
      */
     public NotificationCounts notifications() {

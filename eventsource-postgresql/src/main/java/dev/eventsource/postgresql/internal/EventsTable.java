@@ -70,11 +70,17 @@ public final class EventsTable {
     private static final String EVENT_VALUES = " e.event_type, e.schema_version, e.occurred_at, ?::timestamptz, e.tenant_id,"
             + " e.metadata, e.payload";
 
+    /** The most one-event appends one combined statement carries. */
+    static final int MAX_COMBINED = 16;
+
     private final String table;
     private final String announce;
     private final String readablePosition;
     private final String optimisticInsert;
     private final String optimisticInsertOne;
+    /** {@link #combined(int)}'s statements, by the number of appends they carry (2 to {@link #MAX_COMBINED}). */
+    private final String[] combinedInserts = new String[MAX_COMBINED + 1];
+    private final AppendCombiner combiner;
     private final String insert;
     private final String facts;
     private final String readStream;
@@ -84,7 +90,7 @@ public final class EventsTable {
     private final String globalPosition;
 
     public EventsTable(String schema, String prefix) {
-        this(schema, prefix, false);
+        this(schema, prefix, false, 2);
     }
 
     /**
@@ -92,8 +98,11 @@ public final class EventsTable {
      *                         {@code row-level-security.sql}): a stream's head is then read through
      *                         the {@code stream_head} function, which sees every tenant's rows, so
      *                         that versions stay true on a connection bound to one tenant
+     * @param combining        how many statements of {@linkplain AppendCombiner combined} one-event
+     *                         appends may be in flight at once (at least 1); more concurrent appends
+     *                         wait and go with the next statement
      */
-    public EventsTable(String schema, String prefix, boolean rowLevelSecurity) {
+    public EventsTable(String schema, String prefix, boolean rowLevelSecurity, int combining) {
         String s = SqlNames.schema(schema);
         String p = SqlNames.tablePrefix(prefix);
         this.table = s + "." + p + "events";
@@ -155,6 +164,45 @@ public final class EventsTable {
         this.streamVersion = "SELECT " + streamHead;
         this.eventExists = "SELECT EXISTS (SELECT 1 FROM " + table + " WHERE event_id = ?)";
         this.globalPosition = "SELECT coalesce(max(global_position), 0) FROM " + table;
+        String laterHead = rowLevelSecurity
+                ? "SELECT version, tenant_id FROM " + s + "." + p + "stream_head(f.aggregate_type, f.aggregate_id)"
+                : "SELECT version, tenant_id FROM " + table + " WHERE aggregate_type = f.aggregate_type"
+                        + " AND aggregate_id = f.aggregate_id ORDER BY version DESC LIMIT 1";
+        for (int n = 2; n <= MAX_COMBINED; n++) {
+            combinedInserts[n] = combinedInsert(n, laterHead);
+        }
+        this.combiner = new AppendCombiner(combining, MAX_COMBINED, this::runCombined);
+    }
+
+    /**
+     * The fast path of {@code n} one-event appends to different streams in one statement: each row is
+     * decided alone, as {@link #optimisticInsertOne} decides its one, and only the rows that pass are
+     * inserted. Every stream's lock is tried first ({@code free}); the writer is announced once, if any
+     * lock was taken, before any row takes a position; then each held stream's head is read and its
+     * expectation, owner and event id checked. Returns the event id of each inserted row.
+     */
+    private String combinedInsert(int n, String headOfF) {
+        StringBuilder values = new StringBuilder();
+        for (int i = 1; i <= n; i++) {
+            values.append(i == 1 ? "" : ", ").append("(").append(i).append(", ?::bigint, ?::text, ?::uuid, ?::bigint, ?::bigint,"
+                    + " ?::text, ?::uuid, ?::text, ?::int, ?::timestamptz, ?::timestamptz, ?::text, ?::jsonb, ?::jsonb)");
+        }
+        return "WITH request AS MATERIALIZED (SELECT * FROM (VALUES " + values + ") AS r(ord, lock_key, aggregate_type,"
+                + " aggregate_id, lowest, highest, owner, event_id, event_type, schema_version, occurred_at, recorded_at, tenant_id,"
+                + " metadata, payload)),"
+                + " free AS MATERIALIZED (SELECT r.*, pg_try_advisory_xact_lock(r.lock_key) AS held FROM request AS r),"
+                + " writer AS MATERIALIZED (SELECT " + announce + " WHERE EXISTS (SELECT 1 FROM free WHERE free.held)),"
+                + " stream AS MATERIALIZED (SELECT f.*, coalesce(h.version, 0) AS current, h.tenant_id AS head_owner"
+                + " FROM writer CROSS JOIN free AS f LEFT JOIN LATERAL (" + headOfF + ") AS h ON true WHERE f.held)"
+                + " INSERT INTO " + table + INSERT_COLUMNS
+                + " SELECT s.event_id, s.aggregate_type, s.aggregate_id, s.current + 1, s.event_type, s.schema_version,"
+                + " s.occurred_at, s.recorded_at, s.tenant_id, s.metadata, s.payload"
+                + " FROM stream AS s LEFT JOIN LATERAL (SELECT 1 AS found FROM " + table + " WHERE event_id = s.event_id LIMIT 1)"
+                + " AS d ON true"
+                + " WHERE d.found IS NULL AND s.current BETWEEN s.lowest AND s.highest"
+                + " AND (s.owner IS NULL OR s.current = 0 OR s.head_owner = s.owner)"
+                + " ORDER BY s.ord"
+                + " RETURNING event_id, version, global_position";
     }
 
     /**
@@ -186,7 +234,8 @@ public final class EventsTable {
      */
     Map<String, String> appendStatements() {
         return Map.of("optimisticInsert", optimisticInsert, "optimisticInsertOne", optimisticInsertOne, "insert", insert, "facts", facts,
-                "streamVersion", streamVersion, "streamHead", streamHeadQuery, "eventExists", eventExists, "readStream", readStream);
+                "streamVersion", streamVersion, "streamHead", streamHeadQuery, "eventExists", eventExists, "readStream", readStream,
+                "combinedInsert2", combinedInserts[2], "combinedInsert" + MAX_COMBINED, combinedInserts[MAX_COMBINED]);
     }
 
     /**
@@ -198,6 +247,10 @@ public final class EventsTable {
      * lock holder is never overtaken on its stream: under the lock a unique violation can only come
      * from an event id stored meanwhile by a writer of another stream, and the careful path retries
      * from a savepoint then. The connection must be in autocommit mode and is left in it.
+     *
+     * <p>Without a {@code binding}, the fast path of a one-event append may share its statement with
+     * one-event appends of other threads to other streams ({@link AppendCombiner}); each is decided
+     * alone there, and one the shared statement did not insert comes back here for the careful path.
      *
      * <p>With a {@code binding}, every statement runs in a transaction that starts with it (a
      * transaction-local tenant binding ends with its transaction), so the fast path is a short
@@ -225,7 +278,8 @@ public final class EventsTable {
                                OwnerCheck owner, Instant recordedAt, int maxAttempts, Binding binding) throws SQLException {
         if (!events.isEmpty()) {
             try {
-                AppendResult result = binding == null ? optimisticAppend(c, stream, events, expected, owner, recordedAt)
+                AppendResult result = binding == null ? events.size() == 1 ? combinedAppend(c, stream, events.get(0), expected, owner, recordedAt)
+                        : optimisticAppend(c, stream, events, expected, owner, recordedAt)
                         : boundOptimisticAppend(c, stream, events, expected, owner, recordedAt, binding);
                 if (result != null) {
                     return result;
@@ -361,17 +415,69 @@ public final class EventsTable {
         }
     }
 
+    /** The lowest and the highest current version of the stream {@code expected} allows. */
+    private record Allowed(long lowest, long highest) {
+        static Allowed by(ExpectedVersion expected) {
+            if (expected.isExact()) {
+                return new Allowed(expected.version(), expected.version());
+            }
+            return new Allowed(expected.equals(ExpectedVersion.STREAM_EXISTS) ? 1 : 0, Long.MAX_VALUE);
+        }
+    }
+
+    /** One event's append as the combined statement carries it. */
+    private record OneEvent(StreamId stream, SerializedEvent event, Allowed allowed, OwnerCheck owner, Instant recordedAt) {
+    }
+
+    /** The fast path of a one-event append outside a tenant binding: alone, or combined with concurrent ones. */
+    private AppendResult combinedAppend(Connection c, StreamId stream, SerializedEvent event, ExpectedVersion expected,
+                                        OwnerCheck owner, Instant recordedAt) throws SQLException {
+        OneEvent append = new OneEvent(stream, event, Allowed.by(expected), owner, recordedAt);
+        return combiner.append(c, new AppendCombiner.Request(streamLockKey(stream), event.eventId(), append));
+    }
+
+    /** Runs the appends of {@code requests}, one alone with the one-event statement, and finishes those inserted. */
+    private void runCombined(Connection c, List<AppendCombiner.Request> requests) throws SQLException {
+        if (requests.size() == 1) {
+            OneEvent a = (OneEvent) requests.get(0).append;
+            requests.get(0).finish(optimisticAppendOne(c, a.stream, a.event, a.allowed.lowest, a.allowed.highest, a.owner,
+                    a.recordedAt));
+            return;
+        }
+        Map<UUID, AppendCombiner.Request> byId = new HashMap<>();
+        try (PreparedStatement s = c.prepareStatement(combinedInserts[requests.size()])) {
+            int p = 1;
+            for (AppendCombiner.Request request : requests) {
+                OneEvent a = (OneEvent) request.append;
+                byId.put(a.event.eventId(), request);
+                s.setLong(p++, request.lockKey);
+                s.setString(p++, a.stream.aggregateType());
+                s.setObject(p++, a.stream.aggregateId());
+                s.setLong(p++, a.allowed.lowest);
+                s.setLong(p++, a.allowed.highest);
+                s.setString(p++, a.owner.tenantId());
+                s.setObject(p++, a.event.eventId());
+                s.setString(p++, a.event.eventType());
+                s.setInt(p++, a.event.schemaVersion());
+                s.setString(p++, TimestampText.of(a.event.occurredAt()));
+                s.setString(p++, TimestampText.of(a.recordedAt));
+                s.setString(p++, a.event.tenantId());
+                s.setString(p++, a.event.metadataJson());
+                s.setString(p++, a.event.payloadJson());
+            }
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    byId.get(rs.getObject(1, UUID.class)).finish(new AppendResult(rs.getLong(2), rs.getLong(3)));
+                }
+            }
+        }
+    }
+
     private AppendResult optimisticAppend(Connection c, StreamId stream, List<SerializedEvent> events,
                                           ExpectedVersion expected, OwnerCheck owner, Instant recordedAt) throws SQLException {
-        long lowest;
-        long highest;
-        if (expected.isExact()) {
-            lowest = expected.version();
-            highest = expected.version();
-        } else {
-            lowest = expected.equals(ExpectedVersion.STREAM_EXISTS) ? 1 : 0;
-            highest = Long.MAX_VALUE;
-        }
+        Allowed allowed = Allowed.by(expected);
+        long lowest = allowed.lowest;
+        long highest = allowed.highest;
         if (events.size() == 1) {
             return optimisticAppendOne(c, stream, events.get(0), lowest, highest, owner, recordedAt);
         }

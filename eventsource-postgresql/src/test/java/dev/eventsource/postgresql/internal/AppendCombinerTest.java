@@ -1,0 +1,190 @@
+package dev.eventsource.postgresql.internal;
+
+import dev.eventsource.store.AppendResult;
+import org.junit.jupiter.api.Test;
+
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The combiner's protocol, with statements the test runs (no database): every request ends exactly
+ * once, no more statements than allowed are in flight, a statement never carries two requests of
+ * one lock or one event id, and a failed statement hands its requests back instead of failing them.
+ * {@code PostgreSQLCombinedAppendTest} runs the real statement.
+ */
+class AppendCombinerTest {
+
+    private static final int THREADS = 12;
+    private static final int PER_THREAD = 300;
+
+    @Test
+    void concurrent_requests_are_combined_each_ends_once_and_the_leaders_stay_within_their_bound() throws Exception {
+        AtomicInteger inFlight = new AtomicInteger();
+        AtomicInteger mostInFlight = new AtomicInteger();
+        AtomicInteger largestBatch = new AtomicInteger();
+        AtomicLong position = new AtomicLong();
+        Set<String> badBatches = ConcurrentHashMap.newKeySet();
+        AppendCombiner combiner = new AppendCombiner(2, 5, (c, requests) -> {
+            mostInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+            largestBatch.accumulateAndGet(requests.size(), Math::max);
+            Set<Long> locks = new HashSet<>();
+            Set<UUID> ids = new HashSet<>();
+            for (AppendCombiner.Request r : requests) {
+                if (!locks.add(r.lockKey) || !ids.add(r.eventId)) {
+                    badBatches.add(requests.toString());
+                }
+            }
+            sleepMillis(1);
+            for (AppendCombiner.Request r : requests) {
+                // Every third request is "not inserted": it must come back as null, for the careful path.
+                if ((Long) r.append % 3 != 0) {
+                    r.finish(new AppendResult(1, position.incrementAndGet()));
+                }
+            }
+            inFlight.decrementAndGet();
+        });
+        List<List<AppendResult>> results = runThreads(combiner, t -> t % 4);
+
+        assertThat(badBatches).as("batches with two requests of one lock or id").isEmpty();
+        assertThat(mostInFlight.get()).isBetween(1, 2);
+        assertThat(largestBatch.get()).as("requests were combined").isGreaterThan(1);
+        Set<Long> positions = new HashSet<>();
+        int handedBack = 0;
+        for (int t = 0; t < THREADS; t++) {
+            for (int i = 0; i < PER_THREAD; i++) {
+                AppendResult result = results.get(t).get(i);
+                long n = (long) t * PER_THREAD + i;
+                if (n % 3 == 0) {
+                    assertThat(result).as("request %d was not inserted", n).isNull();
+                    handedBack++;
+                } else {
+                    assertThat(result).as("request %d", n).isNotNull();
+                    assertThat(positions.add(result.globalPosition())).as("position given twice").isTrue();
+                }
+            }
+        }
+        assertThat(positions).hasSize(THREADS * PER_THREAD - handedBack);
+        assertThat(position.get()).isEqualTo(positions.size());
+    }
+
+    @Test
+    void a_failed_combined_statement_hands_every_request_back_and_a_failed_lone_one_throws_to_its_thread() throws Exception {
+        AtomicInteger combinedFailures = new AtomicInteger();
+        AppendCombiner combiner = new AppendCombiner(1, 8, (c, requests) -> {
+            if (requests.size() > 1) {
+                combinedFailures.incrementAndGet();
+                sleepMillis(1);
+                throw new SQLException("the statement failed", "08006");
+            }
+            long n = (Long) requests.get(0).append;
+            if (n % 2 == 0) {
+                throw new SQLException("request " + n + " failed alone", "22P02");
+            }
+            requests.get(0).finish(new AppendResult(1, n + 1));
+        });
+        List<List<Object>> outcomes = new ArrayList<>();
+        ExecutorService pool = Executors.newFixedThreadPool(THREADS);
+        try {
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<List<Object>>> futures = new ArrayList<>();
+            for (int t = 0; t < THREADS; t++) {
+                int thread = t;
+                futures.add(pool.submit(() -> {
+                    start.await();
+                    List<Object> mine = new ArrayList<>();
+                    for (int i = 0; i < 100; i++) {
+                        long n = (long) thread * 100 + i;
+                        try {
+                            mine.add(String.valueOf(combiner.append(null, new AppendCombiner.Request(n, UUID.randomUUID(), n))));
+                        } catch (SQLException e) {
+                            mine.add(e.getMessage());
+                        }
+                    }
+                    return mine;
+                }));
+            }
+            start.countDown();
+            for (Future<List<Object>> f : futures) {
+                outcomes.add(f.get(120, TimeUnit.SECONDS));
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+
+        assertThat(combinedFailures.get()).as("some statements were combined, and failed").isPositive();
+        for (int t = 0; t < THREADS; t++) {
+            for (int i = 0; i < 100; i++) {
+                long n = (long) t * 100 + i;
+                Object outcome = outcomes.get(t).get(i);
+                // Each request ends one of three ways: run alone (result or its own failure) or handed back (null).
+                if (n % 2 == 0) {
+                    assertThat(outcome).as("request %d", n).isIn("request " + n + " failed alone", "null");
+                } else {
+                    assertThat(outcome).as("request %d", n).isIn(new AppendResult(1, n + 1).toString(), "null");
+                }
+            }
+        }
+    }
+
+    @Test
+    void refuses_a_bound_below_one() {
+        assertThatThrownBy(() -> new AppendCombiner(0, 4, (c, r) -> { }))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at least 1");
+        assertThatThrownBy(() -> new AppendCombiner(1, 0, (c, r) -> { }))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at least 1");
+    }
+
+    /** Runs {@link #PER_THREAD} requests on each of {@link #THREADS} threads, all starting together; lock key by thread. */
+    private static List<List<AppendResult>> runThreads(AppendCombiner combiner, java.util.function.IntUnaryOperator lockOf)
+            throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(THREADS);
+        try {
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<List<AppendResult>>> futures = new ArrayList<>();
+            for (int t = 0; t < THREADS; t++) {
+                int thread = t;
+                futures.add(pool.submit(() -> {
+                    start.await();
+                    List<AppendResult> mine = new ArrayList<>();
+                    for (int i = 0; i < PER_THREAD; i++) {
+                        long n = (long) thread * PER_THREAD + i;
+                        mine.add(combiner.append(null, new AppendCombiner.Request(lockOf.applyAsInt(thread), UUID.randomUUID(), n)));
+                    }
+                    return Collections.unmodifiableList(mine);
+                }));
+            }
+            start.countDown();
+            List<List<AppendResult>> results = new ArrayList<>();
+            for (Future<List<AppendResult>> f : futures) {
+                results.add(f.get(120, TimeUnit.SECONDS));
+            }
+            return results;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static void sleepMillis(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -9,8 +9,8 @@ import dev.eventsource.store.StreamId;
 import dev.eventsource.store.spi.OwnerCheck;
 import dev.eventsource.store.spi.SerializedEvent;
 import dev.eventsource.test.PostgresTestServer;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -51,18 +51,24 @@ class CombinedAppendTest {
 
     private EventsTable table;
 
-    @BeforeEach
-    void freshSchema() {
+    /**
+     * A fresh store's table; with {@code rowLevelSecurity} the statements read a stream's head through
+     * its {@code stream_head} function, as a store under row-level security does.
+     */
+    private void freshSchema(boolean rowLevelSecurity) {
         String schema = PostgresTestServer.freshSchema();
         try (PostgreSQLEventStore store = PostgreSQLEventStore.builder(PostgresTestServer.dataSource()).schema(schema)
-                .eventRegistry(new EventRegistry()).build()) {
+                .rowLevelSecurity(rowLevelSecurity).eventRegistry(new EventRegistry()).build()) {
             store.initialize();
         }
-        table = new EventsTable(schema, PostgreSQLEventStore.DEFAULT_TABLE_PREFIX, false, 2);
+        table = new EventsTable(schema, PostgreSQLEventStore.DEFAULT_TABLE_PREFIX, rowLevelSecurity, 2);
     }
 
-    @Test
-    void concurrent_appends_to_new_streams_share_statements_and_each_lands_once_where_its_result_says() throws Exception {
+    @ParameterizedTest(name = "row-level security: {0}")
+    @ValueSource(booleans = {false, true})
+    void concurrent_appends_to_new_streams_share_statements_and_each_lands_once_where_its_result_says(boolean rowLevelSecurity)
+            throws Exception {
+        freshSchema(rowLevelSecurity);
         int each = 150;
         Map<UUID, AppendResult> results = new HashMap<>();
         for (Map<UUID, AppendResult> mine : writers(each, (c, w, i) -> {
@@ -87,8 +93,10 @@ class CombinedAppendTest {
      * Every append of each round is one of five kinds, mixed across writers so that combined
      * statements carry all of them at once; each kind must end as it does alone.
      */
-    @Test
-    void combined_appends_are_each_decided_alone_new_stale_retried_foreign_and_refused() throws Exception {
+    @ParameterizedTest(name = "row-level security: {0}")
+    @ValueSource(booleans = {false, true})
+    void combined_appends_are_each_decided_alone_new_stale_retried_foreign_and_refused(boolean rowLevelSecurity) throws Exception {
+        freshSchema(rowLevelSecurity);
         int each = 100;
         StreamId taken = stream();
         StreamId tenantAStream = stream();

@@ -67,6 +67,13 @@ public final class EventsTable {
 
     private static final String INSERT_COLUMNS = " (" + String.join(", ", INSERTED) + ")";
 
+    /**
+     * One event's row in {@link #INSERTED}'s order, as the one-event statements take it: {@code %s}
+     * stands for the version; {@link #bindRowOfOne} binds the rest.
+     */
+    private static final String ROW_OF_ONE = "?::uuid, ?::text, ?::uuid, %s, ?::text, ?::int, ?::timestamptz, ?::timestamptz, ?::text, ?::jsonb,"
+            + " ?::jsonb";
+
     private static final String EVENT_VALUES = " e.event_type, e.schema_version, e.occurred_at, ?::timestamptz, e.tenant_id,"
             + " e.metadata, e.payload";
 
@@ -78,7 +85,7 @@ public final class EventsTable {
     private final String readablePosition;
     private final String optimisticInsert;
     private final String optimisticInsertOne;
-    /** {@link #combined(int)}'s statements, by the number of appends they carry (2 to {@link #MAX_COMBINED}). */
+    /** {@link #combinedInsert}'s statements, by the number of appends they carry (2 to {@link #MAX_COMBINED}). */
     private final String[] combinedInserts = new String[MAX_COMBINED + 1];
     private final AppendCombiner combiner;
     private final String insert;
@@ -110,10 +117,7 @@ public final class EventsTable {
         this.readablePosition = "SELECT " + s + "." + p + "readable_position()";
         // Not max(version): on a table not yet analyzed the planner aggregates every index entry of the
         // stream, so each read would cost the stream's length; this is always one backward index step.
-        String headRow = rowLevelSecurity
-                ? "SELECT version, tenant_id FROM " + s + "." + p + "stream_head(?, ?)"
-                : "SELECT version, tenant_id FROM " + table + " WHERE aggregate_type = ? AND aggregate_id = ?"
-                        + " ORDER BY version DESC LIMIT 1";
+        String headRow = headRow(s + "." + p, rowLevelSecurity, "?", "?");
         String streamHead = "coalesce((SELECT h.version FROM (" + headRow + ") AS h), 0)";
         this.streamHeadQuery = headRow;
         // One statement, one round trip in autocommit: take the stream's lock if it is free, announce,
@@ -140,7 +144,7 @@ public final class EventsTable {
         // The same statement for the most common append, one event, with scalar parameters: no arrays for
         // the driver to encode (escaping every quote of the JSON) and the server to parse, no unnest, no sort.
         this.optimisticInsertOne = fastPathHead
-                + " SELECT ?::uuid, ?, ?, stream.current + 1, ?, ?::int, ?::timestamptz, ?::timestamptz, ?::text, ?::jsonb, ?::jsonb"
+                + " SELECT " + ROW_OF_ONE.formatted("stream.current + 1")
                 + " FROM stream"
                 + fastPathConditions
                 + " AND NOT EXISTS (SELECT 1 FROM " + table + " WHERE event_id = ?::uuid)"
@@ -164,14 +168,23 @@ public final class EventsTable {
         this.streamVersion = "SELECT " + streamHead;
         this.eventExists = "SELECT EXISTS (SELECT 1 FROM " + table + " WHERE event_id = ?)";
         this.globalPosition = "SELECT coalesce(max(global_position), 0) FROM " + table;
-        String laterHead = rowLevelSecurity
-                ? "SELECT version, tenant_id FROM " + s + "." + p + "stream_head(f.aggregate_type, f.aggregate_id)"
-                : "SELECT version, tenant_id FROM " + table + " WHERE aggregate_type = f.aggregate_type"
-                        + " AND aggregate_id = f.aggregate_id ORDER BY version DESC LIMIT 1";
+        String headOfEach = headRow(s + "." + p, rowLevelSecurity, "f.aggregate_type", "f.aggregate_id");
         for (int n = 2; n <= MAX_COMBINED; n++) {
-            combinedInserts[n] = combinedInsert(n, laterHead);
+            combinedInserts[n] = combinedInsert(n, headOfEach);
         }
         this.combiner = new AppendCombiner(combining, MAX_COMBINED, this::runCombined);
+    }
+
+    /**
+     * The query of a stream's head row ({@code version, tenant_id}, none for a new stream), for the
+     * stream {@code type} and {@code id} name: parameters or columns. {@code names} is the schema and
+     * table prefix, {@code "schema.prefix"}.
+     */
+    private static String headRow(String names, boolean rowLevelSecurity, String type, String id) {
+        return rowLevelSecurity
+                ? "SELECT version, tenant_id FROM " + names + "stream_head(" + type + ", " + id + ")"
+                : "SELECT version, tenant_id FROM " + names + "events WHERE aggregate_type = " + type + " AND aggregate_id = " + id
+                        + " ORDER BY version DESC LIMIT 1";
     }
 
     /**
@@ -181,22 +194,22 @@ public final class EventsTable {
      * lock was taken, before any row takes a position; then each held stream's head is read and its
      * expectation, owner and event id checked. Returns the event id of each inserted row.
      */
-    private String combinedInsert(int n, String headOfF) {
+    private String combinedInsert(int n, String headOfEach) {
         StringBuilder values = new StringBuilder();
         for (int i = 1; i <= n; i++) {
-            values.append(i == 1 ? "" : ", ").append("(").append(i).append(", ?::bigint, ?::text, ?::uuid, ?::bigint, ?::bigint,"
-                    + " ?::text, ?::uuid, ?::text, ?::int, ?::timestamptz, ?::timestamptz, ?::text, ?::jsonb, ?::jsonb)");
+            // The version column of a request is a placeholder: the statement computes each row's from its stream's head.
+            values.append(i == 1 ? "" : ", ").append("(").append(i).append(", ?::bigint, ?::bigint, ?::bigint, ?::text, ")
+                    .append(ROW_OF_ONE.formatted("0::bigint")).append(")");
         }
-        return "WITH request AS MATERIALIZED (SELECT * FROM (VALUES " + values + ") AS r(ord, lock_key, aggregate_type,"
-                + " aggregate_id, lowest, highest, owner, event_id, event_type, schema_version, occurred_at, recorded_at, tenant_id,"
-                + " metadata, payload)),"
+        String inserted = String.join(", ", INSERTED.stream().map(c -> c.equals("version") ? "s.current + 1" : "s." + c).toList());
+        return "WITH request AS MATERIALIZED (SELECT * FROM (VALUES " + values + ") AS r(ord, lock_key, lowest, highest, owner, "
+                + String.join(", ", INSERTED) + ")),"
                 + " free AS MATERIALIZED (SELECT r.*, pg_try_advisory_xact_lock(r.lock_key) AS held FROM request AS r),"
                 + " writer AS MATERIALIZED (SELECT " + announce + " WHERE EXISTS (SELECT 1 FROM free WHERE free.held)),"
                 + " stream AS MATERIALIZED (SELECT f.*, coalesce(h.version, 0) AS current, h.tenant_id AS head_owner"
-                + " FROM writer CROSS JOIN free AS f LEFT JOIN LATERAL (" + headOfF + ") AS h ON true WHERE f.held)"
+                + " FROM writer CROSS JOIN free AS f LEFT JOIN LATERAL (" + headOfEach + ") AS h ON true WHERE f.held)"
                 + " INSERT INTO " + table + INSERT_COLUMNS
-                + " SELECT s.event_id, s.aggregate_type, s.aggregate_id, s.current + 1, s.event_type, s.schema_version,"
-                + " s.occurred_at, s.recorded_at, s.tenant_id, s.metadata, s.payload"
+                + " SELECT " + inserted
                 + " FROM stream AS s LEFT JOIN LATERAL (SELECT 1 AS found FROM " + table + " WHERE event_id = s.event_id LIMIT 1)"
                 + " AS d ON true"
                 + " WHERE d.found IS NULL AND s.current BETWEEN s.lowest AND s.highest"
@@ -451,19 +464,10 @@ public final class EventsTable {
                 OneEvent a = (OneEvent) request.append;
                 byId.put(a.event.eventId(), request);
                 s.setLong(p++, request.lockKey);
-                s.setString(p++, a.stream.aggregateType());
-                s.setObject(p++, a.stream.aggregateId());
                 s.setLong(p++, a.allowed.lowest);
                 s.setLong(p++, a.allowed.highest);
                 s.setString(p++, a.owner.tenantId());
-                s.setObject(p++, a.event.eventId());
-                s.setString(p++, a.event.eventType());
-                s.setInt(p++, a.event.schemaVersion());
-                s.setString(p++, TimestampText.of(a.event.occurredAt()));
-                s.setString(p++, TimestampText.of(a.recordedAt));
-                s.setString(p++, a.event.tenantId());
-                s.setString(p++, a.event.metadataJson());
-                s.setString(p++, a.event.payloadJson());
+                p = bindRowOfOne(s, p, a.stream, a.event, a.recordedAt);
             }
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
@@ -497,19 +501,27 @@ public final class EventsTable {
                                              OwnerCheck owner, Instant recordedAt) throws SQLException {
         try (PreparedStatement s = c.prepareStatement(optimisticInsertOne)) {
             bindFastPathHead(s, stream);
-            s.setObject(4, event.eventId());
-            s.setString(5, stream.aggregateType());
-            s.setObject(6, stream.aggregateId());
-            s.setString(7, event.eventType());
-            s.setInt(8, event.schemaVersion());
-            s.setString(9, TimestampText.of(event.occurredAt()));
-            s.setString(10, TimestampText.of(recordedAt));
-            s.setString(11, event.tenantId());
-            s.setString(12, event.metadataJson());
-            s.setString(13, event.payloadJson());
-            s.setObject(bindFastPathConditions(s, 14, lowest, highest, owner), event.eventId());
+            int next = bindRowOfOne(s, 4, stream, event, recordedAt);
+            s.setObject(bindFastPathConditions(s, next, lowest, highest, owner), event.eventId());
             return fastPathResult(s);
         }
+    }
+
+    /** Binds {@link #ROW_OF_ONE}'s parameters from parameter {@code first} on; returns the next parameter's index. */
+    private static int bindRowOfOne(PreparedStatement s, int first, StreamId stream, SerializedEvent event, Instant recordedAt)
+            throws SQLException {
+        int p = first;
+        s.setObject(p++, event.eventId());
+        s.setString(p++, stream.aggregateType());
+        s.setObject(p++, stream.aggregateId());
+        s.setString(p++, event.eventType());
+        s.setInt(p++, event.schemaVersion());
+        s.setString(p++, TimestampText.of(event.occurredAt()));
+        s.setString(p++, TimestampText.of(recordedAt));
+        s.setString(p++, event.tenantId());
+        s.setString(p++, event.metadataJson());
+        s.setString(p++, event.payloadJson());
+        return p;
     }
 
     /** Binds the fast path's first three parameters: the stream's lock key, and the stream for reading its head. */

@@ -5,7 +5,6 @@ import org.junit.jupiter.api.Test;
 
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -59,7 +58,8 @@ class AppendCombinerTest {
             }
             inFlight.decrementAndGet();
         });
-        List<List<AppendResult>> results = runThreads(combiner, t -> t % 4);
+        List<List<Object>> results = runThreads(PER_THREAD, (t, n) -> combiner.append(null,
+                new AppendCombiner.Request(t % 4, UUID.randomUUID(), n)));
 
         assertThat(badBatches).as("batches with two requests of one lock or id").isEmpty();
         assertThat(mostInFlight.get()).isBetween(1, 2);
@@ -68,7 +68,7 @@ class AppendCombinerTest {
         int handedBack = 0;
         for (int t = 0; t < THREADS; t++) {
             for (int i = 0; i < PER_THREAD; i++) {
-                AppendResult result = results.get(t).get(i);
+                AppendResult result = (AppendResult) results.get(t).get(i);
                 long n = (long) t * PER_THREAD + i;
                 if (n % 3 == 0) {
                     assertThat(result).as("request %d was not inserted", n).isNull();
@@ -98,34 +98,13 @@ class AppendCombinerTest {
             }
             requests.get(0).finish(new AppendResult(1, n + 1));
         });
-        List<List<Object>> outcomes = new ArrayList<>();
-        ExecutorService pool = Executors.newFixedThreadPool(THREADS);
-        try {
-            CountDownLatch start = new CountDownLatch(1);
-            List<Future<List<Object>>> futures = new ArrayList<>();
-            for (int t = 0; t < THREADS; t++) {
-                int thread = t;
-                futures.add(pool.submit(() -> {
-                    start.await();
-                    List<Object> mine = new ArrayList<>();
-                    for (int i = 0; i < 100; i++) {
-                        long n = (long) thread * 100 + i;
-                        try {
-                            mine.add(String.valueOf(combiner.append(null, new AppendCombiner.Request(n, UUID.randomUUID(), n))));
-                        } catch (SQLException e) {
-                            mine.add(e.getMessage());
-                        }
-                    }
-                    return mine;
-                }));
+        List<List<Object>> outcomes = runThreads(100, (t, n) -> {
+            try {
+                return String.valueOf(combiner.append(null, new AppendCombiner.Request(n, UUID.randomUUID(), n)));
+            } catch (SQLException e) {
+                return e.getMessage();
             }
-            start.countDown();
-            for (Future<List<Object>> f : futures) {
-                outcomes.add(f.get(120, TimeUnit.SECONDS));
-            }
-        } finally {
-            pool.shutdownNow();
-        }
+        });
 
         assertThat(combinedFailures.get()).as("some statements were combined, and failed").isPositive();
         for (int t = 0; t < THREADS; t++) {
@@ -150,31 +129,38 @@ class AppendCombinerTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at least 1");
     }
 
-    /** Runs {@link #PER_THREAD} requests on each of {@link #THREADS} threads, all starting together; lock key by thread. */
-    private static List<List<AppendResult>> runThreads(AppendCombiner combiner, java.util.function.IntUnaryOperator lockOf)
-            throws Exception {
+    /** What thread {@code t} does with its request number {@code n}. */
+    @FunctionalInterface
+    private interface Outcome {
+        Object of(int t, long n) throws Exception;
+    }
+
+    /**
+     * Runs {@code perThread} requests on each of {@link #THREADS} threads, all starting together;
+     * request {@code n} of thread {@code t} is number {@code t * perThread + i}. Returns the outcomes by thread.
+     */
+    private static List<List<Object>> runThreads(int perThread, Outcome outcome) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(THREADS);
         try {
             CountDownLatch start = new CountDownLatch(1);
-            List<Future<List<AppendResult>>> futures = new ArrayList<>();
+            List<Future<List<Object>>> futures = new ArrayList<>();
             for (int t = 0; t < THREADS; t++) {
                 int thread = t;
                 futures.add(pool.submit(() -> {
                     start.await();
-                    List<AppendResult> mine = new ArrayList<>();
-                    for (int i = 0; i < PER_THREAD; i++) {
-                        long n = (long) thread * PER_THREAD + i;
-                        mine.add(combiner.append(null, new AppendCombiner.Request(lockOf.applyAsInt(thread), UUID.randomUUID(), n)));
+                    List<Object> mine = new ArrayList<>();
+                    for (int i = 0; i < perThread; i++) {
+                        mine.add(outcome.of(thread, (long) thread * perThread + i));
                     }
-                    return Collections.unmodifiableList(mine);
+                    return mine;
                 }));
             }
             start.countDown();
-            List<List<AppendResult>> results = new ArrayList<>();
-            for (Future<List<AppendResult>> f : futures) {
-                results.add(f.get(120, TimeUnit.SECONDS));
+            List<List<Object>> outcomes = new ArrayList<>();
+            for (Future<List<Object>> f : futures) {
+                outcomes.add(f.get(120, TimeUnit.SECONDS));
             }
-            return results;
+            return outcomes;
         } finally {
             pool.shutdownNow();
         }

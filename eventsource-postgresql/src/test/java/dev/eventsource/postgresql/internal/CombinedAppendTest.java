@@ -16,8 +16,6 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -31,6 +29,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
+import static dev.eventsource.postgresql.internal.AppendFixtures.event;
+import static dev.eventsource.postgresql.internal.AppendFixtures.now;
+import static dev.eventsource.postgresql.internal.AppendFixtures.stream;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -197,17 +198,5 @@ class CombinedAppendTest {
             rs.next();
             return rs.getLong(1);
         }
-    }
-
-    private static StreamId stream() {
-        return new StreamId("Note", UUID.randomUUID());
-    }
-
-    private static SerializedEvent event(String tenant) {
-        return new SerializedEvent(UUID.randomUUID(), "Noted", 1, now(), tenant, "{}", "{\"text\": \"hello\"}");
-    }
-
-    private static Instant now() {
-        return Instant.now().truncatedTo(ChronoUnit.MICROS);
     }
 }

@@ -18,7 +18,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -28,6 +27,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
+import static dev.eventsource.postgresql.internal.AppendFixtures.event;
+import static dev.eventsource.postgresql.internal.AppendFixtures.now;
+import static dev.eventsource.postgresql.internal.AppendFixtures.stream;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -193,17 +195,5 @@ class SingleEventAppendTest {
             rs.next();
             assertThat(rs.getLong(1)).as("next position").isEqualTo(last + 1);
         }
-    }
-
-    private static StreamId stream() {
-        return new StreamId("Note", UUID.randomUUID());
-    }
-
-    private static SerializedEvent event(String tenant) {
-        return new SerializedEvent(UUID.randomUUID(), "Noted", 1, now(), tenant, "{}", "{\"text\": \"hello\"}");
-    }
-
-    private static Instant now() {
-        return Instant.now().truncatedTo(ChronoUnit.MICROS);
     }
 }

@@ -9,6 +9,7 @@ import dev.eventsource.store.StreamId;
 import dev.eventsource.store.spi.OwnerCheck;
 import dev.eventsource.store.spi.SerializedEvent;
 import dev.eventsource.test.PostgresTestServer;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -141,6 +142,33 @@ class CombinedAppendTest {
             assertThat(table.streamVersion(c, taken)).isEqualTo(1);
             assertThat(table.streamVersion(c, tenantAStream)).isEqualTo(1);
         }
+    }
+
+    /**
+     * Half the appends carry a payload PostgreSQL's {@code jsonb} refuses (a NUL character), so most
+     * shared statements fail: each refused append must fail alone, with the server's SQLState, and
+     * every other append of the same statements must still land.
+     */
+    @Test
+    void an_append_the_server_refuses_fails_alone_and_the_others_of_its_statement_land() throws Exception {
+        freshSchema(false);
+        int each = 60;
+        List<Map<UUID, AppendResult>> written = writers(each, (c, w, i) -> {
+            if ((w + i) % 2 == 0) {
+                SerializedEvent refused = new SerializedEvent(UUID.randomUUID(), "Noted", 1, now(), null, "{}",
+                        "{\"text\": \"a\\u0000b\"}");
+                assertThatThrownBy(() -> table.append(c, stream(), List.of(refused), ExpectedVersion.NO_STREAM, now(), ATTEMPTS, null))
+                        .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("22P05"));
+                return Map.of();
+            }
+            SerializedEvent event = event(null);
+            return Map.of(event.eventId(), table.append(c, stream(), List.of(event), ExpectedVersion.NO_STREAM, now(), ATTEMPTS, null));
+        });
+
+        Set<UUID> appended = new HashSet<>();
+        written.forEach(mine -> appended.addAll(mine.keySet()));
+        assertThat(appended).hasSize(WRITERS * each / 2);
+        assertThat(storedRows().keySet()).containsExactlyInAnyOrderElementsOf(appended);
     }
 
     /** One writer's append number {@code i}; returns the results of appends that wrote, by event id. */

@@ -89,9 +89,9 @@ import java.util.function.Supplier;
  * as {@link TransientStoreException}. One-event appends made at the same time by different threads
  * of a store not bound to a tenant share a statement and commit together (at most
  * {@code max(2, maxPoolSize / 4)} such statements in flight, two on your own {@link DataSource});
- * each is still decided alone and gets
- * its own result or exception, and an append the shared statement did not insert is decided by its
- * own thread as without sharing ({@code docs/adr/0007-postgresql-shared-append-statements.md}).
+ * each is still decided alone and gets its own result or exception, and an append the shared
+ * statement did not insert is decided by its own thread as without sharing
+ * ({@code docs/adr/0007-postgresql-shared-append-statements.md}).
  *
  * <p>Forward reads of the global log are gap-safe while writers commit in parallel: a reader that
  * has seen position {@code p} never later receives an event below {@code p}. Events of a

@@ -20,8 +20,9 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>Every append joins a queue. At most {@code maxLeaders} threads at a time lead: a leader takes
  * the queue's oldest appends (at most {@code maxBatch}, no two of one stream lock and no two with
- * one event id) and runs them on its own connection; the others wait. So a lone writer runs its
- * append at once, alone, and combining only happens while statements are already in flight.
+ * one event id) and runs them on its own connection; the others wait. While a statement is in
+ * flight, another starts only when at least two appends wait. So a lone writer runs its append at
+ * once, alone, and combining only happens while statements are already in flight.
  *
  * <p>The combined statement decides each append on its own, exactly as the one-event fast path
  * would: an append it does not insert (its stream's lock was held, its expectation or owner did not
@@ -109,9 +110,19 @@ final class AppendCombiner {
         }
     }
 
-    /** Up to {@link #maxBatch} of the oldest requests, if a leader's place is free and the caller's request still waits. */
+    /** How many requests wait in the queue (for tests). */
+    synchronized int waiting() {
+        return queue.size();
+    }
+
+    /**
+     * Up to {@link #maxBatch} of the oldest requests, if a leader's place is free, the caller's
+     * request still waits, and no statement is in flight or at least two requests wait.
+     */
     private synchronized List<Request> take(Request own) {
-        if (own.finished() || leaders >= maxLeaders || queue.isEmpty()) {
+        // While a statement is in flight, another starts only for two appends or more: one alone would pay
+        // a statement's whole cost for one append, when it can go with the next ones a moment later.
+        if (own.finished() || leaders >= maxLeaders || queue.isEmpty() || (leaders > 0 && queue.size() < 2)) {
             return null;
         }
         leaders++;

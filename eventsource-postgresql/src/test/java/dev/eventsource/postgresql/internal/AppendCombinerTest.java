@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -118,6 +119,48 @@ class AppendCombinerTest {
                     assertThat(outcome).as("request %d", n).isIn(new AppendResult(1, n + 1).toString(), "null");
                 }
             }
+        }
+    }
+
+    @Test
+    void while_a_statement_is_in_flight_a_second_starts_only_for_two_waiting_appends() throws Exception {
+        CountDownLatch firstRunning = new CountDownLatch(1);
+        CountDownLatch releaseFirst = new CountDownLatch(1);
+        List<List<Long>> statements = new CopyOnWriteArrayList<>();
+        AppendCombiner combiner = new AppendCombiner(2, 8, (c, requests) -> {
+            statements.add(requests.stream().map(r -> (Long) r.append).toList());
+            if (requests.get(0).append.equals(1L)) {
+                firstRunning.countDown();
+                try {
+                    releaseFirst.await(60, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            requests.forEach(r -> r.finish(new AppendResult(1, (Long) r.append)));
+        });
+        ExecutorService pool = Executors.newFixedThreadPool(3);
+        try {
+            Future<AppendResult> first = pool.submit(() -> combiner.append(null, new AppendCombiner.Request(1, UUID.randomUUID(), 1L)));
+            assertThat(firstRunning.await(60, TimeUnit.SECONDS)).isTrue();
+            Future<AppendResult> second = pool.submit(() -> combiner.append(null, new AppendCombiner.Request(2, UUID.randomUUID(), 2L)));
+            // Alone beside a statement in flight, the second append waits in the queue instead of starting one of its own.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (combiner.waiting() < 1 && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
+            Future<AppendResult> third = pool.submit(() -> combiner.append(null, new AppendCombiner.Request(3, UUID.randomUUID(), 3L)));
+
+            // Two waiting: they go together, while the first statement is still in flight.
+            assertThat(third.get(60, TimeUnit.SECONDS)).isEqualTo(new AppendResult(1, 3));
+            assertThat(second.get(60, TimeUnit.SECONDS)).isEqualTo(new AppendResult(1, 2));
+            assertThat(first.isDone()).isFalse();
+            releaseFirst.countDown();
+            assertThat(first.get(60, TimeUnit.SECONDS)).isEqualTo(new AppendResult(1, 1));
+            assertThat(statements).containsExactly(List.of(1L), List.of(2L, 3L));
+        } finally {
+            releaseFirst.countDown();
+            pool.shutdownNow();
         }
     }
 

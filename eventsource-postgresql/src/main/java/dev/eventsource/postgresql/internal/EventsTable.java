@@ -453,8 +453,7 @@ public final class EventsTable {
     private void runCombined(Connection c, List<AppendCombiner.Request> requests) throws SQLException {
         if (requests.size() == 1) {
             OneEvent a = (OneEvent) requests.get(0).append;
-            requests.get(0).finish(optimisticAppendOne(c, a.stream, a.event, a.allowed.lowest, a.allowed.highest, a.owner,
-                    a.recordedAt));
+            requests.get(0).finish(optimisticAppendOne(c, a.stream, a.event, a.allowed, a.owner, a.recordedAt));
             return;
         }
         Map<UUID, AppendCombiner.Request> byId = new HashMap<>();
@@ -480,29 +479,27 @@ public final class EventsTable {
     private AppendResult optimisticAppend(Connection c, StreamId stream, List<SerializedEvent> events,
                                           ExpectedVersion expected, OwnerCheck owner, Instant recordedAt) throws SQLException {
         Allowed allowed = Allowed.by(expected);
-        long lowest = allowed.lowest;
-        long highest = allowed.highest;
         if (events.size() == 1) {
-            return optimisticAppendOne(c, stream, events.get(0), lowest, highest, owner, recordedAt);
+            return optimisticAppendOne(c, stream, events.get(0), allowed, owner, recordedAt);
         }
         try (PreparedStatement s = c.prepareStatement(optimisticInsert)) {
             bindFastPathHead(s, stream);
             s.setString(4, stream.aggregateType());
             s.setObject(5, stream.aggregateId());
             s.setString(6, TimestampText.of(recordedAt));
-            int next = bindFastPathConditions(s, bindEvents(c, s, 7, events), lowest, highest, owner);
+            int next = bindFastPathConditions(s, bindEvents(c, s, 7, events), allowed, owner);
             s.setArray(next, c.createArrayOf("uuid", events.stream().map(SerializedEvent::eventId).toArray()));
             return fastPathResult(s);
         }
     }
 
     /** The fast path for one event: {@link #optimisticInsert}'s statement with scalar parameters. */
-    private AppendResult optimisticAppendOne(Connection c, StreamId stream, SerializedEvent event, long lowest, long highest,
+    private AppendResult optimisticAppendOne(Connection c, StreamId stream, SerializedEvent event, Allowed allowed,
                                              OwnerCheck owner, Instant recordedAt) throws SQLException {
         try (PreparedStatement s = c.prepareStatement(optimisticInsertOne)) {
             bindFastPathHead(s, stream);
             int next = bindRowOfOne(s, 4, stream, event, recordedAt);
-            s.setObject(bindFastPathConditions(s, next, lowest, highest, owner), event.eventId());
+            s.setObject(bindFastPathConditions(s, next, allowed, owner), event.eventId());
             return fastPathResult(s);
         }
     }
@@ -532,10 +529,10 @@ public final class EventsTable {
     }
 
     /** Binds the fast path's expectation and owner from parameter {@code first} on; returns the next parameter's index. */
-    private static int bindFastPathConditions(PreparedStatement s, int first, long lowest, long highest, OwnerCheck owner)
+    private static int bindFastPathConditions(PreparedStatement s, int first, Allowed allowed, OwnerCheck owner)
             throws SQLException {
-        s.setLong(first, lowest);
-        s.setLong(first + 1, highest);
+        s.setLong(first, allowed.lowest);
+        s.setLong(first + 1, allowed.highest);
         s.setString(first + 2, owner.tenantId());
         s.setString(first + 3, owner.tenantId());
         return first + 4;

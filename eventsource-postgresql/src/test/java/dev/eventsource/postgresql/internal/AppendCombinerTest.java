@@ -93,6 +93,8 @@ class AppendCombinerTest {
                 sleepMillis(1);
                 throw new SQLException("the statement failed", "08006");
             }
+            // A lone statement takes a moment too, so that requests queue behind it and later ones are combined.
+            sleepMillis(1);
             long n = (Long) requests.get(0).append;
             if (n % 2 == 0) {
                 throw new SQLException("request " + n + " failed alone", "22P02");
